@@ -1,0 +1,90 @@
+# tests/lib.sh: shared by the end-to-end scripts tests/tNNNN-*.sh.
+# Each script sources this, calls check/check_cmd for its assertions and ends with `finish`.
+# Every script runs in its own temporary directory, removed on success and kept (path printed) on failure.
+# The last line a script prints is "# N passed, N failed"; tests/run sums those lines.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SINKRON="$TOP/build/sinkron"
+TOOLS="$TOP/build/tools"
+PATH="$TOP/build:$TOP/scripts:$PATH"
+export TOP SINKRON TOOLS PATH
+export SINKRON_OPERATOR=${SINKRON_OPERATOR:-test}
+unset SINKRON_DB
+_passed=0
+_failed=0
+_name=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sinkron-$_name.XXXXXX")
+cd "$TMP" || exit 1
+_cleanups=()
+
+# at_exit CMD...: run CMD when the script ends (servers to stop), last registered first
+at_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1; done
+}
+trap '_run_cleanups' EXIT
+trap 'exit 130' INT TERM
+
+# check DESCRIPTION CONDITION...: the condition is evaluated as a shell test expression by eval
+check() {
+	local desc=$1; shift
+	if eval "$@"; then
+		_passed=$((_passed + 1)); echo "ok - $desc"
+	else
+		_failed=$((_failed + 1)); echo "not ok - $desc"; echo "#   failed: $*"
+	fi
+}
+
+# check_cmd DESCRIPTION CMD...: passes when CMD exits 0; its output is shown on failure
+check_cmd() {
+	local desc=$1; shift
+	local out
+	if out=$("$@" 2>&1); then
+		_passed=$((_passed + 1)); echo "ok - $desc"
+	else
+		_failed=$((_failed + 1)); echo "not ok - $desc"; echo "#   command: $*"; printf '%s\n' "$out" | sed 's/^/#   /' | tail -20
+	fi
+}
+
+# check_exit DESCRIPTION STATUS CMD...: passes when CMD exits with STATUS
+check_exit() {
+	local desc=$1 want=$2; shift 2
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		_passed=$((_passed + 1)); echo "ok - $desc"
+	else
+		_failed=$((_failed + 1)); echo "not ok - $desc (exit $rc, wanted $want)"; printf '%s\n' "$out" | sed 's/^/#   /' | tail -20
+	fi
+}
+
+# skip_all REASON: for a script that cannot run here; counts as one failure so nothing passes unseen
+skip_all() { echo "not ok - $_name: cannot run: $1"; _failed=$((_failed + 1)); finish; }
+
+# free_port: an unused TCP port on loopback
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+	done
+	return 1
+}
+
+# need_pkg PROGRAM PACKAGE: install PACKAGE through apt-get when PROGRAM is missing
+need_pkg() {
+	command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] && return 0
+	echo "# installing $2 for $1" >&2
+	local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get install -y -q "$2" >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q "$2" >/dev/null 2>&1; }
+	command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]
+}
+
+finish() {
+	echo "# $_passed passed, $_failed failed"
+	if [ "$_failed" -eq 0 ]; then cd / && rm -rf "$TMP"; exit 0; fi
+	echo "# kept $TMP"
+	exit 1
+}
