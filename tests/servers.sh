@@ -31,9 +31,9 @@ _srv_wait() {
 
 # _srv_stop PID: TERM, then KILL if it lingers
 _srv_stop() {
-	local pid=$1 i
+	local pid=$1
 	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 40); do
+	for _ in $(seq 1 40); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.05
 	done
@@ -78,14 +78,14 @@ _srv_need_file() {
 
 # start_git_daemon BASEDIR: serve every repository under BASEDIR at git://127.0.0.1:$GIT_DAEMON_PORT/<repo>
 start_git_daemon() {
-	local base attempt port pid log
+	local base port pid log
 	base=$(cd "${1:?start_git_daemon BASEDIR}" && pwd) || return 1
 	need_pkg git git || { echo "# cannot install git" >&2; return 1; }
 	# the daemon itself, not the `git` wrapper, so that the pid is the one to stop
 	local daemon
 	daemon=$(git --exec-path)/git-daemon
 	[ -x "$daemon" ] || { echo "# $daemon is missing" >&2; return 1; }
-	for attempt in 1 2 3; do
+	for _ in 1 2 3; do
 		port=$(free_port) || return 1
 		log="$_SRV_DIR/git-daemon-$port.log"
 		"$daemon" --export-all --enable=receive-pack --reuseaddr --informative-errors --verbose \
@@ -168,7 +168,7 @@ _srv_make_certs() {
 
 # _srv_start_lighttpd NAME BASEDIR TLS: prints the port it listens on
 _srv_start_lighttpd() {
-	local name=$1 base=$2 tls=$3 dir attempt port pid
+	local name=$1 base=$2 tls=$3 dir port pid
 	local lighttpd=/usr/sbin/lighttpd
 	need_pkg "$lighttpd" lighttpd || { echo "# cannot install lighttpd" >&2; return 1; }
 	[ -x "$(git --exec-path)/git-http-backend" ] || { echo "# git http-backend is missing" >&2; return 1; }
@@ -179,7 +179,7 @@ _srv_start_lighttpd() {
 			{ echo "# cannot install lighttpd-mod-openssl" >&2; return 1; }
 		_srv_make_certs "$dir" || return 1
 	fi
-	for attempt in 1 2 3; do
+	for _ in 1 2 3; do
 		port=$(free_port) || return 1
 		_srv_lighttpd_conf "$dir" "$base" "$port" "$tls" >"$dir/lighttpd.conf"
 		: >"$dir/error.log"
