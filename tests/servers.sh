@@ -7,6 +7,7 @@
 # shell dies without running its exit trap. A start function returns non-zero and prints the server's
 # log when the server does not come up within SERVER_START_TIMEOUT seconds (default 15).
 
+: "${TMP:?source tests/lib.sh before tests/servers.sh}"
 SERVER_START_TIMEOUT=${SERVER_START_TIMEOUT:-15}
 _SRV_DIR="$TMP/servers"
 _SRV_USERS="$_SRV_DIR/users"
@@ -18,14 +19,20 @@ _srv_listening() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# _srv_wait PID PORT: wait until PID listens on PORT; fails when PID dies or the deadline passes
+# _srv_wait PID PORT LOG MARKER: wait until PID has written MARKER to LOG (it says it is up, so the
+# port is its own and not another process's) and PORT accepts connections; fails when PID dies or
+# the deadline passes
 _srv_wait() {
-	local pid=$1 port=$2 deadline=$((SECONDS + SERVER_START_TIMEOUT))
+	local pid=$1 port=$2 log=$3 marker=$4 deadline=$((SECONDS + SERVER_START_TIMEOUT))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		kill -0 "$pid" 2>/dev/null || return 1
-		_srv_listening "$port" && return 0
+		if grep -q "$marker" "$log" 2>/dev/null && _srv_listening "$port"; then
+			kill -0 "$pid" 2>/dev/null
+			return
+		fi
 		sleep 0.05
 	done
+	echo "# no answer on 127.0.0.1:$port within ${SERVER_START_TIMEOUT}s" >>"$log"
 	return 1
 }
 
@@ -91,7 +98,7 @@ start_git_daemon() {
 		"$daemon" --export-all --enable=receive-pack --reuseaddr --informative-errors --verbose \
 			--listen=127.0.0.1 --port="$port" --base-path="$base" "$base" </dev/null >"$log" 2>&1 &
 		pid=$!
-		if _srv_wait "$pid" "$port"; then
+		if _srv_wait "$pid" "$port" "$log" "Ready to rumble"; then
 			at_exit "_srv_stop $pid"
 			_srv_watchdog "$pid"
 			export GIT_DAEMON_PORT=$port
@@ -119,7 +126,7 @@ _srv_lighttpd_conf() {
 	backend=$(git --exec-path)/git-http-backend
 	mkdir -p "$dir/htdocs"
 	cat <<EOF
-server.modules = ("mod_alias", "mod_setenv", "mod_cgi", "mod_auth", "mod_authn_file"$([ "$tls" = 1 ] && echo ', "mod_openssl"'))
+server.modules = ("mod_auth", "mod_authn_file", "mod_alias", "mod_setenv", "mod_cgi"$([ "$tls" = 1 ] && echo ', "mod_openssl"'))
 server.document-root = "$dir/htdocs"
 server.bind = "127.0.0.1"
 server.port = $port
@@ -189,7 +196,7 @@ _srv_start_lighttpd() {
 		fi
 		"$lighttpd" -D -f "$dir/lighttpd.conf" </dev/null >"$dir/stderr.log" 2>&1 &
 		pid=$!
-		if _srv_wait "$pid" "$port"; then
+		if _srv_wait "$pid" "$port" "$dir/error.log" "server started"; then
 			at_exit "_srv_stop $pid"
 			_srv_watchdog "$pid"
 			echo "$port"
