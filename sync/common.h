@@ -1,0 +1,34 @@
+/*
+ * common.h: what every module of sync/ shares and nothing outside sync/ includes: the error
+ * setter, the allocator that aborts on out-of-memory, the capped growable buffer, little
+ * byte helpers.  The public API is sync.h.
+ */
+#ifndef SK_COMMON_H
+#define SK_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sync.h"
+
+#define SK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Formats the message read back by sk_error_last(); returns `code` so callers can write
+ * `return sk_error(SK_EINVALID, "...")`. */
+int sk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Little-endian and varint helpers for the binary formats. */
+void sk_put_u32(unsigned char *p, uint32_t v);
+void sk_put_u64(unsigned char *p, uint64_t v);
+uint32_t sk_get_u32(const unsigned char *p);
+uint64_t sk_get_u64(const unsigned char *p);
+
+/* Wall clock in milliseconds since the epoch, with the offset of $SINKRON_CLOCK_OFFSET (seconds)
+ * applied: how tests and demos play an office PC whose clock is wrong. */
+int64_t sk_wall_ms(void);
+
+/* The embedded file NAME (a schema .sql or reference .csv, by base name), or NULL. */
+const unsigned char *sk_embedded_find(const char *name, size_t *len);
+
+#endif

@@ -1,0 +1,682 @@
+/*
+ * db.c: opening, creating and migrating a sinkron database.  The schema is the embedded
+ * schema/NNN-*.sql files, applied in order and counted by PRAGMA user_version; after every
+ * migration the capture triggers are generated again from the synced tables' definitions, so a
+ * new table or column is captured without new code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "embedded.h"
+
+int sk_db_fail(struct sk_db *db, const char *what)
+{
+	return sk_error(SK_ERROR, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+int sk_db_exec(struct sk_db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int busy = sqlite3_errcode(db->h) == SQLITE_BUSY;
+		sk_error_set("database '%s': %s", db->path, msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return busy ? SK_ECONFLICT : SK_ERROR;
+	}
+	return 0;
+}
+
+int sk_db_prepare(struct sk_db *db, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, out, NULL) != SQLITE_OK)
+		return sk_error(SK_ERROR, "database '%s': %s", db->path, sqlite3_errmsg(db->h));
+	return 0;
+}
+
+static int set_operator(struct sk_db *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "UPDATE sk_ctx SET operator = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot record the operator");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sk_db_begin(struct sk_db *db)
+{
+	int rc;
+	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	db->in_tx = 1;
+	if ((rc = set_operator(db, db->operator_name)) < 0) {
+		sk_db_rollback(db);
+		return rc;
+	}
+	return 0;
+}
+
+int sk_db_commit(struct sk_db *db)
+{
+	int rc;
+	/* writes made later through other tools must not be recorded under this operator */
+	if ((rc = set_operator(db, NULL)) < 0 || (rc = sk_db_exec(db, "COMMIT")) < 0) {
+		sk_db_rollback(db);
+		return rc;
+	}
+	db->in_tx = 0;
+	return 0;
+}
+
+void sk_db_rollback(struct sk_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int64_t sk_state_int(struct sk_db *db, const char *key, int64_t dflt)
+{
+	sqlite3_stmt *st;
+	int64_t v = dflt;
+	if (sk_db_prepare(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
+		return dflt;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int sk_state_set_int(struct sk_db *db, const char *key, int64_t v)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sk_state_blob(struct sk_db *db, const char *key, unsigned char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc = SK_ENOTFOUND;
+	memset(out, 0, n);
+	if (sk_db_prepare(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
+		return SK_ERROR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == n) {
+		memcpy(out, sqlite3_column_blob(st, 0), n);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sk_state_set_blob(struct sk_db *db, const char *key, const unsigned char *v, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+const struct sk_table *sk_db_table(const struct sk_db *db, const char *name)
+{
+	for (int i = 0; i < db->ntables; i++)
+		if (!strcmp(db->tables[i].name, name))
+			return &db->tables[i];
+	return NULL;
+}
+
+const struct sk_table *sk_db_table_id(const struct sk_db *db, int id)
+{
+	for (int i = 0; i < db->ntables; i++)
+		if (db->tables[i].id == id)
+			return &db->tables[i];
+	return NULL;
+}
+
+uint32_t sk_origin_of(const char *code)
+{
+	uint32_t v = 0;
+	int digits = 0;
+	for (const char *p = code; p && *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			v = v * 10 + (uint32_t)(*p - '0');
+			if (++digits > 9)
+				return 0;
+		} else if (*p != '.') {
+			return 0;
+		}
+	}
+	return v;
+}
+
+char *sk_new_id(struct sk_db *db)
+{
+	unsigned char rnd[4];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
+		/* time and pid still make the id unique per office in practice */
+		uint32_t x = (uint32_t)getpid() ^ (uint32_t)sk_wall_ms();
+		memcpy(rnd, &x, 4);
+	}
+	if (fd >= 0)
+		close(fd);
+	return sk_printf("%u-%011llx-%02x%02x%02x%02x", db->origin, (unsigned long long)sk_wall_ms(),
+			 rnd[0], rnd[1], rnd[2], rnd[3]);
+}
+
+/* ---- reference data ---- */
+
+struct region_row {
+	char code[32];
+	char name[96];
+};
+
+/* Walks the embedded wilayah_kota.csv; fn returns non-zero to stop. */
+static int each_region(int (*fn)(const struct region_row *r, void *payload), void *payload)
+{
+	size_t len;
+	const unsigned char *p = sk_embedded_find("wilayah_kota.csv", &len), *end;
+	int first = 1;
+	if (!p)
+		return sk_error(SK_ERROR, "the region codes are missing from this build");
+	end = p + len;
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p)), *comma;
+		struct region_row r;
+		size_t n;
+		if (!nl)
+			nl = end;
+		comma = memchr(p, ',', (size_t)(nl - p));
+		if (comma && !first) {
+			n = (size_t)(comma - p);
+			if (n >= sizeof(r.code))
+				n = sizeof(r.code) - 1;
+			memcpy(r.code, p, n);
+			r.code[n] = '\0';
+			n = (size_t)(nl - comma - 1);
+			if (n && comma[n] == '\r')
+				n--;
+			if (n >= sizeof(r.name))
+				n = sizeof(r.name) - 1;
+			memcpy(r.name, comma + 1, n);
+			r.name[n] = '\0';
+			if (fn(&r, payload))
+				return 1;
+		}
+		first = 0;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int count_dots(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '.';
+	return n;
+}
+
+struct find_region {
+	const char *code;
+	char name[96];
+	int found;
+};
+
+static int find_region_cb(const struct region_row *r, void *payload)
+{
+	struct find_region *f = payload;
+	if (strcmp(r->code, f->code))
+		return 0;
+	snprintf(f->name, sizeof(f->name), "%s", r->name);
+	f->found = 1;
+	return 1;
+}
+
+struct load_regions {
+	struct sk_db *db;
+	sqlite3_stmt *st;
+	const char *prefix;
+	size_t plen;
+	int rc;
+};
+
+static int load_region_cb(const struct region_row *r, void *payload)
+{
+	struct load_regions *l = payload;
+	int dots = count_dots(r->code);
+	if (strncmp(r->code, l->prefix, l->plen) || (r->code[l->plen] && r->code[l->plen] != '.'))
+		return 0;
+	sqlite3_reset(l->st);
+	sqlite3_bind_text(l->st, 1, r->code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(l->st, 2, r->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(l->st, 3, dots == 1 ? "city" : dots == 2 ? "district" : "kelurahan", -1, SQLITE_STATIC);
+	if (sqlite3_step(l->st) != SQLITE_DONE) {
+		l->rc = sk_db_fail(l->db, "cannot store the region codes");
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- schema, migrations, triggers ---- */
+
+static int load_tables(struct sk_db *db)
+{
+	sqlite3_stmt *st = NULL, *ti = NULL;
+	int rc = 0;
+
+	for (int i = 0; i < db->ntables; i++)
+		for (int c = 0; c < db->tables[i].ncols; c++)
+			free(db->tables[i].cols[c]);
+	for (int i = 0; i < db->ntables; i++)
+		free(db->tables[i].name);
+	db->ntables = 0;
+	if ((rc = sk_db_prepare(db, &st, "SELECT id, name FROM sk_tables ORDER BY id")) < 0)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct sk_table *t;
+		if (db->ntables == (int)SK_ARRAY_SIZE(db->tables)) {
+			rc = sk_error(SK_EINVALID, "too many synced tables");
+			goto done;
+		}
+		t = &db->tables[db->ntables++];
+		memset(t, 0, sizeof(*t));
+		t->id = sqlite3_column_int(st, 0);
+		t->name = sk_strdup((const char *)sqlite3_column_text(st, 1));
+		t->owner_col = -1;
+		if ((rc = sk_db_prepare(db, &ti, "SELECT name, type FROM pragma_table_info(?) ORDER BY cid")) < 0)
+			goto done;
+		sqlite3_bind_text(ti, 1, t->name, -1, SQLITE_STATIC);
+		while (sqlite3_step(ti) == SQLITE_ROW) {
+			const char *cn = (const char *)sqlite3_column_text(ti, 0);
+			const char *ty = (const char *)sqlite3_column_text(ti, 1);
+			if (!strcmp(cn, "id") || !strcmp(cn, "_sk"))
+				continue;
+			if (t->ncols == SK_MAX_COLS) {
+				rc = sk_error(SK_EINVALID, "table '%s' has more than %d columns", t->name, SK_MAX_COLS);
+				goto done;
+			}
+			if (!strcmp(cn, "owner"))
+				t->owner_col = t->ncols;
+			t->types[t->ncols] = ty && !strcasecmp(ty, "INTEGER") ? SK_INT : SK_TEXT;
+			t->cols[t->ncols++] = sk_strdup(cn);
+		}
+		sqlite3_finalize(ti);
+		ti = NULL;
+		/* canonical order: by name, an insertion sort over at most 64 columns */
+		for (int i = 0; i < t->ncols; i++) {
+			int j = i;
+			t->order[i] = i;
+			while (j > 0 && strcmp(t->cols[t->order[j - 1]], t->cols[i]) > 0) {
+				t->order[j] = t->order[j - 1];
+				j--;
+			}
+			t->order[j] = i;
+		}
+		if (t->ncols == 0) {
+			rc = sk_error(SK_EINVALID, "synced table '%s' does not exist", t->name);
+			goto done;
+		}
+	}
+done:
+	sqlite3_finalize(ti);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The capture triggers of one table, generated from its column list. */
+static int make_triggers(struct sk_db *db, const struct sk_table *t)
+{
+	struct sk_buf sql = SK_BUF_INIT;
+	const char *now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+	const char *when = "WHEN (SELECT applying FROM sk_ctx) = 0";
+	int rc;
+
+	sk_buf_printf(&sql,
+		"DROP TRIGGER IF EXISTS sk_capture_%1$s_insert;"
+		"DROP TRIGGER IF EXISTS sk_capture_%1$s_update;"
+		"DROP TRIGGER IF EXISTS sk_capture_%1$s_delete;", t->name);
+	sk_buf_printf(&sql,
+		"CREATE TRIGGER sk_capture_%1$s_insert AFTER INSERT ON \"%1$s\" %2$s BEGIN "
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
+		"VALUES (%3$d, NEW.id, 1, NULL, %4$s, (SELECT operator FROM sk_ctx)); END;",
+		t->name, when, t->id, now);
+	sk_buf_printf(&sql, "CREATE TRIGGER sk_capture_%s_update AFTER UPDATE OF id", t->name);
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&sql, ", \"%s\"", t->cols[i]);
+	sk_buf_printf(&sql, " ON \"%s\" %s BEGIN ", t->name, when);
+	/* a changed id is the old row deleted and a new one inserted */
+	sk_buf_printf(&sql,
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
+		"SELECT %1$d, OLD.id, 3, NULL, %2$s, (SELECT operator FROM sk_ctx), OLD._sk WHERE NEW.id IS NOT OLD.id; "
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
+		"SELECT %1$d, NEW.id, 1, NULL, %2$s, (SELECT operator FROM sk_ctx) WHERE NEW.id IS NOT OLD.id; "
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
+		"SELECT %1$d, NEW.id, 2, m, %2$s, (SELECT operator FROM sk_ctx) FROM (SELECT 0",
+		t->id, now);
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&sql, " | ((NEW.\"%s\" IS NOT OLD.\"%s\") << %d)", t->cols[i], t->cols[i], i);
+	sk_buf_printf(&sql, " AS m) WHERE m != 0 AND NEW.id IS OLD.id; END;");
+	sk_buf_printf(&sql,
+		"CREATE TRIGGER sk_capture_%1$s_delete AFTER DELETE ON \"%1$s\" %2$s BEGIN "
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
+		"VALUES (%3$d, OLD.id, 3, NULL, %4$s, (SELECT operator FROM sk_ctx), OLD._sk); END;",
+		t->name, when, t->id, now);
+	rc = sk_db_exec(db, (const char *)sql.ptr);
+	sk_buf_release(&sql);
+	return rc;
+}
+
+static int schema_files(const char ***out, int *n)
+{
+	static const char *names[64];
+	int count = 0;
+	for (size_t i = 0; i < sk_embedded_count; i++) {
+		const char *nm = sk_embedded_files[i].name;
+		size_t l = strlen(nm);
+		if (l > 4 && !strcmp(nm + l - 4, ".sql") && nm[0] >= '0' && nm[0] <= '9' && count < 64)
+			names[count++] = nm;
+	}
+	/* the Makefile embeds them sorted; keep that order */
+	*out = names;
+	*n = count;
+	return 0;
+}
+
+static int migrate(struct sk_db *db)
+{
+	const char **files;
+	int nfiles, version = 0, rc = 0, changed = 0;
+	sqlite3_stmt *st;
+
+	if ((rc = sk_db_prepare(db, &st, "PRAGMA user_version")) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	schema_files(&files, &nfiles);
+	if (version > nfiles)
+		return sk_error(SK_EINVALID, "database '%s' has schema version %d, newer than this sinkron (%d): "
+				"upgrade sinkron", db->path, version, nfiles);
+	if (version == nfiles)
+		return load_tables(db);
+	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	for (int i = version; i < nfiles; i++) {
+		size_t len;
+		const unsigned char *sql = sk_embedded_find(files[i], &len);
+		char *text = sk_strndup((const char *)sql, len), pragma[64];
+		rc = sk_db_exec(db, text);
+		free(text);
+		if (rc < 0) {
+			sk_error_set("schema migration '%s' failed: %s", files[i], sk_error_last() + 0);
+			goto fail;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
+		if ((rc = sk_db_exec(db, pragma)) < 0)
+			goto fail;
+		changed = 1;
+	}
+	if ((rc = load_tables(db)) < 0)
+		goto fail;
+	for (int i = 0; changed && i < db->ntables; i++)
+		if ((rc = make_triggers(db, &db->tables[i])) < 0)
+			goto fail;
+	if ((rc = sk_db_exec(db, "COMMIT")) < 0)
+		goto fail;
+	return 0;
+fail:
+	sk_db_rollback(db);
+	return rc;
+}
+
+static int busy_wait(void *payload, int count)
+{
+	(void)payload;
+	if (count > 300) /* about 30 s: then report the lock instead of hanging */
+		return 0;
+	usleep(100 * 1000);
+	return 1;
+}
+
+static int db_connect(struct sk_db **out, const char *path, int create)
+{
+	struct sk_db *db = sk_calloc(1, sizeof(*db));
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc;
+
+	db->path = sk_strdup(path);
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		rc = sk_error(SK_ERROR, "cannot open '%s': %s", path, db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 0);
+	sqlite3_busy_handler(db->h, busy_wait, NULL);
+	/* WAL with full sync: a committed write survives a power cut, and the clerk's own SQLite
+	 * tool can read while the agent writes */
+	if ((rc = sk_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+				 "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -32768")) < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	sk_db_free(db);
+	return rc;
+}
+
+static int load_identity(struct sk_db *db)
+{
+	db->code = sk_db_setting(db, "code");
+	db->name = sk_db_setting(db, "name");
+	db->city = sk_db_setting(db, "city");
+	if (!db->code || !db->name || !db->city)
+		return sk_error(SK_EINVALID, "'%s' is not a sinkron database (no office code): run 'sinkron init'", db->path);
+	db->is_city = !strcmp(db->code, db->city);
+	db->origin = sk_origin_of(db->code);
+	return 0;
+}
+
+int sk_db_open(struct sk_db **out, const char *path)
+{
+	struct sk_db *db = NULL;
+	sqlite3_stmt *st;
+	int rc, is_ours = 0;
+
+	if (access(path, F_OK) != 0)
+		return sk_error(SK_ENOTFOUND, "database '%s' does not exist: create it with 'sinkron init DISTRICT'", path);
+	if ((rc = db_connect(&db, path, 0)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE name = 'sk_ctx'", -1, &st, NULL) != SQLITE_OK) {
+		rc = sk_error(SK_EINVALID, "'%s' is not a sinkron database: %s", path, sqlite3_errmsg(db->h));
+		goto fail;
+	}
+	is_ours = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!is_ours) {
+		rc = sk_error(SK_EINVALID, "'%s' is not a sinkron database", path);
+		goto fail;
+	}
+	if ((rc = migrate(db)) < 0 || (rc = load_identity(db)) < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	sk_db_free(db);
+	return rc;
+}
+
+/* "96.71.01" for a district, "96.71" for a city: anything else is not a code we can own */
+static int code_shape(const char *code)
+{
+	int dots = count_dots(code);
+	size_t l = strlen(code);
+	if (sk_origin_of(code) == 0)
+		return -1;
+	if (dots == 1 && l == 5 && code[2] == '.')
+		return 1;
+	if (dots == 2 && l == 8 && code[2] == '.' && code[5] == '.')
+		return 2;
+	return -1;
+}
+
+int sk_db_create(struct sk_db **out, const char *path, const char *code, int city, const char *central)
+{
+	struct sk_db *db = NULL;
+	struct find_region f = {code, "", 0};
+	struct load_regions l;
+	char citycode[8];
+	int fd, rc, shape = code_shape(code);
+
+	if (shape < 0)
+		return sk_error(SK_EINVALID, "'%s' is not a region code: a district looks like 96.71.01, a city like 96.71", code);
+	if (city && shape != 1)
+		return sk_error(SK_EINVALID, "'%s' is a district code: a city looks like 96.71", code);
+	if (!city && shape != 2)
+		return sk_error(SK_EINVALID, "'%s' is a city code: use 'sinkron init --city %s', or give a district such as %s.01",
+				code, code, code);
+	each_region(find_region_cb, &f);
+	if (!f.found)
+		return sk_error(SK_EINVALID, "region code '%s' is not in the reference data (Kota Sorong 96.71, Kota Ambon 81.71, "
+				"Kota Pekalongan 33.75 and their districts)", code);
+	/* the file is created here, owner-only, so the database never exists readable by others */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return sk_error(SK_ECONFLICT, "'%s' already exists: sinkron does not overwrite a database", path);
+		return sk_error(SK_ERROR, "cannot create '%s': %s", path, strerror(errno));
+	}
+	close(fd);
+	if ((rc = db_connect(&db, path, 1)) < 0 || (rc = migrate(db)) < 0)
+		goto fail;
+	snprintf(citycode, sizeof(citycode), "%.5s", code);
+	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+		goto fail;
+	l.db = db;
+	l.prefix = citycode;
+	l.plen = strlen(citycode);
+	l.rc = 0;
+	if ((rc = sk_db_prepare(db, &l.st, "INSERT OR REPLACE INTO regions (code, name, level) VALUES (?, ?, ?)")) < 0)
+		goto fail;
+	each_region(load_region_cb, &l);
+	sqlite3_finalize(l.st);
+	if ((rc = l.rc) < 0)
+		goto fail;
+	db->code = sk_strdup(code);
+	if ((rc = sk_db_set_setting(db, "code", code)) < 0 || (rc = sk_db_set_setting(db, "name", f.name)) < 0 ||
+	    (rc = sk_db_set_setting(db, "city", citycode)) < 0 ||
+	    (central && (rc = sk_db_set_setting(db, "central", central)) < 0))
+		goto fail;
+	if ((rc = sk_db_exec(db, "COMMIT")) < 0)
+		goto fail;
+	free(db->code);
+	db->code = NULL;
+	if ((rc = load_identity(db)) < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	sk_db_rollback(db);
+	sk_db_free(db);
+	unlink(path);
+	return rc;
+}
+
+void sk_db_free(struct sk_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ntables; i++) {
+		for (int c = 0; c < db->tables[i].ncols; c++)
+			free(db->tables[i].cols[c]);
+		free(db->tables[i].name);
+	}
+	if (db->h)
+		sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db->code);
+	free(db->name);
+	free(db->city);
+	free(db->operator_name);
+	free(db);
+}
+
+void sk_db_set_operator(struct sk_db *db, const char *name)
+{
+	free(db->operator_name);
+	if (!name || !*name) {
+		struct passwd *pw = getpwuid(getuid());
+		name = getenv("LOGNAME");
+		if ((!name || !*name) && pw)
+			name = pw->pw_name;
+		if (!name || !*name)
+			name = "unknown";
+	}
+	db->operator_name = sk_strdup(name);
+}
+
+const char *sk_db_code(const struct sk_db *db)
+{
+	return db->code;
+}
+
+const char *sk_db_name(const struct sk_db *db)
+{
+	return db->name;
+}
+
+int sk_db_is_city(const struct sk_db *db)
+{
+	return db->is_city;
+}
+
+const char *sk_db_path(const struct sk_db *db)
+{
+	return db->path;
+}
+
+char *sk_db_setting(struct sk_db *db, const char *key)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(db->h, "SELECT value FROM settings WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sk_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int sk_db_set_setting(struct sk_db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot store a setting");
+	sqlite3_finalize(st);
+	return rc;
+}

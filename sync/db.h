@@ -1,0 +1,64 @@
+/*
+ * db.h: the database handle shared inside sync/ (never by agent/): the SQLite connection, the
+ * district's identity, the synced tables' column lists, and the helpers that translate SQLite
+ * errors into sk_error messages.
+ */
+#ifndef SK_DB_H
+#define SK_DB_H
+
+#include <sqlite3.h>
+
+#include "common.h"
+
+#define SK_MAX_COLS 64
+
+/* A synced table as the triggers, the sealer and the applier see it: its columns in
+ * PRAGMA table_info order without `id` and `_sk`; bit i of a mask is cols[i]. */
+struct sk_table {
+	int id;
+	char *name;
+	int ncols;
+	char *cols[SK_MAX_COLS];
+	int types[SK_MAX_COLS];  /* SK_TEXT or SK_INT: the declared type; values must match it */
+	int order[SK_MAX_COLS];  /* column indexes sorted by name: the canonical order */
+	int owner_col;           /* index of `owner` */
+};
+
+struct sk_db {
+	sqlite3 *h;
+	char *path;
+	char *code;      /* region code of this office: 96.71.01, or 96.71 for a city */
+	char *name;      /* its name: Sorong, Kota Sorong */
+	char *city;      /* the city code: 96.71 */
+	int is_city;
+	uint32_t origin; /* the code's digits as a number: the tie-breaker of equal clocks */
+	char *operator_name;
+	int ntables;
+	struct sk_table tables[8];
+	int in_tx;
+};
+
+/* SK_ERROR with "what: sqlite's message". */
+int sk_db_fail(struct sk_db *db, const char *what);
+int sk_db_exec(struct sk_db *db, const char *sql);
+int sk_db_prepare(struct sk_db *db, sqlite3_stmt **out, const char *sql);
+/* BEGIN IMMEDIATE with the operator recorded for the capture triggers; commit clears it. */
+int sk_db_begin(struct sk_db *db);
+int sk_db_commit(struct sk_db *db);
+void sk_db_rollback(struct sk_db *db);
+
+/* A value from sk_state (integer or blob) */
+int64_t sk_state_int(struct sk_db *db, const char *key, int64_t dflt);
+int sk_state_set_int(struct sk_db *db, const char *key, int64_t v);
+int sk_state_blob(struct sk_db *db, const char *key, unsigned char *out, size_t n);
+int sk_state_set_blob(struct sk_db *db, const char *key, const unsigned char *v, size_t n);
+
+const struct sk_table *sk_db_table(const struct sk_db *db, const char *name);
+const struct sk_table *sk_db_table_id(const struct sk_db *db, int id);
+
+/* The region code "96.71.01" as the number 967101 (0 if malformed). */
+uint32_t sk_origin_of(const char *code);
+/* A new globally unique row id: the office's digits, the time, random bits. */
+char *sk_new_id(struct sk_db *db);
+
+#endif

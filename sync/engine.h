@@ -1,0 +1,38 @@
+/*
+ * engine.h: sealing and applying, inside sync/.  Sealing writes each change-set through a
+ * sink (the local git repository in production, memory in tests) while the caller holds the
+ * database transaction, so the database and the repository can be reconciled after a crash:
+ * the database records the commit it sealed, and the branch is moved to it after COMMIT.
+ */
+#ifndef SK_ENGINE_H
+#define SK_ENGINE_H
+
+#include "db.h"
+
+struct sk_sink {
+	/* Stores one change-set durably and gives back its blob and commit ids (40 hex).
+	 * parent is the previous commit of this office's branch ("" for the first). */
+	int (*write)(void *payload, const struct sk_changeset *cs, const unsigned char *data, size_t len,
+		     const char *manifest, const char *message, const char *parent, char blob[41], char commit[41]);
+	void *payload;
+};
+
+/* Seals the outbox into change-sets of at most max_bytes each (a single row larger than that
+ * travels alone); the caller holds a write transaction. */
+int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res);
+
+/* Applies one decoded change-set whose bytes have the git blob id `id`; the caller holds a write
+ * transaction.  Already applied: 0 with *applied 0.  Unknown tables or columns, values of the
+ * wrong type: SK_EINVALID; records the origin does not own: SK_ECONFLICT.  On error the
+ * database is as before the call (a savepoint is rolled back). */
+int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id, const char *commit,
+		size_t bytes, int *applied);
+
+/* Text from sk_state, or NULL. */
+char *sk_state_text(struct sk_db *db, const char *key);
+int sk_state_set_text(struct sk_db *db, const char *key, const char *v);
+
+/* The git blob id of data, as 40 hex digits. */
+void sk_blob_id(char out[41], const void *data, size_t len);
+
+#endif

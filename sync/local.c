@@ -1,0 +1,306 @@
+/*
+ * local.c: the verbs over a database and its local repository: seal, apply, verify, log.
+ * Each starts by reconciling the two (the database is the truth: after a crash between the
+ * database COMMIT and the branch update, the branch is moved to what the database recorded).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+#include "row.h"
+
+static char *branch_of(struct sk_db *db)
+{
+	return db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
+}
+
+int sk_local_open(struct sk_db *db, struct sk_repo **out)
+{
+	char *path = sk_repo_path_for_db(db->path), *tip = NULL, *branch = branch_of(db), cur[41];
+	struct sk_repo *repo = NULL;
+	int rc;
+
+	if ((rc = sk_repo_open(&repo, path, 1)) < 0)
+		goto done;
+	tip = sk_state_text(db, "tip");
+	rc = sk_repo_ref(repo, branch, cur);
+	if (rc < 0 && rc != SK_ENOTFOUND)
+		goto done;
+	if (tip && (rc == SK_ENOTFOUND || strcmp(cur, tip))) {
+		if ((rc = sk_repo_set_ref(repo, branch, tip, 1)) < 0) {
+			sk_error_set("the local repository '%s' lacks change-set %s that the database recorded: %s",
+				     path, tip, sk_error_last());
+			rc = SK_ECORRUPT;
+			goto done;
+		}
+	}
+	rc = 0;
+	*out = repo;
+	repo = NULL;
+done:
+	sk_repo_free(repo);
+	free(path);
+	free(tip);
+	free(branch);
+	return rc;
+}
+
+int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res)
+{
+	struct sk_repo *repo = NULL;
+	struct sk_sink sink;
+	char *branch = branch_of(db), *tip = NULL;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = sk_local_open(db, &repo)) < 0)
+		goto done;
+	sink.write = sk_repo_sink_write;
+	sink.payload = repo;
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	if ((rc = sk_seal_tx(db, &sink, max_bytes, res)) < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
+	if ((rc = sk_db_commit(db)) < 0)
+		goto done;
+	/* only now may the branch show it: a crash before this line is repaired at the next open */
+	if (res->changesets && (tip = sk_state_text(db, "tip")))
+		rc = sk_repo_set_ref(repo, branch, tip, 0);
+done:
+	free(tip);
+	free(branch);
+	sk_repo_free(repo);
+	return rc;
+}
+
+struct applying {
+	struct sk_db *db;
+	struct sk_apply_result *res;
+	const struct sk_cs_limits *lim;
+	sk_progress_fn progress;
+	void *payload;
+	sqlite3_stmt *known;
+	const char *branch;
+};
+
+static int apply_entry(void *payload, const struct sk_repo_entry *e)
+{
+	struct applying *a = payload;
+	struct sk_changeset *cs = NULL;
+	int rc, applied = 0, known;
+
+	sqlite3_reset(a->known);
+	sqlite3_bind_text(a->known, 1, e->blob, -1, SQLITE_STATIC);
+	known = sqlite3_step(a->known) == SQLITE_ROW;
+	if (known) {
+		a->res->skipped++;
+		return 0;
+	}
+	if ((rc = sk_changeset_decode(&cs, e->data, e->len, a->lim)) < 0) {
+		sk_error_set("change-set %s (commit %s on %s): %s", e->blob, e->commit, a->branch, sk_error_last());
+		return rc;
+	}
+	rc = sk_apply_tx(a->db, cs, e->blob, e->commit, e->len, &applied);
+	if (rc == 0 && applied) {
+		a->res->changesets++;
+		a->res->rows += sk_changeset_rows(cs);
+		if (a->progress)
+			a->progress(a->payload, "applying", a->res->changesets, 0);
+	} else if (rc == 0) {
+		a->res->skipped++;
+	}
+	sk_changeset_free(cs);
+	return rc;
+}
+
+int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_apply_result *res,
+	     sk_progress_fn progress, void *payload)
+{
+	struct sk_repo *repo = NULL;
+	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
+	struct applying a;
+	char **refs = NULL, *single = NULL;
+	size_t nrefs = 0;
+	int rc, failed = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&a, 0, sizeof(a));
+	if (from) {
+		if ((rc = sk_repo_open(&repo, from, 0)) < 0)
+			return rc;
+	} else if ((rc = sk_local_open(db, &repo)) < 0) {
+		return rc;
+	}
+	if (what) {
+		if (!strncmp(what, "refs/", 5) || strlen(what) == 40)
+			single = sk_strdup(what);
+		else if (!strcmp(what, "central") || !strncmp(what, "district/", 9))
+			single = sk_printf("refs/heads/%s", what);
+		else
+			single = sk_printf("refs/heads/district/%s", what);
+		refs = sk_malloc(sizeof(*refs));
+		refs[0] = single;
+		nrefs = 1;
+	} else {
+		char **d = NULL, **c = NULL;
+		size_t nd = 0, nc = 0;
+		if ((rc = sk_repo_refs(repo, "refs/heads/district/*", &d, &nd)) < 0 ||
+		    (rc = sk_repo_refs(repo, "refs/heads/central", &c, &nc)) < 0)
+			goto done;
+		refs = sk_realloc(d, (nd + nc + 1) * sizeof(*refs));
+		for (size_t i = 0; i < nc; i++)
+			refs[nd + i] = c[i];
+		free(c);
+		nrefs = nd + nc;
+	}
+	a.db = db;
+	a.res = res;
+	a.lim = &lim;
+	a.progress = progress;
+	a.payload = payload;
+	if ((rc = sk_db_prepare(db, &a.known, "SELECT 1 FROM sk_changesets WHERE id = ?")) < 0)
+		goto done;
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	for (size_t i = 0; i < nrefs; i++) {
+		a.branch = refs[i];
+		rc = sk_repo_walk(repo, refs[i], apply_entry, &a);
+		if (rc < 0) {
+			/* this branch stops at the change-set that failed; the others go on */
+			size_t k = res->nrefused;
+			if (k < SK_ARRAY_SIZE(res->refused))
+				snprintf(res->refused[k], sizeof(res->refused[k]), "%s: %s", refs[i], sk_error_last());
+			res->nrefused++;
+			failed = rc;
+		}
+	}
+	if ((rc = sk_db_commit(db)) < 0)
+		goto done;
+	rc = failed;
+	if (failed)
+		sk_error_set("%s", res->refused[0]);
+done:
+	sqlite3_finalize(a.known);
+	for (size_t i = 0; i < nrefs; i++)
+		free(refs[i]);
+	free(refs);
+	sk_repo_free(repo);
+	return rc;
+}
+
+int sk_verify(struct sk_db *db, struct sk_verify_result *res)
+{
+	unsigned char stored[SK_HASH_SIZE], sum[SK_HASH_SIZE], h[SK_HASH_SIZE];
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(sum, 0, sizeof(sum));
+	sk_state_blob(db, "digest", stored, SK_HASH_SIZE);
+	if ((rc = sk_db_exec(db, "BEGIN")) < 0)
+		return rc;
+	for (int ti = 0; ti < db->ntables; ti++) {
+		const struct sk_table *t = &db->tables[ti];
+		struct sk_buf q = SK_BUF_INIT;
+		sqlite3_stmt *st;
+		sk_buf_puts(&q, "SELECT id, _sk, id IN (SELECT pk FROM sk_outbox WHERE tbl = ?)");
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&q, ", \"%s\"", t->cols[i]);
+		sk_buf_printf(&q, " FROM \"%s\"", t->name);
+		rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			goto done;
+		sqlite3_bind_int(st, 1, t->id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct sk_value v[SK_MAX_COLS];
+			struct sk_meta m;
+			const char *pk = (const char *)sqlite3_column_text(st, 0);
+			res->rows++;
+			if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0) {
+				if (res->nbad < SK_ARRAY_SIZE(res->bad))
+					snprintf(res->bad[res->nbad], sizeof(res->bad[0]), "%s %s: damaged bookkeeping", t->name, pk);
+				res->nbad++;
+				continue;
+			}
+			if (!m.has_hash || sqlite3_column_int(st, 2)) {
+				/* changed since the last seal: the digest will take it in then */
+				res->pending++;
+				if (m.has_hash)
+					sk_digest_add(sum, m.hash);
+				continue;
+			}
+			for (int i = 0; i < t->ncols; i++)
+				sk_value_from_column(&v[i], st, 3 + i);
+			sk_row_hash(h, t, pk, v);
+			if (memcmp(h, m.hash, SK_HASH_SIZE)) {
+				if (res->nbad < SK_ARRAY_SIZE(res->bad))
+					snprintf(res->bad[res->nbad], sizeof(res->bad[0]),
+						 "%s %s: its contents changed without being captured", t->name, pk);
+				res->nbad++;
+			}
+			sk_digest_add(sum, h);
+		}
+		sqlite3_finalize(st);
+	}
+	sk_hex(res->digest, stored, SK_HASH_SIZE);
+	sk_hex(res->recomputed, sum, SK_HASH_SIZE);
+	res->ok = !memcmp(stored, sum, SK_HASH_SIZE) && res->nbad == 0;
+done:
+	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+int sk_log(struct sk_db *db, const char *origin, int (*fn)(void *payload, const struct sk_log_entry *e), void *payload)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "SELECT id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local "
+					 "FROM sk_changesets WHERE ?1 IS NULL OR origin = ?1 ORDER BY at, origin, number")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sk_log_entry e;
+		e.id = (const char *)sqlite3_column_text(st, 0);
+		e.origin = (const char *)sqlite3_column_text(st, 1);
+		e.number = (uint64_t)sqlite3_column_int64(st, 2);
+		e.commit = (const char *)sqlite3_column_text(st, 3);
+		e.hlc_max = (uint64_t)sqlite3_column_int64(st, 4);
+		e.rows = (size_t)sqlite3_column_int64(st, 5);
+		e.bytes = (size_t)sqlite3_column_int64(st, 6);
+		e.digest = (const char *)sqlite3_column_text(st, 7);
+		e.at = sqlite3_column_int64(st, 8);
+		e.local = sqlite3_column_int(st, 9);
+		if ((rc = fn(payload, &e)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+int sk_pending(struct sk_db *db, struct sk_pending_info *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if ((rc = sk_db_prepare(db, &st, "SELECT count(*), count(DISTINCT tbl || ' ' || pk), min(at) FROM sk_outbox")) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->outbox_entries = (size_t)sqlite3_column_int64(st, 0);
+		out->outbox_rows = (size_t)sqlite3_column_int64(st, 1);
+		out->oldest_ms = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if ((rc = sk_db_prepare(db, &st, "SELECT count(*), coalesce(sum(bytes), 0), coalesce(max(number), 0) FROM sk_changesets "
+					 "WHERE local = 1 AND number > coalesce((SELECT value FROM sk_state WHERE key = 'pushed'), 0)")) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->unsent = (size_t)sqlite3_column_int64(st, 0);
+		out->unsent_bytes = (size_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	out->sealed = (size_t)sk_state_int(db, "number", 0);
+	out->pushed = (size_t)sk_state_int(db, "pushed", 0);
+	return 0;
+}

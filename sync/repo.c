@@ -1,0 +1,266 @@
+/*
+ * repo.c: the local repository through libgit2.  A change-set commit's tree holds two files,
+ * `changeset` (the bytes, sync/FORMAT.md) and `manifest` (readable key: value lines); its
+ * message says in words what changed.  Objects are written with fsync before the database
+ * records them, so after a power cut the database never names a commit that is not there.
+ */
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+
+struct sk_repo {
+	git_repository *r;
+	char *path;
+};
+
+static int git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+	return sk_error(SK_ERROR, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+}
+
+static void git_setup(void)
+{
+	static int done;
+	if (done)
+		return;
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* a repository owned by another user (the service account) is still ours to read */
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	done = 1;
+}
+
+char *sk_repo_path_for_db(const char *dbpath)
+{
+	size_t n = strlen(dbpath);
+	if (n > 3 && !strcmp(dbpath + n - 3, ".db"))
+		return sk_printf("%.*s.git", (int)(n - 3), dbpath);
+	return sk_printf("%s.git", dbpath);
+}
+
+int sk_repo_open(struct sk_repo **out, const char *path, int create)
+{
+	struct sk_repo *repo = sk_calloc(1, sizeof(*repo));
+	git_setup();
+	if (git_repository_open_bare(&repo->r, path) < 0) {
+		if (!create) {
+			free(repo);
+			return sk_error(SK_ENOTFOUND, "no repository at '%s'", path);
+		}
+		if (git_repository_init(&repo->r, path, 1) < 0) {
+			free(repo);
+			return git_fail("cannot create the local repository");
+		}
+	}
+	repo->path = sk_strdup(path);
+	*out = repo;
+	return 0;
+}
+
+void sk_repo_free(struct sk_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->r);
+	free(repo->path);
+	free(repo);
+}
+
+const char *sk_repo_dir(const struct sk_repo *repo)
+{
+	return repo->path;
+}
+
+int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsigned char *data, size_t len,
+		       const char *manifest, const char *message, const char *parent, char blob[41], char commit[41])
+{
+	struct sk_repo *repo = payload;
+	git_oid blob_id, man_id, tree_id, commit_id, parent_id;
+	git_treebuilder *tb = NULL;
+	git_tree *tree = NULL;
+	git_commit *pc = NULL;
+	git_signature *sig = NULL;
+	char name[64], email[64];
+	int rc = 0;
+
+	if (git_blob_create_from_buffer(&blob_id, repo->r, data, len) < 0 ||
+	    git_blob_create_from_buffer(&man_id, repo->r, manifest, strlen(manifest)) < 0) {
+		rc = git_fail("cannot write a change-set");
+		goto done;
+	}
+	if (git_treebuilder_new(&tb, repo->r, NULL) < 0 ||
+	    git_treebuilder_insert(NULL, tb, "changeset", &blob_id, GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_insert(NULL, tb, "manifest", &man_id, GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_write(&tree_id, tb) < 0 || git_tree_lookup(&tree, repo->r, &tree_id) < 0) {
+		rc = git_fail("cannot write a change-set tree");
+		goto done;
+	}
+	if (parent && parent[0]) {
+		if (git_oid_fromstr(&parent_id, parent) < 0 || git_commit_lookup(&pc, repo->r, &parent_id) < 0) {
+			rc = sk_error(SK_ECORRUPT, "the last change-set commit %s is missing from '%s'", parent, repo->path);
+			goto done;
+		}
+	}
+	snprintf(name, sizeof(name), "sinkron %s", cs->origin);
+	snprintf(email, sizeof(email), "%s@sinkron", cs->origin);
+	if (git_signature_new(&sig, name, email, sk_wall_ms() / 1000, 0) < 0) {
+		rc = git_fail("cannot sign a change-set commit");
+		goto done;
+	}
+	{
+		const git_commit *parents[1] = {pc};
+		if (git_commit_create(&commit_id, repo->r, NULL, sig, sig, "UTF-8", message, tree, pc ? 1 : 0, parents) < 0) {
+			rc = git_fail("cannot write a change-set commit");
+			goto done;
+		}
+	}
+	git_oid_tostr(blob, 41, &blob_id);
+	git_oid_tostr(commit, 41, &commit_id);
+done:
+	git_signature_free(sig);
+	git_commit_free(pc);
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+int sk_repo_ref(struct sk_repo *repo, const char *refname, char out[41])
+{
+	git_oid id;
+	int e = git_reference_name_to_id(&id, repo->r, refname);
+	if (e == GIT_ENOTFOUND)
+		return SK_ENOTFOUND;
+	if (e < 0)
+		return git_fail("cannot read a branch");
+	git_oid_tostr(out, 41, &id);
+	return 0;
+}
+
+int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit, int force)
+{
+	git_oid id;
+	git_reference *ref = NULL;
+	if (git_oid_fromstr(&id, commit) < 0)
+		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
+	(void)force;
+	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0)
+		return git_fail("cannot move a branch");
+	git_reference_free(ref);
+	return 0;
+}
+
+int sk_repo_refs(struct sk_repo *repo, const char *glob, char ***out, size_t *n)
+{
+	git_reference_iterator *it = NULL;
+	const char *name;
+	size_t cnt = 0, alloc = 0;
+	char **v = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (git_reference_iterator_glob_new(&it, repo->r, glob) < 0)
+		return git_fail("cannot list branches");
+	while (git_reference_next_name(&name, it) == 0) {
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			v = sk_realloc(v, alloc * sizeof(*v));
+		}
+		v[cnt++] = sk_strdup(name);
+	}
+	git_reference_iterator_free(it);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int resolve(struct sk_repo *repo, const char *start, git_oid *id)
+{
+	git_object *obj = NULL;
+	if (git_oid_fromstr(id, start) == 0 && strlen(start) == 40)
+		return 0;
+	if (git_reference_name_to_id(id, repo->r, start) == 0)
+		return 0;
+	if (git_revparse_single(&obj, repo->r, start) == 0) {
+		git_object *c = NULL;
+		int e = git_object_peel(&c, obj, GIT_OBJECT_COMMIT);
+		if (e == 0)
+			*id = *git_object_id(c);
+		git_object_free(c);
+		git_object_free(obj);
+		if (e == 0)
+			return 0;
+	}
+	return sk_error(SK_ENOTFOUND, "no branch, tag or commit '%s' in '%s'", start, repo->path);
+}
+
+int sk_repo_walk(struct sk_repo *repo, const char *start,
+		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload)
+{
+	git_revwalk *walk = NULL;
+	git_oid id, cid;
+	int rc = 0;
+
+	if ((rc = resolve(repo, start, &id)) < 0)
+		return rc;
+	if (git_revwalk_new(&walk, repo->r) < 0 || git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, &id) < 0) {
+		char hex[41];
+		git_oid_tostr(hex, sizeof(hex), &id);
+		rc = sk_error(SK_ECORRUPT, "cannot walk the history from %s in '%s': %s", hex, repo->path,
+			      git_error_last() ? git_error_last()->message : "damaged repository");
+		goto done;
+	}
+	while (rc == 0 && git_revwalk_next(&cid, walk) == 0) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL;
+		git_blob *blob = NULL, *man = NULL;
+		const git_tree_entry *te, *me;
+		struct sk_repo_entry e;
+		char *mtext = NULL;
+
+		memset(&e, 0, sizeof(e));
+		git_oid_tostr(e.commit, sizeof(e.commit), &cid);
+		if (git_commit_lookup(&c, repo->r, &cid) < 0 || git_commit_tree(&tree, c) < 0) {
+			rc = sk_error(SK_ECORRUPT, "commit %s in '%s' cannot be read: %s", e.commit, repo->path,
+				      git_error_last() ? git_error_last()->message : "damaged object");
+			goto next;
+		}
+		if (!(te = git_tree_entry_byname(tree, "changeset"))) {
+			rc = sk_error(SK_ECORRUPT, "commit %s in '%s' holds no change-set", e.commit, repo->path);
+			goto next;
+		}
+		git_oid_tostr(e.blob, sizeof(e.blob), git_tree_entry_id(te));
+		if (git_blob_lookup(&blob, repo->r, git_tree_entry_id(te)) < 0) {
+			rc = sk_error(SK_ECORRUPT, "change-set object %s of commit %s in '%s' cannot be read: %s", e.blob,
+				      e.commit, repo->path, git_error_last() ? git_error_last()->message : "damaged object");
+			goto next;
+		}
+		if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, repo->r, git_tree_entry_id(me)) == 0)
+			mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
+		e.data = git_blob_rawcontent(blob);
+		e.len = (size_t)git_blob_rawsize(blob);
+		e.manifest = mtext ? mtext : "";
+		e.time = (int64_t)git_commit_time(c);
+		rc = fn(payload, &e);
+next:
+		free(mtext);
+		git_blob_free(man);
+		git_blob_free(blob);
+		git_tree_free(tree);
+		git_commit_free(c);
+	}
+done:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+void sk_blob_id(char out[41], const void *data, size_t len)
+{
+	git_oid id;
+	git_setup();
+	git_odb_hash(&id, data, len, GIT_OBJECT_BLOB);
+	git_oid_tostr(out, 41, &id);
+}

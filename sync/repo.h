@@ -1,0 +1,49 @@
+/*
+ * repo.h: the local git repository beside a database (repo.c), through libgit2: change-set
+ * commits written as objects first and the branch moved after the database has committed,
+ * and walks over a branch's change-sets, oldest first.
+ */
+#ifndef SK_REPO_H
+#define SK_REPO_H
+
+#include "engine.h"
+
+struct sk_repo;
+
+/* The repository of the database at dbpath: "office.db" -> "office.git". */
+char *sk_repo_path_for_db(const char *dbpath);
+/* Opens the bare repository at path, creating it when create is set. */
+int sk_repo_open(struct sk_repo **out, const char *path, int create);
+void sk_repo_free(struct sk_repo *repo);
+const char *sk_repo_dir(const struct sk_repo *repo);
+
+/* The sink that writes change-set commits into repo (payload: the repo). */
+int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsigned char *data, size_t len,
+		       const char *manifest, const char *message, const char *parent, char blob[41], char commit[41]);
+
+/* The commit a ref points at, 40 hex; SK_ENOTFOUND when the ref does not exist. */
+int sk_repo_ref(struct sk_repo *repo, const char *refname, char out[41]);
+/* Points refname at commit (creating it); force allows a move that is not a fast-forward. */
+int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit, int force);
+/* Names of refs matching a glob such as "refs/heads/district/ *" (without the space). */
+int sk_repo_refs(struct sk_repo *repo, const char *glob, char ***out, size_t *n);
+
+struct sk_repo_entry {
+	char commit[41];
+	char blob[41];
+	const unsigned char *data; /* the change-set bytes */
+	size_t len;
+	const char *manifest;      /* NUL-terminated text, or "" */
+	int64_t time;              /* commit time, seconds */
+};
+/* Calls fn for each change-set commit reachable from `start` (a ref name or a commit id),
+ * oldest first; fn returns non-zero to stop (that value is returned).  A commit whose tree
+ * has no readable change-set, or a damaged object, gives SK_ECORRUPT naming the object. */
+int sk_repo_walk(struct sk_repo *repo, const char *start,
+		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload);
+
+/* Opens the local repository of db and moves its branch to the change-set the database last
+ * recorded (repairing a crash between the database commit and the branch update). */
+int sk_local_open(struct sk_db *db, struct sk_repo **out);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * row.c: the per-row bookkeeping of synced tables: the _sk encoding (row hash and per-cell
+ * clocks), the canonical row hash, and the prepared statements that read and write rows.
+ *
+ * _sk layout: version byte 1; flags byte (bit 0: hash present); 32-byte hash if present;
+ * varint k, the number of distinct cell clocks; k times (varint hlc, varint origin); then
+ * varint ncols and one byte per column: index into the clock list, or 255 for never set.
+ * Most rows are written by one change, so they carry one clock, not one per column.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "row.h"
+
+int sk_meta_decode(struct sk_meta *m, int ncols, const void *blob, size_t n)
+{
+	const unsigned char *p = blob, *end = p + n;
+	uint64_t k, nc, h, o;
+	struct sk_cell clocks[SK_MAX_COLS];
+
+	memset(m, 0, sizeof(*m));
+	m->ncols = ncols;
+	if (!blob || n == 0)
+		return 0;
+	if (n < 2 || p[0] != 1)
+		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) has an unknown format");
+	m->has_hash = p[1] & 1;
+	p += 2;
+	if (m->has_hash) {
+		if ((size_t)(end - p) < SK_HASH_SIZE)
+			return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is truncated");
+		memcpy(m->hash, p, SK_HASH_SIZE);
+		p += SK_HASH_SIZE;
+	}
+	if (sk_get_varint(&k, &p, end) < 0 || k > SK_MAX_COLS)
+		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+	for (uint64_t i = 0; i < k; i++) {
+		if (sk_get_varint(&h, &p, end) < 0 || sk_get_varint(&o, &p, end) < 0 || o > UINT32_MAX)
+			return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+		clocks[i].hlc = h;
+		clocks[i].origin = (uint32_t)o;
+	}
+	if (sk_get_varint(&nc, &p, end) < 0 || nc > SK_MAX_COLS || (size_t)(end - p) < nc)
+		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+	/* a table that gained columns since: the new ones were never set */
+	for (uint64_t c = 0; c < nc && (int)c < ncols; c++) {
+		unsigned idx = p[c];
+		if (idx == 255)
+			continue;
+		if (idx >= k)
+			return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+		m->cell[c] = clocks[idx];
+	}
+	return 0;
+}
+
+void sk_meta_encode(struct sk_buf *out, const struct sk_meta *m)
+{
+	struct sk_cell clocks[SK_MAX_COLS];
+	unsigned char idx[SK_MAX_COLS];
+	int k = 0;
+
+	out->len = 0;
+	sk_buf_putc(out, 1);
+	sk_buf_putc(out, m->has_hash ? 1 : 0);
+	if (m->has_hash)
+		sk_buf_put(out, m->hash, SK_HASH_SIZE);
+	for (int c = 0; c < m->ncols; c++) {
+		int j;
+		if (!m->cell[c].hlc) {
+			idx[c] = 255;
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			if (clocks[j].hlc == m->cell[c].hlc && clocks[j].origin == m->cell[c].origin)
+				break;
+		if (j == k)
+			clocks[k++] = m->cell[c];
+		idx[c] = (unsigned char)j;
+	}
+	sk_buf_put_varint(out, (uint64_t)k);
+	for (int j = 0; j < k; j++) {
+		sk_buf_put_varint(out, clocks[j].hlc);
+		sk_buf_put_varint(out, clocks[j].origin);
+	}
+	sk_buf_put_varint(out, (uint64_t)m->ncols);
+	sk_buf_put(out, idx, (size_t)m->ncols);
+}
+
+static void hash_value(struct sk_sha256_ctx *c, const struct sk_value *v)
+{
+	unsigned char tmp[9];
+	tmp[0] = (unsigned char)v->type;
+	switch (v->type) {
+	case SK_INT:
+		sk_put_u64(tmp + 1, (uint64_t)v->i);
+		sk_sha256_update(c, tmp, 9);
+		break;
+	case SK_REAL: {
+		uint64_t bits;
+		double r = isnan(v->r) ? NAN : v->r;
+		memcpy(&bits, &r, 8);
+		sk_put_u64(tmp + 1, bits);
+		sk_sha256_update(c, tmp, 9);
+		break;
+	}
+	case SK_TEXT:
+	case SK_BLOB:
+		sk_put_u64(tmp + 1, (uint64_t)v->n);
+		sk_sha256_update(c, tmp, 9);
+		sk_sha256_update(c, v->p, v->n);
+		break;
+	default:
+		sk_sha256_update(c, tmp, 1);
+	}
+}
+
+void sk_row_hash(unsigned char out[SK_HASH_SIZE], const struct sk_table *t, const char *pk,
+		 const struct sk_value *vals)
+{
+	struct sk_sha256_ctx c;
+	sk_sha256_init(&c);
+	sk_sha256_update(&c, t->name, strlen(t->name) + 1);
+	sk_sha256_update(&c, pk, strlen(pk) + 1);
+	for (int k = 0; k < t->ncols; k++) {
+		int i = t->order[k];
+		if (vals[i].type == SK_NULL)
+			continue;
+		sk_sha256_update(&c, t->cols[i], strlen(t->cols[i]) + 1);
+		hash_value(&c, &vals[i]);
+	}
+	sk_sha256_final(&c, out);
+}
+
+void sk_value_from_column(struct sk_value *v, sqlite3_stmt *st, int col)
+{
+	memset(v, 0, sizeof(*v));
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		v->type = SK_INT;
+		v->i = sqlite3_column_int64(st, col);
+		break;
+	case SQLITE_FLOAT:
+		v->type = SK_REAL;
+		v->r = sqlite3_column_double(st, col);
+		break;
+	case SQLITE_TEXT:
+		v->type = SK_TEXT;
+		v->p = sqlite3_column_text(st, col);
+		v->n = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	case SQLITE_BLOB:
+		v->type = SK_BLOB;
+		v->p = sqlite3_column_blob(st, col);
+		v->n = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	default:
+		v->type = SK_NULL;
+	}
+}
+
+void sk_value_bind(sqlite3_stmt *st, int idx, const struct sk_value *v)
+{
+	switch (v->type) {
+	case SK_INT:
+		sqlite3_bind_int64(st, idx, v->i);
+		break;
+	case SK_REAL:
+		sqlite3_bind_double(st, idx, v->r);
+		break;
+	case SK_TEXT:
+		sqlite3_bind_text(st, idx, (const char *)v->p, (int)v->n, SQLITE_STATIC);
+		break;
+	case SK_BLOB:
+		sqlite3_bind_blob(st, idx, v->p, (int)v->n, SQLITE_STATIC);
+		break;
+	default:
+		sqlite3_bind_null(st, idx);
+	}
+}
+
+int sk_value_equal(const struct sk_value *a, const struct sk_value *b)
+{
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case SK_INT:
+		return a->i == b->i;
+	case SK_REAL:
+		return a->r == b->r || (isnan(a->r) && isnan(b->r));
+	case SK_TEXT:
+	case SK_BLOB:
+		return a->n == b->n && (!a->n || !memcmp(a->p, b->p, a->n));
+	default:
+		return 1;
+	}
+}
+
+int sk_rowio_init(struct sk_rowio *io, struct sk_db *db, const struct sk_table *t)
+{
+	struct sk_buf q = SK_BUF_INIT;
+	int rc;
+
+	memset(io, 0, sizeof(*io));
+	io->db = db;
+	io->t = t;
+	sk_buf_puts(&q, "SELECT ");
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&q, "\"%s\", ", t->cols[i]);
+	sk_buf_printf(&q, "_sk FROM \"%s\" WHERE id = ?", t->name);
+	if ((rc = sk_db_prepare(db, &io->get, (const char *)q.ptr)) < 0)
+		goto done;
+	q.len = 0;
+	sk_buf_printf(&q, "INSERT INTO \"%s\" (id", t->name);
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&q, ", \"%s\"", t->cols[i]);
+	sk_buf_puts(&q, ", _sk) VALUES (?");
+	for (int i = 0; i <= t->ncols; i++)
+		sk_buf_puts(&q, ", ?");
+	sk_buf_puts(&q, ")");
+	if ((rc = sk_db_prepare(db, &io->insert, (const char *)q.ptr)) < 0)
+		goto done;
+	q.len = 0;
+	sk_buf_printf(&q, "UPDATE \"%s\" SET ", t->name);
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&q, "\"%s\" = ?%d, ", t->cols[i], i + 1);
+	sk_buf_printf(&q, "_sk = ?%d WHERE id = ?%d", t->ncols + 1, t->ncols + 2);
+	if ((rc = sk_db_prepare(db, &io->update, (const char *)q.ptr)) < 0)
+		goto done;
+	q.len = 0;
+	sk_buf_printf(&q, "UPDATE \"%s\" SET _sk = ? WHERE id = ?", t->name);
+	if ((rc = sk_db_prepare(db, &io->setmeta, (const char *)q.ptr)) < 0)
+		goto done;
+	q.len = 0;
+	sk_buf_printf(&q, "DELETE FROM \"%s\" WHERE id = ?", t->name);
+	rc = sk_db_prepare(db, &io->del, (const char *)q.ptr);
+done:
+	sk_buf_release(&q);
+	if (rc < 0)
+		sk_rowio_release(io);
+	return rc;
+}
+
+void sk_rowio_release(struct sk_rowio *io)
+{
+	sqlite3_finalize(io->get);
+	sqlite3_finalize(io->insert);
+	sqlite3_finalize(io->update);
+	sqlite3_finalize(io->setmeta);
+	sqlite3_finalize(io->del);
+	memset(io, 0, sizeof(*io));
+}
+
+int sk_rowio_get(struct sk_rowio *io, const char *pk, struct sk_value *vals, struct sk_meta *meta)
+{
+	int rc;
+	sqlite3_reset(io->get);
+	sqlite3_bind_text(io->get, 1, pk, -1, SQLITE_STATIC);
+	rc = sqlite3_step(io->get);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sk_db_fail(io->db, "cannot read a row");
+	for (int i = 0; i < io->t->ncols; i++)
+		sk_value_from_column(&vals[i], io->get, i);
+	if (meta && (rc = sk_meta_decode(meta, io->t->ncols, sqlite3_column_blob(io->get, io->t->ncols),
+				       (size_t)sqlite3_column_bytes(io->get, io->t->ncols))) < 0)
+		return rc;
+	return 1;
+}

@@ -1,0 +1,636 @@
+/*
+ * seal.c: turns the outbox into change-sets.  Outbox entries are folded per row (a row changed
+ * five times since the last seal travels once, with the columns that changed), stamped with
+ * the clock, and cut into change-sets of bounded size; each one is handed to the sink (the
+ * local git repository) inside the caller's transaction, which also records it, updates the
+ * per-row bookkeeping and the digest, and empties the outbox.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "hlc.h"
+#include "row.h"
+
+/* One row's pending change, folded from its outbox entries. */
+struct entry {
+	int tbl;
+	char *pk;
+	uint64_t mask;
+	int inserted;
+	int64_t at;
+	char *operator_name;
+	uint64_t seq_min, seq_max;
+	unsigned char *old; /* _sk of the row as last replicated, from a delete entry */
+	size_t old_len;
+	int has_old;
+};
+
+/* A row change ready to encode, with what it does to the digest. */
+struct prepared {
+	int tbl;
+	struct sk_cs_row row;
+	int has_old, has_new, added;
+	unsigned char old_hash[SK_HASH_SIZE], new_hash[SK_HASH_SIZE];
+	size_t raw;
+	uint64_t seq_min, seq_max;
+};
+
+struct arena {
+	struct block { struct block *next; size_t used, size; unsigned char data[]; } *head;
+};
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!a->head || a->head->size - a->head->used < n) {
+		size_t size = n > 1 << 20 ? n : 1 << 20;
+		struct block *b = sk_malloc(sizeof(*b) + size);
+		b->next = a->head;
+		b->used = 0;
+		b->size = size;
+		a->head = b;
+	}
+	a->head->used += n;
+	return a->head->data + a->head->used - n;
+}
+
+static char *arena_strdup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct block *b = a->head;
+		a->head = b->next;
+		free(b);
+	}
+}
+
+/* ---- folding the outbox ---- */
+
+struct fold {
+	struct entry *v;
+	size_t n, alloc;
+	size_t *slots; /* open addressing: index + 1, 0 empty */
+	size_t nslots;
+};
+
+static uint64_t key_hash(int tbl, const char *pk)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)tbl;
+	for (; *pk; pk++)
+		h = (h ^ (unsigned char)*pk) * 1099511628211ULL;
+	return h;
+}
+
+static void fold_grow(struct fold *f)
+{
+	size_t n = f->nslots ? f->nslots * 2 : 1024;
+	free(f->slots);
+	f->slots = sk_calloc(n, sizeof(*f->slots));
+	f->nslots = n;
+	for (size_t i = 0; i < f->n; i++) {
+		size_t s = key_hash(f->v[i].tbl, f->v[i].pk) & (n - 1);
+		while (f->slots[s])
+			s = (s + 1) & (n - 1);
+		f->slots[s] = i + 1;
+	}
+}
+
+static struct entry *fold_get(struct fold *f, struct arena *a, int tbl, const char *pk)
+{
+	size_t s;
+	struct entry *e;
+	if ((f->n + 1) * 2 > f->nslots)
+		fold_grow(f);
+	s = key_hash(tbl, pk) & (f->nslots - 1);
+	while (f->slots[s]) {
+		e = &f->v[f->slots[s] - 1];
+		if (e->tbl == tbl && !strcmp(e->pk, pk))
+			return e;
+		s = (s + 1) & (f->nslots - 1);
+	}
+	if (f->n == f->alloc) {
+		f->alloc = f->alloc ? f->alloc * 2 : 1024;
+		f->v = sk_realloc(f->v, f->alloc * sizeof(*f->v));
+	}
+	e = &f->v[f->n];
+	memset(e, 0, sizeof(*e));
+	e->tbl = tbl;
+	e->pk = arena_strdup(a, pk, strlen(pk));
+	f->slots[s] = ++f->n;
+	return e;
+}
+
+static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64_t *seq_max)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "SELECT seq, tbl, pk, op, cols, at, operator, old FROM sk_outbox ORDER BY seq")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		int tbl = sqlite3_column_int(st, 1), op = sqlite3_column_int(st, 3);
+		const char *pk = (const char *)sqlite3_column_text(st, 2);
+		const char *oper = (const char *)sqlite3_column_text(st, 6);
+		struct entry *e;
+		if (!pk || !sk_db_table_id(db, tbl))
+			continue; /* a table no longer synced: nothing to send */
+		e = fold_get(f, a, tbl, pk);
+		if (!e->seq_min)
+			e->seq_min = seq;
+		e->seq_max = seq;
+		e->at = sqlite3_column_int64(st, 5);
+		e->operator_name = oper ? arena_strdup(a, oper, strlen(oper)) : NULL;
+		if (op == 1) {
+			e->inserted = 1;
+		} else if (op == 2) {
+			e->mask |= (uint64_t)sqlite3_column_int64(st, 4);
+		} else if (op == 3) {
+			/* the first delete sees the row as it was last replicated: later
+			 * re-inserts are new rows written by a clerk, never sealed */
+			if (!e->has_old) {
+				int n = sqlite3_column_bytes(st, 7);
+				e->has_old = 1;
+				e->old_len = (size_t)n;
+				e->old = n ? arena_alloc(a, (size_t)n) : NULL;
+				if (n)
+					memcpy(e->old, sqlite3_column_blob(st, 7), (size_t)n);
+			}
+			e->inserted = 0;
+			e->mask = 0;
+		}
+		*seq_max = seq;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the outbox");
+}
+
+/* ---- preparing rows ---- */
+
+struct sealer {
+	struct sk_db *db;
+	const struct sk_sink *sink;
+	size_t max_bytes;
+	struct arena arena;
+	struct sk_rowio io[8];
+	sqlite3_stmt *tomb, *record;
+	uint64_t hlc;           /* last clock issued */
+	uint32_t flags;
+	unsigned char digest[SK_HASH_SIZE];
+	char tip[41];
+	uint64_t number;
+	struct sk_buf meta, enc;
+	struct sk_seal_result *res;
+};
+
+static struct sk_rowio *io_for(struct sealer *s, int tbl)
+{
+	for (int i = 0; i < s->db->ntables; i++)
+		if (s->db->tables[i].id == tbl)
+			return &s->io[i];
+	return NULL;
+}
+
+static const char *operator_or_unknown(const char *name)
+{
+	/* rows written with another SQLite tool, outside sinkron, carry no operator */
+	return name ? name : "(outside sinkron)";
+}
+
+/* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
+static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
+{
+	struct sk_rowio *io = io_for(s, e->tbl);
+	const struct sk_table *t = io->t;
+	struct sk_value cur[SK_MAX_COLS];
+	struct sk_meta rep, now;
+	int found, rc;
+	uint64_t hlc = s->hlc + 1;
+
+	memset(p, 0, sizeof(*p));
+	if ((found = sk_rowio_get(io, e->pk, cur, &now)) < 0)
+		return found;
+	if (e->has_old) {
+		if ((rc = sk_meta_decode(&rep, t->ncols, e->old, e->old_len)) < 0)
+			return rc;
+	} else {
+		rep = now;
+	}
+	p->tbl = e->tbl;
+	p->seq_min = e->seq_min;
+	p->seq_max = e->seq_max;
+	p->row.pk = e->pk;
+	p->row.operator_name = operator_or_unknown(e->operator_name);
+	p->row.at = e->at;
+	p->has_old = rep.has_hash;
+	memcpy(p->old_hash, rep.hash, SK_HASH_SIZE);
+	p->raw = strlen(e->pk) + 24;
+
+	if (!found) {
+		if (!rep.has_hash)
+			return 0; /* made and removed between two seals: nobody else ever saw it */
+		p->row.op = SK_OP_DELETE;
+		p->row.hlc = hlc;
+		s->hlc = hlc;
+		sqlite3_reset(s->tomb);
+		sqlite3_bind_int(s->tomb, 1, e->tbl);
+		sqlite3_bind_text(s->tomb, 2, e->pk, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->tomb, 3, (int64_t)hlc);
+		sqlite3_bind_text(s->tomb, 4, s->db->code, -1, SQLITE_STATIC);
+		if (sqlite3_step(s->tomb) != SQLITE_DONE)
+			return sk_db_fail(s->db, "cannot record a deleted row");
+		return 1;
+	}
+
+	uint64_t mask = e->inserted || !rep.has_hash ? (t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1) : e->mask;
+	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
+	 * what the clerk saw even if that came from a clock running ahead */
+	for (int i = 0; i < t->ncols; i++)
+		if ((mask >> i & 1) && rep.cell[i].hlc >= hlc)
+			hlc = rep.cell[i].hlc + 1;
+	s->hlc = hlc;
+	p->row.op = SK_OP_UPSERT;
+	p->row.hlc = hlc;
+	p->row.mask = mask;
+	p->row.vals = arena_alloc(&s->arena, sizeof(struct sk_value) * (size_t)t->ncols);
+	for (int i = 0; i < t->ncols; i++) {
+		struct sk_value *v = &p->row.vals[i];
+		if (!(mask >> i & 1)) {
+			memset(v, 0, sizeof(*v));
+			continue;
+		}
+		*v = cur[i];
+		if (v->type == SK_TEXT || v->type == SK_BLOB) {
+			v->p = (const unsigned char *)arena_strdup(&s->arena, (const char *)cur[i].p, cur[i].n);
+			p->raw += v->n;
+		}
+		p->raw += 3;
+	}
+	p->added = !rep.has_hash;
+	sk_row_hash(p->new_hash, t, e->pk, cur);
+	p->has_new = 1;
+
+	now = rep;
+	now.has_hash = 1;
+	memcpy(now.hash, p->new_hash, SK_HASH_SIZE);
+	for (int i = 0; i < t->ncols; i++)
+		if (mask >> i & 1) {
+			now.cell[i].hlc = hlc;
+			now.cell[i].origin = s->db->origin;
+		}
+	sk_meta_encode(&s->meta, &now);
+	sqlite3_reset(io->setmeta);
+	sqlite3_bind_blob(io->setmeta, 1, s->meta.ptr, (int)s->meta.len, SQLITE_STATIC);
+	sqlite3_bind_text(io->setmeta, 2, e->pk, -1, SQLITE_STATIC);
+	if (sqlite3_step(io->setmeta) != SQLITE_DONE)
+		return sk_db_fail(s->db, "cannot update a row's bookkeeping");
+	return 1;
+}
+
+/* ---- encoding a chunk ---- */
+
+static int cmp_prepared(const void *a, const void *b)
+{
+	const struct prepared *x = *(const struct prepared *const *)a, *y = *(const struct prepared *const *)b;
+	return strcmp(x->row.pk, y->row.pk);
+}
+
+static int cmp_table_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sk_cs_table *)a)->name, ((const struct sk_cs_table *)b)->name);
+}
+
+/* Builds the change-set of rows p[0..n) (digest given) and encodes it into s->enc. */
+static int encode_chunk(struct sealer *s, struct prepared *p, size_t n, const unsigned char *digest,
+			struct sk_changeset *cs, struct sk_cs_table *tabs)
+{
+	struct prepared **order = sk_malloc(sizeof(*order) * (n ? n : 1));
+	struct sk_cs_row *rows = sk_malloc(sizeof(*rows) * (n ? n : 1));
+	size_t nt = 0, at = 0;
+	int rc;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->version = SK_CS_VERSION;
+	snprintf(cs->origin, sizeof(cs->origin), "%s", s->db->code);
+	cs->number = s->number + 1;
+	cs->seq_first = UINT64_MAX;
+	cs->hlc_min = UINT64_MAX;
+	cs->hlc_seen = (uint64_t)sk_state_int(s->db, "hlc_seen", 0);
+	cs->flags = s->flags;
+	memcpy(cs->digest, digest, SK_HASH_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		order[i] = &p[i];
+		if (p[i].seq_min < cs->seq_first)
+			cs->seq_first = p[i].seq_min;
+		if (p[i].seq_max > cs->seq_last)
+			cs->seq_last = p[i].seq_max;
+		if (p[i].row.hlc < cs->hlc_min)
+			cs->hlc_min = p[i].row.hlc;
+		if (p[i].row.hlc > cs->hlc_max)
+			cs->hlc_max = p[i].row.hlc;
+	}
+	if (!n)
+		cs->seq_first = cs->hlc_min = 0;
+	for (int ti = 0; ti < s->db->ntables; ti++) {
+		const struct sk_table *t = &s->db->tables[ti];
+		size_t first = at;
+		for (size_t i = 0; i < n; i++)
+			if (order[i]->tbl == t->id)
+				rows[at++] = order[i]->row;
+		if (at == first)
+			continue;
+		/* rows in pk order: canonical bytes */
+		{
+			struct prepared **sub = sk_malloc(sizeof(*sub) * (at - first));
+			size_t k = 0;
+			for (size_t i = 0; i < n; i++)
+				if (order[i]->tbl == t->id)
+					sub[k++] = order[i];
+			qsort(sub, k, sizeof(*sub), cmp_prepared);
+			for (size_t i = 0; i < k; i++)
+				rows[first + i] = sub[i]->row;
+			free(sub);
+		}
+		tabs[nt].name = t->name;
+		tabs[nt].ncols = t->ncols;
+		tabs[nt].cols = (const char **)t->cols;
+		tabs[nt].nrows = at - first;
+		tabs[nt].rows = rows + first;
+		nt++;
+	}
+	qsort(tabs, nt, sizeof(*tabs), cmp_table_name);
+	cs->ntables = nt;
+	cs->tables = tabs;
+	s->enc.len = 0;
+	rc = sk_changeset_encode(&s->enc, cs);
+	free(order);
+	cs->arena = rows; /* freed by the caller through finish_chunk */
+	return rc;
+}
+
+static void describe(struct sealer *s, const struct sk_changeset *cs, const struct prepared *p, size_t n,
+		     struct sk_buf *manifest, struct sk_buf *msg)
+{
+	char hex[2 * SK_HASH_SIZE + 1], c1[64], c2[64], *tip = sk_state_text(s->db, "central_applied");
+	size_t added[8] = {0}, changed[8] = {0}, deleted[8] = {0};
+	const char *ops[4] = {0};
+	int nops = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int ti = 0;
+		while (ti < s->db->ntables && s->db->tables[ti].id != p[i].tbl)
+			ti++;
+		if (p[i].row.op == SK_OP_DELETE)
+			deleted[ti]++;
+		else if (p[i].added)
+			added[ti]++;
+		else
+			changed[ti]++;
+		for (int k = 0; k < nops; k++)
+			if (!strcmp(ops[k], p[i].row.operator_name))
+				goto seen;
+		if (nops < 4)
+			ops[nops++] = p[i].row.operator_name;
+seen:;
+	}
+	sk_hex(hex, cs->digest, SK_HASH_SIZE);
+	sk_hlc_format(c1, sizeof(c1), cs->hlc_min);
+	sk_hlc_format(c2, sizeof(c2), cs->hlc_max);
+	manifest->len = 0;
+	sk_buf_printf(manifest,
+		"format: sinkron-changeset %u\norigin: %s\nname: %s\nnumber: %llu\nseq: %llu-%llu\n"
+		"clock: %s / %s\nrows: %zu\n",
+		SK_CS_VERSION, s->db->code, s->db->name, (unsigned long long)cs->number,
+		(unsigned long long)cs->seq_first, (unsigned long long)cs->seq_last, c1, c2, n);
+	for (int ti = 0; ti < s->db->ntables; ti++)
+		if (added[ti] + changed[ti] + deleted[ti])
+			sk_buf_printf(manifest, "table: %s +%zu ~%zu -%zu\n", s->db->tables[ti].name,
+				      added[ti], changed[ti], deleted[ti]);
+	sk_buf_printf(manifest, "digest: %s\n", hex);
+	if (tip)
+		sk_buf_printf(manifest, "central: %s\n", tip);
+	if (cs->flags & SK_CSF_CLOCK_AHEAD)
+		sk_buf_puts(manifest, "warning: the office clock is more than a day ahead of the city\n");
+	if (cs->flags & SK_CSF_CLOCK_BEHIND)
+		sk_buf_puts(manifest, "warning: the office clock was set back by more than a day\n");
+	free(tip);
+
+	msg->len = 0;
+	sk_buf_printf(msg, "%s %s #%llu:", s->db->code, s->db->name, (unsigned long long)cs->number);
+	for (int ti = 0, first = 1; ti < s->db->ntables; ti++) {
+		const char *tn = s->db->tables[ti].name;
+		if (added[ti]) {
+			sk_buf_printf(msg, "%s %zu %s added", first ? "" : ",", added[ti], tn);
+			first = 0;
+		}
+		if (changed[ti]) {
+			sk_buf_printf(msg, "%s %zu %s changed", first ? "" : ",", changed[ti], tn);
+			first = 0;
+		}
+		if (deleted[ti]) {
+			sk_buf_printf(msg, "%s %zu %s deleted", first ? "" : ",", deleted[ti], tn);
+			first = 0;
+		}
+	}
+	sk_buf_puts(msg, "\n\nBy ");
+	for (int k = 0; k < nops; k++)
+		sk_buf_printf(msg, "%s%s", k ? ", " : "", ops[k]);
+	sk_buf_printf(msg, ".\n\n%s", (const char *)manifest->ptr);
+}
+
+static int finish_chunk(struct sealer *s, struct prepared *p, size_t n, struct sk_changeset *cs)
+{
+	struct sk_buf manifest = SK_BUF_INIT, msg = SK_BUF_INIT;
+	char blob[41], commit[41], hex[2 * SK_HASH_SIZE + 1];
+	int rc;
+
+	describe(s, cs, p, n, &manifest, &msg);
+	if ((rc = s->sink->write(s->sink->payload, cs, s->enc.ptr, s->enc.len, (const char *)manifest.ptr,
+				 (const char *)msg.ptr, s->tip, blob, commit)) < 0)
+		goto done;
+	sk_hex(hex, cs->digest, SK_HASH_SIZE);
+	sqlite3_reset(s->record);
+	sqlite3_bind_text(s->record, 1, blob, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->record, 2, s->db->code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->record, 3, (int64_t)cs->number);
+	sqlite3_bind_text(s->record, 4, commit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->record, 5, (int64_t)cs->hlc_max);
+	sqlite3_bind_int64(s->record, 6, (int64_t)n);
+	sqlite3_bind_int64(s->record, 7, (int64_t)s->enc.len);
+	sqlite3_bind_text(s->record, 8, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->record, 9, sk_wall_ms());
+	if (sqlite3_step(s->record) != SQLITE_DONE) {
+		rc = sk_db_fail(s->db, "cannot record a sealed change-set");
+		goto done;
+	}
+	memcpy(s->tip, commit, 41);
+	s->number = cs->number;
+	s->res->changesets++;
+	s->res->rows += n;
+	s->res->bytes += s->enc.len;
+done:
+	sk_buf_release(&manifest);
+	sk_buf_release(&msg);
+	return rc;
+}
+
+/* Cuts prepared rows into change-sets no larger than max_bytes and writes them. */
+static int emit(struct sealer *s, struct prepared *p, size_t n, int final, size_t *consumed)
+{
+	struct sk_changeset cs;
+	struct sk_cs_table tabs[8];
+	unsigned char digest[SK_HASH_SIZE];
+	size_t take = n;
+	int rc;
+
+	*consumed = 0;
+	while (take > 0) {
+		memcpy(digest, s->digest, SK_HASH_SIZE);
+		for (size_t i = 0; i < take; i++) {
+			if (p[i].has_old)
+				sk_digest_sub(digest, p[i].old_hash);
+			if (p[i].has_new)
+				sk_digest_add(digest, p[i].new_hash);
+		}
+		rc = encode_chunk(s, p, take, digest, &cs, tabs);
+		free(cs.arena);
+		if (rc < 0)
+			return rc;
+		if (s->enc.len > s->max_bytes && take > 1) {
+			size_t keep = (size_t)((double)take * (double)s->max_bytes / (double)s->enc.len * 0.92);
+			take = keep ? keep : 1;
+			continue;
+		}
+		/* not full yet: wait for more rows unless these are the last */
+		if (!final && take == n && s->enc.len < s->max_bytes * 3 / 4)
+			return 0;
+		rc = encode_chunk(s, p, take, digest, &cs, tabs);
+		if (rc == 0)
+			rc = finish_chunk(s, p, take, &cs);
+		free(cs.arena);
+		if (rc < 0)
+			return rc;
+		memcpy(s->digest, digest, SK_HASH_SIZE);
+		*consumed += take;
+		p += take;
+		n -= take;
+		take = n;
+		if (!final)
+			return 0;
+	}
+	return 0;
+}
+
+int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res)
+{
+	struct sealer s;
+	struct fold f = {0};
+	struct prepared *pend = NULL;
+	size_t npend = 0, apend = 0, raw = 0, target;
+	uint64_t seq_max = 0;
+	char *tip;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	memset(res, 0, sizeof(*res));
+	s.db = db;
+	s.sink = sink;
+	s.max_bytes = max_bytes ? max_bytes : 32 * 1024;
+	s.res = res;
+	s.meta = (struct sk_buf)SK_BUF_INIT;
+	s.enc = (struct sk_buf)SK_BUF_INIT;
+	target = s.max_bytes * 3;
+
+	if ((rc = read_outbox(db, &f, &s.arena, &seq_max)) < 0)
+		goto done;
+	if (f.n == 0) {
+		/* nothing but rows never seen by others, or nothing at all */
+		if (seq_max && (rc = sk_db_exec(db, "DELETE FROM sk_outbox")) < 0)
+			goto done;
+		rc = 0;
+		goto done;
+	}
+	for (int i = 0; i < db->ntables; i++)
+		if ((rc = sk_rowio_init(&s.io[i], db, &db->tables[i])) < 0)
+			goto done;
+	if ((rc = sk_db_prepare(db, &s.tomb, "INSERT OR REPLACE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
+	    (rc = sk_db_prepare(db, &s.record, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local) "
+					       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) < 0)
+		goto done;
+	s.hlc = sk_hlc_start(db, &s.flags) - 1;
+	res->flags = s.flags;
+	sk_state_blob(db, "digest", s.digest, SK_HASH_SIZE);
+	tip = sk_state_text(db, "tip");
+	snprintf(s.tip, sizeof(s.tip), "%s", tip ? tip : "");
+	free(tip);
+	s.number = (uint64_t)sk_state_int(db, "number", 0);
+
+	for (size_t i = 0; i < f.n; i++) {
+		size_t used;
+		if (npend == apend) {
+			apend = apend ? apend * 2 : 1024;
+			pend = sk_realloc(pend, apend * sizeof(*pend));
+		}
+		if ((rc = prepare(&s, &f.v[i], &pend[npend])) < 0)
+			goto done;
+		if (rc == 0)
+			continue;
+		raw += pend[npend].raw;
+		npend++;
+		if (raw < target)
+			continue;
+		if ((rc = emit(&s, pend, npend, 0, &used)) < 0)
+			goto done;
+		if (used) {
+			/* learn how much raw data fills a change-set */
+			size_t used_raw = 0;
+			for (size_t k = 0; k < used; k++)
+				used_raw += pend[k].raw;
+			target = used_raw + used_raw / 16;
+			memmove(pend, pend + used, (npend - used) * sizeof(*pend));
+			npend -= used;
+			raw -= used_raw;
+		} else {
+			target = raw + raw / 4;
+		}
+	}
+	if (npend) {
+		size_t used;
+		if ((rc = emit(&s, pend, npend, 1, &used)) < 0)
+			goto done;
+	}
+	{
+		sqlite3_stmt *del;
+		if ((rc = sk_db_prepare(db, &del, "DELETE FROM sk_outbox WHERE seq <= ?")) < 0)
+			goto done;
+		sqlite3_bind_int64(del, 1, (int64_t)seq_max);
+		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot empty the outbox");
+		sqlite3_finalize(del);
+		if (rc < 0)
+			goto done;
+	}
+	if ((rc = sk_hlc_store(db, s.hlc)) < 0 || (rc = sk_state_set_blob(db, "digest", s.digest, SK_HASH_SIZE)) < 0 ||
+	    (rc = sk_state_set_int(db, "number", (int64_t)s.number)) < 0 ||
+	    (s.tip[0] && (rc = sk_state_set_text(db, "tip", s.tip)) < 0))
+		goto done;
+	rc = 0;
+done:
+	for (int i = 0; i < db->ntables; i++)
+		sk_rowio_release(&s.io[i]);
+	sqlite3_finalize(s.tomb);
+	sqlite3_finalize(s.record);
+	sk_buf_release(&s.meta);
+	sk_buf_release(&s.enc);
+	free(pend);
+	free(f.v);
+	free(f.slots);
+	arena_free(&s.arena);
+	return rc;
+}

@@ -1,0 +1,256 @@
+/*
+ * sync.h: the one public header of sinkron's engine.  The agent (agent/) includes this and
+ * nothing else of sync/.  Conventions: functions return 0 or a negative SK_E* code with the
+ * message in sk_error_last(); output parameters come first and are named out; whoever
+ * receives an object through **out owns it and frees it with the matching *_free(), which
+ * accepts NULL.
+ */
+#ifndef SK_SYNC_H
+#define SK_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- errors ---- */
+enum {
+	SK_OK = 0,
+	SK_ERROR = -1,     /* anything else: I/O, SQLite, libgit2 */
+	SK_ENOTFOUND = -2, /* no such worker, file, commit, ... */
+	SK_ECONFLICT = -3, /* refused by a rule: ownership, one active enrolment, a lock held */
+	SK_ENETWORK = -4,  /* the central repository could not be reached in time */
+	SK_ECORRUPT = -5,  /* stored or received data fails its checks */
+	SK_EINVALID = -6,  /* bad input from a person or a file */
+};
+
+const char *sk_error_last(void);
+void sk_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sk_error_clear(void);
+
+/* ---- memory: these abort on out-of-memory, so callers never check for NULL ---- */
+void *sk_malloc(size_t n);
+void *sk_calloc(size_t nmemb, size_t size);
+void *sk_realloc(void *p, size_t n);
+char *sk_strdup(const char *s); /* NULL gives NULL */
+char *sk_strndup(const char *s, size_t n);
+char *sk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer with a size cap, so data from a file or the network cannot grow it
+ * without bound.  Always NUL-terminated past len.  Growing past cap gives SK_EINVALID. */
+struct sk_buf {
+	unsigned char *ptr;
+	size_t len, alloc, cap;
+};
+#define SK_BUF_INIT {NULL, 0, 0, (size_t)-1 / 2}
+void sk_buf_init(struct sk_buf *b, size_t cap); /* cap 0: unlimited */
+void sk_buf_release(struct sk_buf *b);
+int sk_buf_grow(struct sk_buf *b, size_t extra);
+int sk_buf_put(struct sk_buf *b, const void *data, size_t n);
+int sk_buf_puts(struct sk_buf *b, const char *s);
+int sk_buf_putc(struct sk_buf *b, int c);
+int sk_buf_printf(struct sk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sk_buf_put_varint(struct sk_buf *b, uint64_t v); /* LEB128, unsigned */
+/* Reads one LEB128 varint at *p (advanced) not past end; SK_ECORRUPT when truncated or > 64 bits. */
+int sk_get_varint(uint64_t *out, const unsigned char **p, const unsigned char *end);
+
+/* ---- hashing and the state digest ---- */
+#define SK_HASH_SIZE 32
+void sk_sha256(unsigned char out[SK_HASH_SIZE], const void *data, size_t len);
+struct sk_sha256_ctx {
+	uint32_t h[8];
+	uint64_t total;
+	unsigned char block[64];
+	size_t used;
+};
+void sk_sha256_init(struct sk_sha256_ctx *c);
+void sk_sha256_update(struct sk_sha256_ctx *c, const void *data, size_t len);
+void sk_sha256_final(struct sk_sha256_ctx *c, unsigned char out[SK_HASH_SIZE]);
+
+/* The state digest is the sum modulo 2^256 of the hashes of all rows (read as little-endian
+ * 256-bit numbers): order-independent and updated by adding a row's new hash and subtracting
+ * its old one. */
+void sk_digest_add(unsigned char acc[SK_HASH_SIZE], const unsigned char h[SK_HASH_SIZE]);
+void sk_digest_sub(unsigned char acc[SK_HASH_SIZE], const unsigned char h[SK_HASH_SIZE]);
+void sk_hex(char *out, const unsigned char *data, size_t n); /* out holds 2n+1 */
+int sk_unhex(unsigned char *out, size_t n, const char *hex);  /* SK_EINVALID unless 2n hex digits */
+
+/* ---- values and change-sets ----
+ * A change-set is what one commit of a district's (or the city's) branch carries: the changes
+ * to rows, per table, with a hybrid logical clock per row change.  The byte format is
+ * specified in sync/FORMAT.md; encoding is canonical (the same change-set gives the same bytes). */
+enum sk_type { SK_NULL = 0, SK_INT = 1, SK_REAL = 2, SK_TEXT = 3, SK_BLOB = 4 };
+struct sk_value {
+	int type;
+	int64_t i;
+	double r;
+	const unsigned char *p; /* SK_TEXT (not NUL-terminated necessarily) and SK_BLOB */
+	size_t n;
+};
+
+enum sk_op { SK_OP_UPSERT = 1, SK_OP_DELETE = 2 };
+
+struct sk_cs_row {
+	int op;
+	const char *pk;     /* the row's globally unique id */
+	uint64_t hlc;       /* clock of this change (see hlc below) */
+	uint64_t mask;      /* bit i set: column i of the table's column list is carried in vals[i] */
+	struct sk_value *vals; /* ncols entries; those not in mask are SK_NULL and meaningless */
+	const char *operator_name; /* who made the change: login or --operator */
+	int64_t at;         /* wall clock of the office, ms since epoch, of the latest edit */
+	const char *dest;   /* city change-sets only: the district the change is for; else NULL */
+};
+
+struct sk_cs_table {
+	const char *name;
+	int ncols;          /* at most 64 */
+	const char **cols;  /* column names, not including the id or hidden columns */
+	size_t nrows;
+	struct sk_cs_row *rows;
+};
+
+#define SK_CS_VERSION 1
+struct sk_changeset {
+	uint32_t version;
+	char origin[24];       /* region code of the writer: "96.71.01", or the city "96.71" */
+	uint64_t number;       /* 1, 2, 3 ... along the origin's branch */
+	uint64_t seq_first, seq_last; /* the origin's outbox sequence numbers covered */
+	uint64_t hlc_min, hlc_max;
+	uint64_t hlc_seen;     /* highest clock the origin had received from others when sealing */
+	uint32_t flags;        /* SK_CSF_* */
+	unsigned char digest[SK_HASH_SIZE]; /* the origin's state digest after this change-set */
+	size_t ntables;
+	struct sk_cs_table *tables;
+	void *arena;           /* owns every string and array above when decoded */
+};
+#define SK_CSF_CLOCK_AHEAD 1u  /* the origin's wall clock ran ahead of what it had seen */
+#define SK_CSF_CLOCK_BEHIND 2u /* the origin's wall clock was set back behind its own clock */
+
+/* Limits the decoder enforces on untrusted input. */
+struct sk_cs_limits {
+	size_t max_compressed;   /* default 4 MiB */
+	size_t max_uncompressed; /* default 64 MiB */
+	size_t max_rows;         /* default 1,000,000 */
+	size_t max_value;        /* default 1 MiB */
+};
+#define SK_CS_LIMITS_DEFAULT {4u << 20, 64u << 20, 1000000u, 1u << 20}
+
+/* Encodes cs (tables and rows in the order given: callers sort them canonically, tables by
+ * name, rows by pk) into out: header, zlib-compressed body, checksum. */
+int sk_changeset_encode(struct sk_buf *out, const struct sk_changeset *cs);
+/* Decodes untrusted bytes; SK_ECORRUPT (truncated, bad checksum, bad compression, bomb) or
+ * SK_EINVALID (unknown version, limits exceeded) with a message; *out is set only on success
+ * and freed with sk_changeset_free().  lim may be NULL for the defaults. */
+int sk_changeset_decode(struct sk_changeset **out, const void *data, size_t len,
+			const struct sk_cs_limits *lim);
+void sk_changeset_free(struct sk_changeset *cs);
+/* Total rows of all tables. */
+size_t sk_changeset_rows(const struct sk_changeset *cs);
+
+/* ---- hybrid logical clock ----
+ * 64 bits: milliseconds since the Unix epoch << 16 | a 16-bit counter.  Ties between equal
+ * clocks are broken by the origin code. */
+#define SK_HLC_MS(h) ((int64_t)((h) >> 16))
+#define SK_HLC_MAKE(ms, c) (((uint64_t)(ms) << 16) | ((uint64_t)(c) & 0xffff))
+void sk_hlc_format(char *out, size_t n, uint64_t hlc); /* "2024-02-28 09:15:02.123+5" UTC */
+
+/* ---- the database ---- */
+struct sk_db;
+
+/* Opens an existing sinkron database at path, migrating its schema forward.  SK_ENOTFOUND when
+ * the file does not exist; SK_EINVALID when it is not a sinkron database. */
+int sk_db_open(struct sk_db **out, const char *path);
+/* Creates a new database at path (refused if the file exists) for the region code `code`: a
+ * district (96.71.01) or with `city` set a city (96.71).  The file is created readable by its
+ * owner only.  central may be NULL. */
+int sk_db_create(struct sk_db **out, const char *path, const char *code, int city, const char *central);
+void sk_db_free(struct sk_db *db);
+
+/* Who the following changes are recorded as made by (NULL: the login name). */
+void sk_db_set_operator(struct sk_db *db, const char *name);
+const char *sk_db_code(const struct sk_db *db);   /* "96.71.01" */
+const char *sk_db_name(const struct sk_db *db);   /* "Sorong" */
+int sk_db_is_city(const struct sk_db *db);
+const char *sk_db_path(const struct sk_db *db);
+/* A setting from the database (central URL, ...) or NULL; freed by the caller. */
+char *sk_db_setting(struct sk_db *db, const char *key);
+int sk_db_set_setting(struct sk_db *db, const char *key, const char *value);
+
+/* ---- the registry (what clerks do) ---- */
+struct sk_worker {
+	char *id, *owner, *nik, *kk, *name, *birth_place, *birth_date, *sex, *address;
+	char *kelurahan, *phone, *occupation, *workplace, *status, *ended_on, *end_reason;
+	char *kpj, *verified;
+	int64_t income;     /* declared monthly income bracket in rupiah; 0 unknown */
+};
+void sk_worker_release(struct sk_worker *w);
+
+/* One problem found in a record: a field name as the clerk knows it ("NIK") and a reason. */
+struct sk_issue {
+	int error;          /* 1 error (record refused), 0 warning */
+	const char *field;
+	char reason[200];
+};
+#define SK_MAX_ISSUES 16
+struct sk_issues {
+	int n;
+	struct sk_issue v[SK_MAX_ISSUES];
+};
+int sk_issues_errors(const struct sk_issues *is);
+
+/* ---- sealing, applying, the local history ---- */
+struct sk_seal_result {
+	size_t changesets;  /* change-sets written */
+	size_t rows;        /* row changes in them */
+	size_t bytes;       /* their encoded size */
+	uint32_t flags;     /* SK_CSF_* seen while sealing */
+};
+
+/* Progress of long work: done out of total (total 0: unknown). */
+typedef void (*sk_progress_fn)(void *payload, const char *what, uint64_t done, uint64_t total);
+
+/* Seals the pending changes into change-sets of at most max_bytes (0: 32 KiB) on this
+ * office's branch of the local repository beside the database ("office.db" -> "office.git"). */
+int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res);
+
+struct sk_apply_result {
+	size_t changesets, rows;  /* applied now */
+	size_t skipped;           /* already there */
+	size_t nrefused;          /* branches stopped at a change-set that was refused */
+	char refused[8][400];
+};
+/* Applies change-sets from the repository `from` (NULL: the local one) on the branch `what`
+ * ("96.71.01", "district/96.71.01", "central", a full ref or a commit id; NULL: every district
+ * branch and central).  A refused change-set stops its branch (the others go on) and the
+ * call returns its error after committing what was applied. */
+int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_apply_result *res,
+	     sk_progress_fn progress, void *payload);
+
+struct sk_verify_result {
+	int ok;
+	size_t rows, pending;     /* pending: changed since the last seal, checked at the next */
+	size_t nbad;
+	char bad[8][200];
+	char digest[2 * SK_HASH_SIZE + 1], recomputed[2 * SK_HASH_SIZE + 1];
+};
+/* Recomputes the state digest from every row and compares it with the one kept. */
+int sk_verify(struct sk_db *db, struct sk_verify_result *res);
+
+struct sk_log_entry {
+	const char *id, *origin, *commit, *digest;
+	uint64_t number, hlc_max;
+	size_t rows, bytes;
+	int64_t at;   /* sealed or applied here, ms */
+	int local;    /* 1 sealed here */
+};
+/* Calls fn for every change-set this database holds (of `origin`, or all when NULL). */
+int sk_log(struct sk_db *db, const char *origin, int (*fn)(void *payload, const struct sk_log_entry *e), void *payload);
+
+struct sk_pending_info {
+	size_t outbox_entries, outbox_rows; /* changes not yet sealed */
+	int64_t oldest_ms;
+	size_t sealed, pushed;              /* numbers of the last sealed and last pushed change-set */
+	size_t unsent, unsent_bytes;        /* sealed, not yet in the central repository */
+};
+int sk_pending(struct sk_db *db, struct sk_pending_info *out);
+
+#endif

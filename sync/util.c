@@ -1,0 +1,264 @@
+/*
+ * util.c: errors, allocation that aborts on out-of-memory (redis zmalloc), the capped growable
+ * buffer (curl dynbuf, git strbuf), byte helpers and the wall clock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+#include "embedded.h"
+
+static _Thread_local char error_msg[1024];
+
+const char *sk_error_last(void)
+{
+	return error_msg[0] ? error_msg : "unknown error";
+}
+
+void sk_error_clear(void)
+{
+	error_msg[0] = '\0';
+}
+
+void sk_error_set(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+}
+
+int sk_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "sinkron: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *sk_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *sk_calloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom(nmemb * size);
+	return p;
+}
+
+void *sk_realloc(void *ptr, size_t n)
+{
+	void *p = realloc(ptr, n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+char *sk_strdup(const char *s)
+{
+	size_t n;
+	char *p;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	p = sk_malloc(n);
+	memcpy(p, s, n);
+	return p;
+}
+
+char *sk_strndup(const char *s, size_t n)
+{
+	char *p = sk_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *sk_printf(const char *fmt, ...)
+{
+	va_list ap, aq;
+	int n;
+	char *p;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = sk_malloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	return p;
+}
+
+void sk_buf_init(struct sk_buf *b, size_t cap)
+{
+	b->ptr = NULL;
+	b->len = 0;
+	b->alloc = 0;
+	b->cap = cap ? cap : SIZE_MAX / 2;
+}
+
+void sk_buf_release(struct sk_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->alloc = 0;
+}
+
+int sk_buf_grow(struct sk_buf *b, size_t extra)
+{
+	size_t want;
+	if (extra > b->cap || b->len > b->cap - extra)
+		return sk_error(SK_EINVALID, "data larger than the limit of %zu bytes", b->cap);
+	want = b->len + extra + 1;
+	if (want > b->alloc) {
+		size_t n = b->alloc ? b->alloc : 256;
+		while (n < want)
+			n *= 2;
+		b->ptr = sk_realloc(b->ptr, n);
+		b->alloc = n;
+	}
+	return 0;
+}
+
+int sk_buf_put(struct sk_buf *b, const void *data, size_t n)
+{
+	int rc;
+	if ((rc = sk_buf_grow(b, n)) < 0)
+		return rc;
+	if (n)
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int sk_buf_puts(struct sk_buf *b, const char *s)
+{
+	return sk_buf_put(b, s, strlen(s));
+}
+
+int sk_buf_putc(struct sk_buf *b, int c)
+{
+	unsigned char ch = (unsigned char)c;
+	return sk_buf_put(b, &ch, 1);
+}
+
+int sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
+{
+	va_list ap, aq;
+	int n, rc;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if ((rc = sk_buf_grow(b, (size_t)n)) < 0) {
+		va_end(aq);
+		return rc;
+	}
+	vsnprintf((char *)b->ptr + b->len, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int sk_buf_put_varint(struct sk_buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+	do {
+		tmp[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			tmp[n] |= 0x80;
+		n++;
+	} while (v);
+	return sk_buf_put(b, tmp, n);
+}
+
+int sk_get_varint(uint64_t *out, const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	while (*p < end) {
+		unsigned char c = *(*p)++;
+		if (shift == 63 && (c & 0x7e))
+			return SK_ECORRUPT;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return 0;
+		}
+		shift += 7;
+		if (shift > 63)
+			return SK_ECORRUPT;
+	}
+	return SK_ECORRUPT;
+}
+
+void sk_put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void sk_put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+uint32_t sk_get_u32(const unsigned char *p)
+{
+	uint32_t v = 0;
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+uint64_t sk_get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int64_t sk_wall_ms(void)
+{
+	struct timespec ts;
+	const char *off = getenv("SINKRON_CLOCK_OFFSET");
+	int64_t ms;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (off && *off)
+		ms += (int64_t)(strtod(off, NULL) * 1000.0);
+	return ms;
+}
+
+const unsigned char *sk_embedded_find(const char *name, size_t *len)
+{
+	for (size_t i = 0; i < sk_embedded_count; i++) {
+		if (!strcmp(sk_embedded_files[i].name, name)) {
+			if (len)
+				*len = sk_embedded_files[i].len;
+			return sk_embedded_files[i].data;
+		}
+	}
+	return NULL;
+}
