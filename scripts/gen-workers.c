@@ -475,6 +475,7 @@ static const struct {
 	{7313, "Sengkang"}, {7372, "Parepare"}, {7314, "Sidrap"}, {7315, "Pinrang"}, {7302, "Bulukumba"},
 	{7306, "Gowa"}, {7309, "Maros"}, {7373, "Palopo"}, {7318, "Makale"}, {7326, "Rantepao"},
 	{7404, "Pasarwajo"}, {7472, "Baubau"}, {7403, "Raha"}, {7407, "Wakatobi"}, {7471, "Kendari"},
+	{7410, "Buton"}, {7413, "Muna"}, {7414, "Buton"}, {7415, "Buton"},
 	{8171, "Ambon"}, {8101, "Masohi"}, {8172, "Tual"}, {8104, "Namlea"}, {8106, "Piru"},
 	{8102, "Langgur"}, {8271, "Ternate"}, {8272, "Tidore"}, {8204, "Labuha"}, {3578, "Surabaya"},
 	{3573, "Malang"}, {3571, "Kediri"}, {3506, "Kediri"}, {3510, "Banyuwangi"}, {3509, "Jember"},
@@ -600,7 +601,7 @@ static const struct profile profiles[] = {
 /* ---- jobs ---- */
 
 enum job { J_PASAR, J_PKL, J_MAMA, J_OJEK, J_NELAYAN, J_PETANI, J_HONORER, J_BANGUNAN, J_PARKIR, J_BERSIH, J_RELIGI, NJOB };
-static const int job_weight[NJOB] = {20, 5, 10, 18, 12, 10, 9, 6, 4, 4, 2};
+static const int job_weight[NJOB] = {22, 5, 10, 20, 10, 8, 9, 6, 4, 4, 2};
 
 /* ---- the generator ---- */
 
@@ -842,9 +843,9 @@ static enum job pick_job(struct gen *g, const struct person *p, const struct dis
 	memcpy(w, job_weight, sizeof(w));
 	snprintf(num, sizeof(num), "%02d", ds->num);
 	if (strstr(g->prof->coastal, num))
-		w[J_NELAYAN] *= 3;
+		w[J_NELAYAN] *= 2;
 	if (strstr(g->prof->rural, num))
-		w[J_PETANI] *= 3;
+		w[J_PETANI] *= 2;
 	if (!g->prof->mama_papua || p->group != G_PAPUA || p->sex != SEX_P)
 		w[J_MAMA] = 0;
 	else
@@ -1327,21 +1328,24 @@ static void build_row(struct gen *g, struct row *w, const struct person *p, cons
 	if (p->job == J_HONORER && rng_pm(r, 200)) {
 		static const char *const deg[] = {", S.Pd", ", S.Sos", ", A.Md", ", S.E", ", S.Kom"};
 		strncat(w->f[C_NAME], PICK(r, deg), 16);
-	} else if (rng_pm(r, 3)) {
-		/* a nickname in quotes, as some clerks note it */
-		char tmp[FIELD], nick[8];
-		size_t k = 0;
-		for (; k < 4 && ((p->name[k] | 32) >= 'a' && (p->name[k] | 32) <= 'z'); k++)
-			nick[k] = p->name[k];
-		nick[k] = '\0';
-		const char *sp = strrchr(p->name, ' ');
-		if (k < 3)
-			memcpy(tmp, w->f[C_NAME], sizeof(tmp));
-		else if (sp)
-			snprintf(tmp, sizeof(tmp), "%.*s \"%s\"%s", (int)(sp - p->name), p->name, nick, sp);
-		else
-			snprintf(tmp, sizeof(tmp), "%s \"%s\"", p->name, nick);
-		memcpy(w->f[C_NAME], tmp, sizeof(tmp));
+	} else if (rng_pm(r, 60)) {
+		/* the name people know them by, in quotes, as some clerks note it */
+		static const char *const nick[][2] = {
+			{"Yohanis", "Anis"}, {"Hasanuddin", "Udin"}, {"Syamsuddin", "Udin"}, {"Baharuddin", "Udin"},
+			{"Christina", "Tina"}, {"Agustina", "Tina"}, {"Yakomina", "Mina"}, {"Petronela", "Nela"},
+			{"Benyamin", "Ben"}, {"Yulianus", "Yuli"}, {"Frederika", "Rika"}, {"Dominggus", "Minggus"},
+			{"Abdul Rahman", "Maman"}, {"Nurhayati", "Yati"}, {"Elisabeth", "Lisa"}, {"Rosalina", "Lina"},
+			{"Kornelis", "Nelis"}, {"Septinus", "Tinus"}, {"Agustinus", "Tinus"}, {"Fransiskus", "Frans"},
+		};
+		for (size_t i = 0; i < NELEM(nick); i++) {
+			size_t len = strlen(nick[i][0]);
+			if (!strncmp(p->name, nick[i][0], len) && p->name[len] == ' ') {
+				char tmp[FIELD];
+				snprintf(tmp, sizeof(tmp), "%s \"%s\"%s", nick[i][0], nick[i][1], p->name + len);
+				memcpy(w->f[C_NAME], tmp, sizeof(tmp));
+				break;
+			}
+		}
 	}
 	if (p->upper)
 		str_upper(w->f[C_NAME]);
@@ -1478,6 +1482,21 @@ static void report(const char *path, const struct summary *s, int city)
 		fprintf(stderr, PROG ": %s: %zu rows, %zu bad\n", path, s->rows, s->bad);
 }
 
+static void gen_release(struct gen *g)
+{
+	for (size_t i = 0; i < g->ndis; i++)
+		free(g->dis[i].kel);
+	free(g->dis);
+	free(g->seen.v);
+}
+
+static void data_release(struct data *d)
+{
+	free(d->v);
+	for (int i = 0; i < 10000; i++)
+		free(d->regname[i]);
+}
+
 /* ---- command line ---- */
 
 static void usage(FILE *f)
@@ -1500,7 +1519,7 @@ static void usage(FILE *f)
 	      "                   not L/P, kelurahan not of this distrik, No KK of wrong length or with a\n"
 	      "                   letter, phone number with letters\n"
 	      "  --dup FRACTION   city mode: share of rows (0..1, default 0.003) repeating, with the same\n"
-	      "                   NIK, a worker of another distrik's file\n"
+	      "                   NIK, a worker of another distrik's file (these rows are never bad)\n"
 	      "  --out FILE|DIR   output file (--district; '-' or none: stdout) or directory (--city)\n"
 	      "  --data DIR       reference data directory (default " SK_DATA_DIR ")\n"
 	      "  --help           this text\n"
@@ -1520,8 +1539,10 @@ static unsigned long long parse_uint(const char *opt, const char *s, unsigned lo
 		die(2, "%s: '%s' is not a number", opt, s);
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno == ERANGE)
+	if (*end)
 		die(2, "%s: '%s' is not a number", opt, s);
+	if (errno == ERANGE)
+		die(2, "%s: %s is too large", opt, s);
 	if (v > max)
 		die(2, "%s: %s is too large (at most %llu)", opt, s, max);
 	return v;
@@ -1653,6 +1674,8 @@ int main(int argc, char **argv)
 		write_file(&g, f, di, &pl, NULL, 0, bad, &sum);
 		finish_file(f, path);
 		report(path, &sum, 0);
+		gen_release(&g);
+		data_release(&data);
 		return 0;
 	}
 
@@ -1725,5 +1748,15 @@ int main(int argc, char **argv)
 		finish_file(f, path);
 		report(path, &sum, 1);
 	}
+	for (size_t i = 0; i < nd; i++)
+		free(plans[i].special);
+	free(plans);
+	free(wt);
+	free(rem);
+	free(dups);
+	free(cap);
+	free(wa);
+	gen_release(&g);
+	data_release(&data);
 	return 0;
 }
