@@ -59,7 +59,8 @@ long sk_date_today(void);
 /* Parses a date as people write it, into out "YYYY-MM-DD": DD/MM/YYYY, DD-MM-YYYY, D/M/YYYY,
  * DD.MM.YYYY, YYYY-MM-DD, "12 Agustus 1985", "12 Agu 1985", "12-Aug-1985", "August 12, 1985"
  * (Indonesian and English month names, full or short, any case); a trailing time
- * ("00:00:00") is ignored.  Two-digit years are read as the latest year not after today's.
+ * ("00:00:00") is ignored.  A two-digit year is read in the century that puts the date
+ * latest but not after today.
  * Returns 0, or SK_EINVALID with the reason in why (e.g. "31/02/1990 does not exist").
  * Not checked here: future dates. *two_digit is set to 1 when the year had two digits. */
 int sk_parse_date(char out[SK_DATE_SIZE], int *two_digit, const char *text, long today,
@@ -126,12 +127,7 @@ struct sk_validate_ctx {
 	long today;           /* sk_date_today() */
 };
 
-/* A worker's entry fields as typed or read from a CSV row; NULL means empty. */
-struct sk_worker_input {
-	const char *nik, *kk, *name, *birth_place, *birth_date, *sex, *address, *kelurahan;
-	const char *phone, *occupation, *workplace, *income;
-	const char *ttl; /* "Sorong, 12-08-1985": used for place and date when those are empty */
-};
+/* struct sk_worker_input, a worker's entry fields as typed, is public: sync.h. */
 
 /* Checks every field of in and fills out's entry fields (nik, kk, name, birth_place,
  * birth_date, sex, address, kelurahan (the code), phone, occupation, workplace: malloc'ed,

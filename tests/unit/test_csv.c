@@ -259,5 +259,52 @@ TEST(writer_roundtrip)
 	free(buf);
 }
 
+/* xorshift: a seeded stream, so a failure replays */
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+TEST(random_input)
+{
+	static const char alphabet[] = "ab ,;\t\"\"\r\n\n\xe9\xc3\xa9\x81\xef\xbb\xbf";
+	const char *env = getenv("SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 10) : 20260615;
+	int ok = 1;
+
+	rng_state = seed ? seed : 1;
+	for (int iter = 0; iter < 3000 && ok; iter++) {
+		char buf[300];
+		size_t len = rnd(sizeof(buf));
+		struct sk_csv *c;
+		char **f;
+		size_t n;
+		long line, last = 0;
+		int rc, guard = 0;
+		for (size_t i = 0; i < len; i++)
+			buf[i] = alphabet[rnd(sizeof(alphabet) - 1)];
+		sk_csv_open_mem(&c, buf, len);
+		sk_csv_set_limits(c, 1 + rnd(40), 1 + rnd(120));
+		sk_csv_set_strict(c, (int)rnd(2));
+		while ((rc = sk_csv_next(c, &f, &n, &line)) != 0 && guard++ < 1000) {
+			ok &= line > last && (rc == SK_EINVALID || (rc == 1 && n >= 1));
+			last = line;
+			if (rc == 1)
+				for (size_t i = 0; i < n; i++)
+					ok &= f[i] != NULL && (!*f[i] || (f[i][0] != ' ' && f[i][strlen(f[i]) - 1] != ' '));
+		}
+		ok &= guard < 1000;
+		uint64_t done, total;
+		sk_csv_progress(c, &done, &total);
+		ok &= done == total;
+		sk_csv_free(c);
+	}
+	CHECK_MSG(ok, "seed %llu (rerun with SEED=%llu)", (unsigned long long)seed, (unsigned long long)seed);
+}
+
 TEST_MAIN(TC(table), TC(delimiter), TC(strict_utf8), TC(recoded_flag), TC(nul_byte), TC(limits),
-	  TC(file_and_progress), TC(writer_roundtrip))
+	  TC(file_and_progress), TC(writer_roundtrip), TC(random_input))
