@@ -25,6 +25,7 @@ struct sk_csv {
 	uint64_t consumed, total;
 	long line;                 /* physical line of the next byte */
 	int delim, started, strict, recoded;
+	const char *not_csv;       /* why the input is no CSV text at all, or NULL */
 	size_t max_field, max_record;
 	struct sk_buf rec;         /* the record's fields, each NUL-terminated */
 	size_t *offs;
@@ -207,6 +208,20 @@ static void detect(struct sk_csv *c)
 		fill(c);
 		if (c->len == before)
 			break;
+	}
+	/* what clerks pick instead of CSV: refused as a whole, with what to do */
+	if (c->len - c->pos >= 2 && (!memcmp(c->data + c->pos, "\xff\xfe", 2) ||
+				     !memcmp(c->data + c->pos, "\xfe\xff", 2)))
+		c->not_csv = "the file is UTF-16 text (Excel \"Unicode Text\"); save it as \"CSV UTF-8\"";
+	else if (c->len - c->pos >= 4 && !memcmp(c->data + c->pos, "PK\x03\x04", 4))
+		c->not_csv = "the file is a workbook (.xlsx or .ods), not CSV; save it as \"CSV UTF-8\"";
+	else if (c->len - c->pos >= 8 && !memcmp(c->data + c->pos, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
+		c->not_csv = "the file is an old Excel workbook (.xls), not CSV; save it as \"CSV UTF-8\"";
+	if (c->not_csv) {
+		c->consumed += c->len - c->pos;
+		c->pos = c->len;
+		c->total = c->total ? c->total : c->consumed;
+		return;
 	}
 	if (c->len - c->pos >= 3 && !memcmp(c->data + c->pos, bom, 3)) {
 		c->pos += 3;
@@ -508,9 +523,17 @@ int sk_csv_next(struct sk_csv *c, char ***fields, size_t *n, long *line)
 	long ln = 0;
 	int rc;
 
-	if (!c->started)
+	if (!c->started) {
 		detect(c);
+		if (c->not_csv) {
+			if (line)
+				*line = 1;
+			return sk_error(SK_EINVALID, "%s", c->not_csv);
+		}
+	}
 	c->recoded = 0;
+	if (c->not_csv)
+		return 0;
 	for (;;) {
 		size_t i;
 		int blank = 1;

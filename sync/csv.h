@@ -46,7 +46,9 @@ void sk_csv_set_strict(struct sk_csv *c, int strict);
  * the input; SK_EINVALID for a bad record (longer than a limit, a quote left open or followed
  * by other text, bad encoding) with a message naming the line, after which the reader has
  * skipped that record and the next call goes on with the following one (*line is set too);
- * SK_ERROR on a read error, after which the reader is done.  The fields belong to the reader
+ * SK_ERROR on a read error, after which the reader is done.  Input that is no CSV text at
+ * all (an .xlsx/.ods/.xls workbook, UTF-16 text) gives SK_EINVALID saying so on the first call,
+ * then the end.  The fields belong to the reader
  * and stay valid until the next call or sk_csv_free(); the caller may modify the strings in
  * place but must not free them.  The first record is the header. */
 int sk_csv_next(struct sk_csv *c, char ***fields, size_t *n, long *line);

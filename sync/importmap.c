@@ -11,7 +11,8 @@
 #include "csv.h"
 #include "validate.h"
 
-/* Aliases in folded form: lower case, without spaces, dots, underscores, slashes, dashes. */
+/* Aliases in folded form: lower case, without spaces, dots, underscores, slashes, dashes,
+ * commas. */
 static const struct {
 	int col;
 	const char *alias;
@@ -75,7 +76,7 @@ int sk_import_column(const char *header)
 			paren++;
 		else if ((*p == ')' || *p == ']') && paren)
 			paren--;
-		else if (!paren && !strchr(" \t._/-*:", *p))
+		else if (!paren && !strchr(" \t._/-*:,", *p))
 			key[k++] = (char)tolower((unsigned char)*p);
 	}
 	key[k] = '\0';

@@ -200,7 +200,7 @@ static const char *const month_id[12] = {
 int sk_parse_date(char out[SK_DATE_SIZE], int *two_digit, const char *text, long today,
 		  char *why, size_t whylen)
 {
-	char buf[64], *tok[6], *p;
+	char buf[64], *tok[6], *p, *save = NULL;
 	int ntok = 0, num[3], nlen[3], word = -1, y, m, d, ylen, ty, tm, td;
 	char *s = squeeze(text);
 	int rc = 0;
@@ -213,7 +213,7 @@ int sk_parse_date(char out[SK_DATE_SIZE], int *two_digit, const char *text, long
 		goto done;
 	}
 	strcpy(buf, s);
-	for (p = strtok(buf, " ,/-."); p && ntok < 6; p = strtok(NULL, " ,/-.")) {
+	for (p = strtok_r(buf, " ,/-.", &save); p && ntok < 6; p = strtok_r(NULL, " ,/-.", &save)) {
 		/* a time a spreadsheet appended ("00:00:00", "0:00 AM") ends the date */
 		if (strchr(p, ':'))
 			break;
@@ -694,6 +694,9 @@ int sk_check_income(struct sk_issues *is, int64_t *out, const char *text)
 		sk_issues_add(is, 1, SK_F_INCOME, "Penghasilan '%.40s' is not below %s a month", s, money);
 		goto done;
 	}
+	if (v > 0 && v < 10000)
+		sk_issues_add(is, 0, SK_F_INCOME, "Penghasilan '%.40s' is Rp%lld a month: is it in "
+			      "millions? write 1500000 or 1,5 juta", s, (long long)v);
 	*out = v;
 	rc = 0;
 done:

@@ -152,8 +152,8 @@ struct sk_import_map {
 	char **unknown;        /* header texts of the columns ignored, for a warning */
 };
 
-/* Maps a header row: each header, normalised (case, spaces, dots, underscores, '/' and '-'
- * ignored), is looked up among the Indonesian and English aliases of a field.  Unknown
+/* Maps a header row: each header, normalised (case, spaces, dots, underscores, commas, '/'
+ * and '-' ignored, and a note in brackets: "Tanggal Lahir (DD/MM/YYYY)"), is looked up among the Indonesian and English aliases of a field.  Unknown
  * columns are listed in out->unknown.  SK_EINVALID when required columns are missing (NIK,
  * Nama, Tanggal Lahir or TTL, Jenis Kelamin, Kelurahan: all named in the message) or one field
  * has two columns.  out is released with sk_import_map_release() whatever the result. */

@@ -75,6 +75,9 @@ static const struct {
 	{"cp1252", "a,b\nJos\xe9,\x93x\x94\n", "1:a|b\n2:José|“x”\n"},
 	{"cp1252 undefined", "a\n\x81\n2\n", "1:a\nERR 2: line 2: byte 0x81 is neither UTF-8 nor Windows-1252; save the file as \"CSV UTF-8\"\n3:2\n"},
 	{"utf8 kept", "a\nRé\xc2\xa0x\n", "1:a\n2:Ré\xc2\xa0x\n"},
+	{"utf-16", "\xff\xfeN\0I\0K\0", "ERR 1: the file is UTF-16 text (Excel \"Unicode Text\"); save it as \"CSV UTF-8\"\n"},
+	{"xlsx", "PK\x03\x04\x14\0\x06\0", "ERR 1: the file is a workbook (.xlsx or .ods), not CSV; save it as \"CSV UTF-8\"\n"},
+	{"xls", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", "ERR 1: the file is an old Excel workbook (.xls), not CSV; save it as \"CSV UTF-8\"\n"},
 	{"overlong utf8 recoded", "a\n\xc0\xaf\n", "1:a\n2:À¯\n"},
 };
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "csv.h"
@@ -407,6 +408,9 @@ static const struct vcase income_cases[] = {
 	{"750 ribu", '.', "750000", NULL},
 	{"500k", '.', "500000", NULL},
 	{"0", '.', "0", NULL},
+	{"1.5", 'W', "1", "is Rp1 a month: is it in millions?"},
+	{"9999", 'W', "9999", "in millions"},
+	{"10000", '.', "10000", NULL},
 	{"", '.', "0", NULL},
 	{"99999999", '.', "99999999", NULL},
 	{"99.999.999", '.', "99999999", NULL},
@@ -591,7 +595,7 @@ static const struct {
 	{"Penghasilan", SK_COL_INCOME}, {"Upah", SK_COL_INCOME},
 	{"Penghasilan per Bulan", SK_COL_INCOME}, {"Income", SK_COL_INCOME},
 	{"Penghasilan (Rp)", SK_COL_INCOME},
-	{"TTL", SK_COL_TTL}, {"Tempat/Tanggal Lahir", SK_COL_TTL}, {"Tempat, Tgl Lahir", -1},
+	{"TTL", SK_COL_TTL}, {"Tempat/Tanggal Lahir", SK_COL_TTL}, {"Tempat, Tgl Lahir", SK_COL_TTL},
 	{"No", -1}, {"Catatan", -1}, {"", -1}, {"Nama Ibu", -1}, {"NIKAH", -1},
 };
 
@@ -772,21 +776,31 @@ TEST(template)
 	free(buf);
 }
 
+/* tests/data/NAME under $SINKRON_SRCDIR, else under the current directory or a parent of it */
 static char *data_path(const char *name)
 {
 	const char *dir = getenv("SINKRON_SRCDIR");
+	char *p;
 	if (dir)
 		return sk_printf("%s/tests/data/%s", dir, name);
-	/* __FILE__ is tests/unit/test_validate.c as the Makefile compiles it, from the top */
-	const char *slash = strrchr(__FILE__, '/');
-	return sk_printf("%.*s/../data/%s", (int)(slash ? slash - __FILE__ : 1), slash ? __FILE__ : ".", name);
+	for (int up = 0; up < 5; up++) {
+		struct sk_buf b = SK_BUF_INIT;
+		for (int i = 0; i < up; i++)
+			sk_buf_puts(&b, "../");
+		sk_buf_printf(&b, "tests/data/%s", name);
+		p = (char *)b.ptr;
+		if (!access(p, R_OK))
+			return p;
+		free(p);
+	}
+	return sk_printf("tests/data/%s", name);
 }
 
 /* Every row of a generated file: with bad = 0 none may have an error; with bad = 1 each must. */
 static void generated(const char *name, int bad)
 {
 	char *path = data_path(name);
-	struct sk_csv *c;
+	struct sk_csv *c = NULL;
 	struct sk_import_map m;
 	struct sk_validate_ctx vc = test_ctx();
 	char **f;
@@ -794,7 +808,8 @@ static void generated(const char *name, int bad)
 	long line;
 	int rows = 0, wrong = 0, warned = 0, rc;
 
-	CHECK_MSG(sk_csv_open(&c, path) == 0, "%s", sk_error_last());
+	CHECK_MSG(sk_csv_open(&c, path) == 0, "%s (run from the top of the tree, or set "
+		  "SINKRON_SRCDIR)", sk_error_last());
 	free(path);
 	if (!c)
 		return;
