@@ -153,6 +153,9 @@ size_t sk_changeset_rows(const struct sk_changeset *cs);
 #define SK_HLC_MAKE(ms, c) (((uint64_t)(ms) << 16) | ((uint64_t)(c) & 0xffff))
 void sk_hlc_format(char *out, size_t n, uint64_t hlc); /* "2024-02-28 09:15:02.123+5" UTC */
 
+/* Progress of long work: done out of total (total 0: unknown). */
+typedef void (*sk_progress_fn)(void *payload, const char *what, uint64_t done, uint64_t total);
+
 /* ---- the database ---- */
 struct sk_db;
 
@@ -197,6 +200,79 @@ struct sk_issues {
 };
 int sk_issues_errors(const struct sk_issues *is);
 
+/* A worker's entry fields as typed or read from a CSV row; NULL means empty. */
+struct sk_worker_input {
+	const char *nik, *kk, *name, *birth_place, *birth_date, *sex, *address, *kelurahan;
+	const char *phone, *occupation, *workplace, *income;
+	const char *ttl; /* "Sorong, 12-08-1985": used for place and date when those are empty */
+};
+
+/* Registers a new worker at this district after every check (sync/validate.h); on success
+ * *id_out (owned by the caller) is the new id.  SK_EINVALID with the issues in *is;
+ * SK_ECONFLICT when the NIK is already active in the district. */
+int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_worker_input *in);
+/* Changes the fields of in that are not NULL on the worker `key` (id or NIK); *changed counts
+ * the columns that really changed (0: nothing to do). */
+int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, const struct sk_worker_input *in, int *changed);
+/* Ends the worker and its open enrolments on date (NULL: today), for reason. */
+int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason);
+/* The worker with id or NIK key; released with sk_worker_release(). */
+int sk_worker_get(struct sk_db *db, struct sk_worker *out, const char *key);
+/* Calls fn for each worker matching query (name, NIK, phone, KPJ or kelurahan name; NULL:
+ * all), active ones only unless all; fn returns non-zero to stop. */
+int sk_worker_each(struct sk_db *db, const char *query, int all,
+		   int (*fn)(void *payload, const struct sk_worker *w), void *payload);
+
+struct sk_heir { const char *id, *name, *nik, *relationship, *phone; };
+int sk_heir_add(struct sk_db *db, char **id_out, struct sk_issues *is, const char *worker, const char *name,
+		const char *nik, const char *relationship, const char *phone);
+int sk_heir_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_heir *h), void *payload);
+
+struct sk_enrolment { const char *id, *program, *funder, *decree, *start_on, *end_on; int64_t income; };
+/* Enrols worker in program (JKK, JKM, JHT) paid by funder from start ("2024-03" or a date);
+ * income 0 takes the worker's bracket.  One active enrolment per programme per NIK. */
+int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
+	     const char *decree, const char *start, int64_t income);
+int sk_enrolment_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_enrolment *e), void *payload);
+
+struct sk_bill_line {
+	char funder[64], program[8];
+	int64_t people;   /* distinct NIKs billed */
+	int64_t amount;   /* rupiah for the month */
+	int64_t unrated;  /* enrolments with no rate in force that month */
+};
+/* The premium for month ("2024-03") per funder and programme, from the rates in force then. */
+int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload);
+
+struct sk_counts { int64_t active, ended, heirs, enrolments; };
+int sk_counts(struct sk_db *db, struct sk_counts *out);
+
+/* ---- CSV import and export ---- */
+struct sk_import_opts {
+	const char *path;        /* the CSV */
+	const char *reject_path; /* NULL: beside it, NAME.rejected.csv */
+	const char *funder;      /* enrol each new worker in JKK and JKM paid by this funder; NULL: do not enrol */
+	const char *start;       /* first month of those enrolments (NULL: this month) */
+	int dry_run;             /* check and report, change nothing */
+	/* each problem found: line of the file, the issue (warning or error) */
+	void (*report)(void *payload, long line, const struct sk_issue *issue);
+	sk_progress_fn progress;
+	void *payload;
+};
+struct sk_import_result {
+	size_t rows, added, updated, unchanged, rejected, warnings, enrolled;
+	char reject_path[4096];  /* "" when no row was rejected */
+	int recoded;             /* some rows were read as Windows-1252 */
+};
+/* Imports the CSV: good rows are added (or, when the NIK is already active in the district,
+ * its changed fields are updated), bad rows are reported and written to the reject file,
+ * all in one transaction.  Importing the same file again changes nothing. */
+int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import_result *res);
+/* Writes the empty template. */
+int sk_import_write_template(FILE *f);
+/* Writes the CSV for BPJS bulk registration of the active enrolled workers to f. */
+int sk_export(struct sk_db *db, FILE *f, size_t *rows);
+
 /* ---- sealing, applying, the local history ---- */
 struct sk_seal_result {
 	size_t changesets;  /* change-sets written */
@@ -205,8 +281,6 @@ struct sk_seal_result {
 	uint32_t flags;     /* SK_CSF_* seen while sealing */
 };
 
-/* Progress of long work: done out of total (total 0: unknown). */
-typedef void (*sk_progress_fn)(void *payload, const char *what, uint64_t done, uint64_t total);
 
 /* Seals the pending changes into change-sets of at most max_bytes (0: 32 KiB) on this
  * office's branch of the local repository beside the database ("office.db" -> "office.git"). */

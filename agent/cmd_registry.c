@@ -1,0 +1,433 @@
+/*
+ * cmd_registry.c: the clerk's verbs: init, worker, heir, enrol, import, export, bill.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+int cmd_init(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db = NULL;
+	char *ops[1];
+	const char *city, *central;
+	int n, rc;
+
+	args_init(&a, argc, argv);
+	city = arg_value(&a, "--city");
+	central = arg_value(&a, "--central");
+	n = arg_operands(&a, "init", ops, 1);
+	if ((city && n) || (!city && n != 1))
+		return usage_error("init", "give one region code: a district (96.71.01) or --city CODE (96.71)");
+	rc = sk_db_create(&db, g_opts.db_path, city ? city : ops[0], city != NULL, central);
+	if (rc < 0)
+		return fail(rc, NULL);
+	printf("created %s for %s %s (%s)\n", g_opts.db_path, sk_db_is_city(db) ? "city" : "distrik",
+	       sk_db_name(db), sk_db_code(db));
+	if (!central)
+		say("no central repository yet: set one with 'sinkron init' --central URL, or in the agent's configuration\n");
+	sk_db_free(db);
+	return EXIT_OK;
+}
+
+/* ---- worker ---- */
+
+static void read_fields(struct args *a, struct sk_worker_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->nik = arg_value(a, "--nik");
+	in->kk = arg_value(a, "--kk");
+	in->name = arg_value(a, "--name");
+	in->birth_place = arg_value(a, "--birth-place");
+	in->birth_date = arg_value(a, "--birth-date");
+	in->sex = arg_value(a, "--sex");
+	in->address = arg_value(a, "--address");
+	in->kelurahan = arg_value(a, "--kelurahan");
+	in->phone = arg_value(a, "--phone");
+	in->occupation = arg_value(a, "--occupation");
+	in->workplace = arg_value(a, "--workplace");
+	in->income = arg_value(a, "--income");
+}
+
+static void print_kv(const char *k, const char *v)
+{
+	if (v && *v)
+		printf("%-14s %s\n", k, v);
+}
+
+static int print_enrolment(void *payload, const struct sk_enrolment *e)
+{
+	char rp[32];
+	(void)payload;
+	format_rupiah(rp, sizeof(rp), e->income);
+	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s\n", e->program, e->funder ? e->funder : "",
+	       e->start_on ? e->start_on : "?", e->end_on ? " to " : "", e->end_on ? e->end_on : "", rp,
+	       e->decree ? "  SK " : "", e->decree ? e->decree : "");
+	return 0;
+}
+
+static int print_heir(void *payload, const struct sk_heir *h)
+{
+	(void)payload;
+	printf("  %s (%s)%s%s%s%s\n", h->name, h->relationship, h->nik ? "  NIK " : "", h->nik ? h->nik : "",
+	       h->phone ? "  " : "", h->phone ? h->phone : "");
+	return 0;
+}
+
+static void show_worker(struct sk_db *db, const struct sk_worker *w)
+{
+	char inc[32];
+	print_kv("id", w->id);
+	print_kv("NIK", w->nik);
+	print_kv("No KK", w->kk);
+	print_kv("Nama", w->name);
+	print_kv("Tempat Lahir", w->birth_place);
+	print_kv("Tanggal Lahir", w->birth_date);
+	print_kv("Jenis Kelamin", w->sex);
+	print_kv("Alamat", w->address);
+	print_kv("Kelurahan", w->kelurahan);
+	print_kv("No HP", w->phone);
+	print_kv("Pekerjaan", w->occupation);
+	print_kv("Tempat Kerja", w->workplace);
+	if (w->income) {
+		format_rupiah(inc, sizeof(inc), w->income);
+		print_kv("Penghasilan", inc);
+	}
+	print_kv("Status", w->status);
+	print_kv("Berakhir", w->ended_on);
+	print_kv("Alasan", w->end_reason);
+	print_kv("KPJ", w->kpj);
+	print_kv("Verifikasi", w->verified);
+	print_kv("Pemilik", w->owner);
+	printf("enrolments:\n");
+	sk_enrolment_each(db, w->id, print_enrolment, NULL);
+	printf("heirs:\n");
+	sk_heir_each(db, w->id, print_heir, NULL);
+}
+
+static int list_line(void *payload, const struct sk_worker *w)
+{
+	size_t *n = payload;
+	printf("%-28s %-16s %-32s %-10s %s\n", w->id, w->nik ? w->nik : "", w->name ? w->name : "",
+	       w->birth_date ? w->birth_date : "", w->status ? w->status : "");
+	(*n)++;
+	return 0;
+}
+
+int cmd_worker(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct sk_worker_input in;
+	struct sk_issues is;
+	char *ops[2];
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	int n, rc, code = EXIT_OK;
+
+	if (!sub)
+		return usage_error("worker", "say what to do: add, edit, end, show, list or search");
+	args_init(&a, argc - 1, argv + 1);
+	if (!strcmp(sub, "add")) {
+		char *id = NULL;
+		read_fields(&a, &in);
+		arg_operands(&a, "worker", ops, 0);
+		db = open_db();
+		rc = sk_worker_add(db, &id, &is, &in);
+		print_issues(&is, 0);
+		if (rc < 0) {
+			code = is.n ? EXIT_USAGE : fail(rc, "worker add");
+			if (is.n)
+				fprintf(stderr, "sinkron: the worker was not registered\n");
+		} else {
+			printf("%s\n", id);
+			say("registered %s in %s\n", in.name, sk_db_name(db));
+		}
+		free(id);
+	} else if (!strcmp(sub, "edit")) {
+		int changed = 0;
+		read_fields(&a, &in);
+		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
+			return usage_error("worker", "edit needs the worker's id or NIK");
+		db = open_db();
+		rc = sk_worker_edit(db, ops[0], &is, &in, &changed);
+		print_issues(&is, 0);
+		if (rc < 0)
+			code = is.n && sk_issues_errors(&is) ? EXIT_USAGE : fail(rc, "worker edit");
+		else
+			say(changed ? "changed %d field(s)\n" : "nothing to change\n", changed);
+	} else if (!strcmp(sub, "end")) {
+		const char *reason = arg_value(&a, "--reason"), *date = arg_value(&a, "--date");
+		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
+			return usage_error("worker", "end needs the worker's id or NIK");
+		db = open_db();
+		if ((rc = sk_worker_end(db, ops[0], date, reason)) < 0)
+			code = fail(rc, "worker end");
+		else
+			say("ended\n");
+	} else if (!strcmp(sub, "show")) {
+		struct sk_worker w;
+		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
+			return usage_error("worker", "show needs the worker's id or NIK");
+		db = open_db();
+		if ((rc = sk_worker_get(db, &w, ops[0])) < 0) {
+			code = fail(rc, NULL);
+		} else {
+			show_worker(db, &w);
+			sk_worker_release(&w);
+		}
+	} else if (!strcmp(sub, "list") || !strcmp(sub, "search")) {
+		int all = arg_flag(&a, "--all");
+		size_t count = 0;
+		n = arg_operands(&a, "worker", ops, 1);
+		if (!strcmp(sub, "search") && n != 1)
+			return usage_error("worker", "search needs a text: part of a name, NIK, phone or kelurahan");
+		db = open_db();
+		if ((rc = sk_worker_each(db, n ? ops[0] : NULL, all, list_line, &count)) < 0)
+			code = fail(rc, NULL);
+		else
+			say("%zu worker(s)\n", count);
+	} else {
+		return usage_error("worker", "unknown action '%s'", sub);
+	}
+	sk_db_free(db);
+	return code;
+}
+
+int cmd_heir(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct sk_issues is;
+	char *ops[1], *id = NULL;
+	const char *name, *nik, *rel, *phone;
+	int rc, code = EXIT_OK;
+
+	if (argc < 2 || strcmp(argv[1], "add"))
+		return usage_error("heir", "say 'heir add WORKER ...'");
+	args_init(&a, argc - 1, argv + 1);
+	name = arg_value(&a, "--name");
+	nik = arg_value(&a, "--nik");
+	rel = arg_value(&a, "--relationship");
+	phone = arg_value(&a, "--phone");
+	if (arg_operands(&a, "heir", ops, 1) != 1)
+		return usage_error("heir", "give the worker's id or NIK");
+	db = open_db();
+	rc = sk_heir_add(db, &id, &is, ops[0], name, nik, rel, phone);
+	print_issues(&is, 0);
+	if (rc < 0)
+		code = fail(rc, "heir add");
+	else
+		printf("%s\n", id);
+	free(id);
+	sk_db_free(db);
+	return code;
+}
+
+int cmd_enrol(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	char *ops[1], *id = NULL;
+	const char *program, *funder, *decree, *start, *income;
+	char *endp;
+	long long inc = 0;
+	int rc = 0, code = EXIT_OK;
+
+	args_init(&a, argc, argv);
+	program = arg_value(&a, "--program");
+	funder = arg_value(&a, "--funder");
+	decree = arg_value(&a, "--decree");
+	start = arg_value(&a, "--start");
+	income = arg_value(&a, "--income");
+	if (arg_operands(&a, "enrol", ops, 1) != 1)
+		return usage_error("enrol", "give the worker's id or NIK");
+	if (!program)
+		return usage_error("enrol", "give --program JKK, JKM, JHT or JKK+JKM");
+	if (income) {
+		inc = strtoll(income, &endp, 10);
+		if (*endp || inc < 0)
+			return usage_error("enrol", "--income '%s' is not an amount in rupiah", income);
+	}
+	db = open_db();
+	{
+		char progs[32], *save = NULL, *p;
+		snprintf(progs, sizeof(progs), "%s", program);
+		for (p = strtok_r(progs, "+", &save); p; p = strtok_r(NULL, "+", &save)) {
+			if ((rc = sk_enrol(db, &id, ops[0], p, funder, decree, start, inc)) < 0) {
+				code = fail(rc, "enrol");
+				break;
+			}
+			printf("%s\n", id);
+			free(id);
+			id = NULL;
+		}
+	}
+	sk_db_free(db);
+	return code;
+}
+
+/* ---- import and export ---- */
+
+struct import_report {
+	size_t shown, limit;
+};
+
+static void import_report(void *payload, long line, const struct sk_issue *issue)
+{
+	struct import_report *r = payload;
+	if (g_opts.quiet && !issue->error)
+		return;
+	if (r->shown++ < r->limit || g_opts.verbose) {
+		progress_done();
+		fprintf(stderr, "line %ld: %s: %s: %s\n", line, issue->error ? "error" : "warning", issue->field, issue->reason);
+	} else if (r->shown == r->limit + 1) {
+		fprintf(stderr, "(more problems: see the reject file, or run with -v to list them all)\n");
+	}
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct sk_import_opts o;
+	struct sk_import_result res;
+	struct import_report rep = {0, 50};
+	char *ops[1];
+	int n, rc;
+
+	args_init(&a, argc, argv);
+	memset(&o, 0, sizeof(o));
+	if (arg_flag(&a, "--template")) {
+		FILE *f = stdout;
+		n = arg_operands(&a, "import", ops, 1);
+		if (n && !(f = fopen(ops[0], "wx"))) {
+			fprintf(stderr, "sinkron: cannot create '%s': %s\n", ops[0], strerror(errno));
+			return EXIT_FAILED;
+		}
+		rc = sk_import_write_template(f);
+		if (f != stdout && fclose(f) != 0)
+			rc = -1;
+		return rc < 0 ? fail(rc, "template") : EXIT_OK;
+	}
+	o.funder = arg_value(&a, "--funder");
+	o.start = arg_value(&a, "--start");
+	o.reject_path = arg_value(&a, "--reject");
+	o.dry_run = arg_flag(&a, "--dry-run");
+	if (arg_operands(&a, "import", ops, 1) != 1)
+		return usage_error("import", "give the CSV file to import");
+	o.path = ops[0];
+	o.report = import_report;
+	o.progress = progress_cb;
+	o.payload = &rep;
+	db = open_db();
+	rc = sk_import(db, &o, &res);
+	progress_done();
+	sk_db_free(db);
+	if (rc < 0)
+		return fail(rc, "import");
+	printf("%s: %zu row(s): %zu added, %zu updated, %zu unchanged, %zu rejected%s\n", o.path, res.rows, res.added,
+	       res.updated, res.unchanged, res.rejected, o.dry_run ? " (dry run: nothing was changed)" : "");
+	if (res.enrolled)
+		printf("%zu new worker(s) enrolled in JKK and JKM, funder %s\n", res.enrolled, o.funder);
+	if (res.recoded)
+		say("note: some rows were not UTF-8 and were read as Windows-1252 (Excel's 'CSV (Comma delimited)')\n");
+	if (res.rejected) {
+		printf("rejected rows, with the reason, are in %s: correct them there and import that file\n", res.reject_path);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	char *ops[1];
+	FILE *f = stdout;
+	size_t rows = 0;
+	int n, rc;
+
+	args_init(&a, argc, argv);
+	n = arg_operands(&a, "export", ops, 1);
+	db = open_db();
+	if (n) {
+		int fd = open(ops[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			fprintf(stderr, "sinkron: cannot create '%s': %s\n", ops[0], strerror(errno));
+			sk_db_free(db);
+			return EXIT_FAILED;
+		}
+		fchmod(fd, 0600);
+	}
+	rc = sk_export(db, f, &rows);
+	if (f != stdout && fclose(f) != 0 && rc == 0)
+		rc = SK_ERROR, sk_error_set("cannot write '%s': %s", ops[0], strerror(errno));
+	sk_db_free(db);
+	if (rc < 0)
+		return fail(rc, "export");
+	say("%zu enrolment line(s) exported%s%s\n", rows, n ? " to " : "", n ? ops[0] : "");
+	return EXIT_OK;
+}
+
+struct bill_sum {
+	int csv;
+	int64_t people, amount, unrated;
+	char funder[64];
+	int64_t fpeople, famount;
+};
+
+static int bill_line(void *payload, const struct sk_bill_line *l)
+{
+	struct bill_sum *s = payload;
+	char rp[32];
+	if (s->csv) {
+		printf("%s,%s,%lld,%lld\n", l->funder, l->program, (long long)l->people, (long long)l->amount);
+	} else {
+		format_rupiah(rp, sizeof(rp), l->amount);
+		printf("%-24s %-4s %8lld people %20s\n", l->funder, l->program, (long long)l->people, rp);
+	}
+	s->amount += l->amount;
+	s->unrated += l->unrated;
+	return 0;
+}
+
+int cmd_bill(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct bill_sum s;
+	const char *month;
+	char rp[32];
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	args_init(&a, argc, argv);
+	month = arg_value(&a, "--month");
+	s.csv = arg_flag(&a, "--csv");
+	arg_operands(&a, "bill", NULL, 0);
+	if (!month)
+		return usage_error("bill", "give --month YYYY-MM");
+	db = open_db();
+	if (s.csv)
+		printf("funder,program,people,amount\n");
+	else
+		printf("Premium for %s, %s (%s)\n", month, sk_db_name(db), sk_db_code(db));
+	rc = sk_bill(db, month, bill_line, &s);
+	sk_db_free(db);
+	if (rc < 0)
+		return fail(rc, "bill");
+	if (!s.csv) {
+		format_rupiah(rp, sizeof(rp), s.amount);
+		printf("%-24s %-4s %15s %20s\n", "total", "", "", rp);
+	}
+	if (s.unrated)
+		fprintf(stderr, "sinkron: warning: %lld enrolment(s) have no rate in force in %s and are not priced\n",
+			(long long)s.unrated, month);
+	return EXIT_OK;
+}

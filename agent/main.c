@@ -1,0 +1,379 @@
+/*
+ * main.c: the sinkron program: global options, the verb table, help, and the helpers every
+ * verb uses (argument reading, opening the database, messages, progress).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+struct opts g_opts;
+
+static const char general_help[] =
+	"usage: sinkron [-C DIR] [--db PATH] [--operator NAME] [-v|-q] VERB [ARGS]\n"
+	"\n"
+	"sinkron keeps a district office's register of informal workers enrolled in BPJS\n"
+	"Ketenagakerjaan (JKK, JKM) and sends every change to the city when a link is up.\n"
+	"\n"
+	"The database is --db PATH, else $SINKRON_DB, else ./sinkron.db; -C DIR runs in DIR.\n"
+	"Every change is recorded with the operator: --operator, else $SINKRON_OPERATOR, else\n"
+	"the login name.\n"
+	"\n"
+	"Verbs:\n";
+
+static const char exit_help[] =
+	"\n"
+	"Exit status: 0 done; 1 the operation failed (nothing reached the city, a change-set was\n"
+	"refused, a check failed); 2 bad usage or bad input (nothing was changed).\n"
+	"'sinkron help VERB' or 'sinkron VERB --help' tells more about a verb.\n";
+
+const struct cmd commands[] = {
+	{"init", cmd_init, "create the database of a district office (or of the city)",
+	 "usage: sinkron init DISTRICT [--central URL]\n"
+	 "       sinkron init --city CITY [--central URL]\n"
+	 "\n"
+	 "Creates the database (readable by its owner only) for a district by its region code,\n"
+	 "e.g. 96.71.01 for distrik Sorong of Kota Sorong, or for a city with --city 96.71.\n"
+	 "The codes known are those of Kota Sorong (96.71), Kota Ambon (81.71) and Kota\n"
+	 "Pekalongan (33.75); 'sinkron init --list' prints them.  --central is where the city's\n"
+	 "repository is: a folder or USB stick, git://, http(s):// or ssh://.\n"},
+	{"worker", cmd_worker, "register, correct, end, show, list and search workers",
+	 "usage: sinkron worker add --nik NIK --name NAME --birth-date DATE --sex L|P --kelurahan KEL\n"
+	 "                          [--kk NO] [--birth-place PLACE] [--address TEXT] [--phone NO]\n"
+	 "                          [--occupation TEXT] [--workplace TEXT] [--income RUPIAH]\n"
+	 "       sinkron worker edit ID|NIK [--FIELD VALUE]...   (the same fields as add)\n"
+	 "       sinkron worker end ID|NIK --reason TEXT [--date DATE]\n"
+	 "       sinkron worker show ID|NIK\n"
+	 "       sinkron worker list [--all]\n"
+	 "       sinkron worker search TEXT [--all]\n"
+	 "\n"
+	 "Dates as 31/12/1980, 31-12-1980 or 1980-12-31.  KEL is the kelurahan's name or code.\n"
+	 "A NIK with a wrong structure is refused, naming the reason; a NIK whose birth date or sex\n"
+	 "differs from the record is accepted with a warning (a NIK never changes).  One active\n"
+	 "record per NIK in the district.  'end' closes the worker's enrolments too (e.g. --reason\n"
+	 "meninggal, pindah, mampu).  list and search show active workers unless --all.\n"},
+	{"heir", cmd_heir, "add an heir (ahli waris) of a worker",
+	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
+	 "\n"
+	 "REL: suami, istri, anak, ayah, ibu, orang tua, saudara kandung, kakek, nenek, cucu,\n"
+	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n"},
+	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT",
+	 "usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
+	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH]\n"
+	 "\n"
+	 "FUNDER: who pays, e.g. 'APBD Kota', 'APBD Provinsi', 'CSR:Bank Papua', 'Mandiri'.\n"
+	 "--start is the first month covered (default: this month).  One active enrolment per\n"
+	 "programme per NIK.\n"},
+	{"import", cmd_import, "import a spreadsheet (CSV) of workers",
+	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03]] [--dry-run] [--reject FILE]\n"
+	 "       sinkron import --template [FILE]\n"
+	 "\n"
+	 "Reads a CSV saved by Excel, LibreOffice or Google Sheets (comma or semicolon), with a\n"
+	 "header line in Bahasa Indonesia or English in any order: NIK, No KK, Nama, Tempat Lahir,\n"
+	 "Tanggal Lahir, Jenis Kelamin (L/P), Alamat, Kelurahan, No HP, Pekerjaan, Tempat Kerja,\n"
+	 "Penghasilan.  Good rows are added; a NIK already registered is updated where it\n"
+	 "differs, so importing the same file twice changes nothing.  Each bad row is reported\n"
+	 "(line, field, reason) and copied, with the reason, to FILE.rejected.csv beside the\n"
+	 "input: correct it there and import that file.  --funder also enrols each new worker in\n"
+	 "JKK and JKM.  --dry-run checks without changing anything.  --template writes an empty\n"
+	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n"},
+	{"export", cmd_export, "write the CSV for BPJS bulk registration",
+	 "usage: sinkron export [FILE]\n"
+	 "\n"
+	 "Writes the active enrolled workers in the columns of BPJS Ketenagakerjaan's bulk\n"
+	 "registration form, to FILE (readable by its owner only) or to standard output.\n"},
+	{"bill", cmd_bill, "the premium of a month per funder",
+	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
+	 "\n"
+	 "Counts the enrolments covering the month and prices them with the rates in force on\n"
+	 "its first day (JKK 1% of the income bracket, JKM Rp6,800: kept as data in the rates\n"
+	 "table with the regulation they come from), per funder and programme.\n"},
+	{"status", cmd_status, "what waits to be sent, in plain words",
+	 "usage: sinkron status [--json]\n"
+	 "\n"
+	 "Says how many changes are not yet sealed, how many change-sets wait to reach the city,\n"
+	 "and the size of the register.  --json prints the same for programs.\n"},
+	{"seal", cmd_seal, "turn pending changes into change-sets (the agent does this itself)",
+	 "usage: sinkron seal [--max-bytes N]\n"
+	 "\n"
+	 "Writes every change not yet sealed as change-sets, each at most N bytes compressed\n"
+	 "(default 32768), as commits on this office's branch of the local repository beside\n"
+	 "the database (office.db -> office.git).\n"},
+	{"log", cmd_log, "the history of change-sets",
+	 "usage: sinkron log [--origin CODE] [--limit N]\n"
+	 "\n"
+	 "Lists the change-sets this database holds, sealed here or received: when, from which\n"
+	 "office, how many rows, and the state digest after each.\n"},
+	{"verify", cmd_verify, "recompute the state digest and compare",
+	 "usage: sinkron verify\n"
+	 "\n"
+	 "Recomputes the digest of every row and compares it with the one kept up to date;\n"
+	 "exit 1 when they differ, naming the rows that changed without being captured.\n"},
+	{"apply", cmd_apply, "apply change-sets from a repository",
+	 "usage: sinkron apply [--from REPO] [BRANCH]...\n"
+	 "\n"
+	 "Applies the change-sets on BRANCH (a district code such as 96.71.01, 'central', or a\n"
+	 "ref) of REPO (default: the local repository), or of every district branch and central.\n"
+	 "Change-sets already applied are skipped; one that is refused stops its branch and is\n"
+	 "reported (exit 1) while the other branches go on.\n"},
+	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (const struct cmd *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	if (argc > 1) {
+		if (!(c = find_cmd(argv[1]))) {
+			fprintf(stderr, "sinkron: no verb '%s'; 'sinkron help' lists them\n", argv[1]);
+			return EXIT_USAGE;
+		}
+		fputs(c->help, stdout);
+		fputs(exit_help, stdout);
+		return EXIT_OK;
+	}
+	fputs(general_help, stdout);
+	for (c = commands; c->name; c++)
+		printf("  %-9s %s\n", c->name, c->summary);
+	fputs(exit_help, stdout);
+	return EXIT_OK;
+}
+
+/* ---- helpers for the verbs ---- */
+
+void args_init(struct args *a, int argc, char **argv)
+{
+	memset(a, 0, sizeof(*a));
+	a->argc = argc > 64 ? 64 : argc;
+	a->argv = argv;
+	a->used[0] = 1;
+}
+
+const char *arg_value(struct args *a, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < a->argc; i++) {
+		if (a->used[i])
+			continue;
+		if (!strcmp(a->argv[i], "--"))
+			break;
+		if (!strcmp(a->argv[i], name)) {
+			if (i + 1 >= a->argc) {
+				fprintf(stderr, "sinkron %s: %s needs a value\n", a->argv[0], name);
+				exit(EXIT_USAGE);
+			}
+			a->used[i] = a->used[i + 1] = 1;
+			return a->argv[i + 1];
+		}
+		if (!strncmp(a->argv[i], name, n) && a->argv[i][n] == '=') {
+			a->used[i] = 1;
+			return a->argv[i] + n + 1;
+		}
+	}
+	return NULL;
+}
+
+int arg_flag(struct args *a, const char *name)
+{
+	for (int i = 1; i < a->argc; i++)
+		if (!a->used[i] && !strcmp(a->argv[i], name)) {
+			a->used[i] = 1;
+			return 1;
+		}
+	return 0;
+}
+
+int arg_operands(struct args *a, const char *verb, char **out, int max)
+{
+	int n = 0, dashdash = 0;
+	for (int i = 1; i < a->argc; i++) {
+		if (a->used[i])
+			continue;
+		if (!dashdash && !strcmp(a->argv[i], "--")) {
+			dashdash = 1;
+			continue;
+		}
+		if (!dashdash && a->argv[i][0] == '-' && a->argv[i][1]) {
+			usage_error(verb, "unknown option '%s'", a->argv[i]);
+			exit(EXIT_USAGE);
+		}
+		if (n == max) {
+			usage_error(verb, "too many arguments ('%s')", a->argv[i]);
+			exit(EXIT_USAGE);
+		}
+		out[n++] = a->argv[i];
+	}
+	return n;
+}
+
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	const struct cmd *c = find_cmd(verb);
+	va_list ap;
+	fprintf(stderr, "sinkron %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c) {
+		const char *end = strstr(c->help, "\n\n");
+		fprintf(stderr, "%.*s\n", end ? (int)(end - c->help) : (int)strlen(c->help), c->help);
+	}
+	return EXIT_USAGE;
+}
+
+int exit_code(int rc)
+{
+	if (rc >= 0)
+		return EXIT_OK;
+	return rc == SK_EINVALID ? EXIT_USAGE : EXIT_FAILED;
+}
+
+int fail(int rc, const char *what)
+{
+	if (what)
+		fprintf(stderr, "sinkron: %s: %s\n", what, sk_error_last());
+	else
+		fprintf(stderr, "sinkron: %s\n", sk_error_last());
+	return exit_code(rc);
+}
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+	if (g_opts.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void print_issues(const struct sk_issues *is, long line)
+{
+	for (int i = 0; i < is->n; i++) {
+		if (line > 0)
+			fprintf(stderr, "line %ld: ", line);
+		fprintf(stderr, "%s: %s: %s\n", is->v[i].error ? "error" : "warning", is->v[i].field, is->v[i].reason);
+	}
+}
+
+static int progress_shown;
+
+void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total)
+{
+	(void)payload;
+	if (g_opts.quiet || !isatty(2))
+		return;
+	if (total) {
+		int pct = (int)(done * 100 / total), bars = pct / 4;
+		fprintf(stderr, "\r%-10s [%-25.*s] %3d%%", what, bars, "#########################", pct);
+	} else {
+		fprintf(stderr, "\r%-10s %llu", what, (unsigned long long)done);
+	}
+	progress_shown = 1;
+}
+
+void progress_done(void)
+{
+	if (progress_shown)
+		fputc('\n', stderr);
+	progress_shown = 0;
+}
+
+void format_rupiah(char *out, size_t n, int64_t v)
+{
+	char digits[32], tmp[48];
+	int len, k = 0;
+	len = snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			tmp[k++] = ',';
+		tmp[k++] = digits[i];
+	}
+	tmp[k] = '\0';
+	snprintf(out, n, "%sRp%s", v < 0 ? "-" : "", tmp);
+}
+
+struct sk_db *open_db(void)
+{
+	struct sk_db *db = NULL;
+	int rc = sk_db_open(&db, g_opts.db_path);
+	if (rc < 0)
+		exit(fail(rc, NULL));
+	sk_db_set_operator(db, g_opts.operator_name);
+	return db;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	int i = 1;
+
+	g_opts.db_path = getenv("SINKRON_DB");
+	if (!g_opts.db_path || !*g_opts.db_path)
+		g_opts.db_path = "sinkron.db";
+	g_opts.operator_name = getenv("SINKRON_OPERATOR");
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-C") || !strcmp(a, "--db") || !strcmp(a, "--operator")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "sinkron: %s needs a value\n", a);
+				return EXIT_USAGE;
+			}
+			if (!strcmp(a, "-C")) {
+				if (chdir(argv[i + 1]) < 0) {
+					fprintf(stderr, "sinkron: cannot change to '%s': %s\n", argv[i + 1], strerror(errno));
+					return EXIT_USAGE;
+				}
+			} else if (!strcmp(a, "--db")) {
+				g_opts.db_path = argv[i + 1];
+			} else {
+				g_opts.operator_name = argv[i + 1];
+			}
+			i++;
+		} else if (!strncmp(a, "--db=", 5)) {
+			g_opts.db_path = a + 5;
+		} else if (!strncmp(a, "--operator=", 11)) {
+			g_opts.operator_name = a + 11;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			g_opts.verbose++;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			g_opts.quiet = 1;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			return cmd_help(1, argv);
+		} else if (!strcmp(a, "--version")) {
+			printf("sinkron 0.1\n");
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "sinkron: unknown option '%s'; 'sinkron help' lists the options\n", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc)
+		return cmd_help(1, argv), EXIT_USAGE;
+	if (!(c = find_cmd(argv[i]))) {
+		fprintf(stderr, "sinkron: no verb '%s'; 'sinkron help' lists them\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	for (int k = i + 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--"))
+			break;
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			char help[] = "help", *hv[2] = {help, argv[i]};
+			return cmd_help(2, hv);
+		}
+	}
+	return c->fn(argc - i, argv + i);
+}
