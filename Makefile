@@ -23,14 +23,16 @@ SYNC_SRC  = $(wildcard sync/*.c)
 AGENT_SRC = $(wildcard agent/*.c)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 TOOL_SRC  = $(wildcard tests/tools/*.c)
+BENCH_SRC = $(wildcard tests/bench/*.c)
 EMBEDDED  = $(sort $(wildcard schema/*.sql)) $(wildcard schema/data/*.csv)
 
 SYNC_OBJ  = $(SYNC_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 AGENT_OBJ = $(AGENT_SRC:%.c=$(B)/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-all: $(B)/sinkron $(B)/gen-workers $(UNIT_BIN) $(TOOL_BIN) $(B)/tests/fuzz-replay
+all: $(B)/sinkron $(B)/gen-workers $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(B)/tests/fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -63,6 +65,11 @@ $(B)/sinkron: $(AGENT_OBJ) $(B)/libsinkron.a
 $(B)/tests/%: tests/unit/%.c tests/unit/testhelp.h $(B)/libsinkron.a
 	@mkdir -p $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libsinkron.a $(PKG_LIBS) $(LDLIBS)
+
+# benchmark drivers: they link the engine, like the unit tests
+$(B)/bench/%: tests/bench/%.c $(B)/libsinkron.a
+	@mkdir -p $(B)/bench
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsinkron.a $(PKG_LIBS) $(LDLIBS)
 
 $(B)/tools/%: tests/tools/%.c | $(B)/.deps-ok
 	@mkdir -p $(B)/tools
