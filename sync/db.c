@@ -559,14 +559,17 @@ int sk_db_create(struct sk_db **out, const char *path, const char *code, int cit
 	if (!f.found)
 		return sk_error(SK_EINVALID, "region code '%s' is not in the reference data (Kota Sorong 96.71, Kota Ambon 81.71, "
 				"Kota Pekalongan 33.75 and their districts)", code);
-	/* the file is created here, owner-only, so the database never exists readable by others */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return sk_error(SK_ECONFLICT, "'%s' already exists: sinkron does not overwrite a database", path);
-		return sk_error(SK_ERROR, "cannot create '%s': %s", path, strerror(errno));
+	/* the file is created here, owner-only, so the database never exists readable by others;
+	 * ":memory:" is SQLite's in-memory database, used by tests */
+	if (strcmp(path, ":memory:")) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (errno == EEXIST)
+				return sk_error(SK_ECONFLICT, "'%s' already exists: sinkron does not overwrite a database", path);
+			return sk_error(SK_ERROR, "cannot create '%s': %s", path, strerror(errno));
+		}
+		close(fd);
 	}
-	close(fd);
 	if ((rc = db_connect(&db, path, 1)) < 0 || (rc = migrate(db)) < 0)
 		goto fail;
 	snprintf(citycode, sizeof(citycode), "%.5s", code);
@@ -596,9 +599,11 @@ int sk_db_create(struct sk_db **out, const char *path, const char *code, int cit
 	*out = db;
 	return 0;
 fail:
-	sk_db_rollback(db);
+	if (db)
+		sk_db_rollback(db);
 	sk_db_free(db);
-	unlink(path);
+	if (strcmp(path, ":memory:"))
+		unlink(path);
 	return rc;
 }
 
