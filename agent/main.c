@@ -39,8 +39,9 @@ const struct cmd commands[] = {
 	 "Creates the database (readable by its owner only) for a district by its region code,\n"
 	 "e.g. 96.71.01 for distrik Sorong of Kota Sorong, or for a city with --city 96.71.\n"
 	 "The codes known are those of Kota Sorong (96.71), Kota Ambon (81.71) and Kota\n"
-	 "Pekalongan (33.75); 'sinkron init --list' prints them.  --central is where the city's\n"
-	 "repository is: a folder or USB stick, git://, http(s):// or ssh://.\n"},
+	 "Pekalongan (33.75) and their districts.  An existing file is never overwritten.\n"
+	 "--central is where the city's repository is: a folder or USB stick, git://,\n"
+	 "http(s):// or ssh://.\n"},
 	{"worker", cmd_worker, "register, correct, end, show, list and search workers",
 	 "usage: sinkron worker add --nik NIK --name NAME --birth-date DATE --sex L|P --kelurahan KEL\n"
 	 "                          [--kk NO] [--birth-place PLACE] [--address TEXT] [--phone NO]\n"
