@@ -4,6 +4,7 @@
  * migration the capture triggers are generated again from the synced tables' definitions, so a
  * new table or column is captured without new code.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -57,6 +58,8 @@ int sk_db_begin(struct sk_db *db)
 	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	db->in_tx = 1;
+	db->id_ms = sk_state_int(db, "id_ms", 0);
+	db->id_dirty = 0;
 	if ((rc = set_operator(db, db->operator_name)) < 0) {
 		sk_db_rollback(db);
 		return rc;
@@ -68,7 +71,8 @@ int sk_db_commit(struct sk_db *db)
 {
 	int rc;
 	/* writes made later through other tools must not be recorded under this operator */
-	if ((rc = set_operator(db, NULL)) < 0 || (rc = sk_db_exec(db, "COMMIT")) < 0) {
+	if ((db->id_dirty && (rc = sk_state_set_int(db, "id_ms", db->id_ms)) < 0) ||
+	    (rc = set_operator(db, NULL)) < 0 || (rc = sk_db_exec(db, "COMMIT")) < 0) {
 		sk_db_rollback(db);
 		return rc;
 	}
@@ -172,17 +176,17 @@ uint32_t sk_origin_of(const char *code)
 
 char *sk_new_id(struct sk_db *db)
 {
-	unsigned char rnd[4];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
-		/* time and pid still make the id unique per office in practice */
-		uint32_t x = (uint32_t)getpid() ^ (uint32_t)sk_wall_ms();
-		memcpy(rnd, &x, 4);
-	}
-	if (fd >= 0)
-		close(fd);
-	return sk_printf("%u-%011llx-%02x%02x%02x%02x", db->origin, (unsigned long long)sk_wall_ms(),
-			 rnd[0], rnd[1], rnd[2], rnd[3]);
+	int64_t ms = sk_wall_ms();
+
+	/* Ids are made inside write transactions, which SQLite runs one at a time, from the
+	 * office's digits and a millisecond count kept in sk_state that never repeats: unique
+	 * without random bits, so short, because every change of a row carries its id. */
+	assert(db->in_tx);
+	if (ms <= db->id_ms)
+		ms = db->id_ms + 1;
+	db->id_ms = ms;
+	db->id_dirty = 1;
+	return sk_printf("%u-%llx", db->origin, (unsigned long long)ms);
 }
 
 /* ---- reference data ---- */

@@ -36,6 +36,8 @@ struct sk_db {
 	int ntables;
 	struct sk_table tables[8];
 	int in_tx;
+	int64_t id_ms;   /* the last id's time part, inside a write transaction */
+	int id_dirty;
 };
 
 /* SK_ERROR with "what: sqlite's message". */
@@ -58,7 +60,8 @@ const struct sk_table *sk_db_table_id(const struct sk_db *db, int id);
 
 /* The region code "96.71.01" as the number 967101 (0 if malformed). */
 uint32_t sk_origin_of(const char *code);
-/* A new globally unique row id: the office's digits, the time, random bits. */
+/* A new globally unique row id (the office's digits and a never-repeating millisecond
+ * count); only inside a write transaction begun with sk_db_begin(). */
 char *sk_new_id(struct sk_db *db);
 
 #endif
