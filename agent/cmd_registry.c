@@ -220,7 +220,10 @@ int cmd_heir(int argc, char **argv)
 	db = open_db();
 	rc = sk_heir_add(db, &id, &is, ops[0], name, nik, rel, phone);
 	print_issues(&is, 0);
-	if (rc < 0)
+	if (rc < 0 && sk_issues_errors(&is)) {
+		fprintf(stderr, "sinkron: the heir was not added\n");
+		code = EXIT_USAGE;
+	} else if (rc < 0)
 		code = fail(rc, "heir add");
 	else
 		printf("%s\n", id);
@@ -255,19 +258,11 @@ int cmd_enrol(int argc, char **argv)
 			return usage_error("enrol", "--income '%s' is not an amount in rupiah", income);
 	}
 	db = open_db();
-	{
-		char progs[32], *save = NULL, *p;
-		snprintf(progs, sizeof(progs), "%s", program);
-		for (p = strtok_r(progs, "+", &save); p; p = strtok_r(NULL, "+", &save)) {
-			if ((rc = sk_enrol(db, &id, ops[0], p, funder, decree, start, inc)) < 0) {
-				code = fail(rc, "enrol");
-				break;
-			}
-			printf("%s\n", id);
-			free(id);
-			id = NULL;
-		}
-	}
+	if ((rc = sk_enrol(db, &id, ops[0], program, funder, decree, start, inc)) < 0)
+		code = fail(rc, "enrol");
+	else
+		printf("%s\n", id);
+	free(id);
 	sk_db_free(db);
 	return code;
 }
@@ -413,6 +408,9 @@ int cmd_bill(int argc, char **argv)
 	arg_operands(&a, "bill", NULL, 0);
 	if (!month)
 		return usage_error("bill", "give --month YYYY-MM");
+	if (strlen(month) != 7 || month[4] != '-' || strspn(month, "0123456789") != 4 ||
+	    strspn(month + 5, "0123456789") != 2 || atoi(month + 5) < 1 || atoi(month + 5) > 12)
+		return usage_error("bill", "month '%s' is not a month like 2024-03", month);
 	db = open_db();
 	if (s.csv)
 		printf("funder,program,people,amount\n");

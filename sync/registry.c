@@ -519,7 +519,14 @@ static int parse_start(char out[SK_DATE_SIZE], const char *text)
 {
 	char why[200];
 	int two;
-	if (text && strlen(text) == 7 && text[4] == '-') {
+	if (!text || !*text) {
+		/* no --start: this month */
+		int y, m, d;
+		sk_civil_from_days(sk_date_today(), &y, &m, &d);
+		snprintf(out, SK_DATE_SIZE, "%04d-%02d-01", y, m);
+		return 0;
+	}
+	if (strlen(text) == 7 && text[4] == '-') {
 		int y = atoi(text), m = atoi(text + 5);
 		if (y < 2000 || y > 2100 || m < 1 || m > 12)
 			return sk_error(SK_EINVALID, "start month '%s' is not a month like 2024-03", text);
@@ -532,21 +539,40 @@ static int parse_start(char out[SK_DATE_SIZE], const char *text)
 	return 0;
 }
 
+/* program is one programme or several joined by '+' (JKK+JKM): they are enrolled in one
+ * transaction, all or none; *id_out gets their ids, one a line */
 int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
 	     const char *decree, const char *start, int64_t income)
 {
 	struct sk_worker w;
+	struct sk_buf ids = SK_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char day[SK_DATE_SIZE], prog[4], *id = NULL;
-	int rc;
+	char day[SK_DATE_SIZE], progs[3][4], *id = NULL;
+	const char *p = program;
+	int rc, np = 0;
 
 	if ((rc = refuse_at_city(db)) < 0)
 		return rc;
-	if (!program || (strcasecmp(program, "JKK") && strcasecmp(program, "JKM") && strcasecmp(program, "JHT")))
-		return sk_error(SK_EINVALID, "program '%s' is not JKK, JKM or JHT", program ? program : "");
-	for (int i = 0; i < 3; i++)
-		prog[i] = (char)(program[i] & ~0x20);
-	prog[3] = '\0';
+	if (!p || !*p)
+		return sk_error(SK_EINVALID, "program '' is not JKK, JKM or JHT");
+	for (;;) {
+		size_t len = strcspn(p, "+");
+		char one[4];
+		if (len != 3 || np == 3)
+			return sk_error(SK_EINVALID, "program '%s' is not JKK, JKM, JHT or a sum of them like JKK+JKM", program);
+		for (int i = 0; i < 3; i++)
+			one[i] = (char)(p[i] & ~0x20);
+		one[3] = '\0';
+		if (strcmp(one, "JKK") && strcmp(one, "JKM") && strcmp(one, "JHT"))
+			return sk_error(SK_EINVALID, "program '%.3s' is not JKK, JKM or JHT", p);
+		for (int i = 0; i < np; i++)
+			if (!strcmp(progs[i], one))
+				return sk_error(SK_EINVALID, "program '%s' names %s twice", program, one);
+		memcpy(progs[np++], one, 4);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
 	if (!funder || !*funder)
 		return sk_error(SK_EINVALID, "say who pays with --funder (APBD Kota, APBD Provinsi, CSR:<name>, Mandiri)");
 	if (income < 0 || income >= 100000000)
@@ -561,46 +587,51 @@ int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *pr
 	}
 	if ((rc = sk_db_begin(db)) < 0)
 		goto done;
-	/* one active enrolment per programme per NIK in the district */
-	if ((rc = sk_db_prepare(db, &st, "SELECT w.id, w.name FROM enrolments e JOIN workers w ON w.id = e.worker_id "
-					 "WHERE w.nik = ? AND e.program = ? AND e.end_on IS NULL LIMIT 1")) < 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, w.nik, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, prog, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rc = sk_error(SK_ECONFLICT, "NIK %s already has an active %s enrolment (worker %s): one per person", w.nik, prog,
-			      (const char *)sqlite3_column_text(st, 0));
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	id = sk_new_id(db);
-	if ((rc = sk_db_prepare(db, &st, "INSERT INTO enrolments (id, owner, worker_id, program, funder, decree, start_on, income) "
-					 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, db->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, prog, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, funder, -1, SQLITE_STATIC);
-	bind_opt(st, 6, decree);
-	sqlite3_bind_text(st, 7, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, income ? income : (w.income ? w.income : 1000000));
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sk_db_fail(db, "cannot enrol the worker");
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = sk_db_commit(db)) == 0 && id_out) {
-		*id_out = id;
+	for (int k = 0; k < np; k++) {
+		/* one active enrolment per programme per NIK in the district */
+		if ((rc = sk_db_prepare(db, &st, "SELECT w.id, w.name FROM enrolments e JOIN workers w ON w.id = e.worker_id "
+						 "WHERE w.nik = ? AND e.program = ? AND e.end_on IS NULL LIMIT 1")) < 0)
+			goto fail;
+		sqlite3_bind_text(st, 1, w.nik, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, progs[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			rc = sk_error(SK_ECONFLICT, "NIK %s already has an active %s enrolment (worker %s): one per person%s",
+				      w.nik, progs[k], (const char *)sqlite3_column_text(st, 0),
+				      np > 1 ? "; nothing was enrolled" : "");
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		id = sk_new_id(db);
+		if ((rc = sk_db_prepare(db, &st, "INSERT INTO enrolments (id, owner, worker_id, program, funder, decree, start_on, income) "
+						 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+			goto fail;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, db->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, progs[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, funder, -1, SQLITE_STATIC);
+		bind_opt(st, 6, decree);
+		sqlite3_bind_text(st, 7, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, income ? income : (w.income ? w.income : 1000000));
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = sk_db_fail(db, "cannot enrol the worker");
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		sk_buf_printf(&ids, "%s%s", k ? "\n" : "", id);
+		free(id);
 		id = NULL;
 	}
+	if ((rc = sk_db_commit(db)) == 0 && id_out)
+		*id_out = sk_strdup((const char *)ids.ptr);
 	goto done;
 fail:
 	sqlite3_finalize(st);
 	sk_db_rollback(db);
 done:
 	free(id);
+	sk_buf_release(&ids);
 	sk_worker_release(&w);
 	return rc;
 }
