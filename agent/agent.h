@@ -64,5 +64,7 @@ int cmd_seal(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 
 #endif

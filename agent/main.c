@@ -118,9 +118,44 @@ const struct cmd commands[] = {
 	 "usage: sinkron apply [--from REPO] [BRANCH]...\n"
 	 "\n"
 	 "Applies the change-sets on BRANCH (a district code such as 96.71.01, 'central', or a\n"
-	 "ref) of REPO (default: the local repository), or of every district branch and central.\n"
+	 "ref) of REPO; without BRANCH, every district branch and central of REPO, or, without\n"
+	 "--from, what the last sync fetched from the central repository.\n"
 	 "Change-sets already applied are skipped; one that is refused stops its branch and is\n"
 	 "reported (exit 1) while the other branches go on.\n"},
+	{"sync", cmd_sync, "one round with the central repository, in the foreground",
+	 "usage: sinkron sync [--config FILE]\n"
+	 "\n"
+	 "Seals what is pending, sends this office's change-sets to the central repository in\n"
+	 "bounded pushes (64 KiB each by default, so a short link window still makes progress),\n"
+	 "fetches what the city (for the city: the districts) wrote, applies it, and says what it\n"
+	 "did.  Every network operation has a deadline (60 s by default): a link that drops or goes\n"
+	 "silent costs at most that operation, and the next sync goes on from the last change-set\n"
+	 "that arrived whole.  Exit 1 when the central repository could not be reached.\n"
+	 "\n"
+	 "The configuration is FILE, else $SINKRON_CONFIG, else the database's name with .conf\n"
+	 "(office.db -> office.conf).  It must be readable by its owner only (chmod 600): it holds\n"
+	 "the office's login.  Settings, 'key = value' lines:\n"
+	 "  central = URL          a path or USB stick, git://, http(s)://, ssh:// (else the one\n"
+	 "                         given to 'sinkron init --central')\n"
+	 "  username, password     the office's login on the city's web server\n"
+	 "  ca_file = FILE         the CA certificate of the city's own HTTPS server\n"
+	 "  ssh_key, ssh_pubkey    key files for ssh:// (else the ssh agent)\n"
+	 "  deadline = 60          seconds one network operation may take\n"
+	 "  push_limit = 65536     bytes one push may carry\n"
+	 "  changeset_bytes = 32768  bytes one change-set may hold, compressed\n"
+	 "  interval = 300         seconds between rounds when all is well (agent)\n"
+	 "  backoff_first = 2, backoff_cap = 900   seconds before retrying after a failure (agent)\n"
+	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n"},
+	{"agent", cmd_agent, "sync in the background for as long as it runs",
+	 "usage: sinkron agent [--config FILE] [--daemon]\n"
+	 "\n"
+	 "Runs rounds like 'sinkron sync' for ever: after a success the next round comes after\n"
+	 "'interval'; after a failure it retries with exponential backoff and jitter, first within\n"
+	 "seconds, at most every 15 minutes, and starts again from the last change-set that\n"
+	 "arrived whole.  One agent per database (office.lock).  SIGTERM ends the current step\n"
+	 "cleanly and stops; SIGHUP reloads the configuration.  --daemon detaches from the\n"
+	 "terminal and logs to the configured log (default office.log).  scripts/sinkron-agent.service\n"
+	 "runs it under systemd.  'sinkron status' shows how far it got.\n"},
 	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };

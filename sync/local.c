@@ -144,10 +144,12 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		refs[0] = single;
 		nrefs = 1;
 	} else {
+		/* from another repository: its branches; from the local one: what was fetched */
+		const char *dglob = from ? "refs/heads/district/*" : "refs/remotes/central/district/*";
+		const char *cglob = from ? "refs/heads/central" : "refs/remotes/central/central";
 		char **d = NULL, **c = NULL;
 		size_t nd = 0, nc = 0;
-		if ((rc = sk_repo_refs(repo, "refs/heads/district/*", &d, &nd)) < 0 ||
-		    (rc = sk_repo_refs(repo, "refs/heads/central", &c, &nc)) < 0)
+		if ((rc = sk_repo_refs(repo, dglob, &d, &nd)) < 0 || (rc = sk_repo_refs(repo, cglob, &c, &nc)) < 0)
 			goto done;
 		refs = sk_realloc(d, (nd + nc + 1) * sizeof(*refs));
 		for (size_t i = 0; i < nc; i++)

@@ -247,6 +247,36 @@ int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const 
 struct sk_counts { int64_t active, ended, heirs, enrolments; };
 int sk_counts(struct sk_db *db, struct sk_counts *out);
 
+/* ---- the central repository ---- */
+struct sk_remote {
+	const char *url;          /* a path, file://, git://, http(s)://, ssh:// */
+	const char *username, *password; /* HTTP(S) basic authentication; ssh user */
+	const char *ssh_key, *ssh_pubkey; /* ssh: key files (NULL: the ssh agent) */
+	const char *ca_file;      /* HTTPS: the CA certificate(s) to trust, e.g. the city's own */
+	int deadline_ms;          /* for each network operation; 0: 60 s */
+	size_t push_limit;        /* bytes one push may carry; 0: 64 KiB */
+};
+struct sk_push_result {
+	size_t changesets;  /* change-sets that reached the central now */
+	int pushes;         /* bounded pushes made */
+	uint64_t bytes;     /* bytes sent */
+};
+/* Sends this office's sealed change-sets (the city: its own) to the central repository in
+ * bounded pushes, each with a deadline.  SK_ENETWORK when the central cannot be reached in
+ * time (what was pushed before stays pushed); SK_ECONFLICT when it refuses. */
+int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *res);
+struct sk_fetch_result {
+	uint64_t bytes, objects;
+};
+/* Fetches into the local repository what the others wrote: a district the city's branch
+ * (refs/remotes/central/central), the city every district's (refs/remotes/central/district/...). */
+int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *res);
+
+/* A flag the transfers watch: when a signal handler sets it, a network operation under way is
+ * abandoned (its child process killed) and returns SK_ENETWORK. */
+#include <signal.h>
+void sk_transport_set_stop_flag(volatile sig_atomic_t *flag);
+
 /* ---- CSV import and export ---- */
 struct sk_import_opts {
 	const char *path;        /* the CSV */

@@ -1,0 +1,465 @@
+/*
+ * transport.c: pushing this office's change-sets to the central repository and fetching what
+ * others wrote, through libgit2 (a local path or USB stick, git://, http(s)://, ssh://).
+ *
+ * libgit2 1.5 sets no timeout on its sockets, so a connection that goes silent would hang it
+ * forever.  Each network operation therefore runs in a child process that the parent kills
+ * when its deadline passes; the child only touches the git repository, whose writes are
+ * atomic (objects by rename, refs by lock file), so a kill loses at most that operation's
+ * bytes.  Pushes are bounded: one push carries the change-sets that fit in push_limit bytes
+ * (at least one), so a short link window still makes progress and a cut costs little.
+ */
+#include <errno.h>
+#include <git2.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "repo.h"
+
+struct net_result {
+	int rc;
+	char msg[600];
+	char commit[41];     /* push: the commit now at the central's branch */
+	char remote_tip[41]; /* push: what the central had before ("" none) */
+	uint64_t bytes;      /* bytes sent (push) or received (fetch) */
+	int more;            /* push: change-sets remain after this one */
+	uint64_t objects;
+};
+
+struct net_job {
+	const struct sk_remote *r;
+	const char *repo_path;
+	const char *branch;      /* push: refs/heads/district/<code> */
+	const char *refspec;     /* fetch */
+	size_t limit;
+	struct net_result *res;
+	int auth_tries;
+	char remote_said[400];
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int child_fail(struct net_result *res, int rc, const char *what)
+{
+	const git_error *e = git_error_last();
+	res->rc = rc;
+	snprintf(res->msg, sizeof(res->msg), "%s: %s", what, e && e->message ? e->message : "unknown error");
+	return rc;
+}
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
+		       void *payload)
+{
+	struct net_job *j = payload;
+	(void)url;
+	/* one try each: a wrong password must fail, not loop */
+	if (j->auth_tries++ > 0)
+		return GIT_EUSER;
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && j->r->username && j->r->password)
+		return git_credential_userpass_plaintext_new(out, j->r->username, j->r->password);
+	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
+		const char *user = user_from_url ? user_from_url : j->r->username ? j->r->username : "git";
+		if (j->r->ssh_key)
+			return git_credential_ssh_key_new(out, user, j->r->ssh_pubkey, j->r->ssh_key, NULL);
+		return git_credential_ssh_key_from_agent(out, user);
+	}
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, j->r->username ? j->r->username : "git");
+	return GIT_PASSTHROUGH;
+}
+
+static int push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
+{
+	struct net_job *j = payload;
+	(void)current;
+	(void)total;
+	j->res->bytes = bytes;
+	return 0;
+}
+
+static int fetch_progress(const git_indexer_progress *stats, void *payload)
+{
+	struct net_job *j = payload;
+	j->res->bytes = stats->received_bytes;
+	j->res->objects = stats->received_objects;
+	return 0;
+}
+
+/* The server's refusal of a ref reaches libgit2 as a per-ref status. */
+static int push_status(const char *ref, const char *msg, void *payload)
+{
+	struct net_job *j = payload;
+	if (msg && j->res->rc == 0) {
+		j->res->rc = SK_ECONFLICT;
+		snprintf(j->res->msg, sizeof(j->res->msg), "the central repository refused %s: %s%s%s", ref, msg,
+			 j->remote_said[0] ? "; it said: " : "", j->remote_said);
+	}
+	return 0;
+}
+
+/* What the server prints ("remote: sinkron: ..."): kept to explain a refusal. */
+static int sideband(const char *str, int len, void *payload)
+{
+	struct net_job *j = payload;
+	size_t have = strlen(j->remote_said);
+	while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == '\r'))
+		len--;
+	if (len > 0 && have + (size_t)len + 3 < sizeof(j->remote_said))
+		snprintf(j->remote_said + have, sizeof(j->remote_said) - have, "%s%.*s", have ? " | " : "", len, str);
+	return 0;
+}
+
+static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->credentials = credentials;
+	cb->push_update_reference = push_status;
+	cb->sideband_progress = sideband;
+	cb->push_transfer_progress = push_progress;
+	cb->transfer_progress = fetch_progress;
+	cb->payload = j;
+}
+
+/* The size a change-set commit adds to a pack: its change-set bytes and a few small objects. */
+static size_t commit_weight(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	size_t w = 700;
+	if (git_commit_lookup(&c, repo, id) == 0 && git_commit_tree(&t, c) == 0) {
+		const git_tree_entry *e = git_tree_entry_byname(t, "changeset");
+		git_odb *odb = NULL;
+		size_t len;
+		git_object_t type;
+		if (e && git_repository_odb(&odb, repo) == 0 && git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) == 0)
+			w += len;
+		git_odb_free(odb);
+	}
+	git_tree_free(t);
+	git_commit_free(c);
+	return w;
+}
+
+static int child_push(struct net_job *j)
+{
+	struct net_result *res = j->res;
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_remote_callbacks cb;
+	git_push_options po;
+	const git_remote_head **heads;
+	size_t nheads;
+	git_oid local, remote_id, target, *chain = NULL;
+	git_revwalk *walk = NULL;
+	int have_remote = 0, rc = 0;
+	size_t n = 0, alloc = 0, weight = 0, take;
+	char spec[256];
+	git_strarray specs;
+	char *specp = spec;
+
+	if (git_repository_open_bare(&repo, j->repo_path) < 0)
+		return child_fail(res, SK_ERROR, "cannot open the local repository");
+	if (git_reference_name_to_id(&local, repo, j->branch) < 0) {
+		res->rc = 0; /* nothing sealed yet: nothing to push */
+		goto done;
+	}
+	setup_callbacks(&cb, j);
+	if (git_remote_create_anonymous(&remote, repo, j->r->url) < 0) {
+		rc = child_fail(res, SK_EINVALID, "bad central repository address");
+		goto done;
+	}
+	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
+		rc = child_fail(res, j->auth_tries > 1 ? SK_ECONFLICT : SK_ENETWORK, "cannot reach the central repository");
+		goto done;
+	}
+	if (git_remote_ls(&heads, &nheads, remote) < 0) {
+		rc = child_fail(res, SK_ENETWORK, "cannot list the central repository");
+		goto done;
+	}
+	for (size_t i = 0; i < nheads; i++)
+		if (!strcmp(heads[i]->name, j->branch)) {
+			remote_id = heads[i]->oid;
+			have_remote = 1;
+			git_oid_tostr(res->remote_tip, sizeof(res->remote_tip), &remote_id);
+		}
+	if (have_remote && git_oid_equal(&remote_id, &local)) {
+		git_oid_tostr(res->commit, sizeof(res->commit), &local);
+		goto done; /* the city has everything */
+	}
+	/* the change-sets the central lacks, oldest first */
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, &local) < 0) {
+		rc = child_fail(res, SK_ERROR, "cannot walk the local history");
+		goto done;
+	}
+	if (have_remote) {
+		git_object *o = NULL;
+		if (git_object_lookup(&o, repo, &remote_id, GIT_OBJECT_COMMIT) < 0) {
+			res->rc = rc = SK_ECONFLICT;
+			snprintf(res->msg, sizeof(res->msg),
+				 "the central repository's %s holds change-sets this office does not have "
+				 "(was this database restored from an old copy?)", j->branch);
+			goto done;
+		}
+		git_object_free(o);
+		git_revwalk_hide(walk, &remote_id);
+	}
+	{
+		git_oid id;
+		while (git_revwalk_next(&id, walk) == 0) {
+			if (n == alloc) {
+				alloc = alloc ? alloc * 2 : 64;
+				chain = sk_realloc(chain, alloc * sizeof(*chain));
+			}
+			chain[n++] = id;
+		}
+	}
+	if (have_remote) {
+		int ahead = git_graph_descendant_of(repo, &local, &remote_id);
+		if (ahead != 1) {
+			res->rc = rc = SK_ECONFLICT;
+			snprintf(res->msg, sizeof(res->msg),
+				 "the central repository's %s has diverged from this office's history "
+				 "(was this database restored from an old copy?)", j->branch);
+			goto done;
+		}
+	}
+	if (n == 0)
+		goto done;
+	for (take = 0; take < n; take++) {
+		size_t w = commit_weight(repo, &chain[take]);
+		if (take > 0 && weight + w > j->limit)
+			break;
+		weight += w;
+	}
+	target = chain[take - 1];
+	res->more = take < n;
+	{
+		git_reference *ref = NULL;
+		if (git_reference_create(&ref, repo, "refs/sinkron/push", &target, 1, "sinkron push") < 0) {
+			rc = child_fail(res, SK_ERROR, "cannot prepare the push");
+			goto done;
+		}
+		git_reference_free(ref);
+	}
+	snprintf(spec, sizeof(spec), "refs/sinkron/push:%s", j->branch);
+	specs.strings = &specp;
+	specs.count = 1;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	po.callbacks = cb;
+	po.pb_parallelism = 1;
+	if (git_remote_upload(remote, &specs, &po) < 0) {
+		if (res->rc == 0)
+			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
+		if (j->remote_said[0] && strlen(res->msg) + 12 < sizeof(res->msg))
+			snprintf(res->msg + strlen(res->msg), sizeof(res->msg) - strlen(res->msg), "; it said: %s", j->remote_said);
+		goto done;
+	}
+	if (res->rc < 0)
+		goto done;
+	git_oid_tostr(res->commit, sizeof(res->commit), &target);
+done:
+	free(chain);
+	git_revwalk_free(walk);
+	if (remote)
+		git_remote_disconnect(remote);
+	git_remote_free(remote);
+	git_repository_free(repo);
+	if (rc < 0 && res->rc == 0)
+		res->rc = rc;
+	return res->rc;
+}
+
+static int child_fetch(struct net_job *j)
+{
+	struct net_result *res = j->res;
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	char *specp = (char *)j->refspec;
+	git_strarray specs = {&specp, 1};
+
+	if (git_repository_open_bare(&repo, j->repo_path) < 0)
+		return child_fail(res, SK_ERROR, "cannot open the local repository");
+	if (git_remote_create_anonymous(&remote, repo, j->r->url) < 0) {
+		child_fail(res, SK_EINVALID, "bad central repository address");
+		goto done;
+	}
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	setup_callbacks(&fo.callbacks, j);
+	fo.prune = GIT_FETCH_NO_PRUNE;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.update_fetchhead = 0;
+	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0)
+		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
+done:
+	git_remote_free(remote);
+	git_repository_free(repo);
+	return res->rc;
+}
+
+static volatile sig_atomic_t *stop_flag;
+
+void sk_transport_set_stop_flag(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
+/* Runs fn in a child process with a deadline; the child reports through a pipe. */
+static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int deadline_ms)
+{
+	int fds[2], status;
+	pid_t pid;
+	int64_t end = mono_ms() + deadline_ms;
+	size_t got = 0;
+	struct net_result *res = j->res;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe(fds) < 0)
+		return sk_error(SK_ERROR, "cannot start the transfer: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return sk_error(SK_ERROR, "cannot start the transfer: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		ssize_t w;
+		close(fds[0]);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_IGN);
+		git_libgit2_init();
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+		if (j->r->ca_file)
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, j->r->ca_file, NULL);
+		fn(j);
+		w = write(fds[1], res, sizeof(*res));
+		(void)w;
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		struct pollfd p = {fds[0], POLLIN, 0};
+		int64_t left = end - mono_ms();
+		ssize_t r;
+		if (left <= 0 || (stop_flag && *stop_flag)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(fds[0]);
+			if (stop_flag && *stop_flag)
+				return sk_error(SK_ENETWORK, "stopped");
+			return sk_error(SK_ENETWORK, "no answer from the central repository within %d s: the link may be down",
+					deadline_ms / 1000);
+		}
+		if (poll(&p, 1, left > 500 ? 500 : (int)left) <= 0)
+			continue;
+		r = read(fds[0], (char *)res + got, sizeof(*res) - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (got == sizeof(*res))
+			break;
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (got != sizeof(*res))
+		return sk_error(SK_ERROR, "the transfer process died (status %d)", status);
+	if (res->rc < 0)
+		return sk_error(res->rc, "%s", res->msg);
+	return 0;
+}
+
+int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out)
+{
+	char *repo_path = sk_repo_path_for_db(db->path), *branch;
+	struct sk_repo *repo = NULL;
+	struct net_result res;
+	struct net_job j;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* the branch must show everything the database recorded before it is pushed */
+	if ((rc = sk_local_open(db, &repo)) < 0) {
+		free(repo_path);
+		return rc;
+	}
+	sk_repo_free(repo);
+	branch = db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
+	memset(&j, 0, sizeof(j));
+	j.r = r;
+	j.repo_path = repo_path;
+	j.branch = branch;
+	j.limit = r->push_limit ? r->push_limit : 64 * 1024;
+	j.res = &res;
+	do {
+		rc = run_with_deadline(&j, child_push, r->deadline_ms > 0 ? r->deadline_ms : 60000);
+		if (rc < 0)
+			break;
+		out->bytes += res.bytes;
+		if (res.commit[0]) {
+			sqlite3_stmt *st;
+			/* record how far the central has this office's change-sets */
+			if (sk_db_prepare(db, &st, "SELECT number FROM sk_changesets WHERE commit_id = ? AND local = 1") == 0) {
+				sqlite3_bind_text(st, 1, res.commit, -1, SQLITE_STATIC);
+				if (sqlite3_step(st) == SQLITE_ROW) {
+					int64_t num = sqlite3_column_int64(st, 0);
+					if (num > sk_state_int(db, "pushed", 0)) {
+						out->changesets += (size_t)(num - sk_state_int(db, "pushed", 0));
+						sk_state_set_int(db, "pushed", num);
+					}
+				}
+				sqlite3_finalize(st);
+			}
+			if (strcmp(res.commit, res.remote_tip))
+				out->pushes++;
+		}
+	} while (res.more);
+	free(branch);
+	free(repo_path);
+	return rc;
+}
+
+int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *out)
+{
+	char *repo_path = sk_repo_path_for_db(db->path);
+	struct sk_repo *repo = NULL;
+	struct net_result res;
+	struct net_job j;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sk_local_open(db, &repo)) < 0) {
+		free(repo_path);
+		return rc;
+	}
+	sk_repo_free(repo);
+	memset(&j, 0, sizeof(j));
+	j.r = r;
+	j.repo_path = repo_path;
+	/* a district takes the city's branch; the city takes every district's */
+	j.refspec = db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
+				: "+refs/heads/central:refs/remotes/central/central";
+	j.res = &res;
+	rc = run_with_deadline(&j, child_fetch, r->deadline_ms > 0 ? r->deadline_ms : 60000);
+	if (rc == 0) {
+		out->bytes = res.bytes;
+		out->objects = res.objects;
+	}
+	free(repo_path);
+	return rc;
+}
