@@ -53,8 +53,27 @@ static int child_fail(struct net_result *res, int rc, const char *what)
 {
 	const git_error *e = git_error_last();
 	res->rc = rc;
+	if (e && e->klass == GIT_ERROR_HTTP && strstr(e->message, "401")) {
+		snprintf(res->msg, sizeof(res->msg), "%s: the central repository refused this office's login "
+			 "(check username and password in the configuration)", what);
+		res->rc = SK_ECONFLICT;
+		return res->rc;
+	}
 	snprintf(res->msg, sizeof(res->msg), "%s: %s", what, e && e->message ? e->message : "unknown error");
 	return rc;
+}
+
+/* After the credentials were asked for twice, libgit2's own message is misleading: say what
+ * happened instead. */
+static int auth_failed(struct net_job *j)
+{
+	if (j->auth_tries < 2)
+		return 0;
+	j->res->rc = SK_ECONFLICT;
+	snprintf(j->res->msg, sizeof(j->res->msg), "the central repository refused the login%s%s%s: check username "
+		 "and password in the configuration", j->r->username ? " '" : "", j->r->username ? j->r->username : "",
+		 j->r->username ? "'" : "");
+	return SK_ECONFLICT;
 }
 
 static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
@@ -179,7 +198,7 @@ static int child_push(struct net_job *j)
 		goto done;
 	}
 	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
-		rc = child_fail(res, j->auth_tries > 1 ? SK_ECONFLICT : SK_ENETWORK, "cannot reach the central repository");
+		rc = auth_failed(j) ? auth_failed(j) : child_fail(res, SK_ENETWORK, "cannot reach the central repository");
 		goto done;
 	}
 	if (git_remote_ls(&heads, &nheads, remote) < 0) {
@@ -300,7 +319,7 @@ static int child_fetch(struct net_job *j)
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
-	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0)
+	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
 	git_remote_free(remote);
