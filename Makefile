@@ -99,6 +99,7 @@ demo: all
 
 bench: all
 	@scripts/bench
+	@if [ -x scripts/bench-sync ]; then scripts/bench-sync; fi
 
 soak: all
 	@tests/soak
