@@ -282,7 +282,7 @@ static void import_report(void *payload, long line, const struct sk_issue *issue
 		progress_done();
 		fprintf(stderr, "line %ld: %s: %s: %s\n", line, issue->error ? "error" : "warning", issue->field, issue->reason);
 	} else if (r->shown == r->limit + 1) {
-		fprintf(stderr, "(more problems: see the reject file, or run with -v to list them all)\n");
+		fprintf(stderr, "(more problems not shown: run with -v to list them all)\n");
 	}
 }
 
@@ -332,6 +332,10 @@ int cmd_import(int argc, char **argv)
 		printf("%zu new worker(s) enrolled in JKK and JKM, funder %s\n", res.enrolled, o.funder);
 	if (res.recoded)
 		say("note: some rows were not UTF-8 and were read as Windows-1252 (Excel's 'CSV (Comma delimited)')\n");
+	if (res.rejected && o.dry_run) {
+		printf("%zu row(s) would be rejected: correct them before importing\n", res.rejected);
+		return EXIT_USAGE;
+	}
 	if (res.rejected) {
 		printf("rejected rows, with the reason, are in %s: correct them there and import that file\n", res.reject_path);
 		return EXIT_USAGE;

@@ -146,6 +146,29 @@ static int enrol_new(struct sk_db *db, sqlite3_stmt *st, const char *worker_id, 
 	return rc;
 }
 
+static void keep_one(char **neu, const char *old)
+{
+	if ((!*neu || !**neu) && old && *old) {
+		free(*neu);
+		*neu = sk_strdup(old);
+	}
+}
+
+/* An import fills in and corrects a registered worker, it never erases: a column the file
+ * does not have, or an empty cell, keeps what is stored (a file with fewer columns than the
+ * last one must not wipe phone numbers or addresses). */
+static void keep_absent(struct sk_worker *w, const struct sk_worker *old)
+{
+	keep_one(&w->kk, old->kk);
+	keep_one(&w->birth_place, old->birth_place);
+	keep_one(&w->address, old->address);
+	keep_one(&w->phone, old->phone);
+	keep_one(&w->occupation, old->occupation);
+	keep_one(&w->workplace, old->workplace);
+	if (!w->income)
+		w->income = old->income;
+}
+
 int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import_result *res)
 {
 	struct sk_csv *csv = NULL;
@@ -187,7 +210,10 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 		header[i] = sk_strdup(fields[i]);
 	nh = n;
 	if ((rc = sk_import_map_header(&map, (const char *const *)header, nh)) < 0) {
-		sk_error_set("%s line %ld: %s", o->path, line, sk_error_last());
+		/* sk_error_last() is the buffer sk_error_set writes into: copy it first */
+		char *why = sk_strdup(sk_error_last());
+		sk_error_set("%s line %ld: %s", o->path, line, why);
+		free(why);
 		goto done;
 	}
 	for (size_t i = 0; i < map.nunknown && o->report; i++) {
@@ -241,7 +267,8 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			o->report(o->payload, line, &is.v[i]);
 		if (sk_issues_errors(&is)) {
 			res->rejected++;
-			rc = write_reject(&rf, o, res, header, nh, fields, n, line, &is);
+			/* a dry run writes no file either */
+			rc = o->dry_run ? 0 : write_reject(&rf, o, res, header, nh, fields, n, line, &is);
 			sk_worker_release(&w);
 			if (rc < 0)
 				goto done;
@@ -270,6 +297,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 #undef COL
 			old.income = sqlite3_column_int64(find, 13);
 			sqlite3_reset(find);
+			keep_absent(&w, &old);
 			rc = sk_worker_update(db, &old, &w, &changed);
 			sk_worker_release(&old);
 			if (rc < 0) {

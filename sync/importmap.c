@@ -111,7 +111,8 @@ int sk_import_map_header(struct sk_import_map *out, const char *const *header, s
 		const char *h = header[i] ? header[i] : "";
 		int col = sk_import_column(h);
 		if (col < 0) {
-			if (*h)
+			/* the line number and reason columns of sinkron's own reject file */
+			if (*h && strcmp(h, "Baris") && strcmp(h, "Alasan"))
 				out->unknown[out->nunknown++] = sk_strdup(h);
 			continue;
 		}
