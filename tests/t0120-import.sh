@@ -105,6 +105,14 @@ out=$($SINKRON import bad.rejected.csv 2>err); rc=$?
 check "the reject file can be imported: the corrected row goes in" '[ $rc -eq 2 ] && [[ "$out" == *"1 added, 1 updated, 0 unchanged, 8 rejected"* ]] && [ "$(worker 9671010303920004 name)" = "Lima Belas" ]'
 check "... its Baris and Alasan columns bring no warning" '! grep -q "header" err'
 
+# a generated file with a share of bad rows: exactly those are rejected
+"$TOP/scripts/gen-workers" --district 96.71.01 --count 300 --seed 5 --bad 0.1 --out gen.csv 2>gen.err
+nbad=$(sed -nE 's/.*: 300 rows, ([0-9]+) bad.*/\1/p' gen.err)
+out=$($SINKRON import gen.csv 2>err); rc=$?
+check "gen-workers --bad 0.1: exit 2, the $nbad bad rows rejected, the rest added" '[ $rc -eq 2 ] && [ "$nbad" -gt 10 ] && [[ "$out" == *"300 row(s): $((300 - nbad)) added, 0 updated, 0 unchanged, $nbad rejected"* ]]'
+check "... each error 'line N: error: FIELD: reason', on $nbad lines" '[ "$(grep ": error: " err | cut -d: -f1 | sort -u | wc -l)" = "$nbad" ] && [ "$(grep -Ev "^line [0-9]+: (error|warning): [A-Za-z ]+: .+" err | grep -vc "^(more")" = 0 ]'
+check "... gen.rejected.csv has the $nbad rows, mode 0600" '[ "$(tail -n +2 gen.rejected.csv | wc -l)" = "$nbad" ] && [ "$(stat -c %a gen.rejected.csv)" = 600 ]'
+
 # --reject FILE
 $SINKRON import bad.csv --reject elsewhere.csv >/dev/null 2>&1
 check "--reject FILE writes the rejects there, 0600" '[ -f elsewhere.csv ] && [ "$(stat -c %a elsewhere.csv)" = 600 ]'
