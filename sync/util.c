@@ -23,11 +23,20 @@ void sk_error_clear(void)
 	error_msg[0] = '\0';
 }
 
+/* Formatted through a copy, so the previous message may be one of the arguments:
+ * sk_error_set("cannot apply: %s", sk_error_last()). */
+static void set_message(const char *fmt, va_list ap)
+{
+	char tmp[sizeof(error_msg)];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	memcpy(error_msg, tmp, sizeof(tmp));
+}
+
 void sk_error_set(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	set_message(fmt, ap);
 	va_end(ap);
 }
 
@@ -35,7 +44,7 @@ int sk_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	set_message(fmt, ap);
 	va_end(ap);
 	return code;
 }
