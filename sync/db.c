@@ -349,12 +349,14 @@ done:
 	return rc;
 }
 
-/* The capture triggers of one table, generated from its column list. */
+/* The capture triggers of one table, generated from its column list.  Each statement reads
+ * sk_ctx once, as the source of its SELECT (whether sinkron is applying, and the operator),
+ * rather than through a WHEN subquery and a second subquery for the operator: one lookup of
+ * that one-row table per captured row instead of two, which matters at bulk-import rates. */
 static int make_triggers(struct sk_db *db, const struct sk_table *t)
 {
 	struct sk_buf sql = SK_BUF_INIT;
 	const char *now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
-	const char *when = "WHEN (SELECT applying FROM sk_ctx) = 0";
 	int rc;
 
 	sk_buf_printf(&sql,
@@ -362,31 +364,31 @@ static int make_triggers(struct sk_db *db, const struct sk_table *t)
 		"DROP TRIGGER IF EXISTS sk_capture_%1$s_update;"
 		"DROP TRIGGER IF EXISTS sk_capture_%1$s_delete;", t->name);
 	sk_buf_printf(&sql,
-		"CREATE TRIGGER sk_capture_%1$s_insert AFTER INSERT ON \"%1$s\" %2$s BEGIN "
+		"CREATE TRIGGER sk_capture_%1$s_insert AFTER INSERT ON \"%1$s\" BEGIN "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
-		"VALUES (%3$d, NEW.id, 1, NULL, %4$s, (SELECT operator FROM sk_ctx)); END;",
-		t->name, when, t->id, now);
+		"SELECT %2$d, NEW.id, 1, NULL, %3$s, operator FROM sk_ctx WHERE applying = 0; END;",
+		t->name, t->id, now);
 	sk_buf_printf(&sql, "CREATE TRIGGER sk_capture_%s_update AFTER UPDATE OF id", t->name);
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&sql, ", \"%s\"", t->cols[i]);
-	sk_buf_printf(&sql, " ON \"%s\" %s BEGIN ", t->name, when);
+	sk_buf_printf(&sql, " ON \"%s\" BEGIN ", t->name);
 	/* a changed id is the old row deleted and a new one inserted */
 	sk_buf_printf(&sql,
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
-		"SELECT %1$d, OLD.id, 3, NULL, %2$s, (SELECT operator FROM sk_ctx), OLD._sk WHERE NEW.id IS NOT OLD.id; "
+		"SELECT %1$d, OLD.id, 3, NULL, %2$s, operator, OLD._sk FROM sk_ctx WHERE applying = 0 AND NEW.id IS NOT OLD.id; "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
-		"SELECT %1$d, NEW.id, 1, NULL, %2$s, (SELECT operator FROM sk_ctx) WHERE NEW.id IS NOT OLD.id; "
+		"SELECT %1$d, NEW.id, 1, NULL, %2$s, operator FROM sk_ctx WHERE applying = 0 AND NEW.id IS NOT OLD.id; "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
-		"SELECT %1$d, NEW.id, 2, m, %2$s, (SELECT operator FROM sk_ctx) FROM (SELECT 0",
+		"SELECT %1$d, NEW.id, 2, m, %2$s, operator FROM sk_ctx, (SELECT 0",
 		t->id, now);
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&sql, " | ((NEW.\"%s\" IS NOT OLD.\"%s\") << %d)", t->cols[i], t->cols[i], i);
-	sk_buf_printf(&sql, " AS m) WHERE m != 0 AND NEW.id IS OLD.id; END;");
+	sk_buf_printf(&sql, " AS m) WHERE applying = 0 AND m != 0 AND NEW.id IS OLD.id; END;");
 	sk_buf_printf(&sql,
-		"CREATE TRIGGER sk_capture_%1$s_delete AFTER DELETE ON \"%1$s\" %2$s BEGIN "
+		"CREATE TRIGGER sk_capture_%1$s_delete AFTER DELETE ON \"%1$s\" BEGIN "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
-		"VALUES (%3$d, OLD.id, 3, NULL, %4$s, (SELECT operator FROM sk_ctx), OLD._sk); END;",
-		t->name, when, t->id, now);
+		"SELECT %2$d, OLD.id, 3, NULL, %3$s, operator, OLD._sk FROM sk_ctx WHERE applying = 0; END;",
+		t->name, t->id, now);
 	rc = sk_db_exec(db, (const char *)sql.ptr);
 	sk_buf_release(&sql);
 	return rc;
