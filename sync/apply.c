@@ -287,10 +287,10 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	    (rc = sk_db_prepare(db, &a.tomb_put, "INSERT OR IGNORE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
 	    (rc = sk_db_prepare(db, &st, "SELECT 1 FROM sk_outbox WHERE op = 3 LIMIT 1")) < 0)
 		goto fail;
-	known = sqlite3_step(st) == SQLITE_ROW; /* any delete waiting to be sealed */
+	rc = sqlite3_step(st) == SQLITE_ROW; /* some delete waits to be sealed */
 	sqlite3_finalize(st);
 	st = NULL;
-	if (known &&
+	if (rc &&
 	    (rc = sk_db_prepare(db, &a.deleted_here, "SELECT 1 FROM sk_outbox WHERE tbl = ? AND pk = ? AND op = 3 LIMIT 1")) < 0)
 		goto fail;
 	for (size_t i = 0; i < cs->ntables; i++) {

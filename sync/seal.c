@@ -220,8 +220,10 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	if (e->has_old) {
 		if ((rc = sk_meta_decode(&rep, t->ncols, e->old, e->old_len)) < 0)
 			return rc;
-	} else {
+	} else if (found) {
 		rep = now;
+	} else {
+		return 0; /* deleted by a change applied since, which took it out of the digest */
 	}
 	p->tbl = e->tbl;
 	p->seq_min = e->seq_min;
