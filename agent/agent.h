@@ -65,6 +65,9 @@ int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_consolidate(int argc, char **argv);
+int cmd_quarantine(int argc, char **argv);
+int cmd_duplicates(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 
 #endif

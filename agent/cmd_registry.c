@@ -192,6 +192,14 @@ int cmd_worker(int argc, char **argv)
 			code = fail(rc, NULL);
 		else
 			say("%zu worker(s)\n", count);
+	} else if (!strcmp(sub, "kpj") || !strcmp(sub, "verified")) {
+		if ((n = arg_operands(&a, "worker", ops, 2)) != 2)
+			return usage_error("worker", "%s needs the worker's id or NIK and the value", sub);
+		db = open_db();
+		if ((rc = sk_worker_set_city_field(db, ops[0], sub, ops[1])) < 0)
+			code = fail(rc, NULL);
+		else
+			say("set; it reaches the worker's district with the next sync\n");
 	} else {
 		return usage_error("worker", "unknown action '%s'", sub);
 	}

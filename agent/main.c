@@ -51,6 +51,8 @@ const struct cmd commands[] = {
 	 "       sinkron worker show ID|NIK\n"
 	 "       sinkron worker list [--all]\n"
 	 "       sinkron worker search TEXT [--all]\n"
+	 "       sinkron worker kpj ID|NIK NUMBER        (the city: the BPJS participant number)\n"
+	 "       sinkron worker verified ID|NIK STATUS   (the city: its verification status)\n"
 	 "\n"
 	 "Dates as 31/12/1980, 31-12-1980 or 1980-12-31.  KEL is the kelurahan's name or code.\n"
 	 "A NIK with a wrong structure is refused, naming the reason; a NIK whose birth date or sex\n"
@@ -156,6 +158,37 @@ const struct cmd commands[] = {
 	 "cleanly and stops; SIGHUP reloads the configuration.  --daemon detaches from the\n"
 	 "terminal and logs to the configured log (default office.log).  scripts/sinkron-agent.service\n"
 	 "runs it under systemd.  'sinkron status' shows how far it got.\n"},
+	{"consolidate", cmd_consolidate, "the city: apply every district's change-sets, checked",
+	 "usage: sinkron consolidate [--from REPO]\n"
+	 "\n"
+	 "Brings the city's database up to date with every district branch fetched by the last\n"
+	 "sync (or of REPO, e.g. a USB stick brought in by hand).  Each change-set is checked first:\n"
+	 "it must decode within bounds, come from the district whose branch carries it, follow\n"
+	 "that district's previous one, carry no clock more than a day ahead of the city's, touch\n"
+	 "only that district's records and none of the city's fields, and leave the district's data\n"
+	 "with the digest the district recorded.  One that fails is quarantined with the reason and\n"
+	 "that district's later change-sets wait behind it; the other districts go on.  Then each\n"
+	 "district gets a receipt (its last change-set applied, the digest of its data here),\n"
+	 "sealed for the next sync.  Exit 1 when something was quarantined or waits.\n"},
+	{"quarantine", cmd_quarantine, "the city: change-sets held back, and decisions on them",
+	 "usage: sinkron quarantine [--all]\n"
+	 "       sinkron quarantine release ID\n"
+	 "       sinkron quarantine reject ID\n"
+	 "\n"
+	 "Lists the change-sets consolidation refused (--all: also those decided), with the reason.\n"
+	 "'release' applies it at the next consolidation without the clock and digest checks (after\n"
+	 "the office's date was checked, say); the format and ownership checks always apply.\n"
+	 "'reject' skips it for good and lets the district's later change-sets through.  ID: the\n"
+	 "first characters of the id shown.\n"},
+	{"duplicates", cmd_duplicates, "the city: people registered twice (same NIK)",
+	 "usage: sinkron duplicates\n"
+	 "       sinkron duplicates decide NIK --keep ID\n"
+	 "\n"
+	 "Lists every NIK active in two districts, or twice in one, with the records side by side\n"
+	 "(district, name, birth date, kelurahan, phone, enrolments).  They are never merged or\n"
+	 "overwritten silently: 'decide' keeps the record ID and marks the others as its duplicates\n"
+	 "(the city's field duplicate_of); the districts receive the decision with their next sync\n"
+	 "and end the duplicate enrolment.  Duplicates are not billed.\n"},
 	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -199,14 +199,22 @@ static int resolve(struct sk_repo *repo, const char *start, git_oid *id)
 int sk_repo_walk(struct sk_repo *repo, const char *start,
 		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload)
 {
+	return sk_repo_walk_range(repo, start, NULL, fn, payload);
+}
+
+int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *after,
+		       int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload)
+{
 	git_revwalk *walk = NULL;
-	git_oid id, cid;
+	git_oid id, cid, hide;
 	int rc = 0;
 
 	if ((rc = resolve(repo, start, &id)) < 0)
 		return rc;
+	if (after && (rc = resolve(repo, after, &hide)) < 0)
+		return rc;
 	if (git_revwalk_new(&walk, repo->r) < 0 || git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, &id) < 0) {
+	    git_revwalk_push(walk, &id) < 0 || (after && git_revwalk_hide(walk, &hide) < 0)) {
 		char hex[41];
 		git_oid_tostr(hex, sizeof(hex), &id);
 		rc = sk_error(SK_ECORRUPT, "cannot walk the history from %s in '%s': %s", hex, repo->path,

@@ -42,6 +42,10 @@ struct sk_repo_entry {
 int sk_repo_walk(struct sk_repo *repo, const char *start,
 		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload);
 
+/* The same for the commits reachable from start but not from after (a commit id or ref). */
+int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *after,
+		       int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload);
+
 /* Opens the local repository of db and moves its branch to the change-set the database last
  * recorded (repairing a crash between the database commit and the branch update). */
 int sk_local_open(struct sk_db *db, struct sk_repo **out);

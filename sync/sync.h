@@ -277,6 +277,48 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 #include <signal.h>
 void sk_transport_set_stop_flag(volatile sig_atomic_t *flag);
 
+/* ---- the city ---- */
+struct sk_consolidate_result {
+	size_t changesets, rows;  /* applied now */
+	size_t districts;         /* districts with something new (a receipt was written) */
+	size_t waiting;           /* branches waiting behind a held change-set */
+	size_t nquarantined;      /* refused now */
+	char quarantined[8][400];
+	size_t nskipped;
+	char skipped[4][200];
+};
+/* Applies every district branch of `from` (NULL: what the last sync fetched) to the city's
+ * database, checking each change-set; refused ones are quarantined (SK_ECONFLICT when any
+ * was, after committing the rest).  Writes a receipt per district with something new. */
+int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_result *res,
+		   sk_progress_fn progress, void *payload);
+
+struct sk_quarantined {
+	const char *id, *origin, *commit, *reason, *state, *decided_by;
+	int64_t number, at;
+};
+/* Quarantined change-sets: held ones, or all with all set. */
+int sk_quarantine_each(struct sk_db *db, int all, int (*fn)(void *payload, const struct sk_quarantined *q), void *payload);
+/* Releases (applied at the next consolidation without the clock and digest checks) or rejects
+ * (skipped for good) the held change-set whose id starts with id. */
+int sk_quarantine_decide(struct sk_db *db, const char *id, int release);
+/* The city sets a city field ("kpj" or "verified") of the worker key (id or NIK). */
+int sk_worker_set_city_field(struct sk_db *db, const char *key, const char *field, const char *value);
+
+struct sk_duplicate {
+	const char *id, *owner, *district, *nik, *name, *birth_date, *sex, *kelurahan, *phone, *occupation;
+	const char *enrolments; /* "JKK APBD Kota from 2024-01-01; ..." or NULL */
+};
+/* Every active record whose NIK is active more than once (in two districts or twice in one)
+ * and not yet decided, grouped by NIK. */
+int sk_duplicates_each(struct sk_db *db, int (*fn)(void *payload, const struct sk_duplicate *d), void *payload);
+/* The city keeps keep_id for nik: the other active records get duplicate_of = keep_id, which
+ * reaches their districts through the city's next change-set.  *marked counts them. */
+int sk_duplicate_decide(struct sk_db *db, const char *nik, const char *keep_id, size_t *marked);
+
+/* The digest of the rows owned by the district `code` in this database. */
+int sk_owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HASH_SIZE]);
+
 /* ---- CSV import and export ---- */
 struct sk_import_opts {
 	const char *path;        /* the CSV */
@@ -356,5 +398,83 @@ struct sk_pending_info {
 	size_t unsent, unsent_bytes;        /* sealed, not yet in the central repository */
 };
 int sk_pending(struct sk_db *db, struct sk_pending_info *out);
+
+/* ---- reports ----
+ * What the city admin reads (a district can read its own): enrolment counted by district,
+ * kelurahan, occupation and funder, and each funder's monthly bill over a year set against the
+ * budget set for it, as text, CSV files or one self-contained HTML page.  Budgets are kept in
+ * the settings table (not synced) under the key "budget.YEAR.FUNDER". */
+
+/* Reads an amount of rupiah as people write it: 2200000000, Rp2.200.000.000, 2,200,000,000,
+ * "2,2 miliar", "2.2 miliar", "750 juta".  SK_EINVALID unless a whole amount above zero. */
+int sk_rupiah_parse(int64_t *out, const char *text);
+/* Writes v as "Rp1,234,567" into out (n bytes; 32 are enough). */
+void sk_rupiah_format(char *out, size_t n, int64_t v);
+
+/* Sets the budget of funder for year (amount > 0), or removes it (amount 0). */
+int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount);
+/* Calls fn for every budget set, by year then funder; fn returns non-zero to stop. */
+int sk_budget_each(struct sk_db *db, int (*fn)(void *payload, int year, const char *funder, int64_t amount),
+		   void *payload);
+
+#define SK_REPORT_PROGRAMS 6
+struct sk_report_row {
+	char *key;        /* district or kelurahan code, occupation in lower case, funder */
+	char *name;       /* what people call it */
+	char *parent;     /* kelurahan: the name of its district; else NULL */
+	int64_t workers;  /* active workers (funders: workers with an enrolment of theirs in force) */
+	int64_t enrolled[SK_REPORT_PROGRAMS]; /* enrolments in force in the month, per programme */
+	int64_t premium;  /* the premium of those enrolments for the month, rupiah */
+};
+struct sk_report_table {
+	size_t n;
+	struct sk_report_row *rows;
+	struct sk_report_row total;  /* workers summed over rows; funders: distinct workers */
+};
+/* One funder's year: months are 0 (January) to 11. */
+struct sk_report_funder {
+	char *funder;
+	int64_t people[12];                      /* distinct NIKs billed in the month */
+	int64_t amount[12][SK_REPORT_PROGRAMS];  /* the month's premium per programme */
+	int64_t total[12], cumulative[12];
+	int64_t year_total, person_months;
+	int has_budget;
+	int64_t budget;
+	int months_billed;     /* months of the year with a bill (M) */
+	int months_paid;       /* of those, the ones the budget pays in full (N) */
+	int runs_out;          /* 1-12: the month whose bill the budget can no longer pay; 0: it lasts */
+	int64_t rate;          /* the bill of the report's month: the present rate */
+};
+struct sk_report {
+	int year, month;       /* the year billed; the month (1-12) enrolments are counted in */
+	char *code, *name;     /* the database's region: "96.71", "Kota Sorong" */
+	int is_city;
+	char generated[40];    /* local time the report was made */
+	int nprograms;
+	char programs[SK_REPORT_PROGRAMS][8];   /* JKK, JKM, JHT as enrolled */
+	struct sk_report_table districts, kelurahan, occupations, funders;
+	size_t nbills;
+	struct sk_report_funder *bills;         /* by funder name; funders with a budget included */
+	int64_t unrated;       /* enrolment-months with no rate in force: not priced */
+};
+
+/* Computes the report of db for year (2000-2100), counting enrolments in force in month (1-12)
+ * of it.  Each month of the year is billed like sk_bill(): every enrolment covering the month on
+ * any day, priced by the rate in force on its first day; later months of the current year are
+ * billed from the enrolments as they stand, so the run-out month is at the present rate.
+ * *out is freed with sk_report_free(). */
+int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int month);
+void sk_report_free(struct sk_report *r);
+/* One funder's conclusion, one line: "the APBD Kota budget for 2024 runs out in June 2024: 5
+ * months of 12 paid", "... lasts the year: 12 months of 12 paid", "no budget set for ...". */
+void sk_report_conclusion(char *out, size_t n, const struct sk_report *r, const struct sk_report_funder *f);
+/* The report as readable text tables. */
+int sk_report_write_text(const struct sk_report *r, FILE *f);
+/* One CSV per table (districts, kelurahan, occupations, funders, bill-YEAR, budget-YEAR .csv)
+ * in dir, which is created when missing; files are readable by their owner only. */
+int sk_report_write_csv(const struct sk_report *r, const char *dir);
+/* One self-contained HTML page with inline SVG charts, nothing loaded from elsewhere, readable
+ * by its owner only; written to a temporary file and renamed over path. */
+int sk_report_write_html(const struct sk_report *r, const char *path);
 
 #endif

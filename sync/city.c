@@ -1,0 +1,147 @@
+/*
+ * city.c: what only the city decides about a district's record: the BPJS participant number
+ * (KPJ) once BPJS returns it, the verification status, and which record stays when the same
+ * person was registered twice.  These are the city's columns (sk_city_columns): written here,
+ * sealed on the city's branch and applied by the record's district.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+static int refuse_at_district(struct sk_db *db, const char *what)
+{
+	if (!db->is_city)
+		return sk_error(SK_EINVALID, "%s is decided by the city: run it on the city's database", what);
+	return 0;
+}
+
+int sk_worker_set_city_field(struct sk_db *db, const char *key, const char *field, const char *value)
+{
+	struct sk_worker w;
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	if ((rc = refuse_at_district(db, field)) < 0)
+		return rc;
+	if (strcmp(field, "kpj") && strcmp(field, "verified"))
+		return sk_error(SK_EINVALID, "'%s' is not a field the city sets (kpj, verified)", field);
+	if (!strcmp(field, "kpj") && value && *value) {
+		size_t n = strlen(value);
+		for (size_t i = 0; i < n; i++)
+			if (value[i] < '0' || value[i] > '9')
+				return sk_error(SK_EINVALID, "KPJ '%s' must be digits only", value);
+		if (n < 8 || n > 13)
+			return sk_error(SK_EINVALID, "KPJ '%s' must have 8 to 13 digits", value);
+	}
+	if ((rc = sk_worker_get(db, &w, key)) < 0)
+		return rc;
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	sql = sk_printf("UPDATE workers SET %s = ? WHERE id = ?", field);
+	rc = sk_db_prepare(db, &st, sql);
+	free(sql);
+	if (rc < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
+	if (value && *value)
+		sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, w.id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot set the field");
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
+	rc = sk_db_commit(db);
+done:
+	sk_worker_release(&w);
+	return rc;
+}
+
+#define DUP_COLS "w.id, w.owner, w.nik, w.name, w.birth_date, w.sex, w.kelurahan, w.phone, w.occupation, " \
+		 "(SELECT name FROM regions WHERE code = w.owner), (SELECT group_concat(program || ' ' || funder || ' from ' || " \
+		 "start_on, '; ') FROM enrolments e WHERE e.worker_id = w.id AND e.end_on IS NULL)"
+
+int sk_duplicates_each(struct sk_db *db, int (*fn)(void *payload, const struct sk_duplicate *d), void *payload)
+{
+	sqlite3_stmt *st;
+	int rc;
+	/* the same NIK active more than once, and not yet decided */
+	if ((rc = sk_db_prepare(db, &st, "SELECT " DUP_COLS " FROM workers w WHERE w.status = 'active' AND w.duplicate_of IS NULL "
+					 "AND w.nik IN (SELECT nik FROM workers WHERE status = 'active' AND duplicate_of IS NULL "
+					 "GROUP BY nik HAVING count(*) > 1) ORDER BY w.nik, w.owner, w.id")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sk_duplicate d;
+		d.id = (const char *)sqlite3_column_text(st, 0);
+		d.owner = (const char *)sqlite3_column_text(st, 1);
+		d.nik = (const char *)sqlite3_column_text(st, 2);
+		d.name = (const char *)sqlite3_column_text(st, 3);
+		d.birth_date = (const char *)sqlite3_column_text(st, 4);
+		d.sex = (const char *)sqlite3_column_text(st, 5);
+		d.kelurahan = (const char *)sqlite3_column_text(st, 6);
+		d.phone = (const char *)sqlite3_column_text(st, 7);
+		d.occupation = (const char *)sqlite3_column_text(st, 8);
+		d.district = (const char *)sqlite3_column_text(st, 9);
+		d.enrolments = (const char *)sqlite3_column_text(st, 10);
+		if ((rc = fn(payload, &d)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sk_db_fail(db, "cannot list duplicates");
+}
+
+int sk_duplicate_decide(struct sk_db *db, const char *nik, const char *keep_id, size_t *marked)
+{
+	sqlite3_stmt *st = NULL;
+	char *owner = NULL, *note = NULL;
+	int rc;
+
+	*marked = 0;
+	if ((rc = refuse_at_district(db, "a duplicate")) < 0)
+		return rc;
+	if ((rc = sk_db_begin(db)) < 0)
+		return rc;
+	if ((rc = sk_db_prepare(db, &st, "SELECT owner FROM workers WHERE id = ? AND nik = ? AND status = 'active'")) < 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, keep_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = sk_error(SK_ENOTFOUND, "no active record %s with NIK %s ('sinkron duplicates' lists them)", keep_id, nik);
+		goto fail;
+	}
+	owner = sk_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	note = sk_printf("duplicate: the city keeps %s (%s)", keep_id, owner ? owner : "?");
+	if ((rc = sk_db_prepare(db, &st, "UPDATE workers SET duplicate_of = ?1, verified = ?2 WHERE nik = ?3 AND id <> ?1 "
+					 "AND status = 'active' AND duplicate_of IS NULL")) < 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, keep_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, nik, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = sk_db_fail(db, "cannot record the decision");
+		goto fail;
+	}
+	*marked = (size_t)sqlite3_changes(db->h);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (*marked == 0) {
+		rc = sk_error(SK_ENOTFOUND, "NIK %s has no other active record to mark", nik);
+		goto fail;
+	}
+	free(owner);
+	free(note);
+	return sk_db_commit(db);
+fail:
+	sqlite3_finalize(st);
+	sk_db_rollback(db);
+	free(owner);
+	free(note);
+	return rc;
+}
