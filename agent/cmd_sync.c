@@ -95,6 +95,7 @@ struct round {
 	struct sk_push_result push;
 	struct sk_fetch_result fetch;
 	struct sk_apply_result apply;
+	struct sk_consolidate_result consolidate;
 	const char *failed_step;
 	int rc;
 	char error[800];
@@ -147,7 +148,31 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		goto fail;
 	}
 	note_time(db, "status.last_fetch", now_ms());
-	if ((rc = sk_apply(db, NULL, NULL, &r->apply, NULL, NULL)) < 0) {
+	if (sk_db_is_city(db)) {
+		/* the city checks what the districts sent, then answers with receipts at once */
+		rc = sk_consolidate(db, NULL, &r->consolidate, NULL, NULL);
+		r->apply.changesets = r->consolidate.changesets;
+		r->apply.rows = r->consolidate.rows;
+		if (rc < 0 && rc != SK_ECONFLICT) {
+			r->failed_step = "consolidate";
+			goto fail;
+		}
+		if (r->consolidate.nquarantined)
+			note(db, "status.last_quarantine", r->consolidate.quarantined[0]);
+		if (r->consolidate.districts) {
+			struct sk_seal_result s2;
+			struct sk_push_result p2;
+			if ((rc = sk_seal(db, c->max_bytes, &s2)) < 0 || (rc = sk_push(db, &remote, &p2)) < 0) {
+				r->failed_step = "push";
+				goto fail;
+			}
+			r->push.changesets += p2.changesets;
+			r->push.bytes += p2.bytes;
+			r->push.pushes += p2.pushes;
+			r->seal.changesets += s2.changesets;
+			r->seal.rows += s2.rows;
+		}
+	} else if ((rc = sk_apply(db, NULL, NULL, &r->apply, NULL, NULL)) < 0) {
 		r->failed_step = "apply";
 		goto fail;
 	}

@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "hlc.h"
+#include "owners.h"
 #include "row.h"
 
 char *sk_state_text(struct sk_db *db, const char *key)
@@ -38,6 +39,7 @@ int sk_state_set_text(struct sk_db *db, const char *key, const char *v)
 }
 
 struct applier {
+	struct sk_owner_sums owners;
 	struct sk_db *db;
 	const struct sk_changeset *cs;
 	uint32_t origin;
@@ -88,9 +90,26 @@ static int put_tombstone(struct applier *a, int tbl, const struct sk_cs_row *r)
 	return 0;
 }
 
+/* Counts a row hash in or out of its owner's digest. */
+static int owner_change(struct applier *a, const struct sk_value *owner, const unsigned char *h, int add)
+{
+	int rc;
+	if (sk_owner_sums_change(&a->owners, owner, h, add) < 0) {
+		if ((rc = sk_owner_sums_flush(a->db, &a->owners)) < 0)
+			return rc;
+		sk_owner_sums_change(&a->owners, owner, h, add);
+	}
+	return 0;
+}
+
 static int text_is(const struct sk_value *v, const char *s)
 {
 	return v->type == SK_TEXT && v->n == strlen(s) && !memcmp(v->p, s, v->n);
+}
+
+static uint64_t all_columns(const struct sk_table *t)
+{
+	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
 }
 
 static int apply_table(struct applier *a, const struct sk_cs_table *ct)
@@ -124,7 +143,7 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 
 	for (size_t ri = 0; ri < ct->nrows; ri++) {
 		const struct sk_cs_row *r = &ct->rows[ri];
-		struct sk_value cur[SK_MAX_COLS], in[SK_MAX_COLS];
+		struct sk_value cur[SK_MAX_COLS], in[SK_MAX_COLS], old_owner;
 		struct sk_meta meta;
 		int found, dead = 0, changed = 0;
 
@@ -153,9 +172,17 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 			}
 		}
 		if (r->op == SK_OP_DELETE) {
+			if (a->origin_is_city && t->city_mask != all_columns(t)) {
+				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu deletes %s '%s': only its district may",
+					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
+				goto done;
+			}
 			if (found) {
-				if (meta.has_hash)
+				if (meta.has_hash) {
 					sk_digest_sub(a->digest, meta.hash);
+					if (t->owner_col >= 0 && (rc = owner_change(a, &cur[t->owner_col], meta.hash, 0)) < 0)
+						goto done;
+				}
 				sqlite3_reset(io.del);
 				sqlite3_bind_text(io.del, 1, r->pk, -1, SQLITE_STATIC);
 				if (sqlite3_step(io.del) != SQLITE_DONE) {
@@ -181,6 +208,7 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 			memset(&meta, 0, sizeof(meta));
 			meta.ncols = t->ncols;
 		}
+		old_owner = t->owner_col >= 0 ? cur[t->owner_col] : (struct sk_value){0};
 		for (int j = 0; j < ct->ncols; j++) {
 			int i = map[j];
 			const struct sk_value *v;
@@ -190,6 +218,13 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 			if (v->type != SK_NULL && v->type != t->types[i]) {
 				rc = sk_error(SK_EINVALID, "change-set %s #%llu: column '%s' of '%s' holds a value of the wrong type",
 					      a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name);
+				goto done;
+			}
+			/* the city's fields are written by the city alone, the rest by the district */
+			if (a->origin_is_city != (int)(t->city_mask >> i & 1)) {
+				rc = sk_error(SK_ECONFLICT, a->origin_is_city ? "change-set %s #%llu changes '%s' of %s '%s', which only its district may change"
+									  : "change-set %s #%llu sets '%s' of %s '%s', which only the city may set",
+					      a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name, r->pk);
 				goto done;
 			}
 			if (!a->origin_is_city && i == t->owner_col && !text_is(v, a->cs->origin)) {
@@ -209,11 +244,16 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 		(void)in;
 		if (!changed)
 			continue;
-		if (meta.has_hash)
+		if (meta.has_hash) {
 			sk_digest_sub(a->digest, meta.hash);
+			if (t->owner_col >= 0 && (rc = owner_change(a, &old_owner, meta.hash, 0)) < 0)
+				goto done;
+		}
 		sk_row_hash(meta.hash, t, r->pk, cur);
 		meta.has_hash = 1;
 		sk_digest_add(a->digest, meta.hash);
+		if (t->owner_col >= 0 && (rc = owner_change(a, &cur[t->owner_col], meta.hash, 1)) < 0)
+			goto done;
 		sk_meta_encode(&a->meta, &meta);
 		{
 			sqlite3_stmt *st = found ? io.update : io.insert;
@@ -323,6 +363,7 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		goto fail;
 	sk_hlc_observe(db, cs->hlc_max);
 	if ((rc = sk_state_set_blob(db, "digest", a.digest, SK_HASH_SIZE)) < 0 ||
+	    (rc = sk_owner_sums_flush(db, &a.owners)) < 0 ||
 	    (rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 0; RELEASE sk_apply")) < 0)
 		goto fail;
 	sqlite3_finalize(a.tomb_get);

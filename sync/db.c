@@ -285,6 +285,27 @@ static int load_region_cb(const struct region_row *r, void *payload)
 
 /* ---- schema, migrations, triggers ---- */
 
+/* Which columns are the city's (absent before schema 003: none). */
+static int load_city_columns(struct sk_db *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "SELECT tbl, col FROM sk_city_columns", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0), *cn = (const char *)sqlite3_column_text(st, 1);
+		for (int i = 0; i < db->ntables; i++) {
+			struct sk_table *t = &db->tables[i];
+			if (strcmp(t->name, tn))
+				continue;
+			for (int c = 0; c < t->ncols; c++)
+				if (!strcmp(cn, "*") || !strcmp(cn, t->cols[c]))
+					t->city_mask |= 1ULL << c;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int load_tables(struct sk_db *db)
 {
 	sqlite3_stmt *st = NULL, *ti = NULL;
@@ -343,6 +364,7 @@ static int load_tables(struct sk_db *db)
 			goto done;
 		}
 	}
+	rc = load_city_columns(db);
 done:
 	sqlite3_finalize(ti);
 	sqlite3_finalize(st);

@@ -22,6 +22,7 @@ struct sk_table {
 	int types[SK_MAX_COLS];  /* SK_TEXT or SK_INT: the declared type; values must match it */
 	int order[SK_MAX_COLS];  /* column indexes sorted by name: the canonical order */
 	int owner_col;           /* index of `owner` */
+	uint64_t city_mask;      /* the city's columns (sk_city_columns): only the city writes them */
 };
 
 struct sk_db {

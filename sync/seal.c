@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "hlc.h"
+#include "owners.h"
 #include "row.h"
 
 /* One row's pending change, folded from its outbox entries. */
@@ -188,6 +189,7 @@ struct sealer {
 	uint64_t number;
 	struct sk_buf meta, enc;
 	struct sk_seal_result *res;
+	struct sk_owner_sums owners;
 };
 
 static struct sk_rowio *io_for(struct sealer *s, int tbl)
@@ -202,6 +204,33 @@ static const char *operator_or_unknown(const char *name)
 {
 	/* rows written with another SQLite tool, outside sinkron, carry no operator */
 	return name ? name : "(outside sinkron)";
+}
+
+static uint64_t all_columns(const struct sk_table *t)
+{
+	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
+}
+
+/* Counts a row hash in or out of its owner's digest (a district's own rows when owner is NULL). */
+static int owner_change(struct sealer *s, const struct sk_value *owner, const unsigned char *h, int add)
+{
+	struct sk_value own;
+	int rc;
+	if (!owner || owner->type != SK_TEXT) {
+		if (s->db->is_city)
+			return 0;
+		memset(&own, 0, sizeof(own));
+		own.type = SK_TEXT;
+		own.p = (const unsigned char *)s->db->code;
+		own.n = strlen(s->db->code);
+		owner = &own;
+	}
+	if (sk_owner_sums_change(&s->owners, owner, h, add) < 0) {
+		if ((rc = sk_owner_sums_flush(s->db, &s->owners)) < 0)
+			return rc;
+		sk_owner_sums_change(&s->owners, owner, h, add);
+	}
+	return 0;
 }
 
 /* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
@@ -238,6 +267,10 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	if (!found) {
 		if (!rep.has_hash)
 			return 0; /* made and removed between two seals: nobody else ever saw it */
+		if (s->db->is_city && t->city_mask != all_columns(t))
+			return 0; /* a district's record: only its district removes it */
+		if (!s->db->is_city && (rc = owner_change(s, NULL, rep.hash, 0)) < 0)
+			return rc;
 		p->row.op = SK_OP_DELETE;
 		p->row.hlc = hlc;
 		s->hlc = hlc;
@@ -251,7 +284,9 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		return 1;
 	}
 
-	uint64_t mask = e->inserted || !rep.has_hash ? (t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1) : e->mask;
+	uint64_t mask = e->inserted || !rep.has_hash ? all_columns(t) : e->mask;
+	/* the city sends only its own columns, a district never sends them */
+	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
 	 * what the clerk saw even if that came from a clock running ahead */
 	for (int i = 0; i < t->ncols; i++)
@@ -278,6 +313,11 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->added = !rep.has_hash;
 	sk_row_hash(p->new_hash, t, e->pk, cur);
 	p->has_new = 1;
+	if (s->db->is_city && t->owner_col >= 0 && cur[t->owner_col].type == SK_TEXT)
+		p->row.dest = arena_strdup(&s->arena, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
+	if ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
+	    (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0)
+		return rc;
 
 	now = rep;
 	now.has_hash = 1;
@@ -293,6 +333,14 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	sqlite3_bind_text(io->setmeta, 2, e->pk, -1, SQLITE_STATIC);
 	if (sqlite3_step(io->setmeta) != SQLITE_DONE)
 		return sk_db_fail(s->db, "cannot update a row's bookkeeping");
+	if (mask == 0) {
+		/* only columns this office may not send changed (a city field edited at a
+		 * district): the digest takes the row in as it is, nothing travels */
+		if (p->has_old)
+			sk_digest_sub(s->digest, p->old_hash);
+		sk_digest_add(s->digest, p->new_hash);
+		return 0;
+	}
 	return 1;
 }
 
@@ -618,6 +666,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		if (rc < 0)
 			goto done;
 	}
+	if ((rc = sk_owner_sums_flush(db, &s.owners)) < 0)
+		goto done;
 	if ((rc = sk_hlc_store(db, s.hlc)) < 0 || (rc = sk_state_set_blob(db, "digest", s.digest, SK_HASH_SIZE)) < 0 ||
 	    (rc = sk_state_set_int(db, "number", (int64_t)s.number)) < 0 ||
 	    (s.tip[0] && (rc = sk_state_set_text(db, "tip", s.tip)) < 0))
