@@ -17,31 +17,90 @@ static void local_time(char *out, size_t n, int64_t ms)
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
+static int64_t setting_ms(struct sk_db *db, const char *key)
+{
+	char *v = sk_db_setting(db, key);
+	int64_t ms = v ? atoll(v) : 0;
+	free(v);
+	return ms;
+}
+
+static void json_str(const char *key, const char *v, int comma)
+{
+	printf("\"%s\":", key);
+	if (!v) {
+		printf("null");
+	} else {
+		putchar('"');
+		for (const char *p = v; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				printf("\\%c", *p);
+			else if ((unsigned char)*p < 0x20)
+				printf("\\u%04x", *p);
+			else
+				putchar(*p);
+		}
+		putchar('"');
+	}
+	if (comma)
+		putchar(',');
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct args a;
 	struct sk_db *db;
 	struct sk_pending_info p;
 	struct sk_counts c;
-	int json, rc;
+	struct sk_receipt r;
+	char *central, *last_error, *quarantine, *agent_pid;
+	int64_t last_push, last_fetch, last_ok, last_error_at, next_attempt;
+	int json, rc, all_sent;
 
 	args_init(&a, argc, argv);
 	json = arg_flag(&a, "--json");
 	arg_operands(&a, "status", NULL, 0);
 	db = open_db();
-	if ((rc = sk_pending(db, &p)) < 0 || (rc = sk_counts(db, &c)) < 0) {
+	if ((rc = sk_pending(db, &p)) < 0 || (rc = sk_counts(db, &c)) < 0 || (rc = sk_receipt_get(db, &r)) < 0) {
 		sk_db_free(db);
 		return fail(rc, "status");
 	}
+	central = sk_db_setting(db, "central");
+	last_error = sk_db_setting(db, "status.last_error");
+	quarantine = sk_db_setting(db, "status.last_quarantine");
+	agent_pid = sk_db_setting(db, "status.agent_pid");
+	last_push = setting_ms(db, "status.last_push");
+	last_fetch = setting_ms(db, "status.last_fetch");
+	last_ok = setting_ms(db, "status.last_ok");
+	last_error_at = setting_ms(db, "status.last_error_at");
+	next_attempt = setting_ms(db, "status.next_attempt");
+	all_sent = !p.outbox_entries && !p.unsent;
 	if (json) {
-		printf("{\"office\":\"%s\",\"name\":\"%s\",\"city\":%s,\"workers_active\":%lld,\"workers_ended\":%lld,"
-		       "\"enrolments_active\":%lld,\"heirs\":%lld,\"pending_changes\":%zu,\"pending_rows\":%zu,"
-		       "\"oldest_pending_ms\":%lld,\"sealed\":%zu,\"pushed\":%zu,\"unsent_changesets\":%zu,\"unsent_bytes\":%zu}\n",
-		       sk_db_code(db), sk_db_name(db), sk_db_is_city(db) ? "true" : "false", (long long)c.active,
-		       (long long)c.ended, (long long)c.enrolments, (long long)c.heirs, p.outbox_entries, p.outbox_rows,
-		       (long long)p.oldest_ms, p.sealed, p.pushed, p.unsent, p.unsent_bytes);
+		printf("{");
+		json_str("office", sk_db_code(db), 1);
+		json_str("name", sk_db_name(db), 1);
+		printf("\"city\":%s,\"workers_active\":%lld,\"workers_ended\":%lld,\"enrolments_active\":%lld,\"heirs\":%lld,"
+		       "\"pending_changes\":%zu,\"pending_rows\":%zu,\"oldest_pending_ms\":%lld,\"sealed\":%zu,\"pushed\":%zu,"
+		       "\"unsent_changesets\":%zu,\"unsent_bytes\":%zu,\"everything_sent\":%s,",
+		       sk_db_is_city(db) ? "true" : "false", (long long)c.active, (long long)c.ended, (long long)c.enrolments,
+		       (long long)c.heirs, p.outbox_entries, p.outbox_rows, (long long)p.oldest_ms, p.sealed, p.pushed, p.unsent,
+		       p.unsent_bytes, all_sent ? "true" : "false");
+		printf("\"last_push_ms\":%lld,\"last_fetch_ms\":%lld,\"last_ok_ms\":%lld,\"last_error_ms\":%lld,"
+		       "\"next_attempt_ms\":%lld,", (long long)last_push, (long long)last_fetch, (long long)last_ok,
+		       (long long)last_error_at, (long long)next_attempt);
+		json_str("last_error", last_error, 1);
+		json_str("agent_pid", agent_pid, 1);
+		if (r.have)
+			printf("\"receipt\":{\"last_number\":%lld,\"sealed_ms\":%lld,\"consolidated_ms\":%lld,\"digest\":\"%s\","
+			       "\"matches\":%s,\"city_has_everything\":%s}",
+			       (long long)r.last_number, (long long)r.sealed_at, (long long)r.consolidated_at, r.digest,
+			       r.matches < 0 ? "null" : r.matches ? "true" : "false",
+			       all_sent && (size_t)r.last_number == p.sealed ? "true" : "false");
+		else
+			printf("\"receipt\":null");
+		printf("}\n");
 	} else {
-		char when[32];
+		char when[32], when2[32];
 		printf("%s %s (%s): %lld active worker(s), %lld ended, %lld active enrolment(s)\n",
 		       sk_db_is_city(db) ? "City" : "Distrik", sk_db_name(db), sk_db_code(db), (long long)c.active,
 		       (long long)c.ended, (long long)c.enrolments);
@@ -52,9 +111,55 @@ int cmd_status(int argc, char **argv)
 		}
 		if (p.unsent)
 			printf("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n", p.unsent, p.unsent_bytes);
-		if (!p.outbox_entries && !p.unsent)
-			printf("nothing waits to be sent: every change is sealed%s\n", p.sealed ? " and sent" : "");
+		if (!sk_db_is_city(db)) {
+			if (r.have && (size_t)r.last_number == p.sealed && all_sent) {
+				local_time(when, sizeof(when), r.sealed_at);
+				local_time(when2, sizeof(when2), r.consolidated_at);
+				printf("the city has everything: every change-set up to #%lld (sealed %s), applied at the city %s\n",
+				       (long long)r.last_number, when, when2);
+			} else if (r.have && (size_t)r.last_number >= p.sealed) {
+				local_time(when, sizeof(when), r.sealed_at);
+				printf("the city has every change-set sealed so far, up to #%lld (sealed %s); the changes made since "
+				       "go with the next sync\n", (long long)r.last_number, when);
+			} else if (r.have) {
+				local_time(when, sizeof(when), r.sealed_at);
+				printf("the city has everything up to #%lld (sealed %s); #%lld to #%zu %s\n", (long long)r.last_number,
+				       when, (long long)r.last_number + 1, p.sealed,
+				       p.pushed > (size_t)r.last_number ? "reached the central repository and wait for the city to consolidate"
+									: "are not yet at the central repository");
+			} else if (p.sealed) {
+				printf("no receipt from the city yet: it has not confirmed any change-set of this office\n");
+			}
+			if (r.have && r.matches == 1)
+				printf("the city's copy of this office's data matches ours at #%lld\n", (long long)r.last_number);
+			else if (r.have && r.matches == 0)
+				printf("note: the city's copy of this office's data at #%lld differs from ours then; this is expected\n"
+				       "  when the city changed these records (KPJ, duplicates) at the same time; if it persists, run\n"
+				       "  'sinkron verify' and tell the city\n", (long long)r.last_number);
+		}
+		if (all_sent && !r.have && sk_db_is_city(db))
+			printf("nothing waits to be sent\n");
+		if (last_ok) {
+			local_time(when, sizeof(when), last_ok);
+			printf("last successful sync: %s\n", when);
+		}
+		if (last_error && last_error_at >= last_ok) {
+			local_time(when, sizeof(when), last_error_at);
+			printf("last error (%s): %s\n", when, last_error);
+		}
+		if (next_attempt && agent_pid) {
+			local_time(when, sizeof(when), next_attempt);
+			printf("the agent (pid %s) tries again at %s\n", agent_pid, when);
+		} else if (!agent_pid) {
+			printf("no agent is running for this database%s\n", central || last_ok ? "" : ", and no central repository is set");
+		}
+		if (quarantine && sk_db_is_city(db))
+			printf("last quarantined: %s ('sinkron quarantine')\n", quarantine);
 	}
+	free(central);
+	free(last_error);
+	free(quarantine);
+	free(agent_pid);
 	sk_db_free(db);
 	return EXIT_OK;
 }

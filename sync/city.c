@@ -145,3 +145,29 @@ fail:
 	free(note);
 	return rc;
 }
+
+int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	out->matches = -1;
+	if ((rc = sk_db_prepare(db, &st, "SELECT r.last_number, r.sealed_at, r.consolidated_at, r.digest, c.digest FROM receipts r "
+					 "LEFT JOIN sk_changesets c ON c.origin = r.id AND c.number = r.last_number AND c.local = 1 "
+					 "WHERE r.id = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *mine = (const char *)sqlite3_column_text(st, 4);
+		const char *theirs = (const char *)sqlite3_column_text(st, 3);
+		out->have = 1;
+		out->last_number = sqlite3_column_int64(st, 0);
+		out->sealed_at = sqlite3_column_int64(st, 1);
+		out->consolidated_at = sqlite3_column_int64(st, 2);
+		snprintf(out->digest, sizeof(out->digest), "%s", theirs ? theirs : "");
+		if (mine && theirs)
+			out->matches = !strcasecmp(mine, theirs);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}

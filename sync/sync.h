@@ -316,6 +316,17 @@ int sk_duplicates_each(struct sk_db *db, int (*fn)(void *payload, const struct s
  * reaches their districts through the city's next change-set.  *marked counts them. */
 int sk_duplicate_decide(struct sk_db *db, const char *nik, const char *keep_id, size_t *marked);
 
+struct sk_receipt {
+	int have;                 /* the city has sent one */
+	int64_t last_number;      /* the last change-set of this office the city applied */
+	int64_t sealed_at, consolidated_at; /* ms: when this office sealed it; when the city applied it */
+	char digest[2 * SK_HASH_SIZE + 1];  /* this office's data at the city then */
+	int matches;              /* 1 it equals the digest this office recorded for that change-set,
+	                           * 0 it differs, -1 nothing to compare */
+};
+/* The city's last receipt for this district. */
+int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);
+
 /* The digest of the rows owned by the district `code` in this database. */
 int sk_owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HASH_SIZE]);
 
