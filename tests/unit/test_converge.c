@@ -1,0 +1,1070 @@
+/*
+ * test_converge.c: invariants 2 (convergence), 3 (reproducible history) and 6 (bad input
+ * changes nothing) over the real engine, in memory: seeded random scenarios of ten districts
+ * and the city writing through plain SQL, sealing and receiving in random order with
+ * duplicates; the clock skew rule; hostile change-sets given to apply.
+ * SEED=n replays one scenario; SCENARIOS=n changes how many run (default 1000).
+ */
+#include <inttypes.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "hlc.h"
+#include "row.h"
+#include "testhelp.h"
+
+#define NDIST 10
+#define NREP (NDIST + 1)   /* replica 0 is the city, 1..10 the districts */
+#define MAXCS 512
+#define YEAR_S "31536000"
+
+/* ---- random numbers: splitmix64, seeded ---- */
+
+static uint64_t rng;
+static int trace; /* TRACE=1: print every step */
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static unsigned below(unsigned n)
+{
+	return n ? (unsigned)(rnd() % n) : 0;
+}
+
+/* ---- a virtual wall clock, so a seed replays exactly ----
+ * The engine reads the time through clock_gettime(CLOCK_REALTIME) (sk_wall_ms); this
+ * definition takes its place in this program.  Steps advance it by 0-2 ms, so changes made in
+ * the same millisecond, where the counter and the origin decide, are common. */
+static int64_t vclock_ms; /* 0: the real clock */
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+	if (id == CLOCK_REALTIME && vclock_ms) {
+		ts->tv_sec = (time_t)(vclock_ms / 1000);
+		ts->tv_nsec = (long)(vclock_ms % 1000) * 1000000;
+		return 0;
+	}
+	return (int)syscall(SYS_clock_gettime, id, ts);
+}
+
+/* SQLite's own clock (julianday('now') in the capture triggers, whose time travels in
+ * change-sets and so decides how they are cut) follows the same virtual clock. */
+static sqlite3_vfs vfs, *base_vfs;
+
+static int vfs_time(sqlite3_vfs *v, sqlite3_int64 *out)
+{
+	(void)v;
+	if (vclock_ms) {
+		*out = vclock_ms + 210866760000000LL; /* the Unix epoch as a Julian day, in ms */
+		return SQLITE_OK;
+	}
+	return base_vfs->xCurrentTimeInt64(base_vfs, out);
+}
+
+static void vclock_install(void)
+{
+	if (base_vfs)
+		return;
+	base_vfs = sqlite3_vfs_find(NULL);
+	vfs = *base_vfs;
+	vfs.zName = "sk-test-vclock";
+	vfs.xCurrentTimeInt64 = vfs_time;
+	sqlite3_vfs_register(&vfs, 1);
+}
+
+/* ---- change-sets kept in memory, as a repository would ---- */
+
+struct stored {
+	char id[41], commit[41], origin[24];
+	uint64_t number, hlc_min, hlc_max;
+	uint32_t flags;
+	unsigned char digest[SK_HASH_SIZE];
+	unsigned char *data;
+	size_t len;
+	unsigned char held[MAXCS / 8]; /* what its origin held right after sealing it */
+};
+
+static struct stored store[MAXCS];
+static size_t nstore;
+
+struct replica {
+	struct sk_db *db;
+	unsigned char held[MAXCS / 8];
+	int district;    /* 0: the city */
+	unsigned nextid;
+};
+
+static struct replica reps[NREP];
+static struct replica *sealing; /* whose seal the sink is writing */
+
+static int sink_write(void *payload, const struct sk_changeset *cs, const unsigned char *data, size_t len,
+		      const char *manifest, const char *message, const char *parent, char blob[41], char commit[41])
+{
+	struct stored *s;
+	struct sk_buf b = SK_BUF_INIT;
+	(void)payload;
+	(void)manifest;
+	if (nstore == MAXCS)
+		return sk_error(SK_ERROR, "test store full");
+	s = &store[nstore];
+	memset(s, 0, sizeof(*s));
+	if (trace)
+		printf("#     sink %s #%" PRIu64 " %zu bytes, %zu rows, hlc %" PRIu64 "-%" PRIu64 " seen %" PRIu64 "\n", cs->origin,
+		       cs->number, len, sk_changeset_rows(cs), cs->hlc_min, cs->hlc_max, cs->hlc_seen);
+	sk_blob_id(blob, data, len);
+	sk_buf_printf(&b, "%s\n%s\n%s", blob, parent, message);
+	sk_blob_id(commit, b.ptr, b.len);
+	sk_buf_release(&b);
+	memcpy(s->id, blob, 41);
+	memcpy(s->commit, commit, 41);
+	snprintf(s->origin, sizeof(s->origin), "%s", cs->origin);
+	s->number = cs->number;
+	s->flags = cs->flags;
+	s->hlc_min = cs->hlc_min;
+	s->hlc_max = cs->hlc_max;
+	memcpy(s->digest, cs->digest, SK_HASH_SIZE);
+	s->data = sk_malloc(len);
+	memcpy(s->data, data, len);
+	s->len = len;
+	if (sealing) {
+		sealing->held[nstore / 8] |= (unsigned char)(1u << (nstore % 8));
+		memcpy(s->held, sealing->held, sizeof(s->held));
+	}
+	nstore++;
+	return 0;
+}
+
+static void store_reset(void)
+{
+	for (size_t i = 0; i < nstore; i++)
+		free(store[i].data);
+	nstore = 0;
+}
+
+static int held(const unsigned char *set, size_t i)
+{
+	return set[i / 8] >> (i % 8) & 1;
+}
+
+/* ---- database helpers ---- */
+
+static const char *dcode(int d)
+{
+	static const char *codes[NREP] = {"96.71", "96.71.01", "96.71.02", "96.71.03", "96.71.04", "96.71.05",
+					  "96.71.06", "96.71.07", "96.71.08", "96.71.09", "96.71.10"};
+	return codes[d];
+}
+
+static struct sk_db *create(const char *code, int city)
+{
+	struct sk_db *db = NULL;
+	if (sk_db_create(&db, ":memory:", code, city, NULL) < 0) {
+		printf("# cannot create %s: %s\n", code, sk_error_last());
+		abort();
+	}
+	return db;
+}
+
+/* Creating a database parses the schema and loads the region codes: a few milliseconds,
+ * which thousands of replicas feel.  A new replica is a copy of one made once per code. */
+static struct sk_db *templates[NREP];
+
+static char *dup_or_null(const char *s)
+{
+	return s ? sk_strdup(s) : NULL;
+}
+
+static struct sk_db *newdb(int d)
+{
+	struct sk_db *t, *db;
+	sqlite3_backup *b;
+	if (!templates[d])
+		templates[d] = create(dcode(d), d == 0);
+	t = templates[d];
+	db = sk_malloc(sizeof(*db));
+	memcpy(db, t, sizeof(*db));
+	db->path = dup_or_null(t->path);
+	db->code = dup_or_null(t->code);
+	db->name = dup_or_null(t->name);
+	db->city = dup_or_null(t->city);
+	db->operator_name = dup_or_null(t->operator_name);
+	for (int i = 0; i < t->ntables; i++) {
+		db->tables[i].name = sk_strdup(t->tables[i].name);
+		for (int c = 0; c < t->tables[i].ncols; c++)
+			db->tables[i].cols[c] = sk_strdup(t->tables[i].cols[c]);
+	}
+	if (sqlite3_open(":memory:", &db->h) != SQLITE_OK || !(b = sqlite3_backup_init(db->h, "main", t->h, "main")) ||
+	    sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK) {
+		printf("# cannot copy a database: %s\n", sqlite3_errmsg(db->h));
+		abort();
+	}
+	return db;
+}
+
+static void templates_free(void)
+{
+	for (int d = 0; d < NREP; d++) {
+		sk_db_free(templates[d]);
+		templates[d] = NULL;
+	}
+}
+
+static int sql(struct sk_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int sql(struct sk_db *db, const char *fmt, ...)
+{
+	va_list ap;
+	char *q, *err = NULL;
+	int rc;
+	va_start(ap, fmt);
+	q = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (trace)
+		printf("#     %s: %s\n", db->code, q);
+	rc = sqlite3_exec(db->h, q, NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		printf("# sql failed: %s: %s\n", q, err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_free(q);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int64_t sql_count(struct sk_db *db, const char *q)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db->h, q, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Every row of the synced tables (of one owner, unless NULL), hidden column included, in id
+ * order, as SQL literals. */
+static void dump(struct sk_db *db, const char *owner, struct sk_buf *out)
+{
+	out->len = 0;
+	for (int ti = 0; ti < db->ntables; ti++) {
+		const struct sk_table *t = &db->tables[ti];
+		struct sk_buf q = SK_BUF_INIT;
+		sqlite3_stmt *st;
+		int n = t->ncols + 2;
+		sk_buf_puts(&q, "SELECT quote(id)");
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&q, ", quote(\"%s\")", t->cols[i]);
+		sk_buf_printf(&q, ", quote(_sk) FROM \"%s\" WHERE ?1 IS NULL OR owner = ?1 ORDER BY id", t->name);
+		if (sqlite3_prepare_v2(db->h, (const char *)q.ptr, -1, &st, NULL) != SQLITE_OK)
+			abort();
+		sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+		sk_buf_release(&q);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			sk_buf_printf(out, "%s", t->name);
+			for (int i = 0; i < n; i++)
+				sk_buf_printf(out, "|%s", (const char *)sqlite3_column_text(st, i));
+			sk_buf_putc(out, '\n');
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+static void digest_of(struct sk_db *db, unsigned char out[SK_HASH_SIZE])
+{
+	sk_state_blob(db, "digest", out, SK_HASH_SIZE);
+}
+
+/* The first line where two dumps differ, for the failure message. */
+static void show_diff(const struct sk_buf *a, const struct sk_buf *b)
+{
+	const char *p = (const char *)a->ptr, *q = (const char *)b->ptr;
+	while (*p && *q) {
+		const char *pe = strchr(p, '\n'), *qe = strchr(q, '\n');
+		if (!pe || !qe)
+			break;
+		if (pe - p != qe - q || memcmp(p, q, (size_t)(pe - p))) {
+			printf("#   < %.*s\n#   > %.*s\n", (int)(pe - p), p, (int)(qe - q), q);
+			return;
+		}
+		p = pe + 1;
+		q = qe + 1;
+	}
+	printf("#   < %.200s\n#   > %.200s\n", p, q);
+}
+
+/* Applies stored change-set i to r inside a transaction; 0 or the error. */
+static int deliver(struct replica *r, size_t i)
+{
+	struct sk_changeset *cs = NULL;
+	int rc, applied = 0;
+	if ((rc = sk_changeset_decode(&cs, store[i].data, store[i].len, NULL)) < 0)
+		return rc;
+	if (trace)
+		printf("#   %s applies %s #%" PRIu64 "%s\n", r->db->code, store[i].origin, store[i].number,
+		       held(r->held, i) ? " again" : "");
+	if ((rc = sk_db_begin(r->db)) < 0)
+		goto done;
+	if ((rc = sk_apply_tx(r->db, cs, store[i].id, store[i].commit, store[i].len, &applied)) < 0) {
+		sk_db_rollback(r->db);
+		goto done;
+	}
+	rc = sk_db_commit(r->db);
+	if (rc == 0)
+		r->held[i / 8] |= (unsigned char)(1u << (i % 8));
+done:
+	sk_changeset_free(cs);
+	return rc;
+}
+
+static struct sk_sink memsink = {sink_write, NULL};
+
+static int seal(struct replica *r, size_t max_bytes, struct sk_seal_result *res)
+{
+	int rc;
+	struct sk_seal_result tmp;
+	if (!res)
+		res = &tmp;
+	sealing = r;
+	if ((rc = sk_db_begin(r->db)) < 0)
+		goto done;
+	if ((rc = sk_seal_tx(r->db, &memsink, max_bytes, res)) < 0) {
+		sk_db_rollback(r->db);
+		goto done;
+	}
+	rc = sk_db_commit(r->db);
+done:
+	sealing = NULL;
+	if (trace)
+		printf("#   %s seals: %zu change-sets, %zu rows (store %zu)\n", r->db->code, res->changesets, res->rows, nstore);
+	return rc;
+}
+
+/* ---- what clerks and the city do, through plain SQL ---- */
+
+static const char *names[] = {"Yohanis Kambu", "Maria Wonda", "Siti Rahma", "Agus Mandacan", "Ruth Kareth",
+			      "Budi Santoso", "Frans Sapulete", "Ani Yikwa", NULL};
+
+static void rnd_text(char *out, size_t n, const char *prefix)
+{
+	snprintf(out, n, "%s%u", prefix, below(1000));
+}
+
+/* A random existing row of table tbl in r (its own rows when own), or "" */
+static void pick_row(struct replica *r, const char *tbl, int own, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	char *q;
+	int64_t cnt;
+	out[0] = '\0';
+	q = sqlite3_mprintf("SELECT count(*) FROM \"%w\"%s", tbl, own ? " WHERE owner = ?1" : "");
+	if (sqlite3_prepare_v2(r->db->h, q, -1, &st, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_free(q);
+	sqlite3_bind_text(st, 1, dcode(r->district), -1, SQLITE_STATIC);
+	cnt = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (cnt <= 0)
+		return;
+	q = sqlite3_mprintf("SELECT id FROM \"%w\"%s ORDER BY id LIMIT 1 OFFSET %d", tbl,
+			    own ? " WHERE owner = ?1" : "", (int)below((unsigned)cnt));
+	if (sqlite3_prepare_v2(r->db->h, q, -1, &st, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_free(q);
+	sqlite3_bind_text(st, 1, dcode(r->district), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static const char *tables[] = {"workers", "heirs", "enrolments"};
+
+/* The city's columns of table t (sk_city_columns): only the city writes them, and it writes
+ * nothing else of a district's record. */
+static uint64_t city_mask(struct sk_db *db, const struct sk_table *t)
+{
+	uint64_t m = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "SELECT col FROM sk_city_columns WHERE tbl = ?", -1, &st, NULL) != SQLITE_OK) {
+		/* a schema without it: KPJ and verification */
+		for (int i = 0; i < t->ncols; i++)
+			if (!strcmp(t->name, "workers") && (!strcmp(t->cols[i], "kpj") || !strcmp(t->cols[i], "verified")))
+				m |= 1ULL << i;
+		return m;
+	}
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		for (int i = 0; i < t->ncols; i++)
+			if (!strcmp(c, "*") || !strcmp(c, t->cols[i]))
+				m |= 1ULL << i;
+	}
+	sqlite3_finalize(st);
+	return m;
+}
+
+/* One statement that changes random columns of row id in tbl: a district's own columns
+ * (never id or owner), or the city's. */
+static int update_row(struct replica *r, const char *tbl, const char *id, int city)
+{
+	const struct sk_table *t = sk_db_table(r->db, tbl);
+	uint64_t cm = city_mask(r->db, t), allowed = 0;
+	int cols[SK_MAX_COLS], ncols = 0, n = 1 + (int)below(3), rc;
+	struct sk_buf q = SK_BUF_INIT;
+	for (int i = 0; i < t->ncols; i++)
+		if (i != t->owner_col && (int)(cm >> i & 1) == city)
+			cols[ncols++] = i, allowed |= 1ULL << i;
+	if (!ncols)
+		return 0;
+	sk_buf_printf(&q, "UPDATE \"%s\" SET ", tbl);
+	for (int k = 0; k < n; k++) {
+		int c = cols[below((unsigned)ncols)];
+		char v[32];
+		if (t->types[c] == SK_INT) {
+			if (below(8) == 0)
+				sk_buf_printf(&q, "%s\"%s\" = NULL", k ? ", " : "", t->cols[c]);
+			else
+				sk_buf_printf(&q, "%s\"%s\" = %u", k ? ", " : "", t->cols[c], 500000 + below(8) * 250000);
+		} else {
+			rnd_text(v, sizeof(v), city ? "c" : "d");
+			if (below(10) == 0)
+				sk_buf_printf(&q, "%s\"%s\" = NULL", k ? ", " : "", t->cols[c]);
+			else
+				sk_buf_printf(&q, "%s\"%s\" = '%s'", k ? ", " : "", t->cols[c], v);
+		}
+	}
+	sk_buf_printf(&q, " WHERE id = '%s'", id);
+	rc = sql(r->db, "%s", (const char *)q.ptr);
+	sk_buf_release(&q);
+	return rc;
+}
+
+static int district_write(struct replica *r)
+{
+	const char *own = dcode(r->district);
+	uint32_t origin = sk_origin_of(own);
+	int nops = 1 + (int)below(3), rc = 0;
+	char id[64], wid[64];
+
+	if (sql(r->db, "BEGIN") < 0)
+		return -1;
+	for (int k = 0; k < nops && rc == 0; k++) {
+		unsigned what = below(10);
+		const char *tbl = tables[below(3)];
+		if (what < 4) {
+			snprintf(id, sizeof(id), "%u-%04u", origin, r->nextid++);
+			if (!strcmp(tbl, "workers") || (pick_row(r, "workers", 1, wid, sizeof(wid)), !wid[0])) {
+				rc = sql(r->db, "INSERT INTO workers (id, owner, nik, name, sex, income, status) "
+					 "VALUES ('%s', '%s', '9171%012u', '%s', '%c', %u, 'active')", id, own,
+					 below(1000000000u), names[below(8)], below(2) ? 'L' : 'P', 1000000 + below(4) * 500000);
+			} else if (!strcmp(tbl, "heirs")) {
+				rc = sql(r->db, "INSERT INTO heirs (id, owner, worker_id, name, relationship) "
+					 "VALUES ('%s', '%s', '%s', '%s', 'anak')", id, own, wid, names[below(8)]);
+			} else {
+				rc = sql(r->db, "INSERT INTO enrolments (id, owner, worker_id, program, funder, start_on, income) "
+					 "VALUES ('%s', '%s', '%s', '%s', 'APBD Kota', '2024-0%u-01', %u)", id, own, wid,
+					 below(2) ? "JKK" : "JKM", 1 + below(9), 1000000 + below(4) * 500000);
+			}
+			if (rc == 0 && below(6) == 0) /* changed again before any seal */
+				rc = update_row(r, !strcmp(tbl, "workers") || !wid[0] ? "workers" : tbl, id, 0);
+		} else if (what < 8) {
+			pick_row(r, tbl, 1, id, sizeof(id));
+			if (id[0])
+				rc = update_row(r, tbl, id, 0);
+		} else {
+			pick_row(r, tbl, 1, id, sizeof(id));
+			if (id[0])
+				rc = sql(r->db, "DELETE FROM \"%s\" WHERE id = '%s'", tbl, id);
+		}
+	}
+	if (rc < 0) {
+		sql(r->db, "ROLLBACK");
+		return rc;
+	}
+	return sql(r->db, "COMMIT");
+}
+
+/* The city: KPJ numbers, verification and the like of districts' records, its own columns. */
+static int city_write(struct replica *r)
+{
+	char id[64];
+	pick_row(r, "workers", 0, id, sizeof(id));
+	if (!id[0])
+		return 0;
+	return update_row(r, "workers", id, 1);
+}
+
+/* Who receives what: the city (and a fresh city database) everything; a district the city's
+ * change-sets and its own. */
+static int receives(const struct replica *r, size_t i)
+{
+	return r->district == 0 || !strcmp(store[i].origin, dcode(0)) || !strcmp(store[i].origin, dcode(r->district));
+}
+
+static int district_of(const char *code)
+{
+	for (int d = 0; d < NREP; d++)
+		if (!strcmp(dcode(d), code))
+			return d;
+	abort();
+}
+
+/* ---- checks ---- */
+
+static uint64_t cur_seed;
+static int scenario_failed;
+
+#define SCHECK(cond, ...) do { \
+	if (cond) th_passed++; \
+	else { th_failed++; scenario_failed = 1; \
+		printf("not ok - %s: seed %" PRIu64 " (replay: SEED=%" PRIu64 " build/tests/test_converge converge): %s:%d: %s: ", \
+		       th_case, cur_seed, cur_seed, __FILE__, __LINE__, #cond); \
+		printf(__VA_ARGS__); printf("\n"); } \
+} while (0)
+
+static void check_verify(struct sk_db *db, const char *who)
+{
+	struct sk_verify_result v;
+	int rc = sk_verify(db, &v);
+	SCHECK(rc == 0 && v.ok, "sk_verify of %s: rc %d ok %d pending %zu bad %zu %s (kept %s recomputed %s)", who, rc,
+	       v.ok, v.pending, v.nbad, v.nbad ? v.bad[0] : "", v.digest, v.recomputed);
+}
+
+/* Two replicas holding the same change-sets: the same digest (unless owner is given) and the
+ * same rows and clocks (of that owner). */
+static void check_rows(struct sk_db *a, const char *an, struct sk_db *b, const char *bn, const char *owner)
+{
+	unsigned char da[SK_HASH_SIZE], dbb[SK_HASH_SIZE];
+	struct sk_buf x = SK_BUF_INIT, y = SK_BUF_INIT;
+	if (!owner) {
+		digest_of(a, da);
+		digest_of(b, dbb);
+		SCHECK(!memcmp(da, dbb, SK_HASH_SIZE), "digests of %s and %s differ", an, bn);
+	}
+	dump(a, owner, &x);
+	dump(b, owner, &y);
+	SCHECK(x.len == y.len && !memcmp(x.ptr, y.ptr, x.len), "rows of %s and %s differ", an, bn);
+	if (x.len != y.len || memcmp(x.ptr, y.ptr, x.len))
+		show_diff(&x, &y);
+	sk_buf_release(&x);
+	sk_buf_release(&y);
+}
+
+static void check_same(struct sk_db *a, const char *an, struct sk_db *b, const char *bn)
+{
+	check_rows(a, an, b, bn, NULL);
+}
+
+/* Delivers every change-set of set (all when NULL) that r receives, in random order, some twice. */
+static void deliver_set(struct replica *r, const unsigned char *set, const char *who)
+{
+	size_t order[MAXCS * 2], n = 0;
+	for (size_t i = 0; i < nstore; i++) {
+		if ((set && !held(set, i)) || !receives(r, i))
+			continue;
+		order[n++] = i;
+		if (below(4) == 0)
+			order[n++] = i;
+	}
+	for (size_t i = n; i > 1; i--) {
+		size_t j = below((unsigned)i), t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc = deliver(r, order[i]);
+		SCHECK(rc == 0, "%s: applying %s #%" PRIu64 ": %s", who, store[order[i]].origin, store[order[i]].number,
+		       sk_error_last());
+	}
+}
+
+/* ---- the scenarios ---- */
+
+static void scenario(uint64_t seed)
+{
+	int steps;
+	size_t max_bytes;
+	char who[64];
+
+	cur_seed = seed;
+	rng = seed;
+	steps = 12 + (int)below(24);
+	max_bytes = below(4) ? 0 : 250 + below(400); /* sometimes several change-sets per seal */
+	vclock_ms = 1717200000000LL + (int64_t)below(1000000);
+	scenario_failed = 0;
+	store_reset();
+	for (int d = 0; d < NREP; d++) {
+		memset(&reps[d], 0, sizeof(reps[d]));
+		reps[d].db = newdb(d);
+		reps[d].district = d;
+	}
+	for (int s = 0; s < steps && !scenario_failed; s++) {
+		/* a few busy districts make races likelier */
+		int d = below(3) ? (int)below(4) : (int)below(NREP);
+		struct replica *r = &reps[d];
+		unsigned what = below(10);
+		int rc;
+		vclock_ms += below(3);
+		if (trace) {
+			unsigned char dg[SK_HASH_SIZE];
+			char hx[65];
+			digest_of(r->db, dg);
+			sk_hex(hx, dg, 8);
+			printf("# step %d at %s %" PRId64 " digest %s hlc %" PRId64 "\n", s, dcode(d), vclock_ms, hx,
+			       sk_state_int(r->db, "hlc_last", 0));
+		}
+		if (what < 5) {
+			rc = d ? district_write(r) : city_write(r);
+			SCHECK(rc == 0, "write at %s", dcode(d));
+		} else if (what < 7) {
+			rc = seal(r, max_bytes, NULL);
+			SCHECK(rc == 0, "seal at %s: %s", dcode(d), sk_error_last());
+		} else if (nstore) {
+			int k = 1 + (int)below(3);
+			while (k--) {
+				size_t i = below((unsigned)nstore);
+				if (!receives(r, i))
+					continue;
+				rc = deliver(r, i);
+				SCHECK(rc == 0, "%s applying %s #%" PRIu64 ": %s", dcode(d), store[i].origin, store[i].number,
+				       sk_error_last());
+			}
+		}
+	}
+	/* everything written is sealed: each replica's rows are now those of what it holds */
+	for (int d = 0; d < NREP && !scenario_failed; d++) {
+		SCHECK(seal(&reps[d], max_bytes, NULL) == 0, "final seal at %s: %s", dcode(d), sk_error_last());
+		check_verify(reps[d].db, dcode(d));
+	}
+	if (!scenario_failed) {
+		/* a fresh database given exactly what one replica holds ends like it */
+		int d = (int)below(NREP);
+		struct replica fresh = {0};
+		fresh.db = newdb(d);
+		fresh.district = d;
+		snprintf(who, sizeof(who), "fresh copy of %s", dcode(d));
+		deliver_set(&fresh, reps[d].held, who);
+		check_same(reps[d].db, dcode(d), fresh.db, who);
+		check_verify(fresh.db, who);
+		sk_db_free(fresh.db);
+	}
+	if (!scenario_failed && nstore) {
+		/* invariant 3: what the origin held when it sealed a change-set reproduces its digest */
+		size_t i = below((unsigned)nstore);
+		struct replica fresh = {0};
+		unsigned char d[SK_HASH_SIZE];
+		fresh.district = district_of(store[i].origin);
+		fresh.db = newdb(fresh.district);
+		snprintf(who, sizeof(who), "restore of %s #%" PRIu64, store[i].origin, store[i].number);
+		deliver_set(&fresh, store[i].held, who);
+		digest_of(fresh.db, d);
+		SCHECK(!memcmp(d, store[i].digest, SK_HASH_SIZE), "%s: digest differs from the recorded one", who);
+		check_verify(fresh.db, who);
+		sk_db_free(fresh.db);
+	}
+	if (!scenario_failed) {
+		/* everyone gets everything meant for it, in its own order: the city and a fresh city
+		 * are equal, and each district's records are the same at the district and the city */
+		struct replica fresh = {0};
+		fresh.db = newdb(0);
+		deliver_set(&fresh, NULL, "fresh city");
+		check_verify(fresh.db, "fresh city");
+		for (int d = 0; d < NREP && !scenario_failed; d++) {
+			deliver_set(&reps[d], NULL, dcode(d));
+			check_verify(reps[d].db, dcode(d));
+			if (d == 0)
+				check_same(fresh.db, "fresh city", reps[d].db, dcode(d));
+			else
+				check_rows(fresh.db, "fresh city", reps[d].db, dcode(d), dcode(d));
+		}
+		sk_db_free(fresh.db);
+	}
+	for (int d = 0; d < NREP; d++)
+		sk_db_free(reps[d].db);
+}
+
+TEST(converge)
+{
+	const char *s = getenv("SEED"), *n = getenv("SCENARIOS");
+	uint64_t base = 0x5eed0000;
+	int count = n && *n ? atoi(n) : 1000, failures = 0;
+	trace = getenv("TRACE") != NULL;
+	vclock_install();
+	if (s && *s) {
+		scenario(strtoull(s, NULL, 0));
+		store_reset();
+		templates_free();
+		return;
+	}
+	for (int i = getenv("FIRST") ? atoi(getenv("FIRST")) : 0; i < count && failures < 5; i++) {
+		scenario(base + (uint64_t)i);
+		failures += scenario_failed;
+	}
+	store_reset();
+	templates_free();
+	vclock_ms = 0;
+	printf("# %d scenarios, %d failed\n", count, failures);
+}
+
+/* ---- invariant 3: an origin's history replays to the digests it recorded ---- */
+
+TEST(history)
+{
+	struct replica d = {0}, fresh = {0}, back = {0};
+	unsigned char dg[SK_HASH_SIZE];
+	size_t n;
+
+	rng = 0x417;
+	cur_seed = rng;
+	vclock_ms = 1717300000000LL;
+	store_reset();
+	d.db = newdb(1);
+	d.district = 1;
+	for (int round = 0; round < 12; round++) {
+		for (int k = 0; k < 3; k++)
+			CHECK(district_write(&d) == 0);
+		vclock_ms += 7;
+		CHECK(seal(&d, round % 3 ? 0 : 300, NULL) == 0);
+	}
+	n = nstore;
+	CHECK(n >= 12);
+	check_verify(d.db, "the district");
+	fresh.db = newdb(0);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(deliver(&fresh, i) == 0);
+		digest_of(fresh.db, dg);
+		CHECK_MSG(!memcmp(dg, store[i].digest, SK_HASH_SIZE), "after %s #%" PRIu64 " the digest is not the one recorded",
+			  store[i].origin, store[i].number);
+		check_verify(fresh.db, "the restore");
+	}
+	check_same(d.db, "the district", fresh.db, "its restore");
+	/* newest first ends the same */
+	back.db = newdb(0);
+	for (size_t i = n; i-- > 0;)
+		CHECK(deliver(&back, i) == 0);
+	check_same(fresh.db, "in order", back.db, "newest first");
+	sk_db_free(d.db);
+	sk_db_free(fresh.db);
+	sk_db_free(back.db);
+	store_reset();
+	vclock_ms = 0;
+}
+
+/* ---- clocks that are wrong (sync/hlc.c, prepare() in sync/seal.c) ----
+ * The rule: a change-set is flagged CLOCK_AHEAD when its origin's wall clock is more than a
+ * day past the highest clock it has received; a clock received from more than a day in the
+ * future is not adopted; an office whose own last clock is more than a day past its wall clock
+ * flags CLOCK_BEHIND and starts again from the wall clock; sealing stamps every cell above the
+ * clock it had, so an edit made after seeing a value always supersedes it. */
+
+static void text_of(struct sk_db *db, const char *q, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db->h, q, -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static void deliver_all_new(struct replica *r)
+{
+	for (size_t i = 0; i < nstore; i++)
+		if (!held(r->held, i) && receives(r, i))
+			CHECK_MSG(deliver(r, i) == 0, "%s applying %s #%" PRIu64 ": %s", r->db->code, store[i].origin,
+				  store[i].number, sk_error_last());
+}
+
+#define FAST(stmt) do { setenv("SINKRON_CLOCK_OFFSET", YEAR_S, 1); stmt; unsetenv("SINKRON_CLOCK_OFFSET"); } while (0)
+
+TEST(skew)
+{
+	struct replica city = {0}, d1 = {0}, d2 = {0}, fresh = {0};
+	struct sk_seal_result res;
+	const int64_t day = sk_hlc_skew_bound_ms(), year = 31536000000LL;
+	size_t first_fast, c_name;
+	char v[64];
+	int rc;
+
+	store_reset();
+	vclock_ms = 1717400000000LL;
+	city.db = newdb(0);
+	d1.db = newdb(1);
+	d1.district = 1;
+	d2.db = newdb(2);
+	d2.district = 2;
+
+	/* the city hears from a district with a right clock and writes a KPJ number */
+	CHECK(sql(d2.db, "INSERT INTO workers (id, owner, name) VALUES ('967102-1', '96.71.02', 'Ruth')") == 0);
+	CHECK(seal(&d2, 0, NULL) == 0);
+	deliver_all_new(&city);
+	vclock_ms += 60000;
+	CHECK(sql(city.db, "UPDATE workers SET kpj = '24010001' WHERE id = '967102-1'") == 0);
+	CHECK(seal(&city, 0, &res) == 0 && res.changesets == 1);
+
+	/* district 1's clock is a year fast: not flagged before it has heard from anyone */
+	vclock_ms += 60000;
+	CHECK(sql(d1.db, "INSERT INTO workers (id, owner, name, address) VALUES ('967101-1', '96.71.01', 'Yan', 'Jl. A')") == 0);
+	first_fast = nstore;
+	FAST(rc = seal(&d1, 0, &res));
+	CHECK(rc == 0 && res.changesets == 1);
+	CHECK(!(store[first_fast].flags & SK_CSF_CLOCK_AHEAD));
+	/* once it has, its change-sets say so */
+	FAST(deliver_all_new(&d1));
+	CHECK(sk_state_int(d1.db, "hlc_seen", 0) > 0 && SK_HLC_MS((uint64_t)sk_state_int(d1.db, "hlc_seen", 0)) < vclock_ms);
+	vclock_ms += 1000;
+	CHECK(sql(d1.db, "UPDATE workers SET name = 'Yanto' WHERE id = '967101-1'") == 0);
+	FAST(rc = seal(&d1, 0, &res));
+	CHECK(rc == 0 && (res.flags & SK_CSF_CLOCK_AHEAD) && (store[nstore - 1].flags & SK_CSF_CLOCK_AHEAD));
+	CHECK(SK_HLC_MS(store[nstore - 1].hlc_max) > vclock_ms + year - day);
+
+	/* the others are not dragged a year ahead by what they receive */
+	vclock_ms += 1000;
+	deliver_all_new(&city);
+	deliver_all_new(&d2);
+	CHECK(SK_HLC_MS((uint64_t)sk_state_int(city.db, "hlc_seen", 0)) <= vclock_ms + day);
+	CHECK(SK_HLC_MS((uint64_t)sk_state_int(city.db, "hlc_last", 0)) <= vclock_ms + day);
+	CHECK(SK_HLC_MS((uint64_t)sk_state_int(d2.db, "hlc_seen", 0)) <= vclock_ms + day);
+	CHECK(SK_HLC_MS((uint64_t)sk_state_int(d2.db, "hlc_last", 0)) <= vclock_ms + day);
+
+	/* the city's own columns of that record are the city's alone: its KPJ number, written
+	 * after the fast change-sets arrived, and a later correction of it, hold everywhere */
+	vclock_ms += 60000;
+	CHECK(sql(city.db, "UPDATE workers SET kpj = '24010002' WHERE id = '967101-1'") == 0);
+	CHECK(seal(&city, 0, &res) == 0 && res.changesets == 1);
+	CHECK(!(res.flags & (SK_CSF_CLOCK_AHEAD | SK_CSF_CLOCK_BEHIND)));
+	CHECK(SK_HLC_MS(store[nstore - 1].hlc_max) <= vclock_ms);
+	vclock_ms += 60000;
+	CHECK(sql(city.db, "UPDATE workers SET kpj = '24010003' WHERE id = '967101-1'") == 0);
+	CHECK(seal(&city, 0, &res) == 0 && res.changesets == 1);
+	c_name = nstore - 1;
+
+	/* district 1's clock is put right: its next change-set says the clock was set back, and
+	 * cells it had never set carry the true time */
+	vclock_ms += 60000;
+	deliver_all_new(&d1);
+	text_of(d1.db, "SELECT kpj FROM workers WHERE id = '967101-1'", v, sizeof(v));
+	CHECK_MSG(!strcmp(v, "24010003"), "district 1 has KPJ '%s'", v);
+	CHECK(sql(d1.db, "INSERT INTO workers (id, owner, name) VALUES ('967101-2', '96.71.01', 'Tina')") == 0);
+	CHECK(seal(&d1, 0, &res) == 0 && res.changesets == 1);
+	CHECK(res.flags & SK_CSF_CLOCK_BEHIND);
+	CHECK(!(res.flags & SK_CSF_CLOCK_AHEAD));
+	CHECK(SK_HLC_MS(store[nstore - 1].hlc_min) <= vclock_ms);
+	CHECK(SK_HLC_MS(store[nstore - 1].hlc_min) > vclock_ms - 1000);
+
+	/* the converse: an edit made after the correction, of a cell set while the clock was
+	 * fast, is stamped above what the office saw, so it wins everywhere instead of losing
+	 * to its own past for a year */
+	vclock_ms += 60000;
+	CHECK(sql(d1.db, "UPDATE workers SET name = 'Yanto Corrected' WHERE id = '967101-1'") == 0);
+	CHECK(seal(&d1, 0, &res) == 0 && res.changesets == 1);
+	CHECK(store[nstore - 1].hlc_max > store[first_fast + 1].hlc_max);
+
+	/* everyone, and a fresh database, ends the same */
+	fresh.db = newdb(0);
+	for (int round = 0; round < 2; round++) {
+		deliver_all_new(&city);
+		deliver_all_new(&d1);
+		deliver_all_new(&fresh);
+	}
+	text_of(fresh.db, "SELECT name || '|' || address || '|' || kpj FROM workers WHERE id = '967101-1'", v, sizeof(v));
+	CHECK_MSG(!strcmp(v, "Yanto Corrected|Jl. A|24010003"), "fresh has '%s'", v);
+	text_of(d1.db, "SELECT name FROM workers WHERE id = '967101-1'", v, sizeof(v));
+	CHECK_MSG(!strcmp(v, "Yanto Corrected"), "district 1 has '%s'", v);
+	text_of(fresh.db, "SELECT kpj FROM workers WHERE id = '967102-1'", v, sizeof(v));
+	CHECK(!strcmp(v, "24010001"));
+	check_same(fresh.db, "fresh", city.db, "the city");
+	check_rows(fresh.db, "fresh", d1.db, "district 1", "96.71.01");
+	check_rows(fresh.db, "fresh", d2.db, "district 2", "96.71.02");
+	check_verify(fresh.db, "fresh");
+	check_verify(d1.db, "district 1");
+	check_verify(city.db, "the city");
+	(void)c_name;
+
+	sk_db_free(city.db);
+	sk_db_free(d1.db);
+	sk_db_free(d2.db);
+	sk_db_free(fresh.db);
+	store_reset();
+	vclock_ms = 0;
+}
+
+/* ---- invariant 6: hostile change-sets are refused and change nothing ---- */
+
+struct hostile {
+	const char *what, *origin, *table, *col, *pk;
+	int op, type, want;
+	const char *text;
+	int64_t i;
+};
+
+/* Encodes a change-set of one row with one column, decodes it and applies it to db. */
+static int apply_hostile(struct sk_db *db, const struct hostile *h, uint64_t number, const struct sk_changeset *also)
+{
+	struct sk_changeset cs, *dec = NULL;
+	struct sk_cs_table tabs[2];
+	struct sk_cs_row row;
+	struct sk_value val;
+	const char *cols[1] = {h->col};
+	struct sk_buf enc = SK_BUF_INIT;
+	char id[41];
+	int rc, applied = 0;
+
+	memset(&cs, 0, sizeof(cs));
+	memset(&row, 0, sizeof(row));
+	memset(&val, 0, sizeof(val));
+	cs.version = SK_CS_VERSION;
+	snprintf(cs.origin, sizeof(cs.origin), "%s", h->origin);
+	cs.number = number;
+	cs.seq_first = cs.seq_last = 1;
+	cs.hlc_min = cs.hlc_max = SK_HLC_MAKE(vclock_ms + 1000, 0);
+	val.type = h->type;
+	val.i = h->i;
+	if (h->text) {
+		val.p = (const unsigned char *)h->text;
+		val.n = strlen(h->text);
+	}
+	row.op = h->op;
+	row.pk = h->pk;
+	row.hlc = cs.hlc_max;
+	row.mask = h->op == SK_OP_UPSERT ? 1 : 0;
+	row.vals = &val;
+	row.operator_name = "mallory";
+	row.at = vclock_ms;
+	cs.ntables = 0;
+	if (also) { /* a good table first, so a refusal must undo it */
+		tabs[cs.ntables++] = also->tables[0];
+	}
+	tabs[cs.ntables].name = h->table;
+	tabs[cs.ntables].ncols = 1;
+	tabs[cs.ntables].cols = cols;
+	tabs[cs.ntables].nrows = 1;
+	tabs[cs.ntables].rows = &row;
+	cs.ntables++;
+	cs.tables = tabs;
+	if ((rc = sk_changeset_encode(&enc, &cs)) < 0)
+		goto done;
+	if ((rc = sk_changeset_decode(&dec, enc.ptr, enc.len, NULL)) < 0)
+		goto done;
+	sk_blob_id(id, enc.ptr, enc.len);
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	rc = sk_apply_tx(db, dec, id, id, enc.len, &applied);
+	if (sk_db_commit(db) < 0)
+		rc = SK_ERROR;
+done:
+	sk_changeset_free(dec);
+	sk_buf_release(&enc);
+	return rc;
+}
+
+TEST(hostile)
+{
+	struct replica d1 = {0}, d2 = {0}, city = {0};
+	struct sk_changeset *good = NULL;
+	struct sk_buf before = SK_BUF_INIT, after = SK_BUF_INIT;
+	unsigned char dg0[SK_HASH_SIZE], dg1[SK_HASH_SIZE];
+	static const struct hostile cases[] = {
+		{"unknown table", "96.71.01", "payments", "amount", "967101-1", SK_OP_UPSERT, SK_INT, SK_EINVALID, NULL, 5},
+		{"unknown column", "96.71.01", "workers", "salary", "967101-1", SK_OP_UPSERT, SK_INT, SK_EINVALID, NULL, 5},
+		{"text in an integer column", "96.71.01", "workers", "income", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_EINVALID, "lots", 0},
+		{"integer in a text column", "96.71.01", "workers", "name", "967101-1", SK_OP_UPSERT, SK_INT, SK_EINVALID, NULL, 7},
+		{"real in an integer column", "96.71.01", "workers", "income", "967101-1", SK_OP_UPSERT, SK_REAL, SK_EINVALID, NULL, 0},
+		{"blob in a text column", "96.71.01", "heirs", "name", "967101-2", SK_OP_UPSERT, SK_BLOB, SK_EINVALID, "\x01\x02", 0},
+		{"another district's row changed", "96.71.02", "workers", "name", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "Mallory", 0},
+		{"another district's row deleted", "96.71.02", "workers", "name", "967101-1", SK_OP_DELETE, SK_NULL, SK_ECONFLICT, NULL, 0},
+		{"another district's heir changed", "96.71.02", "heirs", "phone", "967101-2", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "0812", 0},
+		{"a row given to another owner", "96.71.01", "workers", "owner", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "96.71.02", 0},
+		{"a new row made for another owner", "96.71.01", "workers", "owner", "967101-99", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "96.71.02", 0},
+		{"a district setting the city's column", "96.71.01", "workers", "kpj", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "999", 0},
+		{"the city changing a district's column", "96.71", "workers", "name", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "Kota", 0},
+		{"the city deleting a district's row", "96.71", "workers", "name", "967101-1", SK_OP_DELETE, SK_NULL, SK_ECONFLICT, NULL, 0},
+	};
+	struct replica *targets[3] = {&city, &d1, &d2};
+
+	store_reset();
+	vclock_ms = 1717500000000LL;
+	city.db = newdb(0);
+	d1.db = newdb(1);
+	d1.district = 1;
+	d2.db = newdb(2);
+	d2.district = 2;
+	CHECK(sql(d1.db, "INSERT INTO workers (id, owner, name, income) VALUES ('967101-1', '96.71.01', 'Yan', 1000000);"
+		  "INSERT INTO heirs (id, owner, worker_id, name) VALUES ('967101-2', '96.71.01', '967101-1', 'Ina')") == 0);
+	CHECK(seal(&d1, 0, NULL) == 0);
+	CHECK(sql(d2.db, "INSERT INTO workers (id, owner, name) VALUES ('967102-1', '96.71.02', 'Ruth')") == 0);
+	CHECK(seal(&d2, 0, NULL) == 0);
+	for (size_t i = 0; i < nstore; i++) {
+		CHECK(deliver(&city, i) == 0);
+		CHECK(deliver(&d2, i) == 0); /* d2 holds d1's rows too: it must refuse for them as well */
+	}
+	/* a good change-set of district 2, put in front of a bad table to see it undone */
+	CHECK(sql(d2.db, "UPDATE workers SET name = 'Ruth K' WHERE id = '967102-1'") == 0);
+	CHECK(seal(&d2, 0, NULL) == 0);
+	CHECK(sk_changeset_decode(&good, store[nstore - 1].data, store[nstore - 1].len, NULL) == 0);
+
+	for (size_t c = 0; c < SK_ARRAY_SIZE(cases); c++) {
+		for (int k = 0; k < 3; k++) {
+			struct sk_db *db = targets[k]->db;
+			int64_t n0 = sk_state_int(db, "hlc_last", 0);
+			int rc;
+			digest_of(db, dg0);
+			dump(db, NULL, &before);
+			rc = apply_hostile(db, &cases[c], 900 + c, NULL);
+			CHECK_MSG(rc == cases[c].want, "%s, at %s: %d (%s), wanted %d", cases[c].what, db->code, rc, sk_error_last(),
+				  cases[c].want);
+			digest_of(db, dg1);
+			dump(db, NULL, &after);
+			CHECK_MSG(!memcmp(dg0, dg1, SK_HASH_SIZE), "%s, at %s: digest changed", cases[c].what, db->code);
+			CHECK_MSG(before.len == after.len && !memcmp(before.ptr, after.ptr, before.len), "%s, at %s: rows changed",
+				  cases[c].what, db->code);
+			CHECK_MSG(sk_state_int(db, "hlc_last", 0) == n0, "%s, at %s: the clock moved", cases[c].what, db->code);
+			CHECK(sql_count(db, "SELECT count(*) FROM sk_changesets WHERE number >= 900") == 0);
+			CHECK(sql_count(db, "SELECT applying FROM sk_ctx") == 0);
+		}
+		/* the same behind a good table of district 2 (its own name change): all or nothing */
+		if (!strcmp(cases[c].origin, "96.71.02") && strcmp(cases[c].table, good->tables[0].name)) {
+			struct hostile h = cases[c];
+			digest_of(city.db, dg0);
+			dump(city.db, NULL, &before);
+			CHECK(apply_hostile(city.db, &h, 950 + c, good) == h.want);
+			digest_of(city.db, dg1);
+			dump(city.db, NULL, &after);
+			CHECK(!memcmp(dg0, dg1, SK_HASH_SIZE));
+			CHECK(before.len == after.len && !memcmp(before.ptr, after.ptr, before.len));
+		}
+	}
+	/* a second change-set numbered like one applied: refused */
+	{
+		struct hostile h = {"renumbered", "96.71.01", "workers", "name", "967101-1", SK_OP_UPSERT, SK_TEXT, SK_ECONFLICT, "Again", 0};
+		digest_of(city.db, dg0);
+		CHECK(apply_hostile(city.db, &h, 1, NULL) == SK_ECONFLICT);
+		digest_of(city.db, dg1);
+		CHECK(!memcmp(dg0, dg1, SK_HASH_SIZE));
+	}
+	/* and the databases still work: writes are captured, good change-sets apply */
+	CHECK(sql(d1.db, "UPDATE workers SET name = 'Yanto' WHERE id = '967101-1'") == 0);
+	CHECK(sql_count(d1.db, "SELECT count(*) FROM sk_outbox") == 1);
+	CHECK(seal(&d1, 0, NULL) == 0);
+	deliver_all_new(&city);
+	check_verify(city.db, "the city");
+	check_verify(d1.db, "district 1");
+	check_verify(d2.db, "district 2");
+	check_rows(city.db, "the city", d1.db, "district 1", "96.71.01");
+	sk_changeset_free(good);
+	sk_buf_release(&before);
+	sk_buf_release(&after);
+	sk_db_free(city.db);
+	sk_db_free(d1.db);
+	sk_db_free(d2.db);
+	store_reset();
+	vclock_ms = 0;
+}
+
+TEST_MAIN(TC(history), TC(skew), TC(hostile), TC(converge))
