@@ -92,18 +92,18 @@ int cmd_quarantine(int argc, char **argv)
 }
 
 struct dup_state {
-	const char *nik;
+	char nik[24]; /* copied: the record's strings live only until the next row */
 	size_t groups, records;
 };
 
 static int dup_line(void *payload, const struct sk_duplicate *d)
 {
 	struct dup_state *s = payload;
-	if (!s->nik || strcmp(s->nik, d->nik)) {
+	if (strcmp(s->nik, d->nik ? d->nik : "")) {
 		printf("%sNIK %s\n", s->groups ? "\n" : "", d->nik);
 		s->groups++;
 	}
-	s->nik = d->nik;
+	snprintf(s->nik, sizeof(s->nik), "%s", d->nik ? d->nik : "");
 	s->records++;
 	printf("  %-22s %-8s %-18s %-28s %-10s %s  %s  %s  [%s]\n", d->id, d->owner ? d->owner : "", d->district ? d->district : "",
 	       d->name ? d->name : "", d->birth_date ? d->birth_date : "", d->sex ? d->sex : "", d->kelurahan ? d->kelurahan : "",
@@ -124,7 +124,7 @@ int cmd_duplicates(int argc, char **argv)
 	k = arg_operands(&a, "duplicates", ops, 2);
 	db = open_db();
 	if (k == 0) {
-		struct dup_state s = {NULL, 0, 0};
+		struct dup_state s = {"", 0, 0};
 		/* the names point into the statement's rows: print as they come */
 		rc = sk_duplicates_each(db, dup_line, &s);
 		if (rc == 0)

@@ -704,7 +704,7 @@ int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const 
 		"count(*) - count(r.program) "
 		"FROM enrolments e JOIN workers w ON w.id = e.worker_id "
 		"LEFT JOIN rates r ON r.program = e.program AND r.valid_from <= ?1 AND (r.valid_to IS NULL OR r.valid_to >= ?1) "
-		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) "
+		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) AND w.duplicate_of IS NULL "
 		"GROUP BY e.funder, e.program ORDER BY e.funder, e.program")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);

@@ -403,6 +403,23 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 	return 0;
 }
 
+/* A central repository on a path (a folder, a USB stick) that is not there: say so plainly,
+ * rather than libgit2's "unsupported URL protocol". */
+static int check_local_path(const struct sk_remote *r)
+{
+	const char *path = r->url;
+	if (!path)
+		return sk_error(SK_EINVALID, "no central repository is set");
+	if (strstr(path, "://") && strncmp(path, "file://", 7))
+		return 0;
+	if (!strncmp(path, "file://", 7))
+		path += 7;
+	if (access(path, F_OK) != 0)
+		return sk_error(SK_ENETWORK, "the central repository '%s' is not there: is the USB stick or network "
+				"folder connected?", path);
+	return 0;
+}
+
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out)
 {
 	char *repo_path = sk_repo_path_for_db(db->path), *branch;
@@ -412,6 +429,8 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if ((rc = check_local_path(r)) < 0)
+		return rc;
 	/* the branch must show everything the database recorded before it is pushed */
 	if ((rc = sk_local_open(db, &repo)) < 0) {
 		free(repo_path);
@@ -462,6 +481,10 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if ((rc = check_local_path(r)) < 0) {
+		free(repo_path);
+		return rc;
+	}
 	if ((rc = sk_local_open(db, &repo)) < 0) {
 		free(repo_path);
 		return rc;
