@@ -1,0 +1,1832 @@
+/*
+ * restore.c: a district, or the whole city, rebuilt as it was at a past point from the local
+ * repository alone and checked against the digests the change-sets recorded; checkpoints so
+ * that a restore applies only what came after the nearest one; undo of a district's recent
+ * changes as new change-sets; named snapshots (annotated tags) and the difference of two points.
+ * README.md "Restoring" gives the rules (which clock a date is read by, what a checkpoint is).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "repo.h"
+#include "row.h"
+
+#define MAX_BRANCHES 40
+#define CHECKPOINT_EVERY 200   /* change-sets applied between two checkpoints */
+#define CHECKPOINTS_KEPT 12    /* per kind (a district, the city) */
+
+/* One change-set commit of a branch, as the restore needs it. */
+struct item {
+	char commit[41], blob[41];
+	char central[41];        /* the manifest's central: line ("" none) */
+	uint64_t number, clock;  /* clock: hlc_max */
+	uint64_t eff;            /* the least clock of this and every later item: date order */
+	uint32_t flags;
+	int64_t time;
+	unsigned char digest[SK_HASH_SIZE];
+	unsigned char *data;
+	size_t len;
+};
+
+struct branch {
+	char ref[160], origin[24];
+	int is_central;
+	struct item *v;
+	size_t n, alloc;
+	size_t target;           /* the prefix wanted */
+	size_t have;             /* the prefix in the database being built */
+};
+
+enum { MODE_DISTRICT = 1, MODE_CITY, MODE_SNAPSHOT };
+
+struct rs {
+	const char *dbpath;
+	char code[24], city[24];
+	int is_city;             /* the office whose repository this is */
+	struct sk_repo *repo;
+	git_repository *git;
+	struct branch b[MAX_BRANCHES];
+	int nb;
+	int own, central;        /* branch indexes, -1 none */
+	int mode;
+	char kind[64];           /* "district 96.71.01", "city 96.71" */
+	char build_code[24];
+	int build_city;
+	unsigned char snap_digest[SK_HASH_SIZE];
+	int64_t date_ms;         /* MODE_CITY: the point; INT64_MAX none */
+	const struct sk_restore_opts *o;
+	struct sk_restore_result *res;
+	size_t first_bad;        /* district mode: 1 + the first change-set whose digest differed */
+	char cpdir[4096];
+	int checkpoints;
+	size_t since_checkpoint;
+	char cp_used[4400];
+};
+
+/* ---- small helpers ---- */
+
+static void git_init_once(void)
+{
+	static int done;
+	if (!done) {
+		git_libgit2_init();
+		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+		done = 1;
+	}
+}
+
+static int git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+	return sk_error(code, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+}
+
+static void manifest_value(char *out, size_t n, const char *manifest, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = manifest;
+	out[0] = '\0';
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > kl + 1 && !strncmp(p, key, kl) && p[kl] == ':') {
+			const char *v = p + kl + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(out, n, "%.*s", (int)(len - (size_t)(v - p)), v);
+			return;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Reads the uncompressed header of a change-set (sync/FORMAT.md): enough to choose without
+ * decompressing anything. */
+static int peek(struct item *it, char origin[24], const unsigned char *d, size_t n)
+{
+	const unsigned char *p = d, *end = d + n;
+	uint64_t seq, span, hspan, seen, flags;
+	size_t ol;
+	if (n < 6 || memcmp(d, "SKCS", 4) || d[4] != SK_CS_VERSION)
+		return SK_ECORRUPT;
+	ol = d[5];
+	p = d + 6;
+	if (ol == 0 || ol > 23 || (size_t)(end - p) < ol)
+		return SK_ECORRUPT;
+	memcpy(origin, p, ol);
+	origin[ol] = '\0';
+	p += ol;
+	if (sk_get_varint(&it->number, &p, end) < 0 || sk_get_varint(&seq, &p, end) < 0 ||
+	    sk_get_varint(&span, &p, end) < 0 || end - p < 8)
+		return SK_ECORRUPT;
+	it->clock = sk_get_u64(p);
+	p += 8;
+	if (sk_get_varint(&hspan, &p, end) < 0 || sk_get_varint(&seen, &p, end) < 0 ||
+	    sk_get_varint(&flags, &p, end) < 0 || end - p < SK_HASH_SIZE)
+		return SK_ECORRUPT;
+	it->clock += hspan;
+	it->flags = (uint32_t)flags;
+	memcpy(it->digest, p, SK_HASH_SIZE);
+	return 0;
+}
+
+/* ---- loading branches ---- */
+
+struct collecting {
+	struct branch *b;
+	const char *dir;
+};
+
+static int collect(void *payload, const struct sk_repo_entry *e)
+{
+	struct collecting *c = payload;
+	struct branch *b = c->b;
+	struct item *it;
+	char origin[24];
+
+	if (b->n == b->alloc) {
+		b->alloc = b->alloc ? b->alloc * 2 : 64;
+		b->v = sk_realloc(b->v, b->alloc * sizeof(*b->v));
+	}
+	it = &b->v[b->n];
+	memset(it, 0, sizeof(*it));
+	if (peek(it, origin, e->data, e->len) < 0)
+		return sk_error(SK_ECORRUPT, "change-set object %s of commit %s in '%s' is damaged", e->blob, e->commit, c->dir);
+	if (!b->origin[0])
+		snprintf(b->origin, sizeof(b->origin), "%s", origin);
+	if (strcmp(origin, b->origin) || it->number != b->n + 1)
+		return sk_error(SK_ECORRUPT, "commit %s on %s in '%s' carries change-set %s #%llu where %s #%zu belongs",
+				e->commit, b->ref, c->dir, origin, (unsigned long long)it->number, b->origin, b->n + 1);
+	memcpy(it->commit, e->commit, 41);
+	memcpy(it->blob, e->blob, 41);
+	manifest_value(it->central, sizeof(it->central), e->manifest, "central");
+	it->time = e->time;
+	it->data = sk_malloc(e->len ? e->len : 1);
+	memcpy(it->data, e->data, e->len);
+	it->len = e->len;
+	b->n++;
+	return 0;
+}
+
+static void branch_release(struct branch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].data);
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+static void branch_eff(struct branch *b)
+{
+	uint64_t m = UINT64_MAX;
+	for (size_t i = b->n; i-- > 0;) {
+		if (b->v[i].clock < m)
+			m = b->v[i].clock;
+		b->v[i].eff = m;
+	}
+}
+
+/* Loads the branch from start (a ref or commit) into a new slot. */
+static int load_branch(struct rs *r, const char *start, int is_central, int *idx)
+{
+	struct collecting c;
+	struct branch *b;
+	int rc;
+	if (r->nb == MAX_BRANCHES)
+		return sk_error(SK_ERROR, "too many branches in '%s'", sk_repo_dir(r->repo));
+	b = &r->b[r->nb];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->ref, sizeof(b->ref), "%s", start);
+	b->is_central = is_central;
+	c.b = b;
+	c.dir = sk_repo_dir(r->repo);
+	if ((rc = sk_repo_walk(r->repo, start, collect, &c)) < 0) {
+		branch_release(b);
+		return rc;
+	}
+	branch_eff(b);
+	*idx = r->nb++;
+	return 0;
+}
+
+static int find_origin(struct rs *r, const char *origin)
+{
+	for (int i = 0; i < r->nb; i++)
+		if (!strcmp(r->b[i].origin, origin))
+			return i;
+	return -1;
+}
+
+static long find_commit(const struct branch *b, const char *commit)
+{
+	size_t n = strlen(commit);
+	for (size_t i = 0; i < b->n; i++)
+		if (!strncmp(b->v[i].commit, commit, n))
+			return (long)i;
+	return -1;
+}
+
+/* Every district branch the city holds (fetched, or its own copies) and central. */
+static int load_city(struct rs *r)
+{
+	const char *globs[2] = {"refs/remotes/central/district/*", "refs/heads/district/*"};
+	char tip[41];
+	int rc, idx;
+	for (int g = 0; g < 2; g++) {
+		char **refs = NULL;
+		size_t n = 0;
+		if ((rc = sk_repo_refs(r->repo, globs[g], &refs, &n)) < 0)
+			return rc;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			int prev;
+			rc = load_branch(r, refs[i], 0, &idx);
+			if (rc == 0 && r->b[idx].n == 0) {
+				branch_release(&r->b[idx]);
+				r->nb--;
+				continue;
+			}
+			if (rc == 0 && (prev = find_origin(r, r->b[idx].origin)) != idx) {
+				/* both a fetched and a local copy: keep the longer */
+				if (r->b[idx].n > r->b[prev].n) {
+					struct branch t = r->b[prev];
+					r->b[prev] = r->b[idx];
+					r->b[idx] = t;
+				}
+				branch_release(&r->b[idx]);
+				r->nb--;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			free(refs[i]);
+		free(refs);
+		if (rc < 0)
+			return rc;
+	}
+	if (sk_repo_ref(r->repo, "refs/heads/central", tip) == 0) {
+		if ((rc = load_branch(r, "refs/heads/central", 1, &idx)) < 0)
+			return rc;
+		r->central = idx;
+	}
+	return 0;
+}
+
+/* A district's own branch as this repository holds it, and the city's central as fetched. */
+static int load_district(struct rs *r, const char *code)
+{
+	char ref[128], tip[41];
+	const char *cands[2];
+	int rc, idx;
+	char r1[128], r2[128];
+	snprintf(r1, sizeof(r1), "refs/heads/district/%s", code);
+	snprintf(r2, sizeof(r2), "refs/remotes/central/district/%s", code);
+	cands[0] = r->is_city ? r2 : r1;
+	cands[1] = r->is_city ? r1 : r2;
+	ref[0] = '\0';
+	for (int i = 0; i < 2 && !ref[0]; i++)
+		if (sk_repo_ref(r->repo, cands[i], tip) == 0)
+			snprintf(ref, sizeof(ref), "%s", cands[i]);
+	if (!ref[0])
+		return sk_error(SK_ENOTFOUND, "the repository '%s' holds no change-set of district %s", sk_repo_dir(r->repo), code);
+	if ((rc = load_branch(r, ref, 0, &idx)) < 0)
+		return rc;
+	r->own = idx;
+	if (!r->b[idx].n)
+		return sk_error(SK_ENOTFOUND, "district %s has sealed no change-set yet", code);
+	{
+		const char *cref = r->is_city ? "refs/heads/central" : "refs/remotes/central/central";
+		if (sk_repo_ref(r->repo, cref, tip) == 0) {
+			if ((rc = load_branch(r, cref, 1, &idx)) < 0)
+				return rc;
+			r->central = idx;
+		}
+	}
+	return 0;
+}
+
+/* ---- the point ---- */
+
+/* "2024-02-28", "2024-02-28 14:00", "2024-02-28T14:00:05", "@1709100000": the end of the day,
+ * minute or second given, in the computer's time zone, as ms since the epoch. */
+static int parse_date(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, got;
+	char sep;
+	if (s[0] == '@') {
+		char *end;
+		long long v = strtoll(s + 1, &end, 10);
+		if (end == s + 1 || *end)
+			return -1;
+		*out = v * 1000 + 999;
+		return 0;
+	}
+	got = sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n);
+	if (got != 3 || n != 10)
+		return -1;
+	if (s[n]) {
+		int n2 = 0;
+		sep = s[n];
+		if (sep != ' ' && sep != 'T')
+			return -1;
+		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &mi, &n2) != 2 || n2 != 5)
+			return -1;
+		n += 1 + n2;
+		if (s[n] == ':') {
+			int n3 = 0;
+			if (sscanf(s + n + 1, "%2d%n", &sec, &n3) != 1 || n3 != 2)
+				return -1;
+			n += 1 + n3;
+		}
+		if (s[n])
+			return -1;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	*out = (int64_t)mktime(&tm) * 1000 + 999;
+	return 0;
+}
+
+static void describe_ms(char *out, size_t n, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M:%S %Z", &tm);
+}
+
+/* The last change-set of b at or before ms by its clock: the prefix wanted. */
+static size_t prefix_at(const struct branch *b, int64_t ms)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (SK_HLC_MS(b->v[i].clock) <= ms)
+			k = i + 1;
+	return k;
+}
+
+static int open_git(struct rs *r)
+{
+	if (r->git)
+		return 0;
+	git_init_once();
+	if (git_repository_open_bare(&r->git, sk_repo_dir(r->repo)) < 0)
+		return git_fail(SK_ERROR, "cannot open the local repository");
+	return 0;
+}
+
+/* A tag: an annotated snapshot tag sets every branch; another tag names a commit. */
+static int resolve_tag(struct rs *r, const char *at, char commit[41], char **message)
+{
+	char names[3][300];
+	git_reference *ref = NULL;
+	int rc, n = 0;
+	*message = NULL;
+	commit[0] = '\0';
+	if ((rc = open_git(r)) < 0)
+		return rc;
+	if (!strncmp(at, "refs/", 5))
+		snprintf(names[n++], sizeof(names[0]), "%s", at);
+	snprintf(names[n++], sizeof(names[0]), "refs/tags/snapshot/%s", at);
+	snprintf(names[n++], sizeof(names[0]), "refs/tags/%s", at);
+	for (int i = 0; i < n; i++) {
+		git_object *obj = NULL, *c = NULL;
+		if (git_reference_lookup(&ref, r->git, names[i]) < 0)
+			continue;
+		if (git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0) {
+			if (git_object_type(obj) == GIT_OBJECT_TAG)
+				*message = sk_strdup(git_tag_message((git_tag *)obj));
+			git_object_free(obj);
+		}
+		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_tostr(commit, 41, git_object_id(c));
+			git_object_free(c);
+		}
+		git_reference_free(ref);
+		return 1;
+	}
+	return 0;
+}
+
+/* Sets the targets from the point; fills res->point and mode. */
+static int choose(struct rs *r, const char *at, const char *district)
+{
+	int64_t ms;
+	char commit[41], *msg = NULL;
+	int rc;
+
+	r->date_ms = INT64_MAX;
+	if (parse_date(at, &ms) == 0) {
+		char when[64];
+		describe_ms(when, sizeof(when), ms);
+		snprintf(r->res->point, sizeof(r->res->point), "as at %s (by each office's change-set clock)", when);
+		if (r->mode == MODE_DISTRICT) {
+			struct branch *b = &r->b[r->own];
+			b->target = prefix_at(b, ms);
+			if (!b->target) {
+				char first[64];
+				describe_ms(first, sizeof(first), SK_HLC_MS(b->v[0].clock));
+				return sk_error(SK_ENOTFOUND, "district %s had sealed nothing by %s (its first change-set is from %s)",
+						b->origin, when, first);
+			}
+			return 0;
+		}
+		r->date_ms = ms;
+		for (int i = 0; i < r->nb; i++)
+			r->b[i].target = prefix_at(&r->b[i], ms);
+		return 0;
+	}
+	if ((rc = resolve_tag(r, at, commit, &msg)) < 0)
+		return rc;
+	if (rc == 1 && msg && strstr(msg, "\nbranch ")) {
+		/* a snapshot: every branch exactly as listed */
+		const char *p = msg;
+		if (r->mode == MODE_DISTRICT) {
+			free(msg);
+			return sk_error(SK_EINVALID, "'%s' is a snapshot of the whole office: restore it without --district", at);
+		}
+		r->mode = MODE_SNAPSHOT;
+		for (int i = 0; i < r->nb; i++)
+			r->b[i].target = 0;
+		while ((p = strstr(p, "\nbranch "))) {
+			char origin[24], cm[41], dg[65];
+			unsigned long long num;
+			int bi;
+			long k;
+			p += 8;
+			if (sscanf(p, "%23s %llu %40s %64s", origin, &num, cm, dg) != 4)
+				continue;
+			if ((bi = find_origin(r, origin)) < 0 || (k = find_commit(&r->b[bi], cm)) < 0) {
+				rc = sk_error(SK_ENOTFOUND, "snapshot '%s' names change-set %s #%llu (commit %.12s), which the local "
+					      "repository '%s' does not hold: sync first", at, origin, num, cm, sk_repo_dir(r->repo));
+				free(msg);
+				return rc;
+			}
+			r->b[bi].target = (size_t)k + 1;
+		}
+		{
+			char dg[80];
+			manifest_value(dg, sizeof(dg), msg, "digest");
+			if (sk_unhex(r->snap_digest, SK_HASH_SIZE, dg) < 0) {
+				free(msg);
+				return sk_error(SK_ECORRUPT, "snapshot '%s' records no digest", at);
+			}
+		}
+		free(msg);
+		snprintf(r->res->point, sizeof(r->res->point), "snapshot %s", at);
+		return 0;
+	}
+	free(msg);
+	if (rc == 0) {
+		size_t n = strlen(at);
+		if (n < 7 || n > 40 || strspn(at, "0123456789abcdef") != n)
+			return sk_error(SK_EINVALID, "'%s' is neither a date (2024-02-28, \"2024-02-28 14:00\"), a commit nor a tag", at);
+		snprintf(commit, sizeof(commit), "%s", at);
+	}
+	/* a commit: find its branch */
+	for (int i = 0; i < r->nb; i++) {
+		long k = find_commit(&r->b[i], commit);
+		if (k < 0)
+			continue;
+		if (r->mode == MODE_DISTRICT) {
+			if (i != r->own)
+				return sk_error(SK_EINVALID, "commit %s is the city's: give a change-set of district %s", at,
+						r->b[r->own].origin);
+			r->b[i].target = (size_t)k + 1;
+		} else if (!r->b[i].is_central) {
+			/* a district's commit at the city: that district as it had itself */
+			r->mode = MODE_DISTRICT;
+			r->own = i;
+			r->b[i].target = (size_t)k + 1;
+		} else {
+			int64_t ms2 = SK_HLC_MS(r->b[i].v[k].clock);
+			r->date_ms = ms2;
+			for (int j = 0; j < r->nb; j++)
+				r->b[j].target = prefix_at(&r->b[j], ms2);
+			r->b[i].target = (size_t)k + 1;
+		}
+		snprintf(r->res->point, sizeof(r->res->point), "change-set %s #%llu (commit %.12s)", r->b[i].origin,
+			 (unsigned long long)r->b[i].v[k].number, r->b[i].v[k].commit);
+		return 0;
+	}
+	(void)district;
+	return sk_error(SK_ENOTFOUND, "no change-set commit or tag '%s' in '%s'", at, sk_repo_dir(r->repo));
+}
+
+/* ---- checkpoints ---- */
+
+static void cp_text(struct rs *r, struct sk_buf *t, int with_digest, const unsigned char *digest)
+{
+	sk_buf_printf(t, "kind: %s\n", r->kind);
+	if (with_digest) {
+		char hex[2 * SK_HASH_SIZE + 1];
+		sk_hex(hex, digest, SK_HASH_SIZE);
+		sk_buf_printf(t, "digest: %s\n", hex);
+	}
+	for (int i = 0; i < r->nb; i++)
+		if (r->b[i].have)
+			sk_buf_printf(t, "branch %s %zu %s\n", r->b[i].origin, r->b[i].have, r->b[i].v[r->b[i].have - 1].commit);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	char *buf;
+	ssize_t n;
+	int rc = 0;
+	if (in < 0)
+		return sk_error(SK_ERROR, "cannot read '%s': %s", from, strerror(errno));
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		close(in);
+		return sk_error(errno == EEXIST ? SK_ECONFLICT : SK_ERROR, "cannot create '%s': %s", to, strerror(errno));
+	}
+	buf = sk_malloc(1 << 20);
+	while ((n = read(in, buf, 1 << 20)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			rc = sk_error(SK_ERROR, "cannot write '%s': %s", to, strerror(errno));
+			break;
+		}
+	if (n < 0)
+		rc = sk_error(SK_ERROR, "cannot read '%s': %s", from, strerror(errno));
+	free(buf);
+	close(in);
+	if (close(out) < 0 && rc == 0)
+		rc = sk_error(SK_ERROR, "cannot write '%s': %s", to, strerror(errno));
+	return rc;
+}
+
+/* The checkpoint that covers most of the targets, copied to path; 1 when one was used. */
+static int cp_use(struct rs *r, const char *path)
+{
+	DIR *d;
+	struct dirent *de;
+	char best[4400] = "";
+	size_t best_score = 0;
+	size_t best_have[MAX_BRANCHES];
+
+	if (!r->checkpoints || !(d = opendir(r->cpdir)))
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), score = 0, have[MAX_BRANCHES];
+		char *p, file[4400], kind[80];
+		FILE *f;
+		int ok = 1;
+		if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
+		if (!(f = fopen(file, "r")))
+			continue;
+		memset(have, 0, sizeof(have));
+		kind[0] = '\0';
+		{
+			char line[400];
+			while (ok && fgets(line, sizeof(line), f)) {
+				char origin[24], cm[41];
+				size_t k;
+				int bi;
+				if ((p = strchr(line, '\n')))
+					*p = '\0';
+				if (!strncmp(line, "kind: ", 6)) {
+					snprintf(kind, sizeof(kind), "%.79s", line + 6);
+				} else if (!strncmp(line, "branch ", 7)) {
+					if (sscanf(line + 7, "%23s %zu %40s", origin, &k, cm) != 3 || (bi = find_origin(r, origin)) < 0 ||
+					    k == 0 || k > r->b[bi].target || strcmp(r->b[bi].v[k - 1].commit, cm)) {
+						ok = 0;
+						break;
+					}
+					have[bi] = k;
+					score += k;
+				}
+			}
+		}
+		fclose(f);
+		if (!ok || strcmp(kind, r->kind) || score <= best_score)
+			continue;
+		best_score = score;
+		memcpy(best_have, have, sizeof(have));
+		snprintf(best, sizeof(best), "%.*s", (int)(strlen(file) - 4), file);
+	}
+	closedir(d);
+	if (!best[0])
+		return 0;
+	{
+		char *dbf = sk_printf("%s.db", best);
+		int rc = copy_file(dbf, path);
+		free(dbf);
+		if (rc < 0) {
+			unlink(path);
+			return 0;
+		}
+	}
+	for (int i = 0; i < r->nb; i++)
+		r->b[i].have = best_have[i];
+	snprintf(r->cp_used, sizeof(r->cp_used), "%s", best);
+	r->res->from_checkpoint = best_score;
+	return 1;
+}
+
+static void cp_discard(const char *base)
+{
+	char *a = sk_printf("%s.db", base), *b = sk_printf("%s.txt", base);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/* Keeps at most CHECKPOINTS_KEPT checkpoints of this kind: the oldest go first. */
+static void cp_prune(struct rs *r)
+{
+	for (;;) {
+		DIR *d = opendir(r->cpdir);
+		struct dirent *de;
+		char oldest[4400] = "";
+		time_t ot = 0;
+		int count = 0;
+		if (!d)
+			return;
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			char file[4400], line[200] = "";
+			struct stat st;
+			FILE *f;
+			if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
+				continue;
+			snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
+			if (!(f = fopen(file, "r")))
+				continue;
+			if (!fgets(line, sizeof(line), f))
+				line[0] = '\0';
+			fclose(f);
+			line[strcspn(line, "\n")] = '\0';
+			if (strncmp(line, "kind: ", 6) || strcmp(line + 6, r->kind) || stat(file, &st) < 0)
+				continue;
+			count++;
+			if (!oldest[0] || st.st_mtime < ot) {
+				ot = st.st_mtime;
+				snprintf(oldest, sizeof(oldest), "%.*s", (int)(strlen(file) - 4), file);
+			}
+		}
+		closedir(d);
+		if (count <= CHECKPOINTS_KEPT || !oldest[0])
+			return;
+		cp_discard(oldest);
+	}
+}
+
+/* Copies the database being built (its transaction committed) into the checkpoints. */
+static int cp_write(struct rs *r, struct sk_db *db)
+{
+	struct sk_buf t = SK_BUF_INIT;
+	unsigned char digest[SK_HASH_SIZE], key[SK_HASH_SIZE];
+	char hex[2 * SK_HASH_SIZE + 1], *base = NULL, *tmp = NULL, *dbf = NULL, *txt = NULL, *ttmp = NULL;
+	sqlite3 *to = NULL;
+	sqlite3_backup *bk;
+	int fd, rc = 0;
+	FILE *f;
+
+	if (!r->checkpoints)
+		return 0;
+	if (mkdir(r->cpdir, 0700) < 0 && errno != EEXIST)
+		return 0; /* a checkpoint is a help, never a reason to fail */
+	cp_text(r, &t, 0, NULL);
+	sk_sha256(key, t.ptr, t.len);
+	sk_hex(hex, key, SK_HASH_SIZE);
+	base = sk_printf("%s/%.20s", r->cpdir, hex);
+	dbf = sk_printf("%s.db", base);
+	txt = sk_printf("%s.txt", base);
+	tmp = sk_printf("%s.db.tmp%d", base, (int)getpid());
+	ttmp = sk_printf("%s.txt.tmp%d", base, (int)getpid());
+	if (access(txt, F_OK) == 0)
+		goto done;
+	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		goto done;
+	close(fd);
+	if (sqlite3_open(tmp, &to) != SQLITE_OK)
+		goto fail;
+	if (!(bk = sqlite3_backup_init(to, "main", db->h, "main")))
+		goto fail;
+	sqlite3_backup_step(bk, -1);
+	if (sqlite3_backup_finish(bk) != SQLITE_OK)
+		goto fail;
+	sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	sqlite3_close(to);
+	to = NULL;
+	t.len = 0;
+	cp_text(r, &t, 1, digest);
+	if ((fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 || !(f = fdopen(fd, "w")))
+		goto fail;
+	fwrite(t.ptr, 1, t.len, f);
+	if (fclose(f) != 0)
+		goto fail;
+	if (rename(tmp, dbf) < 0 || rename(ttmp, txt) < 0)
+		goto fail;
+	r->res->checkpoints_written++;
+	cp_prune(r);
+	goto done;
+fail:
+	sqlite3_close(to);
+	unlink(tmp);
+	unlink(ttmp);
+done:
+	sk_buf_release(&t);
+	free(base);
+	free(dbf);
+	free(txt);
+	free(tmp);
+	free(ttmp);
+	return rc;
+}
+
+/* ---- building ---- */
+
+static int apply_item(struct rs *r, struct sk_db *db, struct branch *b)
+{
+	struct item *it = &b->v[b->have];
+	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
+	struct sk_changeset *cs = NULL;
+	int rc, applied;
+	if ((rc = sk_changeset_decode(&cs, it->data, it->len, &lim)) < 0)
+		return sk_error(rc, "change-set %s (commit %s on %s): %s", it->blob, it->commit, b->ref, sk_error_last());
+	rc = sk_apply_tx(db, cs, it->blob, it->commit, it->len, &applied);
+	sk_changeset_free(cs);
+	if (rc < 0)
+		return sk_error(rc, "cannot apply change-set %s #%llu (commit %s): %s", b->origin,
+				(unsigned long long)it->number, it->commit, sk_error_last());
+	b->have++;
+	r->res->applied++;
+	r->since_checkpoint++;
+	if (r->o->progress)
+		r->o->progress(r->o->payload, "restoring", r->res->applied + r->res->from_checkpoint, 0);
+	return 0;
+}
+
+static int checkpoint_now(struct rs *r, struct sk_db *db)
+{
+	int rc;
+	if (!r->checkpoints || r->since_checkpoint < CHECKPOINT_EVERY)
+		return 0;
+	if ((rc = sk_db_commit(db)) < 0)
+		return rc;
+	cp_write(r, db);
+	r->since_checkpoint = 0;
+	return sk_db_begin(db);
+}
+
+static int digest_is(struct sk_db *db, const unsigned char *want)
+{
+	unsigned char have[SK_HASH_SIZE];
+	sk_state_blob(db, "digest", have, SK_HASH_SIZE);
+	return !memcmp(have, want, SK_HASH_SIZE);
+}
+
+/* A district as it recorded itself: its change-sets in order, each after the city's change-sets
+ * it had applied by then, the digest checked after each one. */
+static int build_district(struct rs *r, struct sk_db *db)
+{
+	struct branch *own = &r->b[r->own], *cen = r->central >= 0 ? &r->b[r->central] : NULL;
+	int rc;
+	while (own->have < own->target) {
+		struct item *it = &own->v[own->have];
+		if (it->central[0]) {
+			long k = cen ? find_commit(cen, it->central) : -1;
+			if (k < 0)
+				return sk_error(SK_ENOTFOUND, "change-set %s #%llu was sealed after the city's change-set %.12s, which "
+						"the local repository '%s' does not hold", own->origin,
+						(unsigned long long)it->number, it->central, sk_repo_dir(r->repo));
+			while (cen->have < (size_t)k + 1)
+				if ((rc = apply_item(r, db, cen)) < 0)
+					return rc;
+		}
+		if ((rc = apply_item(r, db, own)) < 0)
+			return rc;
+		if (!digest_is(db, it->digest) && !it->central[0] && cen) {
+			/* sealed without naming what it had of the city's: the first prefix of the
+			 * city's change-sets that gives the recorded digest is what it had */
+			while (cen->have < cen->n && !digest_is(db, it->digest))
+				if ((rc = apply_item(r, db, cen)) < 0)
+					return rc;
+		}
+		if (!digest_is(db, it->digest)) {
+			if (!r->first_bad)
+				r->first_bad = own->have;
+			continue;
+		}
+		if (!r->first_bad && (rc = checkpoint_now(r, db)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct step {
+	uint64_t eff;
+	int b;
+	size_t i;
+};
+
+static int cmp_step(const void *x, const void *y)
+{
+	const struct step *a = x, *b = y;
+	if (a->eff != b->eff)
+		return a->eff < b->eff ? -1 : 1;
+	if (a->b != b->b)
+		return a->b < b->b ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The city: every branch's wanted change-sets in date order (which makes the checkpoints
+ * written on the way useful to any later date). */
+static int build_city(struct rs *r, struct sk_db *db)
+{
+	struct step *s;
+	size_t n = 0, k = 0;
+	int rc = 0;
+	for (int i = 0; i < r->nb; i++)
+		if (r->b[i].target > r->b[i].have)
+			n += r->b[i].target - r->b[i].have;
+	s = sk_malloc(sizeof(*s) * (n ? n : 1));
+	for (int i = 0; i < r->nb; i++)
+		for (size_t j = r->b[i].have; j < r->b[i].target; j++) {
+			s[k].eff = r->b[i].v[j].eff;
+			s[k].b = i;
+			s[k].i = j;
+			k++;
+		}
+	qsort(s, n, sizeof(*s), cmp_step);
+	for (k = 0; k < n; k++) {
+		if ((rc = apply_item(r, db, &r->b[s[k].b])) < 0)
+			break;
+		if (k + 1 < n && s[k + 1].eff != s[k].eff && (rc = checkpoint_now(r, db)) < 0)
+			break;
+	}
+	free(s);
+	return rc;
+}
+
+/* ---- checks ---- */
+
+static int central_touches(const struct item *it, const char *code)
+{
+	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
+	struct sk_changeset *cs = NULL;
+	int touched = 0;
+	if (sk_changeset_decode(&cs, it->data, it->len, &lim) < 0)
+		return 1;
+	for (size_t t = 0; t < cs->ntables && !touched; t++)
+		for (size_t i = 0; i < cs->tables[t].nrows; i++)
+			if (!cs->tables[t].rows[i].dest || !strcmp(cs->tables[t].rows[i].dest, code)) {
+				touched = 1;
+				break;
+			}
+	sk_changeset_free(cs);
+	return touched;
+}
+
+/* The digest of the rows a district owns in db. */
+static int owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HASH_SIZE])
+{
+	memset(out, 0, SK_HASH_SIZE);
+	for (int ti = 0; ti < db->ntables; ti++) {
+		const struct sk_table *t = &db->tables[ti];
+		sqlite3_stmt *st;
+		char *q = sk_printf("SELECT _sk FROM \"%s\" WHERE owner = ?", t->name);
+		int rc = sk_db_prepare(db, &st, q);
+		free(q);
+		if (rc < 0)
+			return rc;
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct sk_meta m;
+			if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0)) == 0 &&
+			    m.has_hash)
+				sk_digest_add(out, m.hash);
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/* The city: each district's rows against the digest it recorded, wherever the city's own
+ * change-sets in between touched none of them (otherwise nothing was recorded to compare). */
+static int check_city(struct rs *r, struct sk_db *db)
+{
+	struct branch *cen = r->central >= 0 ? &r->b[r->central] : NULL;
+	for (int i = 0; i < r->nb; i++) {
+		struct branch *b = &r->b[i];
+		struct item *it;
+		unsigned char have[SK_HASH_SIZE];
+		size_t from = 0, to = cen ? cen->have : 0;
+		int comparable = 1, rc;
+		if (b->is_central || !b->have)
+			continue;
+		it = &b->v[b->have - 1];
+		if (it->central[0]) {
+			long k = cen ? find_commit(cen, it->central) : -1;
+			if (k < 0 || (size_t)k >= to)
+				comparable = 0;
+			else
+				from = (size_t)k + 1;
+		}
+		for (size_t j = from; comparable && j < to; j++)
+			if (central_touches(&cen->v[j], b->origin))
+				comparable = 0;
+		if (!comparable)
+			continue;
+		if ((rc = owner_digest(db, b->origin, have)) < 0)
+			return rc;
+		r->res->checked++;
+		if (memcmp(have, it->digest, SK_HASH_SIZE)) {
+			char h1[2 * SK_HASH_SIZE + 1], h2[2 * SK_HASH_SIZE + 1];
+			sk_hex(h1, have, SK_HASH_SIZE);
+			sk_hex(h2, it->digest, SK_HASH_SIZE);
+			return sk_error(SK_ECORRUPT, "DIGEST MISMATCH: district %s's rows restored to its change-set #%llu have digest "
+					"%.16s, but that change-set recorded %.16s", b->origin, (unsigned long long)it->number, h1, h2);
+		}
+	}
+	return 0;
+}
+
+static int integrity_ok(struct sk_db *db)
+{
+	sqlite3_stmt *st;
+	int ok = 0;
+	if (sk_db_prepare(db, &st, "PRAGMA integrity_check") < 0)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* ---- the restore ---- */
+
+static void rs_release(struct rs *r)
+{
+	for (int i = 0; i < r->nb; i++)
+		branch_release(&r->b[i]);
+	r->nb = 0;
+	git_repository_free(r->git);
+	r->git = NULL;
+	sk_repo_free(r->repo);
+	r->repo = NULL;
+}
+
+/* Who the office is: from its database, else (lost or damaged) from its repository. */
+static int identify(struct rs *r)
+{
+	struct sk_db *db = NULL;
+	char **refs = NULL;
+	size_t n = 0;
+	char tip[41];
+	int rc;
+	if (sk_db_open(&db, r->dbpath) == 0) {
+		snprintf(r->code, sizeof(r->code), "%s", sk_db_code(db));
+		snprintf(r->city, sizeof(r->city), "%s", db->city);
+		r->is_city = sk_db_is_city(db);
+		sk_db_free(db);
+		return 0;
+	}
+	sk_error_clear();
+	if ((rc = sk_repo_refs(r->repo, "refs/heads/district/*", &refs, &n)) < 0)
+		return rc;
+	if (n == 1) {
+		snprintf(r->code, sizeof(r->code), "%s", refs[0] + strlen("refs/heads/district/"));
+		snprintf(r->city, sizeof(r->city), "%.5s", r->code);
+	} else if (sk_repo_ref(r->repo, "refs/heads/central", tip) == 0) {
+		int idx;
+		if ((rc = load_branch(r, "refs/heads/central", 1, &idx)) == 0) {
+			snprintf(r->code, sizeof(r->code), "%s", r->b[idx].origin);
+			snprintf(r->city, sizeof(r->city), "%s", r->code);
+			r->is_city = 1;
+		}
+		branch_release(&r->b[idx]);
+		r->nb = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	if (!r->code[0])
+		return sk_error(SK_ENOTFOUND, "cannot tell which office '%s' belongs to: its database cannot be opened and "
+				"its repository names no single office", r->dbpath);
+	return 0;
+}
+
+static int office_open(struct rs *r, const char *dbpath)
+{
+	char *path = sk_repo_path_for_db(dbpath);
+	size_t n;
+	int rc;
+	r->dbpath = dbpath;
+	r->own = r->central = -1;
+	rc = sk_repo_open(&r->repo, path, 0);
+	n = strlen(path);
+	snprintf(r->cpdir, sizeof(r->cpdir), "%.*s.checkpoints", (int)(n > 4 ? n - 4 : n), path);
+	free(path);
+	if (rc < 0)
+		return sk_error(rc, "%s (restore reads the office's repository beside its database)", sk_error_last());
+	return identify(r);
+}
+
+/* The database of the point, built into tmp (created), checked; *out open on success. */
+static int build(struct rs *r, const char *tmp, struct sk_db **out)
+{
+	struct sk_db *db = NULL;
+	struct sk_verify_result vr;
+	int rc, used = 0;
+
+	*out = NULL;
+	for (int i = 0; i < r->nb; i++)
+		r->b[i].have = 0;
+	if (r->checkpoints && (used = cp_use(r, tmp))) {
+		char *txt = sk_printf("%s.txt", r->cp_used), line[200];
+		unsigned char want[SK_HASH_SIZE];
+		FILE *f = fopen(txt, "r");
+		int good = 0;
+		free(txt);
+		if (f) {
+			while (fgets(line, sizeof(line), f))
+				if (!strncmp(line, "digest: ", 8)) {
+					line[strcspn(line, "\n")] = '\0';
+					good = sk_unhex(want, SK_HASH_SIZE, line + 8) == 0;
+				}
+			fclose(f);
+		}
+		if (!good || sk_db_open(&db, tmp) < 0 || !digest_is(db, want)) {
+			/* a damaged checkpoint is thrown away, and the restore starts from nothing */
+			sk_db_free(db);
+			db = NULL;
+			unlink(tmp);
+			cp_discard(r->cp_used);
+			r->cp_used[0] = '\0';
+			r->res->from_checkpoint = 0;
+			for (int i = 0; i < r->nb; i++)
+				r->b[i].have = 0;
+			used = 0;
+		}
+	}
+	if (!used && (rc = sk_db_create(&db, tmp, r->build_code, r->build_city, NULL)) < 0)
+		return rc;
+	sqlite3_exec(db->h, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	if ((rc = sk_db_begin(db)) < 0)
+		goto fail;
+	rc = r->mode == MODE_DISTRICT ? build_district(r, db) : build_city(r, db);
+	if (rc < 0) {
+		sk_db_rollback(db);
+		goto fail;
+	}
+	if ((rc = sk_db_commit(db)) < 0)
+		goto fail;
+	if ((rc = sk_verify(db, &vr)) < 0)
+		goto fail;
+	snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
+	r->res->rows = vr.rows;
+	if (!vr.ok) {
+		rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the restored rows add up to %.16s but their bookkeeping says %.16s%s",
+			      vr.recomputed, vr.digest, vr.nbad ? vr.bad[0] : "");
+		goto fail;
+	}
+	if (r->mode == MODE_DISTRICT) {
+		struct branch *own = &r->b[r->own];
+		struct item *it = &own->v[own->target - 1];
+		sk_hex(r->res->recorded, it->digest, SK_HASH_SIZE);
+		r->res->checked = 1;
+		if (strcmp(r->res->recorded, r->res->digest) || r->first_bad) {
+			rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: district %s restored at its change-set #%llu has digest %.16s, "
+				      "but that change-set recorded %.16s%s", own->origin, (unsigned long long)it->number,
+				      r->res->digest, r->res->recorded, r->first_bad ? " (the first to differ: #" : "");
+			if (r->first_bad)
+				sk_error_set("%s%zu)", sk_error_last(), r->first_bad);
+			goto fail;
+		}
+		r->res->verified = 1;
+	} else {
+		if ((rc = check_city(r, db)) < 0)
+			goto fail;
+		if (r->mode == MODE_SNAPSHOT) {
+			sk_hex(r->res->recorded, r->snap_digest, SK_HASH_SIZE);
+			r->res->checked++;
+			if (strcmp(r->res->recorded, r->res->digest)) {
+				rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the snapshot recorded digest %.16s, the restore gives %.16s",
+					      r->res->recorded, r->res->digest);
+				goto fail;
+			}
+		}
+		r->res->verified = r->res->checked > 0;
+	}
+	if (!integrity_ok(db)) {
+		rc = sk_error(SK_ECORRUPT, "the restored database fails PRAGMA integrity_check");
+		goto fail;
+	}
+	/* the final state is a checkpoint too when much was applied to reach it */
+	if (r->since_checkpoint >= CHECKPOINT_EVERY / 2)
+		cp_write(r, db);
+	*out = db;
+	return 0;
+fail:
+	if (used && r->cp_used[0] && rc == SK_ECORRUPT)
+		cp_discard(r->cp_used); /* it may be what went wrong: the next try starts clean */
+	sk_db_free(db);
+	return rc;
+}
+
+static void fill_branches(struct rs *r)
+{
+	r->res->nbranches = 0;
+	for (int i = 0; i < r->nb && r->res->nbranches < SK_ARRAY_SIZE(r->res->branch); i++) {
+		struct branch *b = &r->b[i];
+		struct sk_restore_branch *o = &r->res->branch[r->res->nbranches];
+		if (r->mode == MODE_DISTRICT && i != r->own && i != r->central)
+			continue;
+		memset(o, 0, sizeof(*o));
+		snprintf(o->origin, sizeof(o->origin), "%s", b->origin);
+		o->total = b->n;
+		o->number = b->have;
+		if (b->have) {
+			struct item *it = &b->v[b->have - 1];
+			memcpy(o->commit, it->commit, 41);
+			o->clock = it->clock;
+			o->time = it->time;
+			o->flags = it->flags;
+		}
+		r->res->nbranches++;
+	}
+}
+
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	if (fd < 0)
+		return 0;
+	if (fsync(fd) < 0)
+		rc = sk_error(SK_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static void unlink_db(const char *path)
+{
+	char *w = sk_printf("%s-wal", path), *s = sk_printf("%s-shm", path), *j = sk_printf("%s-journal", path);
+	unlink(path);
+	unlink(w);
+	unlink(s);
+	unlink(j);
+	free(w);
+	free(s);
+	free(j);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	if (stat(a, &x) < 0 || stat(b, &y) < 0)
+		return !strcmp(a, b);
+	return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* The restored database becomes the office's live one: its own change-sets count as sealed
+ * here and its clock, row ids and settings go on from the database it replaces. */
+static int adopt(struct rs *r, struct sk_db *db, const char *live)
+{
+	struct branch *own = NULL;
+	uint64_t clock = 0;
+	int rc;
+	char *q;
+	for (int i = 0; i < r->nb; i++)
+		if (!strcmp(r->b[i].origin, r->code))
+			own = &r->b[i];
+	if ((rc = sk_db_begin(db)) < 0)
+		return rc;
+	for (int i = 0; i < r->nb; i++)
+		if (r->b[i].have && r->b[i].v[r->b[i].have - 1].clock > clock)
+			clock = r->b[i].v[r->b[i].have - 1].clock;
+	q = sk_printf("UPDATE sk_changesets SET local = 1 WHERE origin = '%s'", r->code);
+	rc = sk_db_exec(db, q);
+	free(q);
+	if (rc == 0 && own && own->have) {
+		rc = sk_state_set_int(db, "number", (int64_t)own->have);
+		if (rc == 0)
+			rc = sk_state_set_text(db, "tip", own->v[own->have - 1].commit);
+	}
+	if (rc == 0 && (int64_t)clock > sk_state_int(db, "hlc_last", 0))
+		rc = sk_state_set_int(db, "hlc_last", (int64_t)clock);
+	if (rc == 0 && access(live, F_OK) == 0) {
+		/* settings (the central's address, budgets) and the id counter from the old file */
+		sqlite3_stmt *st;
+		if (sk_db_prepare(db, &st, "ATTACH ? AS old") == 0) {
+			sqlite3_bind_text(st, 1, live, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_DONE) {
+				sqlite3_exec(db->h, "INSERT OR REPLACE INTO main.settings SELECT * FROM old.settings; "
+						    "INSERT OR REPLACE INTO main.sk_state SELECT * FROM old.sk_state "
+						    "WHERE key IN ('id_ms', 'pushed', 'hlc_seen') AND "
+						    "value > coalesce((SELECT value FROM main.sk_state m WHERE m.key = old.sk_state.key), 0)",
+					     NULL, NULL, NULL);
+			}
+			sqlite3_finalize(st);
+		}
+	}
+	if (rc == 0 && own && sk_state_int(db, "pushed", 0) > (int64_t)own->have)
+		rc = sk_state_set_int(db, "pushed", (int64_t)own->have);
+	if (rc == 0 && sk_state_int(db, "id_ms", 0) < sk_wall_ms())
+		rc = sk_state_set_int(db, "id_ms", sk_wall_ms());
+	if (rc < 0) {
+		sk_db_rollback(db);
+		return rc;
+	}
+	rc = sk_db_commit(db);
+	sqlite3_exec(db->h, "DETACH old", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Prepares the restore: repository, branches and the point. */
+static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res)
+{
+	int rc;
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->res = res;
+	r->checkpoints = !o->no_checkpoints && !getenv("SINKRON_NO_CHECKPOINTS");
+	if ((rc = office_open(r, dbpath)) < 0)
+		return rc;
+	if (o->district && !r->is_city && strcmp(o->district, r->code))
+		return sk_error(SK_EINVALID, "this is district %s's database: it holds no history of %s", r->code, o->district);
+	if (!r->is_city || o->district) {
+		const char *code = o->district ? o->district : r->code;
+		r->mode = MODE_DISTRICT;
+		if ((rc = load_district(r, code)) < 0)
+			return rc;
+	} else {
+		r->mode = MODE_CITY;
+		if ((rc = load_city(r)) < 0)
+			return rc;
+		if (!r->nb)
+			return sk_error(SK_ENOTFOUND, "the city's repository '%s' holds no change-set: sync first",
+					sk_repo_dir(r->repo));
+	}
+	if ((rc = choose(r, o->at, o->district)) < 0)
+		return rc;
+	if (r->mode == MODE_DISTRICT) {
+		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);
+		r->build_city = 0;
+		snprintf(r->kind, sizeof(r->kind), "district %s", r->build_code);
+		for (int i = 0; i < r->nb; i++)
+			if (i != r->own)
+				r->b[i].target = r->b[i].n; /* only what the district named is taken */
+	} else {
+		snprintf(r->build_code, sizeof(r->build_code), "%s", r->city[0] ? r->city : r->code);
+		r->build_city = 1;
+		snprintf(r->kind, sizeof(r->kind), "city %s", r->build_code);
+	}
+	return 0;
+}
+
+int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res)
+{
+	struct rs r;
+	struct sk_db *db = NULL;
+	char *tmp = NULL;
+	int rc, live;
+
+	memset(res, 0, sizeof(*res));
+	live = same_file(o->out, dbpath);
+	if (live && !o->replace)
+		return sk_error(SK_EINVALID, "'%s' is the live database: restore writes over it only with --replace", o->out);
+	if (!live && access(o->out, F_OK) == 0)
+		return sk_error(SK_EINVALID, "'%s' already exists: restore never writes over a file", o->out);
+	if ((rc = plan(&r, dbpath, o, res)) < 0)
+		goto done;
+	if (o->replace) {
+		/* history is never rewritten: the live database may only go back to the tip of the
+		 * office's own branch (rebuilding a lost or damaged file); going back further is
+		 * --undo-to, recorded as new change-sets */
+		for (int i = 0; i < r.nb; i++)
+			if (!strcmp(r.b[i].origin, r.code) && r.b[i].target != r.b[i].n) {
+				rc = sk_error(SK_EINVALID, "--replace puts back the office's latest state (#%zu) only; #%zu would make "
+					      "the next change-sets clash with ones the city already has: use 'sinkron restore "
+					      "--undo-to' to bring records back to that point", r.b[i].n, r.b[i].target);
+				goto done;
+			}
+		if (r.mode == MODE_DISTRICT && strcmp(r.build_code, r.code)) {
+			rc = sk_error(SK_EINVALID, "--replace with --district would put a district's database in the city's place");
+			goto done;
+		}
+	}
+	tmp = sk_printf("%s.restoring-%d", o->out, (int)getpid());
+	unlink_db(tmp);
+	rc = build(&r, tmp, &db);
+	if (rc == SK_ECORRUPT && r.cp_used[0]) {
+		/* once more from the beginning, without the checkpoint that was used */
+		unlink_db(tmp);
+		memset(res->branch, 0, sizeof(res->branch));
+		res->applied = res->from_checkpoint = 0;
+		r.first_bad = 0;
+		r.cp_used[0] = '\0';
+		r.checkpoints = 0;
+		rc = build(&r, tmp, &db);
+	}
+	fill_branches(&r);
+	if (rc < 0)
+		goto done;
+	if (o->replace && (rc = adopt(&r, db, dbpath)) < 0)
+		goto done;
+	sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	sk_db_free(db);
+	db = NULL;
+	/* a copy can be made again: only the live database waits for the disk */
+	if (o->replace && (rc = fsync_path(tmp)) < 0)
+		goto done;
+	if (live) {
+		/* the current file is kept first, whole (its WAL folded in), beside it */
+		struct sk_db *old = NULL;
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		snprintf(res->kept, sizeof(res->kept), "%s.before-restore-%s", dbpath, stamp);
+		if (sk_db_open(&old, dbpath) == 0) {
+			sqlite3_exec(old->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+			sk_db_free(old);
+		}
+		if ((rc = copy_file(dbpath, res->kept)) < 0 || (rc = fsync_path(res->kept)) < 0) {
+			unlink(res->kept);
+			res->kept[0] = '\0';
+			goto done;
+		}
+		{
+			char *w = sk_printf("%s-wal", dbpath), *s = sk_printf("%s-shm", dbpath);
+			unlink(w);
+			unlink(s);
+			free(w);
+			free(s);
+		}
+	}
+	if (rename(tmp, o->out) < 0) {
+		rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->out, strerror(errno));
+		goto done;
+	}
+done:
+	if (rc < 0 && tmp)
+		unlink_db(tmp);
+	else if (tmp) {
+		char *w = sk_printf("%s-wal", tmp), *s = sk_printf("%s-shm", tmp);
+		unlink(w);
+		unlink(s);
+		free(w);
+		free(s);
+	}
+	sk_db_free(db);
+	free(tmp);
+	rs_release(&r);
+	return rc;
+}
+
+/* ---- undo ---- */
+
+static int count_changes(struct sk_db *db, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	*out = 0;
+	if ((rc = sk_db_prepare(db, &st, "SELECT changes()")) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int sk_restore_undo(const char *dbpath, const char *at, const char *operator_name, struct sk_undo_result *res)
+{
+	struct sk_restore_opts o;
+	struct sk_db *db = NULL;
+	struct sk_seal_result sr;
+	char *past = NULL, *prefix = NULL;
+	int rc, attached = 0;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = sk_db_open(&db, dbpath)) < 0)
+		return rc;
+	sk_db_set_operator(db, operator_name);
+	if (db->is_city) {
+		rc = sk_error(SK_EINVALID, "undo runs at the district office: only a district changes its own records "
+			      "(the city would be refused as their owner); run 'sinkron restore --undo-to' there");
+		goto done;
+	}
+	/* what is pending is sealed first, so the undo is measured against a recorded state */
+	if ((rc = sk_seal(db, 0, &sr)) < 0)
+		goto done;
+	memset(&o, 0, sizeof(o));
+	o.at = at;
+	past = sk_printf("%s.undo-%d.db", dbpath, (int)getpid());
+	o.out = past;
+	unlink_db(past);
+	if ((rc = sk_restore(dbpath, &o, &res->restore)) < 0)
+		goto done;
+	{
+		sqlite3_stmt *st;
+		if ((rc = sk_db_prepare(db, &st, "ATTACH ? AS past")) < 0)
+			goto done;
+		sqlite3_bind_text(st, 1, past, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the restored copy");
+		sqlite3_finalize(st);
+		if (rc < 0)
+			goto done;
+		attached = 1;
+	}
+	{
+		/* rows this office made carry its digits: those made since the point go */
+		char digits[24];
+		size_t k = 0;
+		for (const char *p = db->code; *p && k + 1 < sizeof(digits); p++)
+			if (*p != '.')
+				digits[k++] = *p;
+		digits[k] = '\0';
+		prefix = sk_printf("%s-%%", digits);
+	}
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	for (int ti = 0; ti < db->ntables; ti++) {
+		const struct sk_table *t = &db->tables[ti];
+		struct sk_buf q = SK_BUF_INIT;
+		sqlite3_stmt *st;
+		int64_t n;
+		/* rows still ours that differ from the past: their columns as they were */
+		sk_buf_printf(&q, "UPDATE main.\"%s\" AS m SET (", t->name);
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&q, "%s\"%s\"", i ? ", " : "", t->cols[i]);
+		sk_buf_puts(&q, ") = (SELECT ");
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&q, "%sp.\"%s\"", i ? ", " : "", t->cols[i]);
+		sk_buf_printf(&q, " FROM past.\"%s\" p WHERE p.id = m.id) WHERE m.owner = ?1 AND EXISTS (SELECT 1 FROM past.\"%s\" p "
+			      "WHERE p.id = m.id AND p.owner = ?1 AND (0", t->name, t->name);
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&q, " OR p.\"%s\" IS NOT m.\"%s\"", t->cols[i], t->cols[i]);
+		sk_buf_puts(&q, "))");
+		rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			break;
+		sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot bring rows back");
+		sqlite3_finalize(st);
+		if (rc < 0 || (rc = count_changes(db, &n)) < 0)
+			break;
+		res->changed += (size_t)n;
+		/* rows this office made since the point: removed */
+		q = (struct sk_buf)SK_BUF_INIT;
+		sk_buf_printf(&q, "DELETE FROM main.\"%s\" WHERE owner = ?1 AND id LIKE ?2 AND id NOT IN (SELECT id FROM past.\"%s\")",
+			      t->name, t->name);
+		rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			break;
+		sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot remove rows made since the point");
+		sqlite3_finalize(st);
+		if (rc < 0 || (rc = count_changes(db, &n)) < 0)
+			break;
+		res->removed += (size_t)n;
+		/* rows deleted since: a delete is final, they are only counted */
+		q = (struct sk_buf)SK_BUF_INIT;
+		sk_buf_printf(&q, "SELECT count(*) FROM past.\"%s\" p WHERE p.owner = ?1 AND p.id NOT IN (SELECT id FROM main.\"%s\")",
+			      t->name, t->name);
+		rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			break;
+		sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			res->lost += (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (rc < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
+	if ((rc = sk_db_commit(db)) < 0)
+		goto done;
+	sqlite3_exec(db->h, "DETACH past", NULL, NULL, NULL);
+	attached = 0;
+	if ((rc = sk_seal(db, 0, &sr)) < 0)
+		goto done;
+	res->changesets = sr.changesets;
+done:
+	if (attached)
+		sqlite3_exec(db->h, "DETACH past", NULL, NULL, NULL);
+	sk_db_free(db);
+	if (past)
+		unlink_db(past);
+	free(past);
+	free(prefix);
+	return rc;
+}
+
+/* ---- snapshots ---- */
+
+int sk_snapshot_create(const char *dbpath, const char *name, const char *note, const char *operator_name,
+		       char **message_out)
+{
+	struct sk_db *db = NULL;
+	struct sk_seal_result sr;
+	struct rs r;
+	struct sk_restore_result dummy;
+	struct sk_restore_opts o;
+	struct sk_buf msg = SK_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	unsigned char digest[SK_HASH_SIZE];
+	char hex[2 * SK_HASH_SIZE + 1], when[64], target[41] = "", *refname = NULL;
+	git_oid oid, tid;
+	git_object *obj = NULL;
+	git_signature *sig = NULL;
+	int rc, missing = 0;
+
+	*message_out = NULL;
+	memset(&o, 0, sizeof(o));
+	memset(&r, 0, sizeof(r));
+	refname = sk_printf("refs/tags/snapshot/%s", name);
+	git_init_once();
+	{
+		int valid = 0;
+		if (git_reference_name_is_valid(&valid, refname) < 0 || !valid || strchr(name, ' ')) {
+			rc = sk_error(SK_EINVALID, "'%s' cannot be a snapshot name: use letters, digits, '-', '_' and '.'", name);
+			goto done;
+		}
+	}
+	if ((rc = sk_db_open(&db, dbpath)) < 0)
+		goto done;
+	sk_db_set_operator(db, operator_name);
+	/* what is pending would not be in it: sealed first */
+	if ((rc = sk_seal(db, 0, &sr)) < 0)
+		goto done;
+	r.o = &o;
+	r.res = &dummy;
+	if ((rc = office_open(&r, dbpath)) < 0)
+		goto done;
+	if ((rc = open_git(&r)) < 0)
+		goto done;
+	if (git_reference_lookup((git_reference **)&obj, r.git, refname) == 0) {
+		git_reference_free((git_reference *)obj);
+		obj = NULL;
+		rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);
+		goto done;
+	}
+	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
+	sk_hex(hex, digest, SK_HASH_SIZE);
+	describe_ms(when, sizeof(when), sk_wall_ms());
+	sk_buf_printf(&msg, "snapshot %s of %s %s (%s)\n\n", name, db->is_city ? "city" : "distrik", sk_db_name(db), sk_db_code(db));
+	if (note && *note)
+		sk_buf_printf(&msg, "%s\n\n", note);
+	sk_buf_printf(&msg, "taken: %s\noffice: %s\ndigest: %s\n", when, sk_db_code(db), hex);
+	{
+		struct sk_counts c;
+		if (sk_counts(db, &c) == 0)
+			sk_buf_printf(&msg, "workers: %lld active, %lld ended; enrolments: %lld active\n", (long long)c.active,
+				      (long long)c.ended, (long long)c.enrolments);
+	}
+	if ((rc = sk_db_prepare(db, &st, "SELECT origin, max(number), count(*), (SELECT commit_id FROM sk_changesets c2 WHERE "
+					 "c2.origin = c.origin ORDER BY number DESC LIMIT 1), (SELECT digest FROM sk_changesets c3 "
+					 "WHERE c3.origin = c.origin ORDER BY number DESC LIMIT 1) FROM sk_changesets c GROUP BY origin "
+					 "ORDER BY origin")) < 0)
+		goto done;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *origin = (const char *)sqlite3_column_text(st, 0);
+		const char *commit = (const char *)sqlite3_column_text(st, 3);
+		int64_t num = sqlite3_column_int64(st, 1), cnt = sqlite3_column_int64(st, 2);
+		if (!commit)
+			commit = "";
+		sk_buf_printf(&msg, "\nbranch %s %lld %s %s", origin, (long long)num, commit,
+			      (const char *)sqlite3_column_text(st, 4));
+		if (cnt != num)
+			missing++;
+		if (!target[0] || !strcmp(origin, sk_db_code(db)))
+			snprintf(target, sizeof(target), "%s", commit);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	sk_buf_puts(&msg, "\n");
+	if (!target[0]) {
+		rc = sk_error(SK_ENOTFOUND, "nothing to take a snapshot of: this database holds no change-set yet");
+		goto done;
+	}
+	if (missing) {
+		rc = sk_error(SK_ECONFLICT, "this database holds change-sets with gaps in their numbers: its state is not one "
+			      "a restore can rebuild");
+		goto done;
+	}
+	if (git_oid_fromstr(&oid, target) < 0 || git_object_lookup(&obj, r.git, &oid, GIT_OBJECT_COMMIT) < 0) {
+		rc = sk_error(SK_ENOTFOUND, "commit %s is not in the local repository '%s': sync first", target,
+			      sk_repo_dir(r.repo));
+		goto done;
+	}
+	{
+		char who[128];
+		snprintf(who, sizeof(who), "sinkron %s", sk_db_code(db));
+		if (git_signature_new(&sig, db->operator_name ? db->operator_name : who, "snapshot@sinkron",
+				      sk_wall_ms() / 1000, 0) < 0) {
+			rc = git_fail(SK_ERROR, "cannot sign the snapshot");
+			goto done;
+		}
+	}
+	{
+		char *tagname = sk_printf("snapshot/%s", name);
+		int e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
+		free(tagname);
+		if (e == GIT_EEXISTS) {
+			rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);
+			goto done;
+		}
+		if (e < 0) {
+			rc = git_fail(SK_ERROR, "cannot write the snapshot tag");
+			goto done;
+		}
+	}
+	*message_out = sk_strdup((const char *)msg.ptr);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	git_signature_free(sig);
+	git_object_free(obj);
+	sk_buf_release(&msg);
+	sk_db_free(db);
+	free(refname);
+	rs_release(&r);
+	return rc;
+}
+
+int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct sk_snapshot *s), void *payload)
+{
+	struct rs r;
+	struct sk_restore_result dummy;
+	struct sk_restore_opts o;
+	git_strarray names = {0};
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&o, 0, sizeof(o));
+	r.o = &o;
+	r.res = &dummy;
+	if ((rc = office_open(&r, dbpath)) < 0 || (rc = open_git(&r)) < 0)
+		goto done;
+	if (git_tag_list_match(&names, "snapshot/*", r.git) < 0) {
+		rc = git_fail(SK_ERROR, "cannot list the snapshots");
+		goto done;
+	}
+	for (size_t i = 0; i < names.count && rc == 0; i++) {
+		git_reference *ref = NULL;
+		git_object *obj = NULL;
+		struct sk_snapshot s;
+		char *refname = sk_printf("refs/tags/%s", names.strings[i]), dg[80], commit[41] = "";
+		memset(&s, 0, sizeof(s));
+		s.name = names.strings[i] + strlen("snapshot/");
+		if (git_reference_lookup(&ref, r.git, refname) == 0 && git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0) {
+			if (git_object_type(obj) == GIT_OBJECT_TAG) {
+				const git_tag *t = (const git_tag *)obj;
+				const git_signature *sig = git_tag_tagger(t);
+				s.message = git_tag_message(t);
+				s.tagger = sig ? sig->name : "";
+				s.time = sig ? (int64_t)sig->when.time : 0;
+				git_oid_tostr(commit, sizeof(commit), git_tag_target_id(t));
+			}
+		}
+		if (s.message) {
+			const char *p = s.message;
+			manifest_value(dg, sizeof(dg), s.message, "digest");
+			s.digest = dg;
+			while ((p = strstr(p, "\nbranch "))) {
+				s.branches++;
+				p++;
+			}
+			s.commit = commit;
+			rc = fn(payload, &s);
+		}
+		git_object_free(obj);
+		git_reference_free(ref);
+		free(refname);
+	}
+	if (rc > 0)
+		rc = 0;
+done:
+	git_strarray_dispose(&names);
+	rs_release(&r);
+	return rc;
+}
+
+/* ---- diff ---- */
+
+int sk_diff(const char *dbpath, const char *a, const char *b, const char *district,
+	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res)
+{
+	struct sk_restore_opts o;
+	char *pa = NULL, *pb = NULL, *dir = NULL;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	const char *cols[] = {"nik", "kk", "name", "birth_place", "birth_date", "sex", "address", "kelurahan", "phone",
+			      "occupation", "workplace", "income", "status", "ended_on", "end_reason", "kpj", "verified", "owner"};
+	struct sk_buf q = SK_BUF_INIT;
+	int rc, n = (int)SK_ARRAY_SIZE(cols);
+
+	memset(res, 0, sizeof(*res));
+	memset(&o, 0, sizeof(o));
+	o.district = district;
+	pa = sk_printf("%s.diff-%d-a.db", dbpath, (int)getpid());
+	pb = sk_printf("%s.diff-%d-b.db", dbpath, (int)getpid());
+	unlink_db(pa);
+	unlink_db(pb);
+	o.at = a;
+	o.out = pa;
+	if ((rc = sk_restore(dbpath, &o, &res->a)) < 0) {
+		sk_error_set("%s: %s", a, sk_error_last());
+		goto done;
+	}
+	o.at = b;
+	o.out = pb;
+	if ((rc = sk_restore(dbpath, &o, &res->b)) < 0) {
+		sk_error_set("%s: %s", b, sk_error_last());
+		goto done;
+	}
+	if (sqlite3_open_v2(pb, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = sk_error(SK_ERROR, "cannot read '%s'", pb);
+		goto done;
+	}
+	{
+		char *att = sqlite3_mprintf("ATTACH %Q AS a", pa);
+		int e = sqlite3_exec(h, att, NULL, NULL, NULL);
+		sqlite3_free(att);
+		if (e != SQLITE_OK) {
+			rc = sk_error(SK_ERROR, "cannot read '%s': %s", pa, sqlite3_errmsg(h));
+			goto done;
+		}
+	}
+	/* one row per worker that differs: what it was and is, and which fields changed */
+	sk_buf_puts(&q, "SELECT coalesce(b.id, a.id), coalesce(b.owner, a.owner), coalesce(b.nik, a.nik), coalesce(b.name, a.name), "
+			"a.id IS NULL, b.id IS NULL, coalesce(a.status, '') != 'ended' AND b.status = 'ended', ''");
+	for (int i = 0; i < n; i++)
+		sk_buf_printf(&q, " || CASE WHEN a.\"%s\" IS NOT b.\"%s\" THEN ', %s' ELSE '' END", cols[i], cols[i], cols[i]);
+	sk_buf_puts(&q, " FROM main.workers b LEFT JOIN a.workers a ON a.id = b.id UNION ALL "
+			"SELECT a.id, a.owner, a.nik, a.name, 0, 1, 0, '' FROM a.workers a WHERE a.id NOT IN (SELECT id FROM main.workers) "
+			"ORDER BY 2, 4");
+	if (sqlite3_prepare_v2(h, (const char *)q.ptr, -1, &st, NULL) != SQLITE_OK) {
+		rc = sk_error(SK_ERROR, "cannot compare: %s", sqlite3_errmsg(h));
+		goto done;
+	}
+	rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		struct sk_diff_entry e;
+		const char *fields = (const char *)sqlite3_column_text(st, 7);
+		int added = sqlite3_column_int(st, 4), gone = sqlite3_column_int(st, 5), ended = sqlite3_column_int(st, 6);
+		memset(&e, 0, sizeof(e));
+		e.id = (const char *)sqlite3_column_text(st, 0);
+		e.owner = (const char *)sqlite3_column_text(st, 1);
+		e.nik = (const char *)sqlite3_column_text(st, 2);
+		e.name = (const char *)sqlite3_column_text(st, 3);
+		if (added) {
+			e.what = "added";
+			res->added++;
+		} else if (gone) {
+			e.what = "removed";
+			res->removed++;
+		} else if (ended) {
+			e.what = "ended";
+			e.fields = fields && *fields ? fields + 2 : "";
+			res->ended++;
+		} else if (fields && *fields) {
+			e.what = "changed";
+			e.fields = fields + 2;
+			res->changed++;
+		} else {
+			continue;
+		}
+		rc = fn(payload, &e);
+	}
+	if (rc > 0)
+		rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	sk_buf_release(&q);
+	if (pa)
+		unlink_db(pa);
+	if (pb)
+		unlink_db(pb);
+	free(pa);
+	free(pb);
+	free(dir);
+	return rc;
+}
