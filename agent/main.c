@@ -189,6 +189,68 @@ const struct cmd commands[] = {
 	 "overwritten silently: 'decide' keeps the record ID and marks the others as its duplicates\n"
 	 "(the city's field duplicate_of); the districts receive the decision with their next sync\n"
 	 "and end the duplicate enrolment.  Duplicates are not billed.\n"},
+	{"restore", cmd_restore, "a district or the city as it was at a past point, checked",
+	 "usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
+	 "       sinkron restore --at DATE|COMMIT|TAG --replace\n"
+	 "       sinkron restore --undo-to DATE|COMMIT\n"
+	 "\n"
+	 "Writes a new database FILE holding the records as they were at the point, from this\n"
+	 "office's own repository (office.db -> office.git): no link is needed.  A district\n"
+	 "restores itself; the city restores every district it has received and its own changes,\n"
+	 "or with --district CODE that district alone, exactly as the district had it.\n"
+	 "\n"
+	 "The point: a date, 2024-02-28 (the end of that day) or \"2024-02-28 14:00\" (the end of\n"
+	 "that minute), in this computer's time zone; or a change-set's commit (see 'sinkron log');\n"
+	 "or a snapshot's NAME (see 'sinkron snapshots').  For a date each office's history is\n"
+	 "taken up to its last change-set stamped at or before it by the office's change-set\n"
+	 "clock (its computer's clock, moved forward past anything it had received from the city,\n"
+	 "so a change made after seeing the city's never counts as earlier); a change-set sealed\n"
+	 "while that clock ran more than a day ahead is marked in the output.\n"
+	 "\n"
+	 "The restored copy's digest is recomputed from its rows and compared with the digest the\n"
+	 "office recorded at that point (the city: each district's, where the city changed none of\n"
+	 "its records in between; a snapshot: the one it recorded); the output says which.  If\n"
+	 "they differ, or a repository object is damaged, restore says so loudly, names the\n"
+	 "change-set or object, exits 1 and leaves no file.  FILE must not exist.\n"
+	 "\n"
+	 "--replace rebuilds the live database itself (lost or damaged) at the office's latest\n"
+	 "change-set, after keeping the current file as DB.before-restore-YYYYmmdd-HHMMSS; stop\n"
+	 "the agent first.  It refuses an earlier point: that would make the office's next\n"
+	 "change-sets clash with ones the city already has.\n"
+	 "\n"
+	 "--undo-to DATE|COMMIT (at a district) brings this district's records back to what they\n"
+	 "were at the point, for example after yesterday's bad import: records changed since get\n"
+	 "their old values back, records this office added since are removed, records deleted\n"
+	 "since stay deleted (a delete is final).  Nothing in the history is rewritten: the undo is\n"
+	 "ordinary changes, sealed at once as new change-sets, so the city sees this district\n"
+	 "changing and removing those records at the next sync, by the operator who ran the undo,\n"
+	 "and 'sinkron diff' shows them.  Other districts' records are never touched; the city\n"
+	 "cannot run it, since a district's records are changed only by that district.\n"
+	 "\n"
+	 "Restores keep checkpoints (copies of restored states, checked by their digest) in\n"
+	 "office.checkpoints/ beside the database, so the next restore applies only what came\n"
+	 "after the nearest one; --no-checkpoints neither uses nor writes them.\n"},
+	{"snapshot", cmd_snapshot, "name the present state (e.g. the one a bill was computed from)",
+	 "usage: sinkron snapshot NAME [--note TEXT]\n"
+	 "\n"
+	 "Seals what is pending, then records the present state under NAME as an annotated git tag\n"
+	 "refs/tags/snapshot/NAME in the local repository: the date, who took it, the note, the\n"
+	 "digest of the whole database, and for every office the last change-set it holds and its\n"
+	 "digest.  'sinkron restore --at NAME' rebuilds exactly that state and proves it by the\n"
+	 "digest.  A name is never reused or moved.  Example: sinkron snapshot bill-2024-03\n"
+	 "--note \"APBD bill for March\"\n"},
+	{"snapshots", cmd_snapshots, "list the named snapshots",
+	 "usage: sinkron snapshots\n"
+	 "\n"
+	 "Lists the snapshots in the local repository: name, when and by whom it was taken, how\n"
+	 "many offices it covers, its digest and its note.\n"},
+	{"diff", cmd_diff, "which workers were added, changed or ended between two points",
+	 "usage: sinkron diff A B [--district CODE]\n"
+	 "\n"
+	 "A and B are points as for restore: dates, commits or snapshot names.  Restores both into\n"
+	 "temporary files (checked as restore checks them) and lists each worker that differs:\n"
+	 "added, changed (with the fields that changed), ended (status became ended), or removed;\n"
+	 "then the counts.  At the city --district CODE compares that district alone.\n"},
 	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };
