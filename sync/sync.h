@@ -455,6 +455,8 @@ struct sk_report_funder {
 	int months_paid;       /* of those, the ones the budget pays in full (N) */
 	int runs_out;          /* 1-12: the month whose bill the budget can no longer pay; 0: it lasts */
 	int64_t rate;          /* the bill of the report's month: the present rate */
+	int64_t doubled[12];   /* enrolments billed on top of the first for the same NIK and
+				* programme (a NIK enrolled in two districts): see sinkron duplicates */
 };
 struct sk_report {
 	int year, month;       /* the year billed; the month (1-12) enrolments are counted in */
