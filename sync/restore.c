@@ -68,6 +68,7 @@ struct rs {
 	char cpdir[4096];
 	int checkpoints;
 	size_t since_checkpoint;
+	size_t every;            /* change-sets between checkpoints */
 	char cp_used[4400];
 };
 
@@ -780,7 +781,7 @@ static int apply_item(struct rs *r, struct sk_db *db, struct branch *b)
 static int checkpoint_now(struct rs *r, struct sk_db *db)
 {
 	int rc;
-	if (!r->checkpoints || r->since_checkpoint < CHECKPOINT_EVERY)
+	if (!r->checkpoints || r->since_checkpoint < r->every)
 		return 0;
 	if ((rc = sk_db_commit(db)) < 0)
 		return rc;
@@ -1134,7 +1135,7 @@ static int build(struct rs *r, const char *tmp, struct sk_db **out)
 		goto fail;
 	}
 	/* the final state is a checkpoint too when much was applied to reach it */
-	if (r->since_checkpoint >= CHECKPOINT_EVERY / 2)
+	if (r->since_checkpoint >= r->every / 2)
 		cp_write(r, db);
 	*out = db;
 	return 0;
@@ -1261,6 +1262,10 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 	r->o = o;
 	r->res = res;
 	r->checkpoints = !o->no_checkpoints && !getenv("SINKRON_NO_CHECKPOINTS");
+	/* $SINKRON_CHECKPOINT_EVERY: tests make small histories */
+	r->every = getenv("SINKRON_CHECKPOINT_EVERY") ? (size_t)atol(getenv("SINKRON_CHECKPOINT_EVERY")) : CHECKPOINT_EVERY;
+	if (r->every < 2)
+		r->every = 2;
 	if ((rc = office_open(r, dbpath)) < 0)
 		return rc;
 	if (o->district && !r->is_city && strcmp(o->district, r->code))
