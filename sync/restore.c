@@ -409,7 +409,8 @@ static int resolve_tag(struct rs *r, const char *at, char commit[41], char **mes
 		git_object *obj = NULL, *c = NULL;
 		if (git_reference_lookup(&ref, r->git, names[i]) < 0)
 			continue;
-		if (git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0) {
+		if (git_reference_target(ref) &&
+		    git_object_lookup(&obj, r->git, git_reference_target(ref), GIT_OBJECT_ANY) == 0) {
 			if (git_object_type(obj) == GIT_OBJECT_TAG)
 				*message = sk_strdup(git_tag_message((git_tag *)obj));
 			git_object_free(obj);
@@ -1700,7 +1701,8 @@ int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct s
 		char *refname = sk_printf("refs/tags/%s", names.strings[i]), dg[80], commit[41] = "";
 		memset(&s, 0, sizeof(s));
 		s.name = names.strings[i] + strlen("snapshot/");
-		if (git_reference_lookup(&ref, r.git, refname) == 0 && git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0) {
+		if (git_reference_lookup(&ref, r.git, refname) == 0 && git_reference_target(ref) &&
+		    git_object_lookup(&obj, r.git, git_reference_target(ref), GIT_OBJECT_ANY) == 0) {
 			if (git_object_type(obj) == GIT_OBJECT_TAG) {
 				const git_tag *t = (const git_tag *)obj;
 				const git_signature *sig = git_tag_tagger(t);
