@@ -1133,17 +1133,22 @@ static void esc_cut(struct sk_buf *b, const char *s, int max)
 	sk_buf_puts(b, "\xe2\x80\xa6");
 }
 
-/* Short amounts for chart axes: Rp2.2 bn, Rp390 mn, Rp12,500. */
+/* Short amounts for chart axes and labels: Rp2.2 bn, Rp390 mn, Rp12.5 mn, Rp500k. */
 static void short_rupiah(char *out, size_t n, int64_t v)
 {
-	if (v >= 1000000000 && v % 1000000000 == 0)
-		snprintf(out, n, "Rp%lld bn", (long long)(v / 1000000000));
-	else if (v >= 1000000000)
-		snprintf(out, n, "Rp%.1f bn", (double)v / 1e9);
-	else if (v >= 1000000)
-		snprintf(out, n, "Rp%.0f mn", (double)v / 1e6);
-	else
-		sk_rupiah_format(out, n, v);
+	static const struct { int64_t unit; const char *name; } units[] = {
+		{1000000000, " bn"}, {1000000, " mn"}, {1000, "k"}};
+	for (size_t i = 0; i < SK_ARRAY_SIZE(units); i++) {
+		int64_t u = units[i].unit;
+		if (v < u)
+			continue;
+		if (v % u == 0 || v >= 100 * u)
+			snprintf(out, n, "Rp%.0f%s", (double)v / (double)u, units[i].name);
+		else
+			snprintf(out, n, "Rp%.1f%s", (double)v / (double)u, units[i].name);
+		return;
+	}
+	sk_rupiah_format(out, n, v);
 }
 
 /* A round step for about `parts` grid lines up to max. */
@@ -1385,7 +1390,7 @@ static const char html_style[] =
 	"footer{color:#555;font-size:.8rem;max-width:62rem;margin:0 auto;padding:0 1rem 2rem}"
 	".m1{display:none}"
 	"@media (max-width:600px){body{font-size:15px}th,td{padding:.25rem .4rem}.big{font-size:1.05rem}"
-	".axis{font-size:14px}.budgetlbl,.outlbl{font-size:15px}.m3{display:none}.m1{display:inline}}"
+	".axis{font-size:12px}.budgetlbl,.outlbl{font-size:14px}.m3{display:none}.m1{display:inline}.card{padding:.6rem .7rem}}"
 	"@media print{body{background:#fff}.card,svg.chart{box-shadow:none;border:1px solid #ccc}th{position:static}}";
 
 static void html_bars_of(struct sk_buf *b, const char *what, const struct sk_report_table *t, int limit, int by_name,
