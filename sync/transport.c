@@ -431,6 +431,13 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_local_path(r)) < 0)
 		return rc;
+	/* Nothing unsent: no connection at all (its ref advertisement alone costs a kilobyte),
+	 * except once a day, to see that the central repository still has everything. */
+	if (sk_state_int(db, "pushed", 0) >= sk_state_int(db, "number", 0) &&
+	    sk_wall_ms() - sk_state_int(db, "push_checked", 0) < 24LL * 3600 * 1000) {
+		free(repo_path);
+		return 0;
+	}
 	/* the branch must show everything the database recorded before it is pushed */
 	if ((rc = sk_local_open(db, &repo)) < 0) {
 		free(repo_path);
@@ -467,6 +474,8 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 				out->pushes++;
 		}
 	} while (res.more);
+	if (rc == 0)
+		sk_state_set_int(db, "push_checked", sk_wall_ms());
 	free(branch);
 	free(repo_path);
 	return rc;
