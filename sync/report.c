@@ -21,7 +21,8 @@ static const char *const month_names[12] = {"January", "February", "March", "Apr
 
 /* An enrolment is in force in a month it covers on any day (?2 first day, ?3 last day), and is
  * priced by the rate in force on the first day: the same rule as sk_bill(). */
-#define IN_FORCE "e.start_on <= ?3 AND (e.end_on IS NULL OR e.end_on >= ?2)"
+/* in force, and not a record the city marked as a duplicate of another (those are not billed) */
+#define IN_FORCE "e.start_on <= ?3 AND (e.end_on IS NULL OR e.end_on >= ?2) AND w.duplicate_of IS NULL"
 #define RATE_JOIN "LEFT JOIN rates r ON r.program = e.program AND r.valid_from <= ?2 AND (r.valid_to IS NULL OR r.valid_to >= ?2) "
 #define PRICE "(CASE r.basis WHEN 'percent' THEN (coalesce(e.income, w.income, 1000000) * r.value) / 10000 ELSE r.value END)"
 
@@ -436,7 +437,7 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	if ((rc = sk_db_prepare(db, &st,
 		"SELECT coalesce(e.funder, '(none)'), coalesce(w.nik, ''), e.program, e.start_on, e.end_on, "
 		"coalesce(e.income, w.income, 1000000) FROM enrolments e JOIN workers w ON w.id = e.worker_id "
-		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) ORDER BY 1, 2")) < 0)
+		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) AND w.duplicate_of IS NULL ORDER BY 1, 2")) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, ystart, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, yend, -1, SQLITE_STATIC);
