@@ -141,7 +141,18 @@ int cmd_status(int argc, char **argv)
 			printf("nothing waits to be sent\n");
 		if (last_ok) {
 			local_time(when, sizeof(when), last_ok);
-			printf("last successful sync: %s\n", when);
+			printf("last successful sync: %s", when);
+			if (last_push && last_push != last_ok) {
+				local_time(when2, sizeof(when2), last_push);
+				printf(" (last push %s", when2);
+				local_time(when2, sizeof(when2), last_fetch);
+				printf(", last fetch %s)", when2);
+			}
+			putchar('\n');
+		} else if (last_push || last_fetch) {
+			local_time(when, sizeof(when), last_push);
+			local_time(when2, sizeof(when2), last_fetch);
+			printf("last push %s, last fetch %s\n", last_push ? when : "never", last_fetch ? when2 : "never");
 		}
 		if (last_error && last_error_at >= last_ok) {
 			local_time(when, sizeof(when), last_error_at);
