@@ -359,6 +359,10 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
+		/* a deadline of its own: if the parent dies (kill -9, OOM), nobody kills this child at
+		 * the deadline, and it holds the office's lock (inherited) for as long as it lives */
+		signal(SIGALRM, SIG_DFL);
+		alarm((unsigned)(deadline_ms / 1000) + 2);
 		git_libgit2_init();
 		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
