@@ -196,6 +196,26 @@ static int resolve(struct sk_repo *repo, const char *start, git_oid *id)
 	return sk_error(SK_ENOTFOUND, "no branch, tag or commit '%s' in '%s'", start, repo->path);
 }
 
+/* The first commit along the (linear) history from tip that cannot be read, as hex. */
+static void find_damaged(struct sk_repo *repo, const git_oid *tip, char out[41])
+{
+	git_oid id = *tip;
+	git_oid_tostr(out, 41, &id);
+	for (;;) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, repo->r, &id) < 0) {
+			git_oid_tostr(out, 41, &id);
+			return;
+		}
+		if (git_commit_parentcount(c) == 0) {
+			git_commit_free(c);
+			return;
+		}
+		id = *git_commit_parent_id(c, 0);
+		git_commit_free(c);
+	}
+}
+
 int sk_repo_walk(struct sk_repo *repo, const char *start,
 		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload)
 {
@@ -221,7 +241,21 @@ int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *afte
 			      git_error_last() ? git_error_last()->message : "damaged repository");
 		goto done;
 	}
-	while (rc == 0 && git_revwalk_next(&cid, walk) == 0) {
+	while (rc == 0) {
+		int e_next = git_revwalk_next(&cid, walk);
+		if (e_next == GIT_ITEROVER)
+			break;
+		if (e_next < 0) {
+			/* a damaged commit somewhere in the history: never skip the branch silently */
+			char bad[41];
+			const char *why = git_error_last() ? git_error_last()->message : "damaged object";
+			char *msg = sk_strdup(why);
+			find_damaged(repo, &id, bad);
+			rc = sk_error(SK_ECORRUPT, "the history of '%s' in '%s' cannot be read: commit %s is damaged (%s)", start,
+				      repo->path, bad, msg);
+			free(msg);
+			break;
+		}
 		git_commit *c = NULL;
 		git_tree *tree = NULL;
 		git_blob *blob = NULL, *man = NULL;
