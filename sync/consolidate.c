@@ -27,6 +27,7 @@ struct district_state {
 struct consolidator {
 	struct sk_db *db;
 	struct sk_repo *repo;
+	struct sk_repo *local;    /* the city's own repository, holding its branch; NULL: repo is it */
 	struct sk_consolidate_result *res;
 	struct district_state *d;
 	const struct sk_cs_limits *lim;
@@ -116,16 +117,19 @@ static int scan_dest(void *payload, const struct sk_repo_entry *e)
 }
 
 /* Whether the district, when it sealed, had applied every change the city made to its records:
- * only then must the digests agree.  marker: the central commit it had applied ("" none). */
+ * only then must the digests agree.  marker: the central commit it had applied ("" none).
+ * What the city wrote is on its own branch, in its own repository: a repository brought in
+ * with --from may hold none of it (a USB stick with the districts' branches only). */
 static int digest_comparable(struct consolidator *c, const char *code, const char *marker)
 {
+	struct sk_repo *own = c->local ? c->local : c->repo;
 	struct dest_scan s = {code, 0, c->lim};
 	char tip[41];
-	if (sk_repo_ref(c->repo, "refs/heads/central", tip) < 0)
+	if (sk_repo_ref(own, "refs/heads/central", tip) < 0)
 		return 1; /* the city has written nothing */
 	if (marker[0] && !strcmp(marker, tip))
 		return 1;
-	if (sk_repo_walk_range(c->repo, tip, marker[0] ? marker : NULL, scan_dest, &s) < 0)
+	if (sk_repo_walk_range(own, tip, marker[0] ? marker : NULL, scan_dest, &s) < 0)
 		return 0;
 	return !s.touched;
 }
@@ -213,14 +217,8 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 	}
 	if ((rc = sk_db_exec(c->db, "RELEASE sk_consolidate")) < 0)
 		goto done;
-	if (released) {
-		sqlite3_stmt *st;
-		if (sk_db_prepare(c->db, &st, "DELETE FROM sk_quarantine WHERE id = ?") == 0) {
-			sqlite3_bind_text(st, 1, e->blob, -1, SQLITE_STATIC);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-	}
+	/* a released one stays in sk_quarantine, 'released' with who decided: the audit trail
+	 * ('quarantine --all'); being applied now, it is never looked up there again */
 	d->expected++;
 	d->applied_now++;
 	d->last_number = (int64_t)cs->number;
@@ -275,10 +273,13 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	memset(&c, 0, sizeof(c));
 	if (!db->is_city)
 		return sk_error(SK_EINVALID, "%s is a district's database: consolidation is done by the city", db->name);
-	if (from)
+	if (from) {
 		rc = sk_repo_open(&c.repo, from, 0);
-	else
+		if (rc == 0 && (rc = sk_local_open(db, &c.local)) < 0)
+			sk_repo_free(c.repo);
+	} else {
 		rc = sk_local_open(db, &c.repo);
+	}
 	if (rc < 0)
 		return rc;
 	if ((rc = sk_repo_refs(c.repo, from ? "refs/heads/district/*" : "refs/remotes/central/district/*", &refs, &nrefs)) < 0)
@@ -294,6 +295,11 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	    (rc = sk_db_prepare(db, &c.quar_put, "INSERT OR REPLACE INTO sk_quarantine (id, origin, number, commit_id, reason, at, state) "
 						 "VALUES (?, ?, ?, ?, ?, ?, 'held')")) < 0)
 		goto out;
+	/* each change-set is applied inside a savepoint: its journal must live in memory, or every
+	 * page the earlier change-sets of this transaction touched is written out again to a temp
+	 * file for each one (see apply.c).  SQLite decides where that journal goes when the write
+	 * transaction starts, so the setting comes first. */
+	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if ((rc = sk_db_begin(db)) < 0)
 		goto out;
 	for (size_t i = 0; i < nrefs; i++) {
@@ -349,6 +355,7 @@ out:
 	free(refs);
 	free(ds);
 	sk_repo_free(c.repo);
+	sk_repo_free(c.local);
 	return rc;
 }
 
