@@ -1286,6 +1286,14 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 	}
 	if ((rc = choose(r, o->at, o->district)) < 0)
 		return rc;
+	if (!getenv("SINKRON_CHECKPOINT_EVERY")) {
+		/* about ten per full history, so that the kept ones stay spread over all of it */
+		size_t total = 0;
+		for (int i = 0; i < r->nb; i++)
+			total += r->b[i].n;
+		if (total / 10 > r->every)
+			r->every = total / 10;
+	}
 	if (r->mode == MODE_DISTRICT) {
 		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);
 		r->build_city = 0;
