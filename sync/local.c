@@ -28,9 +28,8 @@ int sk_local_open(struct sk_db *db, struct sk_repo **out)
 		goto done;
 	if (tip && (rc == SK_ENOTFOUND || strcmp(cur, tip))) {
 		if ((rc = sk_repo_set_ref(repo, branch, tip, 1)) < 0) {
-			sk_error_set("the local repository '%s' lacks change-set %s that the database recorded: %s",
-				     path, tip, sk_error_last());
-			rc = SK_ECORRUPT;
+			sk_error_set("cannot move the branch of the local repository '%s' to change-set %s that the "
+				     "database recorded: %s", path, tip, sk_error_last());
 			goto done;
 		}
 	}

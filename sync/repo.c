@@ -5,6 +5,9 @@
  * records them, so after a power cut the database never names a commit that is not there.
  */
 #include <git2.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,8 +149,20 @@ int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commi
 	if (git_oid_fromstr(&id, commit) < 0)
 		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
 	(void)force;
-	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0)
+	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0) {
+		/* a process killed while moving the branch leaves its lock file behind; a live
+		 * update holds it for milliseconds, so one older than a minute is stale */
+		char *lock = sk_printf("%s/%s.lock", repo->path, refname);
+		struct stat st;
+		int stale = stat(lock, &st) == 0 && time(NULL) - st.st_mtime > 60;
+		if (stale && unlink(lock) == 0 && git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") == 0) {
+			free(lock);
+			git_reference_free(ref);
+			return 0;
+		}
+		free(lock);
 		return git_fail("cannot move a branch");
+	}
 	git_reference_free(ref);
 	return 0;
 }
