@@ -151,10 +151,10 @@ int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commi
 	(void)force;
 	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0) {
 		/* a process killed while moving the branch leaves its lock file behind; a live
-		 * update holds it for milliseconds, so one older than a minute is stale */
+		 * update holds it for milliseconds, so one older than fifteen seconds is stale */
 		char *lock = sk_printf("%s/%s.lock", repo->path, refname);
 		struct stat st;
-		int stale = stat(lock, &st) == 0 && time(NULL) - st.st_mtime > 60;
+		int stale = stat(lock, &st) == 0 && time(NULL) - st.st_mtime > 15;
 		if (stale && unlink(lock) == 0 && git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") == 0) {
 			free(lock);
 			git_reference_free(ref);
