@@ -69,11 +69,11 @@ int cmd_consolidate(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_duplicates(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_budget(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_snapshots(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_budget(int argc, char **argv);
 
 #endif

@@ -187,8 +187,41 @@ const struct cmd commands[] = {
 	 "Lists every NIK active in two districts, or twice in one, with the records side by side\n"
 	 "(district, name, birth date, kelurahan, phone, enrolments).  They are never merged or\n"
 	 "overwritten silently: 'decide' keeps the record ID and marks the others as its duplicates\n"
-	 "(the city's field duplicate_of); the districts receive the decision with their next sync\n"
-	 "and end the duplicate enrolment.  Duplicates are not billed.\n"},
+	 "(the city's field duplicate_of, shown by 'sinkron worker show' as Verifikasi); the\n"
+	 "districts receive the decision with their next sync, and the district that holds a\n"
+	 "duplicate ends it there ('sinkron worker end ID --reason duplikat').  Duplicates are not\n"
+	 "billed from the moment of the decision.\n"},
+	{"report", cmd_report, "enrolment, the monthly bill and the budget: text, CSV, HTML",
+	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--html FILE]\n"
+	 "\n"
+	 "What the city admin asks, from this database (the city's, or a district's own):\n"
+	 "- how many workers are active and enrolled, by district, kelurahan, occupation and\n"
+	 "  funder (enrolments in force in --month, with their premium for that month);\n"
+	 "- what each funder pays month by month over --year, and whether its budget lasts:\n"
+	 "  'the APBD Kota budget for 2024 runs out in June 2024: 5 months of 12 paid'.\n"
+	 "Each month is billed for every enrolment covering it on any day (a worker enrolled\n"
+	 "for part of the year is paid for only those months), at the rate in force on the\n"
+	 "month's first day, from the rates table.  Months still to come are billed from the\n"
+	 "enrolments as they stand: the month the budget runs out is at the present rate.\n"
+	 "Set budgets with 'sinkron budget set'.\n"
+	 "\n"
+	 "--year defaults to this year (or that of --month); --month to this month, or for\n"
+	 "another year its December (past) or January (future).  The text goes to standard\n"
+	 "output; --csv DIR also writes one CSV per table (districts, kelurahan, occupations,\n"
+	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah) and --html FILE one page with\n"
+	 "charts that any browser opens from a USB stick with no network.  The files are\n"
+	 "readable by their owner only: they hold the city's figures.\n"},
+	{"budget", cmd_budget, "set or list a funder's budget for a year",
+	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"
+	 "       sinkron budget remove YEAR [--funder FUNDER]\n"
+	 "       sinkron budget [list]\n"
+	 "\n"
+	 "The money a funder has for the premiums of a year, which 'sinkron report' sets against\n"
+	 "the monthly bill.  FUNDER defaults to 'APBD Kota' and must be written as in the\n"
+	 "enrolments (a warning says when nothing of that funder is billed in YEAR).  AMOUNT in\n"
+	 "rupiah: 2200000000, Rp2.200.000.000, 2,200,000,000 or '2,2 miliar'.  Setting it again\n"
+	 "replaces it (e.g. after the APBD-P revision).  Budgets stay in this database: they are\n"
+	 "not sent to the districts.\n"},
 	{"restore", cmd_restore, "a district or the city as it was at a past point, checked",
 	 "usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
 	 "       sinkron restore --at DATE|COMMIT|TAG --replace\n"
@@ -251,37 +284,6 @@ const struct cmd commands[] = {
 	 "temporary files (checked as restore checks them) and lists each worker that differs:\n"
 	 "added, changed (with the fields that changed), ended (status became ended), or removed;\n"
 	 "then the counts.  At the city --district CODE compares that district alone.\n"},
-	{"report", cmd_report, "enrolment, the monthly bill and the budget: text, CSV, HTML",
-	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--html FILE]\n"
-	 "\n"
-	 "What the city admin asks, from this database (the city's, or a district's own):\n"
-	 "- how many workers are active and enrolled, by district, kelurahan, occupation and\n"
-	 "  funder (enrolments in force in --month, with their premium for that month);\n"
-	 "- what each funder pays month by month over --year, and whether its budget lasts:\n"
-	 "  'the APBD Kota budget for 2024 runs out in June 2024: 5 months of 12 paid'.\n"
-	 "Each month is billed for every enrolment covering it on any day (a worker enrolled\n"
-	 "for part of the year is paid for only those months), at the rate in force on the\n"
-	 "month's first day, from the rates table.  Months still to come are billed from the\n"
-	 "enrolments as they stand: the month the budget runs out is at the present rate.\n"
-	 "Set budgets with 'sinkron budget set'.\n"
-	 "\n"
-	 "--year defaults to this year (or that of --month); --month to this month, or for\n"
-	 "another year its December (past) or January (future).  The text goes to standard\n"
-	 "output; --csv DIR also writes one CSV per table (districts, kelurahan, occupations,\n"
-	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah) and --html FILE one page with\n"
-	 "charts that any browser opens from a USB stick with no network.  The files are\n"
-	 "readable by their owner only: they hold the city's figures.\n"},
-	{"budget", cmd_budget, "set or list a funder's budget for a year",
-	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"
-	 "       sinkron budget remove YEAR [--funder FUNDER]\n"
-	 "       sinkron budget [list]\n"
-	 "\n"
-	 "The money a funder has for the premiums of a year, which 'sinkron report' sets against\n"
-	 "the monthly bill.  FUNDER defaults to 'APBD Kota' and must be written as in the\n"
-	 "enrolments (a warning says when nothing of that funder is billed in YEAR).  AMOUNT in\n"
-	 "rupiah: 2200000000, Rp2.200.000.000, 2,200,000,000 or '2,2 miliar'.  Setting it again\n"
-	 "replaces it (e.g. after the APBD-P revision).  Budgets stay in this database: they are\n"
-	 "not sent to the districts.\n"},
 	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -124,7 +124,19 @@ static int digest_comparable(struct consolidator *c, const char *code, const cha
 {
 	struct sk_repo *own = c->local ? c->local : c->repo;
 	struct dest_scan s = {code, 0, c->lim};
+	sqlite3_stmt *st;
 	char tip[41];
+	int rejected = 0;
+
+	/* after a rejected change-set the district holds what the city refused: its data and the
+	 * city's differ by that for good, and receipts show it */
+	if (sk_db_prepare(c->db, &st, "SELECT 1 FROM sk_quarantine WHERE origin = ? AND state = 'rejected' LIMIT 1") == 0) {
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+		rejected = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	if (rejected)
+		return 0;
 	if (sk_repo_ref(own, "refs/heads/central", tip) < 0)
 		return 1; /* the city has written nothing */
 	if (marker[0] && !strcmp(marker, tip))

@@ -513,8 +513,48 @@ fail:
 	return rc;
 }
 
+/* Guard triggers: outside sinkron's own apply, a district's database refuses writes to the
+ * city's columns and the city's database refuses writes to a district's, whoever writes (a
+ * clerk's SQLite tool included), so no office holds data the other side can never receive. */
+static int make_guards(struct sk_db *db, const struct sk_table *t)
+{
+	struct sk_buf sql = SK_BUF_INIT, cols = SK_BUF_INIT, changed = SK_BUF_INIT, set = SK_BUF_INIT;
+	int n = 0, rc;
+	uint64_t all = t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
+	uint64_t guarded = db->is_city ? all & ~t->city_mask : t->city_mask;
+
+	for (int i = 0; i < t->ncols; i++) {
+		if (!(guarded >> i & 1))
+			continue;
+		sk_buf_printf(&cols, "%s\"%s\"", n ? ", " : "", t->cols[i]);
+		sk_buf_printf(&changed, "%sNEW.\"%s\" IS NOT OLD.\"%s\"", n ? " OR " : "", t->cols[i], t->cols[i]);
+		sk_buf_printf(&set, "%sNEW.\"%s\" IS NOT NULL", n ? " OR " : "", t->cols[i]);
+		n++;
+	}
+	sk_buf_printf(&sql, "DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;", t->name);
+	if (n) {
+		const char *msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"
+					      : "these fields are set by the city, not at a district office";
+		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_%s_update BEFORE UPDATE OF %s ON \"%s\" "
+				    "WHEN (SELECT applying FROM sk_ctx) = 0 AND (%s) BEGIN SELECT RAISE(ABORT, '%s: %s'); END;",
+			      t->name, (const char *)cols.ptr, t->name, (const char *)changed.ptr, msg, (const char *)cols.ptr);
+		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_%s_insert BEFORE INSERT ON \"%s\" "
+				    "WHEN (SELECT applying FROM sk_ctx) = 0 AND (%s) BEGIN SELECT RAISE(ABORT, '%s: %s'); END;",
+			      t->name, t->name, (const char *)set.ptr, msg, (const char *)cols.ptr);
+	}
+	rc = sk_db_exec(db, (const char *)sql.ptr);
+	sk_buf_release(&sql);
+	sk_buf_release(&cols);
+	sk_buf_release(&changed);
+	sk_buf_release(&set);
+	return rc;
+}
+
 static int load_identity(struct sk_db *db)
 {
+	sqlite3_stmt *st;
+	int have = 0, want = 0;
+
 	db->code = sk_db_setting(db, "code");
 	db->name = sk_db_setting(db, "name");
 	db->city = sk_db_setting(db, "city");
@@ -522,6 +562,28 @@ static int load_identity(struct sk_db *db)
 		return sk_error(SK_EINVALID, "'%s' is not a sinkron database (no office code): run 'sinkron init'", db->path);
 	db->is_city = !strcmp(db->code, db->city);
 	db->origin = sk_origin_of(db->code);
+	/* the guards depend on which side this is: made once it is known, again after a migration */
+	for (int i = 0; i < db->ntables; i++)
+		want += db->tables[i].city_mask != 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'sk_guard_%'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			have = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (want && (have == 0 || sk_state_int(db, "guards", 0) != (int64_t)sk_embedded_count)) {
+		int rc = sk_db_exec(db, "BEGIN IMMEDIATE");
+		for (int i = 0; rc == 0 && i < db->ntables; i++)
+			rc = make_guards(db, &db->tables[i]);
+		if (rc == 0)
+			rc = sk_state_set_int(db, "guards", (int64_t)sk_embedded_count);
+		if (rc == 0)
+			rc = sk_db_exec(db, "COMMIT");
+		else
+			sk_db_rollback(db);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 

@@ -82,6 +82,7 @@ struct applying {
 	void *payload;
 	sqlite3_stmt *known;
 	const char *branch;
+	char last[41];   /* the last commit of the branch applied or already here */
 };
 
 static int apply_entry(void *payload, const struct sk_repo_entry *e)
@@ -95,6 +96,7 @@ static int apply_entry(void *payload, const struct sk_repo_entry *e)
 	known = sqlite3_step(a->known) == SQLITE_ROW;
 	if (known) {
 		a->res->skipped++;
+		memcpy(a->last, e->commit, sizeof(a->last));
 		return 0;
 	}
 	if ((rc = sk_changeset_decode(&cs, e->data, e->len, a->lim)) < 0) {
@@ -102,6 +104,8 @@ static int apply_entry(void *payload, const struct sk_repo_entry *e)
 		return rc;
 	}
 	rc = sk_apply_tx(a->db, cs, e->blob, e->commit, e->len, &applied);
+	if (rc == 0)
+		memcpy(a->last, e->commit, sizeof(a->last));
 	if (rc == 0 && applied) {
 		a->res->changesets++;
 		a->res->rows += sk_changeset_rows(cs);
@@ -167,7 +171,16 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		goto done;
 	for (size_t i = 0; i < nrefs; i++) {
 		a.branch = refs[i];
+		a.last[0] = '\0';
 		rc = sk_repo_walk(repo, refs[i], apply_entry, &a);
+		/* what of the city's a district has applied: its next change-sets name it
+		 * ("central:" in the manifest), so the city knows which digests must agree */
+		if (!db->is_city && a.last[0] && !strcmp(refs[i] + strlen(refs[i]) - 8, "/central") &&
+		    sk_state_set_text(db, "central_applied", a.last) < 0) {
+			sk_db_rollback(db);
+			rc = SK_ERROR;
+			goto done;
+		}
 		if (rc < 0) {
 			/* this branch stops at the change-set that failed; the others go on */
 			size_t k = res->nrefused;
