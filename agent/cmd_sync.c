@@ -277,6 +277,12 @@ int cmd_sync(int argc, char **argv)
 	} else {
 		printf("%s\n", line);
 		printf("everything sealed here has reached the central repository\n");
+		for (size_t i = 0; i < r.consolidate.nquarantined && i < 8; i++)
+			printf("quarantined: %s\n", r.consolidate.quarantined[i]);
+		if (r.consolidate.nquarantined || r.consolidate.waiting) {
+			printf("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n");
+			rc = SK_ECONFLICT;
+		}
 	}
 	sk_db_free(db);
 	config_release(&c);
