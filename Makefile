@@ -97,9 +97,12 @@ test: all
 demo: all
 	@scripts/demo
 
+# every figure of the performance section: registry and change-sets, sync, the city, restore
 bench: all
 	@scripts/bench
-	@if [ -x scripts/bench-sync ]; then scripts/bench-sync; fi
+	@scripts/bench-sync
+	@scripts/bench-city
+	@scripts/bench-restore
 
 soak: all
 	@tests/soak
