@@ -3,6 +3,12 @@
  * wins (ties by origin); a delete is a tombstone that no later change brings back.  This merge
  * is commutative, associative and idempotent, so any order and any repetition of delivery ends
  * in the same rows, which the state digest shows.
+ *
+ * A change-set is applied in two passes: the first reads what it needs and makes every check
+ * (unknown columns, wrong types, ownership), writing nothing; the second writes.  So a refused
+ * change-set leaves nothing behind without a savepoint around it: a savepoint would make SQLite
+ * journal again, for every row's statement (the capture triggers give each one a statement
+ * journal), the pages earlier rows of the change-set touched, which cost more than the rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +53,24 @@ struct applier {
 	unsigned char digest[SK_HASH_SIZE];
 	sqlite3_stmt *tomb_get, *tomb_put;
 	sqlite3_stmt *deleted_here; /* NULL when the outbox holds no delete */
+	int any_tomb;               /* sk_tombstones holds a row: probe it */
 	struct sk_buf meta;
+};
+
+/* What the first pass learnt about a row, for the second: whether it is stored, and whether it
+ * is dead (a tombstone, or a delete waiting to be sealed). */
+enum { ROW_UNKNOWN, ROW_ABSENT, ROW_PRESENT };
+struct hint {
+	unsigned char stored, dead;
 };
 
 static int is_tombstoned(struct applier *a, int tbl, const char *pk, int *out)
 {
 	int rc;
+	if (!a->any_tomb) {
+		*out = 0;
+		return 0;
+	}
 	sqlite3_reset(a->tomb_get);
 	sqlite3_bind_int(a->tomb_get, 1, tbl);
 	sqlite3_bind_text(a->tomb_get, 2, pk, -1, SQLITE_STATIC);
@@ -87,6 +105,7 @@ static int put_tombstone(struct applier *a, int tbl, const struct sk_cs_row *r)
 	sqlite3_bind_text(a->tomb_put, 4, a->cs->origin, -1, SQLITE_STATIC);
 	if (sqlite3_step(a->tomb_put) != SQLITE_DONE)
 		return sk_db_fail(a->db, "cannot record a deleted row");
+	a->any_tomb = 1;
 	return 0;
 }
 
@@ -112,13 +131,12 @@ static uint64_t all_columns(const struct sk_table *t)
 	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
 }
 
-static int apply_table(struct applier *a, const struct sk_cs_table *ct)
+/* Maps the change-set's columns of ct to the table's (map[j]: index in t of column j). */
+static int map_columns(struct applier *a, const struct sk_cs_table *ct, const struct sk_table **tout, int *map)
 {
 	const struct sk_table *t = sk_db_table(a->db, ct->name);
-	int map[SK_MAX_COLS];
-	struct sk_rowio io;
-	int rc;
 
+	*tout = t;
 	if (!t)
 		return sk_error(SK_EINVALID, "change-set %s #%llu: unknown table '%s'", a->cs->origin,
 				(unsigned long long)a->cs->number, ct->name);
@@ -138,12 +156,134 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 				return sk_error(SK_EINVALID, "change-set %s #%llu: column '%s' twice in table '%s'",
 						a->cs->origin, (unsigned long long)a->cs->number, ct->cols[j], ct->name);
 	}
+	return 0;
+}
+
+/* The checks of one upsert's values, which do not depend on what is stored. */
+static int check_values(struct applier *a, const struct sk_cs_table *ct, const struct sk_table *t, const int *map,
+			const struct sk_cs_row *r)
+{
+	for (int j = 0; j < ct->ncols; j++) {
+		int i = map[j];
+		const struct sk_value *v;
+		if (!(r->mask >> j & 1))
+			continue;
+		v = &r->vals[j];
+		if (v->type != SK_NULL && v->type != t->types[i])
+			return sk_error(SK_EINVALID, "change-set %s #%llu: column '%s' of '%s' holds a value of the wrong type",
+					a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name);
+		/* the city's fields are written by the city alone, the rest by the district */
+		if (a->origin_is_city != (int)(t->city_mask >> i & 1))
+			return sk_error(SK_ECONFLICT, a->origin_is_city ? "change-set %s #%llu changes '%s' of %s '%s', which only its district may change"
+								: "change-set %s #%llu sets '%s' of %s '%s', which only the city may set",
+					a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name, r->pk);
+		if (!a->origin_is_city && i == t->owner_col && !text_is(v, a->cs->origin))
+			return sk_error(SK_ECONFLICT, "change-set %s #%llu gives %s '%s' to another owner",
+					a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
+	}
+	return 0;
+}
+
+/* Pass one over a table: every check the writing pass makes, in the same order, reading only
+ * what they need; hints[ri] gets what was learnt of row ri.  Writes nothing. */
+static int check_table(struct applier *a, const struct sk_cs_table *ct, const struct sk_table *t, const int *map,
+		       struct hint *hints)
+{
+	sqlite3_stmt *own = NULL;
+	struct sk_buf q = SK_BUF_INIT;
+	int rc = 0;
+
+	/* a district writes only what it owns: the stored owner of each row it names; and a row
+	 * deleted here counts as dead only when it was not stored again since */
+	if (!a->origin_is_city || a->deleted_here) {
+		if (t->owner_col >= 0 && !a->origin_is_city)
+			sk_buf_printf(&q, "SELECT \"%s\" FROM \"%s\" WHERE id = ?", t->cols[t->owner_col], t->name);
+		else
+			sk_buf_printf(&q, "SELECT NULL FROM \"%s\" WHERE id = ?", t->name);
+		rc = sk_stmt_get(a->db, &own, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t ri = 0; ri < ct->nrows; ri++) {
+		const struct sk_cs_row *r = &ct->rows[ri];
+		struct hint *h = &hints[ri];
+		int dead = 0;
+
+		h->stored = ROW_UNKNOWN;
+		h->dead = 0;
+		if (!r->pk || !r->pk[0]) {
+			rc = sk_error(SK_EINVALID, "change-set %s #%llu: a row without an id", a->cs->origin,
+				      (unsigned long long)a->cs->number);
+			goto done;
+		}
+		if (r->dest && !a->db->is_city && strcmp(r->dest, a->db->code))
+			continue;
+		if ((rc = is_tombstoned(a, t->id, r->pk, &dead)) < 0)
+			goto done;
+		h->dead = (unsigned char)dead;
+		if (own) {
+			sqlite3_reset(own);
+			sqlite3_bind_text(own, 1, r->pk, -1, SQLITE_STATIC);
+			rc = sqlite3_step(own);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				rc = sk_db_fail(a->db, "cannot read a row");
+				goto done;
+			}
+			h->stored = rc == SQLITE_ROW ? ROW_PRESENT : ROW_ABSENT;
+			if (rc == SQLITE_ROW && !a->origin_is_city && sqlite3_column_type(own, 0) != SQLITE_NULL) {
+				struct sk_value v;
+				sk_value_from_column(&v, own, 0);
+				if (!text_is(&v, a->cs->origin)) {
+					rc = sk_error(SK_ECONFLICT, "change-set %s #%llu changes %s '%s', which belongs to %.*s",
+						      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk,
+						      (int)v.n, (const char *)v.p);
+					goto done;
+				}
+			}
+		}
+		if (r->op == SK_OP_DELETE) {
+			if (a->origin_is_city && t->city_mask != all_columns(t)) {
+				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu deletes %s '%s': only its district may",
+					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
+				goto done;
+			}
+			continue;
+		}
+		if (r->op != SK_OP_UPSERT) {
+			rc = sk_error(SK_EINVALID, "change-set %s #%llu: unknown operation %d", a->cs->origin,
+				      (unsigned long long)a->cs->number, r->op);
+			goto done;
+		}
+		if (!dead && h->stored == ROW_ABSENT && a->deleted_here) {
+			if ((rc = is_deleted_here(a, t->id, r->pk, &dead)) < 0)
+				goto done;
+			h->dead = (unsigned char)dead;
+		}
+		if (dead)
+			continue;
+		if ((rc = check_values(a, ct, t, map, r)) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	sk_stmt_put(own);
+	return rc;
+}
+
+/* Pass two over a table (or the only pass, hints NULL): merges and writes each row. */
+static int apply_table(struct applier *a, const struct sk_cs_table *ct, const struct sk_table *t, const int *map,
+		       const struct hint *hints)
+{
+	struct sk_rowio io;
+	int rc;
+
 	if ((rc = sk_rowio_init(&io, a->db, t)) < 0)
 		return rc;
 
 	for (size_t ri = 0; ri < ct->nrows; ri++) {
 		const struct sk_cs_row *r = &ct->rows[ri];
-		struct sk_value cur[SK_MAX_COLS], in[SK_MAX_COLS], old_owner;
+		struct sk_value cur[SK_MAX_COLS], old_owner;
 		struct sk_meta meta;
 		int found, dead = 0, changed = 0;
 
@@ -155,9 +295,13 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 		/* the city sends each district what is for it */
 		if (r->dest && !a->db->is_city && strcmp(r->dest, a->db->code))
 			continue;
-		if ((rc = is_tombstoned(a, t->id, r->pk, &dead)) < 0)
+		if (hints)
+			dead = hints[ri].dead;
+		else if ((rc = is_tombstoned(a, t->id, r->pk, &dead)) < 0)
 			goto done;
-		if ((found = sk_rowio_get(&io, r->pk, cur, &meta)) < 0) {
+		if (hints && (hints[ri].stored == ROW_ABSENT || (dead && r->op == SK_OP_UPSERT)))
+			found = 0; /* the first pass looked: not there (or dead: skipped below) */
+		else if ((found = sk_rowio_get(&io, r->pk, cur, &meta)) < 0) {
 			rc = found;
 			goto done;
 		}
@@ -199,7 +343,7 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 				      (unsigned long long)a->cs->number, r->op);
 			goto done;
 		}
-		if (!found && !dead && a->deleted_here && (rc = is_deleted_here(a, t->id, r->pk, &dead)) < 0)
+		if (!hints && !found && !dead && a->deleted_here && (rc = is_deleted_here(a, t->id, r->pk, &dead)) < 0)
 			goto done;
 		if (dead)
 			continue;
@@ -209,39 +353,22 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct)
 			meta.ncols = t->ncols;
 		}
 		old_owner = t->owner_col >= 0 ? cur[t->owner_col] : (struct sk_value){0};
+		if (!hints && (rc = check_values(a, ct, t, map, r)) < 0)
+			goto done;
 		for (int j = 0; j < ct->ncols; j++) {
 			int i = map[j];
 			const struct sk_value *v;
 			if (!(r->mask >> j & 1))
 				continue;
 			v = &r->vals[j];
-			if (v->type != SK_NULL && v->type != t->types[i]) {
-				rc = sk_error(SK_EINVALID, "change-set %s #%llu: column '%s' of '%s' holds a value of the wrong type",
-					      a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name);
-				goto done;
-			}
-			/* the city's fields are written by the city alone, the rest by the district */
-			if (a->origin_is_city != (int)(t->city_mask >> i & 1)) {
-				rc = sk_error(SK_ECONFLICT, a->origin_is_city ? "change-set %s #%llu changes '%s' of %s '%s', which only its district may change"
-									  : "change-set %s #%llu sets '%s' of %s '%s', which only the city may set",
-					      a->cs->origin, (unsigned long long)a->cs->number, t->cols[i], ct->name, r->pk);
-				goto done;
-			}
-			if (!a->origin_is_city && i == t->owner_col && !text_is(v, a->cs->origin)) {
-				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu gives %s '%s' to another owner",
-					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
-				goto done;
-			}
 			if (sk_cell_cmp(r->hlc, a->origin, meta.cell[i].hlc, meta.cell[i].origin) <= 0)
 				continue;
-			in[i] = *v;
 			meta.cell[i].hlc = r->hlc;
 			meta.cell[i].origin = a->origin;
 			if (!sk_value_equal(&cur[i], v))
 				cur[i] = *v;
 			changed = 1;
 		}
-		(void)in;
 		if (!changed)
 			continue;
 		if (meta.has_hash) {
@@ -278,15 +405,31 @@ done:
 	return rc;
 }
 
+/* Rows of each table in strictly increasing key order, as sealing writes them: then no row is
+ * named twice, and the two passes see what one pass would. */
+static int keys_ascending(const struct sk_cs_table *ct)
+{
+	for (size_t ri = 1; ri < ct->nrows; ri++)
+		if (!ct->rows[ri - 1].pk || !ct->rows[ri].pk || strcmp(ct->rows[ri - 1].pk, ct->rows[ri].pk) >= 0)
+			return 0;
+	return 1;
+}
+
 int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id, const char *commit,
 		size_t bytes, int *applied)
 {
 	struct applier a;
 	sqlite3_stmt *st = NULL;
 	char hex[2 * SK_HASH_SIZE + 1];
-	int rc, known;
+	const struct sk_table **tabs = NULL;
+	int (*maps)[SK_MAX_COLS] = NULL;
+	struct hint **hints = NULL;
+	int rc, known, two_pass = 1, savepoint = 0, writing = 0;
 
 	*applied = 0;
+	if (sqlite3_get_autocommit(db->h))
+		return sk_error(SK_ERROR, "change-set %s #%llu: applying needs a transaction", cs->origin,
+				(unsigned long long)cs->number);
 	if ((rc = sk_db_prepare(db, &st, "SELECT id FROM sk_changesets WHERE id = ? OR (origin = ? AND number = ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -301,6 +444,7 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		return rc;
 	}
 	sqlite3_finalize(st);
+	st = NULL;
 	if (known)
 		return 0;
 	if (!cs->origin[0] || !sk_origin_of(cs->origin))
@@ -312,27 +456,21 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	a.origin = sk_origin_of(cs->origin);
 	a.origin_is_city = !strcmp(cs->origin, db->city);
 	a.meta = (struct sk_buf)SK_BUF_INIT;
-	/* The savepoint keeps a refused change-set from leaving half its rows behind.  Its
-	 * rollback journal lives in memory: on disk it would write out again every page a
-	 * previous change-set of the same transaction touched (most of them, for a backlog),
-	 * which made that file the biggest cost of applying.  Durability is unchanged: the
-	 * sub-journal is never needed after a crash, only to roll back inside a transaction.
-	 * The setting cannot change once the connection's TEMP database is open (it then
-	 * stays as it was): that only costs speed. */
-	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	if ((rc = sk_db_exec(db, "SAVEPOINT sk_apply; UPDATE sk_ctx SET applying = 1")) < 0)
-		return rc;
 	sk_state_blob(db, "digest", a.digest, SK_HASH_SIZE);
-	if ((rc = sk_db_prepare(db, &a.tomb_get, "SELECT 1 FROM sk_tombstones WHERE tbl = ? AND pk = ?")) < 0 ||
-	    (rc = sk_db_prepare(db, &a.tomb_put, "INSERT OR IGNORE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
-	    (rc = sk_db_prepare(db, &st, "SELECT 1 FROM sk_outbox WHERE op = 3 LIMIT 1")) < 0)
+	if ((rc = sk_stmt_get(db, &a.tomb_get, "SELECT 1 FROM sk_tombstones WHERE tbl = ? AND pk = ?")) < 0 ||
+	    (rc = sk_stmt_get(db, &a.tomb_put, "INSERT OR IGNORE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
+	    (rc = sk_db_prepare(db, &st, "SELECT EXISTS (SELECT 1 FROM sk_outbox WHERE op = 3), EXISTS (SELECT 1 FROM sk_tombstones)")) < 0)
 		goto fail;
-	rc = sqlite3_step(st) == SQLITE_ROW; /* some delete waits to be sealed */
+	rc = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0); /* some delete waits to be sealed */
+	a.any_tomb = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc &&
 	    (rc = sk_db_prepare(db, &a.deleted_here, "SELECT 1 FROM sk_outbox WHERE tbl = ? AND pk = ? AND op = 3 LIMIT 1")) < 0)
 		goto fail;
+	tabs = sk_calloc(cs->ntables ? cs->ntables : 1, sizeof(*tabs));
+	maps = sk_calloc(cs->ntables ? cs->ntables : 1, sizeof(*maps));
+	hints = sk_calloc(cs->ntables ? cs->ntables : 1, sizeof(*hints));
 	for (size_t i = 0; i < cs->ntables; i++) {
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(cs->tables[k].name, cs->tables[i].name)) {
@@ -340,9 +478,29 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 					      (unsigned long long)cs->number, cs->tables[i].name);
 				goto fail;
 			}
-		if ((rc = apply_table(&a, &cs->tables[i])) < 0)
+		if ((rc = map_columns(&a, &cs->tables[i], &tabs[i], maps[i])) < 0)
 			goto fail;
+		if (!keys_ascending(&cs->tables[i]))
+			two_pass = 0;
 	}
+	if (two_pass) {
+		for (size_t i = 0; i < cs->ntables; i++) {
+			hints[i] = sk_malloc((cs->tables[i].nrows ? cs->tables[i].nrows : 1) * sizeof(**hints));
+			if ((rc = check_table(&a, &cs->tables[i], tabs[i], maps[i], hints[i])) < 0)
+				goto fail;
+		}
+	} else {
+		/* a row named twice (not from sinkron's sealer): one pass, undone by a savepoint */
+		if ((rc = sk_db_exec(db, "SAVEPOINT sk_apply")) < 0)
+			goto fail;
+		savepoint = 1;
+	}
+	writing = 1;
+	if ((rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 1")) < 0)
+		goto fail;
+	for (size_t i = 0; i < cs->ntables; i++)
+		if ((rc = apply_table(&a, &cs->tables[i], tabs[i], maps[i], hints[i])) < 0)
+			goto fail;
 	sk_hex(hex, cs->digest, SK_HASH_SIZE);
 	if ((rc = sk_db_prepare(db, &st, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local) "
 				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) < 0)
@@ -364,20 +522,34 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	sk_hlc_observe(db, cs->hlc_max);
 	if ((rc = sk_state_set_blob(db, "digest", a.digest, SK_HASH_SIZE)) < 0 ||
 	    (rc = sk_owner_sums_flush(db, &a.owners)) < 0 ||
-	    (rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 0; RELEASE sk_apply")) < 0)
+	    (rc = sk_db_exec(db, savepoint ? "UPDATE sk_ctx SET applying = 0; RELEASE sk_apply" : "UPDATE sk_ctx SET applying = 0")) < 0)
 		goto fail;
-	sqlite3_finalize(a.tomb_get);
-	sqlite3_finalize(a.tomb_put);
-	sqlite3_finalize(a.deleted_here);
-	sk_buf_release(&a.meta);
 	*applied = 1;
-	return 0;
+	rc = 0;
+	goto done;
 fail:
+	if (savepoint) {
+		sqlite3_exec(db->h, "ROLLBACK TO sk_apply; RELEASE sk_apply", NULL, NULL, NULL);
+	} else if (writing && !sqlite3_get_autocommit(db->h)) {
+		/* The checks passed and a write failed (the disk, not the change-set): part of it is
+		 * written, with no savepoint to undo it, so the whole transaction goes; nothing of
+		 * this run is committed, and applying it again later does it all. */
+		char *why = sk_strdup(sk_error_last());
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		sk_error_set("%s (the whole transaction was rolled back)", why);
+		free(why);
+		rc = rc == SK_EINVALID || rc == SK_ECONFLICT ? SK_ERROR : rc;
+	}
+done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(a.tomb_get);
-	sqlite3_finalize(a.tomb_put);
+	sk_stmt_put(a.tomb_get);
+	sk_stmt_put(a.tomb_put);
 	sqlite3_finalize(a.deleted_here);
 	sk_buf_release(&a.meta);
-	sqlite3_exec(db->h, "ROLLBACK TO sk_apply; RELEASE sk_apply", NULL, NULL, NULL);
+	for (size_t i = 0; hints && i < cs->ntables; i++)
+		free(hints[i]);
+	free(hints);
+	free(maps);
+	free(tabs);
 	return rc;
 }

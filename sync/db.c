@@ -706,8 +706,13 @@ void sk_db_free(struct sk_db *db)
 			free(db->tables[i].cols[c]);
 		free(db->tables[i].name);
 	}
-	if (db->h)
+	if (db->h) {
+		sqlite3_stmt *st;
+		/* statements kept for reuse (sk_stmt_get) end with the connection */
+		while ((st = sqlite3_next_stmt(db->h, NULL)))
+			sqlite3_finalize(st);
 		sqlite3_close_v2(db->h);
+	}
 	free(db->path);
 	free(db->code);
 	free(db->name);

@@ -197,6 +197,37 @@ int sk_value_equal(const struct sk_value *a, const struct sk_value *b)
 	}
 }
 
+int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql)
+{
+	static const char mark[] = "/* kept */ ";
+	sqlite3_stmt *st = NULL;
+	char *text;
+	int rc = 0;
+
+	/* the connection's statements are few: a scan finds a kept one; the mark keeps it from
+	 * being taken for a statement of the same text that someone else holds */
+	while ((st = sqlite3_next_stmt(db->h, st))) {
+		const char *s = sqlite3_sql(st);
+		if (s && !strncmp(s, mark, sizeof(mark) - 1) && !strcmp(s + sizeof(mark) - 1, sql) && !sqlite3_stmt_busy(st)) {
+			*out = st;
+			return 0;
+		}
+	}
+	text = sk_printf("%s%s", mark, sql);
+	if (sqlite3_prepare_v3(db->h, text, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+		rc = sk_error(SK_ERROR, "database '%s': %s", db->path, sqlite3_errmsg(db->h));
+	free(text);
+	return rc;
+}
+
+void sk_stmt_put(sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
 int sk_rowio_init(struct sk_rowio *io, struct sk_db *db, const struct sk_table *t)
 {
 	struct sk_buf q = SK_BUF_INIT;
@@ -209,7 +240,7 @@ int sk_rowio_init(struct sk_rowio *io, struct sk_db *db, const struct sk_table *
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&q, "\"%s\", ", t->cols[i]);
 	sk_buf_printf(&q, "_sk FROM \"%s\" WHERE id = ?", t->name);
-	if ((rc = sk_db_prepare(db, &io->get, (const char *)q.ptr)) < 0)
+	if ((rc = sk_stmt_get(db, &io->get, (const char *)q.ptr)) < 0)
 		goto done;
 	q.len = 0;
 	sk_buf_printf(&q, "INSERT INTO \"%s\" (id", t->name);
@@ -219,22 +250,22 @@ int sk_rowio_init(struct sk_rowio *io, struct sk_db *db, const struct sk_table *
 	for (int i = 0; i <= t->ncols; i++)
 		sk_buf_puts(&q, ", ?");
 	sk_buf_puts(&q, ")");
-	if ((rc = sk_db_prepare(db, &io->insert, (const char *)q.ptr)) < 0)
+	if ((rc = sk_stmt_get(db, &io->insert, (const char *)q.ptr)) < 0)
 		goto done;
 	q.len = 0;
 	sk_buf_printf(&q, "UPDATE \"%s\" SET ", t->name);
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&q, "\"%s\" = ?%d, ", t->cols[i], i + 1);
 	sk_buf_printf(&q, "_sk = ?%d WHERE id = ?%d", t->ncols + 1, t->ncols + 2);
-	if ((rc = sk_db_prepare(db, &io->update, (const char *)q.ptr)) < 0)
+	if ((rc = sk_stmt_get(db, &io->update, (const char *)q.ptr)) < 0)
 		goto done;
 	q.len = 0;
 	sk_buf_printf(&q, "UPDATE \"%s\" SET _sk = ? WHERE id = ?", t->name);
-	if ((rc = sk_db_prepare(db, &io->setmeta, (const char *)q.ptr)) < 0)
+	if ((rc = sk_stmt_get(db, &io->setmeta, (const char *)q.ptr)) < 0)
 		goto done;
 	q.len = 0;
 	sk_buf_printf(&q, "DELETE FROM \"%s\" WHERE id = ?", t->name);
-	rc = sk_db_prepare(db, &io->del, (const char *)q.ptr);
+	rc = sk_stmt_get(db, &io->del, (const char *)q.ptr);
 done:
 	sk_buf_release(&q);
 	if (rc < 0)
@@ -244,11 +275,11 @@ done:
 
 void sk_rowio_release(struct sk_rowio *io)
 {
-	sqlite3_finalize(io->get);
-	sqlite3_finalize(io->insert);
-	sqlite3_finalize(io->update);
-	sqlite3_finalize(io->setmeta);
-	sqlite3_finalize(io->del);
+	sk_stmt_put(io->get);
+	sk_stmt_put(io->insert);
+	sk_stmt_put(io->update);
+	sk_stmt_put(io->setmeta);
+	sk_stmt_put(io->del);
 	memset(io, 0, sizeof(*io));
 }
 

@@ -49,7 +49,14 @@ void sk_value_from_column(struct sk_value *v, sqlite3_stmt *st, int col);
 void sk_value_bind(sqlite3_stmt *st, int idx, const struct sk_value *v);
 int sk_value_equal(const struct sk_value *a, const struct sk_value *b);
 
-/* Prepared statements over one synced table, made once per seal or apply. */
+/* A prepared statement of sql kept on the connection for the next caller (found again by its
+ * text; finalized when the database is closed), and its return: reset, bindings cleared.  For
+ * statements run once per change-set, whose preparing (with the capture triggers compiled in)
+ * would cost more than running them. */
+int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql);
+void sk_stmt_put(sqlite3_stmt *st);
+
+/* Prepared statements over one synced table, kept on the connection (sk_stmt_get). */
 struct sk_rowio {
 	struct sk_db *db;
 	const struct sk_table *t;
