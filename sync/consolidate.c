@@ -73,26 +73,6 @@ static int quarantine(struct consolidator *c, const struct sk_repo_entry *e, con
 	return 1; /* stops this district's walk */
 }
 
-/* The value of "key: " in a manifest, copied into out ("" when absent). */
-static void manifest_value(char *out, size_t n, const char *manifest, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = manifest;
-	out[0] = '\0';
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > kl + 1 && !strncmp(p, key, kl) && p[kl] == ':') {
-			const char *v = p + kl + 1;
-			while (*v == ' ')
-				v++;
-			snprintf(out, n, "%.*s", (int)(len - (size_t)(v - p)), v);
-			return;
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
 struct dest_scan {
 	const char *code;
 	int touched;
@@ -215,7 +195,7 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		sqlite3_exec(c->db->h, "ROLLBACK TO sk_consolidate; RELEASE sk_consolidate", NULL, NULL, NULL);
 		goto done;
 	}
-	manifest_value(marker, sizeof(marker), e->manifest, "central");
+	sk_manifest_value(marker, sizeof(marker), e->manifest, "central");
 	if (!released && sk_owner_digest(c->db, d->code, have) == 0 && memcmp(have, cs->digest, SK_HASH_SIZE) &&
 	    digest_comparable(c, d->code, marker)) {
 		char h1[2 * SK_HASH_SIZE + 1], h2[2 * SK_HASH_SIZE + 1];

@@ -321,3 +321,22 @@ void sk_blob_id(char out[41], const void *data, size_t len)
 	git_odb_hash(&id, data, len, GIT_OBJECT_BLOB);
 	git_oid_tostr(out, 41, &id);
 }
+
+void sk_manifest_value(char *out, size_t n, const char *manifest, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = manifest;
+	out[0] = '\0';
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > kl + 1 && !strncmp(p, key, kl) && p[kl] == ':') {
+			const char *v = p + kl + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(out, n, "%.*s", (int)(len - (size_t)(v - p)), v);
+			return;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}

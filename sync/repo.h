@@ -46,6 +46,9 @@ int sk_repo_walk(struct sk_repo *repo, const char *start,
 int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *after,
 		       int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload);
 
+/* The value of "key: " in a manifest (or a tag message), copied into out ("" when absent). */
+void sk_manifest_value(char *out, size_t n, const char *manifest, const char *key);
+
 /* Opens the local repository of db and moves its branch to the change-set the database last
  * recorded (repairing a crash between the database commit and the branch update). */
 int sk_local_open(struct sk_db *db, struct sk_repo **out);

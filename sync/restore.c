@@ -90,25 +90,6 @@ static int git_fail(int code, const char *what)
 	return sk_error(code, "%s: %s", what, e && e->message ? e->message : "unknown git error");
 }
 
-static void manifest_value(char *out, size_t n, const char *manifest, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = manifest;
-	out[0] = '\0';
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > kl + 1 && !strncmp(p, key, kl) && p[kl] == ':') {
-			const char *v = p + kl + 1;
-			while (*v == ' ')
-				v++;
-			snprintf(out, n, "%.*s", (int)(len - (size_t)(v - p)), v);
-			return;
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
 /* Reads the uncompressed header of a change-set (sync/FORMAT.md): enough to choose without
  * decompressing anything. */
 static int peek(struct item *it, char origin[24], const unsigned char *d, size_t n)
@@ -168,7 +149,7 @@ static int collect(void *payload, const struct sk_repo_entry *e)
 				e->commit, b->ref, c->dir, origin, (unsigned long long)it->number, b->origin, b->n + 1);
 	memcpy(it->commit, e->commit, 41);
 	memcpy(it->blob, e->blob, 41);
-	manifest_value(it->central, sizeof(it->central), e->manifest, "central");
+	sk_manifest_value(it->central, sizeof(it->central), e->manifest, "central");
 	it->time = e->time;
 	it->data = sk_malloc(e->len ? e->len : 1);
 	memcpy(it->data, e->data, e->len);
@@ -483,7 +464,7 @@ static int choose(struct rs *r, const char *at, const char *district)
 		}
 		{
 			char dg[80];
-			manifest_value(dg, sizeof(dg), msg, "digest");
+			sk_manifest_value(dg, sizeof(dg), msg, "digest");
 			if (sk_unhex(r->snap_digest, SK_HASH_SIZE, dg) < 0) {
 				free(msg);
 				return sk_error(SK_ECORRUPT, "snapshot '%s' records no digest", at);
@@ -1722,7 +1703,7 @@ int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct s
 		}
 		if (s.message) {
 			const char *p = s.message;
-			manifest_value(dg, sizeof(dg), s.message, "digest");
+			sk_manifest_value(dg, sizeof(dg), s.message, "digest");
 			s.digest = dg;
 			while ((p = strstr(p, "\nbranch "))) {
 				s.branches++;
