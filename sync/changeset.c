@@ -144,47 +144,6 @@ static int valid_region(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) without
- * control characters: what may go into a primary key, an operator name or a log line. */
-static int valid_text(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-		uint32_t cp;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
 
 static uint64_t col_mask(int ncols)
 {
@@ -295,13 +254,13 @@ static int check_changeset(const struct sk_changeset *cs)
 			if (r->op != SK_OP_UPSERT && r->op != SK_OP_DELETE)
 				return sk_error(SK_EINVALID, "table '%s': row %zu has unknown op %d", tb->name, i, r->op);
 			if (!r->pk || !*r->pk || strlen(r->pk) > CS_MAX_PK ||
-			    !valid_text((const unsigned char *)r->pk, strlen(r->pk)))
+			    !sk_utf8_valid((const unsigned char *)r->pk, strlen(r->pk), 0))
 				return sk_error(SK_EINVALID, "table '%s': row %zu has an empty, overlong or non-UTF-8 key",
 						tb->name, i);
 			if (r->mask & ~col_mask(tb->ncols))
 				return sk_error(SK_EINVALID, "table '%s': row '%s' carries columns past its %d",
 						tb->name, r->pk, tb->ncols);
-			if (strlen(op) > CS_MAX_STR || !valid_text((const unsigned char *)op, strlen(op)))
+			if (strlen(op) > CS_MAX_STR || !sk_utf8_valid((const unsigned char *)op, strlen(op), 0))
 				return sk_error(SK_EINVALID, "table '%s': row '%s' has an overlong or non-UTF-8 operator name",
 						tb->name, r->pk);
 			if (r->dest && !valid_region((const unsigned char *)r->dest, strlen(r->dest)))
@@ -738,7 +697,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		memcpy(pk, prev_pk, (size_t)u);
 		memcpy(pk + u, p, n);
 		pk[u + n] = '\0';
-		if (!valid_text((const unsigned char *)pk, (size_t)u + n))
+		if (!sk_utf8_valid((const unsigned char *)pk, (size_t)u + n, 0))
 			return body_error(r, "key is not UTF-8 text without control characters");
 		tb->rows[i].pk = prev_pk = pk;
 		prev_n = (size_t)u + n;
@@ -819,7 +778,7 @@ static int read_body(struct decoder *d, struct sk_changeset *cs)
 		size_t n;
 		if ((rc = body_bytes(r, &p, &n, CS_MAX_STR, 0, "string")) < 0)
 			return rc;
-		if (!valid_text(p, n))
+		if (!sk_utf8_valid(p, n, 0))
 			return body_error(r, "string is not UTF-8 text without control characters");
 		d->strs[i] = arena_str(d->a, p, n);
 	}

@@ -18,6 +18,10 @@
  * `return sk_error(SK_EINVALID, "...")`. */
 int sk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF); with
+ * controls 0 also without control characters (what may go into a key or an operator name). */
+int sk_utf8_valid(const unsigned char *s, size_t n, int controls);
+
 /* Little-endian and varint helpers for the binary formats. */
 void sk_put_u32(unsigned char *p, uint32_t v);
 void sk_put_u64(unsigned char *p, uint64_t v);

@@ -265,43 +265,6 @@ static int is_blank(int ch, int delim)
 	return ch == ' ' || (ch == '\t' && delim != '\t');
 }
 
-/* Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char b = s[i];
-		size_t k;
-		uint32_t cp;
-		if (b < 0x80) {
-			i++;
-			continue;
-		} else if (b >= 0xc2 && b <= 0xdf) {
-			k = 1;
-			cp = b & 0x1f;
-		} else if (b >= 0xe0 && b <= 0xef) {
-			k = 2;
-			cp = b & 0x0f;
-		} else if (b >= 0xf0 && b <= 0xf4) {
-			k = 3;
-			cp = b & 0x07;
-		} else {
-			return 0;
-		}
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
 
 /* Windows-1252 bytes 0x80-0x9f; 0 marks the five it leaves undefined. */
 static const uint16_t cp1252[32] = {
@@ -332,7 +295,7 @@ static void put_utf8(struct sk_buf *b, uint32_t cp)
 static int check_encoding(struct sk_csv *c, long line)
 {
 	c->recoded = 0;
-	if (utf8_valid(c->rec.ptr, c->rec.len))
+	if (sk_utf8_valid(c->rec.ptr, c->rec.len, 1))
 		return 0;
 	/* the first offending byte, for the message */
 	size_t i;
