@@ -40,6 +40,9 @@ struct net_job {
 	struct net_result *res;
 	int auth_tries;
 	char remote_said[400];
+	char auth_header[600];
+	char *auth_hp;
+	git_strarray headers;
 };
 
 static int64_t mono_ms(void)
@@ -138,6 +141,38 @@ static int sideband(const char *str, int len, void *payload)
 	return 0;
 }
 
+/* "Authorization: Basic ..." sent with the first request, so a login over HTTP(S) costs no
+ * 401 round trip (600 ms and some bytes on these links) before every connection. */
+static void basic_auth_header(char *out, size_t n, const struct sk_remote *r)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char plain[512];
+	size_t len, k;
+	int m;
+
+	out[0] = '\0';
+	if (!r->username || !r->password || !r->url ||
+	    (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8)))
+		return;
+	m = snprintf(plain, sizeof(plain), "%s:%s", r->username, r->password);
+	if (m < 0 || (size_t)m >= sizeof(plain))
+		return;
+	len = (size_t)m;
+	k = (size_t)snprintf(out, n, "Authorization: Basic ");
+	for (size_t i = 0; i < len && k + 5 < n; i += 3) {
+		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
+		if (i + 2 < len)
+			v |= (unsigned char)plain[i + 2];
+		out[k++] = b64[v >> 18 & 63];
+		out[k++] = b64[v >> 12 & 63];
+		out[k++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[k++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[k] = '\0';
+}
+
 static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
 {
 	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
@@ -197,7 +232,13 @@ static int child_push(struct net_job *j)
 		rc = child_fail(res, SK_EINVALID, "bad central repository address");
 		goto done;
 	}
-	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
+	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
+	if (j->auth_header[0]) {
+		j->headers.strings = &j->auth_hp;
+		j->auth_hp = j->auth_header;
+		j->headers.count = 1;
+	}
+	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, j->auth_header[0] ? &j->headers : NULL) < 0) {
 		rc = auth_failed(j) ? auth_failed(j) : child_fail(res, SK_ENETWORK, "cannot reach the central repository");
 		goto done;
 	}
@@ -277,6 +318,8 @@ static int child_push(struct net_job *j)
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
+	if (j->auth_header[0])
+		po.custom_headers = j->headers;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
 			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
@@ -319,6 +362,12 @@ static int child_fetch(struct net_job *j)
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
+	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
+	if (j->auth_header[0]) {
+		j->auth_hp = j->auth_header;
+		fo.custom_headers.strings = &j->auth_hp;
+		fo.custom_headers.count = 1;
+	}
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
