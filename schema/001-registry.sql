@@ -93,8 +93,11 @@ INSERT INTO sk_tables VALUES (1, 'workers'), (2, 'heirs'), (3, 'enrolments');
 -- writer's own transaction.  cols: bit i set when column i (PRAGMA table_info order, id and _sk
 -- left out) changed; NULL for an insert (all columns).  Values are read from the row when the
 -- change is sealed, so a row changed five times before a seal travels once, with its clock.
+-- seq starts again at 1 after a seal empties the outbox (AUTOINCREMENT would cost a write of
+-- sqlite_sequence per captured row); sealing adds sk_state's seq_base, so the outbox ranges
+-- change-sets carry keep growing.
 CREATE TABLE sk_outbox (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	tbl      INTEGER NOT NULL,
 	pk       TEXT NOT NULL,
 	op       INTEGER NOT NULL,          -- 1 insert, 2 update, 3 delete

@@ -129,14 +129,20 @@ static struct entry *fold_get(struct fold *f, struct arena *a, int tbl, const ch
 	return e;
 }
 
-static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64_t *seq_max)
+/* The outbox's seq restarts at 1 once a seal empties it (no AUTOINCREMENT, which costs a
+ * write of sqlite_sequence per captured row): the seq a change-set carries is the outbox's
+ * plus seq_base in sk_state, the last one sealed, so it keeps growing from seal to seal.
+ * *last: the largest outbox seq read. */
+static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64_t *seq_max, int64_t *last)
 {
 	sqlite3_stmt *st;
+	uint64_t base = (uint64_t)sk_state_int(db, "seq_base", 0);
 	int rc;
 	if ((rc = sk_db_prepare(db, &st, "SELECT seq, tbl, pk, op, cols, at, operator, old FROM sk_outbox ORDER BY seq")) < 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		uint64_t seq = base + (uint64_t)sqlite3_column_int64(st, 0);
+		*last = sqlite3_column_int64(st, 0);
 		int tbl = sqlite3_column_int(st, 1), op = sqlite3_column_int(st, 3);
 		const char *pk = (const char *)sqlite3_column_text(st, 2);
 		const char *oper = (const char *)sqlite3_column_text(st, 6);
@@ -585,6 +591,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	struct prepared *pend = NULL;
 	size_t npend = 0, apend = 0, raw = 0, target;
 	uint64_t seq_max = 0;
+	int64_t last = 0;
 	char *tip;
 	int rc;
 
@@ -598,11 +605,12 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	s.enc = (struct sk_buf)SK_BUF_INIT;
 	target = s.max_bytes * 3;
 
-	if ((rc = read_outbox(db, &f, &s.arena, &seq_max)) < 0)
+	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)
 		goto done;
 	if (f.n == 0) {
 		/* nothing but rows never seen by others, or nothing at all */
-		if (seq_max && (rc = sk_db_exec(db, "DELETE FROM sk_outbox")) < 0)
+		if (seq_max && ((rc = sk_db_exec(db, "DELETE FROM sk_outbox")) < 0 ||
+				(rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0))
 			goto done;
 		rc = 0;
 		goto done;
@@ -660,10 +668,10 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		sqlite3_stmt *del;
 		if ((rc = sk_db_prepare(db, &del, "DELETE FROM sk_outbox WHERE seq <= ?")) < 0)
 			goto done;
-		sqlite3_bind_int64(del, 1, (int64_t)seq_max);
+		sqlite3_bind_int64(del, 1, last);
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot empty the outbox");
 		sqlite3_finalize(del);
-		if (rc < 0)
+		if (rc < 0 || (rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0)
 			goto done;
 	}
 	if ((rc = sk_owner_sums_flush(db, &s.owners)) < 0)
