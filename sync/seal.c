@@ -194,6 +194,7 @@ struct sealer {
 	char tip[41];
 	uint64_t number;
 	struct sk_buf meta, enc;
+	size_t last_len;        /* bytes of the change-set written last */
 	struct sk_seal_result *res;
 	struct sk_owner_sums owners;
 };
@@ -556,20 +557,23 @@ static int emit(struct sealer *s, struct prepared *p, size_t n, int final, size_
 				sk_digest_add(digest, p[i].new_hash);
 		}
 		rc = encode_chunk(s, p, take, digest, &cs, tabs);
-		free(cs.arena);
-		if (rc < 0)
-			return rc;
-		if (s->enc.len > s->max_bytes && take > 1) {
-			size_t keep = (size_t)((double)take * (double)s->max_bytes / (double)s->enc.len * 0.92);
-			take = keep ? keep : 1;
+		if (rc < 0 || (s->enc.len > s->max_bytes && take > 1)) {
+			free(cs.arena);
+			if (rc < 0)
+				return rc;
+			take = (size_t)((double)take * (double)s->max_bytes / (double)s->enc.len * 0.92);
+			if (!take)
+				take = 1;
 			continue;
 		}
 		/* not full yet: wait for more rows unless these are the last */
-		if (!final && take == n && s->enc.len < s->max_bytes * 3 / 4)
+		if (!final && take == n && s->enc.len < s->max_bytes * 3 / 4) {
+			free(cs.arena);
 			return 0;
-		rc = encode_chunk(s, p, take, digest, &cs, tabs);
-		if (rc == 0)
-			rc = finish_chunk(s, p, take, &cs);
+		}
+		/* s->enc holds these rows encoded: written as they are, not compressed again */
+		rc = finish_chunk(s, p, take, &cs);
+		s->last_len = s->enc.len;
 		free(cs.arena);
 		if (rc < 0)
 			return rc;
@@ -651,7 +655,9 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 			size_t used_raw = 0;
 			for (size_t k = 0; k < used; k++)
 				used_raw += pend[k].raw;
-			target = used_raw + used_raw / 16;
+			/* aim a little under the bound, so that the first try
+			 * usually fits and the rows are compressed once */
+			target = (size_t)((double)used_raw * (double)s.max_bytes * 0.96 / (double)(s.last_len ? s.last_len : s.max_bytes));
 			memmove(pend, pend + used, (npend - used) * sizeof(*pend));
 			npend -= used;
 			raw -= used_raw;
