@@ -31,6 +31,15 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user + system) of this process: steadier than wall time on a busy machine */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+static double last_cpu;
+
 static int collect(void *payload, const struct sk_repo_entry *e)
 {
 	struct item *it;
@@ -76,6 +85,7 @@ static double run_apply(const char *dir, int rep, size_t *rows)
 		die("create");
 	sk_db_set_operator(db, "bench");
 	t0 = now_s();
+	last_cpu = cpu_s();
 	if (sk_db_begin(db) < 0)
 		die("begin");
 	*rows = 0;
@@ -88,6 +98,7 @@ static double run_apply(const char *dir, int rep, size_t *rows)
 	if (sk_db_commit(db) < 0)
 		die("commit");
 	t0 = now_s() - t0;
+	last_cpu = cpu_s() - last_cpu;
 	sk_db_free(db);
 	rm_db(path);
 	return t0;
@@ -135,6 +146,7 @@ static double run_plain(const char *dir, int rep)
 	rm_db(path);
 
 	t0 = now_s();
+	last_cpu = cpu_s();
 	sqlite3_exec(h, "BEGIN IMMEDIATE", 0, 0, 0);
 	for (size_t i = 0; i < nitems; i++) {
 		const struct sk_changeset *cs = items[i].cs;
@@ -183,6 +195,7 @@ static double run_plain(const char *dir, int rep)
 		exit(1);
 	}
 	t0 = now_s() - t0;
+	last_cpu = cpu_s() - last_cpu;
 	sqlite3_close(h);
 	sk_buf_release(&q);
 	rm_db(path);
@@ -202,7 +215,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 4 ? argv[4] : ".";
 	struct sk_repo *repo;
 	struct rusage ru;
-	double *ta, *tp, t0;
+	double *ta, *tp, *ca, *cp, t0;
 	size_t rows = 0;
 
 	if (argc < 2 || reps <= 0 || reps > 50) {
@@ -216,25 +229,38 @@ int main(int argc, char **argv)
 	t0 = now_s() - t0;
 	ta = malloc(sizeof(double) * (size_t)reps);
 	tp = malloc(sizeof(double) * (size_t)reps);
+	ca = malloc(sizeof(double) * (size_t)reps);
+	cp = malloc(sizeof(double) * (size_t)reps);
 	for (int k = 0; k < reps; k++) {
 		if (k % 2 == 0) {
 			ta[k] = run_apply(dir, k, &rows);
+			ca[k] = last_cpu;
 			tp[k] = run_plain(dir, k);
+			cp[k] = last_cpu;
 		} else {
 			tp[k] = run_plain(dir, k);
+			cp[k] = last_cpu;
 			ta[k] = run_apply(dir, k, &rows);
+			ca[k] = last_cpu;
 		}
-		fprintf(stderr, "bench_apply: rep %d: apply %.3f s, plain insert %.3f s\n", k + 1, ta[k], tp[k]);
+		fprintf(stderr, "bench_apply: rep %d: apply %.3f s (cpu %.3f s), plain insert %.3f s (cpu %.3f s)\n", k + 1,
+			ta[k], ca[k], tp[k], cp[k]);
 	}
 	qsort(ta, (size_t)reps, sizeof(double), cmp_double);
 	qsort(tp, (size_t)reps, sizeof(double), cmp_double);
+	qsort(ca, (size_t)reps, sizeof(double), cmp_double);
+	qsort(cp, (size_t)reps, sizeof(double), cmp_double);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("changesets %zu\nrows %zu\nread_decode_s %.3f\nreps %d\napply_s %.3f\nplain_s %.3f\nratio %.2f\nmaxrss_kb %ld\n",
-	       nitems, rows, t0, reps, ta[reps / 2], tp[reps / 2], ta[reps / 2] / tp[reps / 2], ru.ru_maxrss);
+	printf("changesets %zu\nrows %zu\nread_decode_s %.3f\nreps %d\napply_s %.3f\nplain_s %.3f\nratio %.2f\n"
+	       "apply_cpu_s %.3f\nplain_cpu_s %.3f\ncpu_ratio %.2f\nmaxrss_kb %ld\n",
+	       nitems, rows, t0, reps, ta[reps / 2], tp[reps / 2], ta[reps / 2] / tp[reps / 2], ca[reps / 2], cp[reps / 2],
+	       ca[reps / 2] / cp[reps / 2], ru.ru_maxrss);
 	for (size_t i = 0; i < nitems; i++)
 		sk_changeset_free(items[i].cs);
 	free(items);
 	free(ta);
 	free(tp);
+	free(ca);
+	free(cp);
 	return 0;
 }
