@@ -9,6 +9,9 @@
  * change-set leaves nothing behind without a savepoint around it: a savepoint would make SQLite
  * journal again, for every row's statement (the capture triggers give each one a statement
  * journal), the pages earlier rows of the change-set touched, which cost more than the rows.
+ * While it writes, the connection's triggers are off when they are only sinkron's capture and
+ * guard triggers, which do nothing while applying (sk_ctx.applying): they would still cost a
+ * call and a statement journal per row.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -424,7 +427,7 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	const struct sk_table **tabs = NULL;
 	int (*maps)[SK_MAX_COLS] = NULL;
 	struct hint **hints = NULL;
-	int rc, known, two_pass = 1, savepoint = 0, writing = 0;
+	int rc, known, two_pass = 1, savepoint = 0, writing = 0, triggers_off = 0;
 
 	*applied = 0;
 	if (sqlite3_get_autocommit(db->h))
@@ -498,6 +501,13 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	writing = 1;
 	if ((rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 1")) < 0)
 		goto fail;
+	if ((rc = sk_stmt_get(db, &st, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+				       "name NOT LIKE 'sk\\_capture\\_%' ESCAPE '\\' AND name NOT LIKE 'sk\\_guard\\_%' ESCAPE '\\'")) < 0)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0)
+		triggers_off = sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) == SQLITE_OK;
+	sk_stmt_put(st);
+	st = NULL;
 	for (size_t i = 0; i < cs->ntables; i++)
 		if ((rc = apply_table(&a, &cs->tables[i], tabs[i], maps[i], hints[i])) < 0)
 			goto fail;
@@ -528,6 +538,10 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	rc = 0;
 	goto done;
 fail:
+	if (triggers_off) {
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
+		triggers_off = 0;
+	}
 	if (savepoint) {
 		sqlite3_exec(db->h, "ROLLBACK TO sk_apply; RELEASE sk_apply", NULL, NULL, NULL);
 	} else if (writing && !sqlite3_get_autocommit(db->h)) {
@@ -541,6 +555,8 @@ fail:
 		rc = rc == SK_EINVALID || rc == SK_ECONFLICT ? SK_ERROR : rc;
 	}
 done:
+	if (triggers_off)
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
 	sqlite3_finalize(st);
 	sk_stmt_put(a.tomb_get);
 	sk_stmt_put(a.tomb_put);
