@@ -325,7 +325,7 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 				goto done;
 			}
 			if (found) {
-				if (meta.has_hash) {
+				if (meta.has_hash && t->in_digest) {
 					sk_digest_sub(a->digest, meta.hash);
 					if (t->owner_col >= 0 && (rc = owner_change(a, &cur[t->owner_col], meta.hash, 0)) < 0)
 						goto done;
@@ -374,16 +374,18 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 		}
 		if (!changed)
 			continue;
-		if (meta.has_hash) {
+		if (meta.has_hash && t->in_digest) {
 			sk_digest_sub(a->digest, meta.hash);
 			if (t->owner_col >= 0 && (rc = owner_change(a, &old_owner, meta.hash, 0)) < 0)
 				goto done;
 		}
 		sk_row_hash(meta.hash, t, r->pk, cur);
 		meta.has_hash = 1;
-		sk_digest_add(a->digest, meta.hash);
-		if (t->owner_col >= 0 && (rc = owner_change(a, &cur[t->owner_col], meta.hash, 1)) < 0)
-			goto done;
+		if (t->in_digest) {
+			sk_digest_add(a->digest, meta.hash);
+			if (t->owner_col >= 0 && (rc = owner_change(a, &cur[t->owner_col], meta.hash, 1)) < 0)
+				goto done;
+		}
 		sk_meta_encode(&a->meta, &meta);
 		{
 			sqlite3_stmt *st = found ? io.update : io.insert;

@@ -24,7 +24,15 @@ struct district_state {
 	int stopped;
 };
 
+#define REDO 2 /* returned by the walk: undo the run, hold c->redo, run again */
+
 struct consolidator {
+	struct {
+		char blob[41], commit[41], origin[24], reason[700];
+		int64_t number;
+	} redo;
+	char redone[8][400];   /* quarantined by a digest check, before the run was done again */
+	int nredone;
 	struct sk_db *db;
 	struct sk_repo *repo;
 	struct sk_repo *local;    /* the city's own repository, holding its branch; NULL: repo is it */
@@ -74,6 +82,7 @@ static int quarantine(struct consolidator *c, const struct sk_repo_entry *e, con
 }
 
 struct dest_scan {
+	struct sk_db *db;
 	const char *code;
 	int touched;
 	const struct sk_cs_limits *lim;
@@ -86,6 +95,9 @@ static int scan_dest(void *payload, const struct sk_repo_entry *e)
 	if (sk_changeset_decode(&cs, e->data, e->len, s->lim) < 0)
 		return 0;
 	for (size_t t = 0; t < cs->ntables && !s->touched; t++) {
+		const struct sk_table *tab = sk_db_table(s->db, cs->tables[t].name);
+		if (tab && !tab->in_digest)
+			continue; /* receipts: not in any digest */
 		for (size_t r = 0; r < cs->tables[t].nrows; r++)
 			if (!cs->tables[t].rows[r].dest || !strcmp(cs->tables[t].rows[r].dest, s->code)) {
 				s->touched = 1;
@@ -103,7 +115,7 @@ static int scan_dest(void *payload, const struct sk_repo_entry *e)
 static int digest_comparable(struct consolidator *c, const char *code, const char *marker)
 {
 	struct sk_repo *own = c->local ? c->local : c->repo;
-	struct dest_scan s = {code, 0, c->lim};
+	struct dest_scan s = {c->db, code, 0, c->lim};
 	sqlite3_stmt *st;
 	char tip[41];
 	int rejected = 0;
@@ -182,19 +194,16 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
 		goto done;
 	}
-	if ((rc = sk_db_exec(c->db, "SAVEPOINT sk_consolidate")) < 0)
-		goto done;
+	/* a refused change-set leaves nothing behind (apply checks before it writes), so no
+	 * savepoint per change-set: that would copy every page again for each one */
 	rc = sk_apply_tx(c->db, cs, e->blob, e->commit, e->len, &applied);
 	if (rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT) {
 		snprintf(reason, sizeof(reason), "%s", sk_error_last());
-		sqlite3_exec(c->db->h, "ROLLBACK TO sk_consolidate; RELEASE sk_consolidate", NULL, NULL, NULL);
 		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
 		goto done;
 	}
-	if (rc < 0) {
-		sqlite3_exec(c->db->h, "ROLLBACK TO sk_consolidate; RELEASE sk_consolidate", NULL, NULL, NULL);
+	if (rc < 0)
 		goto done;
-	}
 	sk_manifest_value(marker, sizeof(marker), e->manifest, "central");
 	if (!released && sk_owner_digest(c->db, d->code, have) == 0 && memcmp(have, cs->digest, SK_HASH_SIZE) &&
 	    digest_comparable(c, d->code, marker)) {
@@ -203,12 +212,16 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		sk_hex(h2, have, SK_HASH_SIZE);
 		snprintf(reason, sizeof(reason), "after it the district's data at the city has digest %.16s, but the district "
 			 "recorded %.16s: its database and its change-sets disagree", h2, h1);
-		sqlite3_exec(c->db->h, "ROLLBACK TO sk_consolidate; RELEASE sk_consolidate", NULL, NULL, NULL);
-		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
+		/* it is applied already: the whole run is undone and done again with this
+		 * change-set held (rare, so cheaper than a savepoint for every one) */
+		snprintf(c->redo.blob, sizeof(c->redo.blob), "%s", e->blob);
+		snprintf(c->redo.commit, sizeof(c->redo.commit), "%s", e->commit);
+		snprintf(c->redo.origin, sizeof(c->redo.origin), "%s", d->code);
+		snprintf(c->redo.reason, sizeof(c->redo.reason), "%s", reason);
+		c->redo.number = (int64_t)cs->number;
+		rc = REDO;
 		goto done;
 	}
-	if ((rc = sk_db_exec(c->db, "RELEASE sk_consolidate")) < 0)
-		goto done;
 	/* a released one stays in sk_quarantine, 'released' with who decided: the audit trail
 	 * ('quarantine --all'); being applied now, it is never looked up there again */
 	d->expected++;
@@ -287,11 +300,12 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	    (rc = sk_db_prepare(db, &c.quar_put, "INSERT OR REPLACE INTO sk_quarantine (id, origin, number, commit_id, reason, at, state) "
 						 "VALUES (?, ?, ?, ?, ?, ?, 'held')")) < 0)
 		goto out;
-	/* each change-set is applied inside a savepoint: its journal must live in memory, or every
-	 * page the earlier change-sets of this transaction touched is written out again to a temp
-	 * file for each one (see apply.c).  SQLite decides where that journal goes when the write
-	 * transaction starts, so the setting comes first. */
-	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+again:
+	memset(ds, 0, sizeof(*ds) * (nrefs ? nrefs : 1));
+	memset(res, 0, sizeof(*res));
+	for (int k = 0; k < c.nredone && (size_t)k < SK_ARRAY_SIZE(res->quarantined); k++)
+		snprintf(res->quarantined[k], sizeof(res->quarantined[0]), "%s", c.redone[k]);
+	res->nquarantined = (size_t)c.nredone;
 	if ((rc = sk_db_begin(db)) < 0)
 		goto out;
 	for (size_t i = 0; i < nrefs; i++) {
@@ -316,6 +330,22 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 		d->expected = last_number_of(db, code) + 1;
 		c.d = d;
 		rc = sk_repo_walk(c.repo, refs[i], consolidate_entry, &c);
+		if (rc == REDO) {
+			struct sk_repo_entry e;
+			sk_db_rollback(db);
+			memset(&e, 0, sizeof(e));
+			memcpy(e.blob, c.redo.blob, sizeof(e.blob));
+			memcpy(e.commit, c.redo.commit, sizeof(e.commit));
+			c.d = d;
+			if ((rc = sk_db_begin(db)) < 0)
+				goto out;
+			if ((rc = quarantine(&c, &e, c.redo.origin, c.redo.number, c.redo.reason)) < 0 || (rc = sk_db_commit(db)) < 0)
+				goto fail;
+			if (c.nredone < (int)SK_ARRAY_SIZE(c.redone))
+				snprintf(c.redone[c.nredone++], sizeof(c.redone[0]), "%s #%lld: %.300s", c.redo.origin,
+					 (long long)c.redo.number, c.redo.reason);
+			goto again;
+		}
 		if (rc < 0 && rc != SK_ECORRUPT)
 			goto fail;
 		if (rc == SK_ECORRUPT) {

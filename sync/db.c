@@ -285,10 +285,20 @@ static int load_region_cb(const struct region_row *r, void *payload)
 
 /* ---- schema, migrations, triggers ---- */
 
-/* Which columns are the city's (absent before schema 003: none). */
+/* Which columns are the city's (absent before schema 003: none), and which tables the digest
+ * covers (all before schema 004). */
 static int load_city_columns(struct sk_db *db)
 {
 	sqlite3_stmt *st;
+	for (int i = 0; i < db->ntables; i++)
+		db->tables[i].in_digest = 1;
+	if (sqlite3_prepare_v2(db->h, "SELECT name FROM sk_tables WHERE in_digest = 0", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (int i = 0; i < db->ntables; i++)
+				if (!strcmp(db->tables[i].name, (const char *)sqlite3_column_text(st, 0)))
+					db->tables[i].in_digest = 0;
+		sqlite3_finalize(st);
+	}
 	if (sqlite3_prepare_v2(db->h, "SELECT tbl, col FROM sk_city_columns", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {

@@ -247,7 +247,7 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 			if (!m.has_hash || sqlite3_column_int(st, 2)) {
 				/* changed since the last seal: the digest will take it in then */
 				res->pending++;
-				if (m.has_hash)
+				if (m.has_hash && t->in_digest)
 					sk_digest_add(sum, m.hash);
 				continue;
 			}
@@ -260,7 +260,8 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 						 "%s %s: its contents changed without being captured", t->name, pk);
 				res->nbad++;
 			}
-			sk_digest_add(sum, h);
+			if (t->in_digest)
+				sk_digest_add(sum, h);
 		}
 		sqlite3_finalize(st);
 	}
@@ -274,7 +275,8 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const struct sk_table *t = sk_db_table_id(db, sqlite3_column_int(st, 0));
 			struct sk_meta m;
-			if (!t || sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0 ||
+			if (!t || !t->in_digest ||
+			    sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0 ||
 			    !m.has_hash)
 				continue;
 			res->pending++;

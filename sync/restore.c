@@ -871,12 +871,15 @@ static int central_touches(const struct item *it, const char *code)
 	int touched = 0;
 	if (sk_changeset_decode(&cs, it->data, it->len, &lim) < 0)
 		return 1;
-	for (size_t t = 0; t < cs->ntables && !touched; t++)
+	for (size_t t = 0; t < cs->ntables && !touched; t++) {
+		if (!strcmp(cs->tables[t].name, "receipts"))
+			continue; /* not in any digest (schema 004) */
 		for (size_t i = 0; i < cs->tables[t].nrows; i++)
 			if (!cs->tables[t].rows[i].dest || !strcmp(cs->tables[t].rows[i].dest, code)) {
 				touched = 1;
 				break;
 			}
+	}
 	sk_changeset_free(cs);
 	return touched;
 }
@@ -888,7 +891,10 @@ static int owner_digest(struct sk_db *db, const char *code, unsigned char out[SK
 	for (int ti = 0; ti < db->ntables; ti++) {
 		const struct sk_table *t = &db->tables[ti];
 		sqlite3_stmt *st;
-		char *q = sk_printf("SELECT _sk FROM \"%s\" WHERE owner = ?", t->name);
+		char *q;
+		if (!t->in_digest)
+			continue;
+		q = sk_printf("SELECT _sk FROM \"%s\" WHERE owner = ?", t->name);
 		int rc = sk_db_prepare(db, &st, q);
 		free(q);
 		if (rc < 0)

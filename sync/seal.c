@@ -267,7 +267,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->row.pk = e->pk;
 	p->row.operator_name = operator_or_unknown(e->operator_name);
 	p->row.at = e->at;
-	p->has_old = rep.has_hash;
+	p->has_old = rep.has_hash && t->in_digest;
 	memcpy(p->old_hash, rep.hash, SK_HASH_SIZE);
 	p->raw = strlen(e->pk) + 24;
 
@@ -276,7 +276,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 			return 0; /* made and removed between two seals: nobody else ever saw it */
 		if (s->db->is_city && t->city_mask != all_columns(t))
 			return 0; /* a district's record: only its district removes it */
-		if (!s->db->is_city && (rc = owner_change(s, NULL, rep.hash, 0)) < 0)
+		if (!s->db->is_city && t->in_digest && (rc = owner_change(s, NULL, rep.hash, 0)) < 0)
 			return rc;
 		p->row.op = SK_OP_DELETE;
 		p->row.hlc = hlc;
@@ -319,11 +319,12 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	}
 	p->added = !rep.has_hash;
 	sk_row_hash(p->new_hash, t, e->pk, cur);
-	p->has_new = 1;
+	p->has_new = t->in_digest;
 	if (s->db->is_city && t->owner_col >= 0 && cur[t->owner_col].type == SK_TEXT)
 		p->row.dest = arena_strdup(&s->arena, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
-	if ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
-	    (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0)
+	if (t->in_digest &&
+	    ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
+	     (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0))
 		return rc;
 
 	now = rep;
@@ -345,7 +346,8 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		 * district): the digest takes the row in as it is, nothing travels */
 		if (p->has_old)
 			sk_digest_sub(s->digest, p->old_hash);
-		sk_digest_add(s->digest, p->new_hash);
+		if (p->has_new)
+			sk_digest_add(s->digest, p->new_hash);
 		return 0;
 	}
 	return 1;
