@@ -5,6 +5,8 @@
  * records them, so after a power cut the database never names a commit that is not there.
  */
 #include <git2.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,25 +148,28 @@ int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commi
 {
 	git_oid id;
 	git_reference *ref = NULL;
+	char *guard, *lock;
+	int fd, rc = 0;
+
+	(void)force;
 	if (git_oid_fromstr(&id, commit) < 0)
 		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
-	(void)force;
-	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0) {
-		/* a process killed while moving the branch leaves its lock file behind; a live
-		 * update holds it for milliseconds, so one older than fifteen seconds is stale */
-		char *lock = sk_printf("%s/%s.lock", repo->path, refname);
-		struct stat st;
-		int stale = stat(lock, &st) == 0 && time(NULL) - st.st_mtime > 15;
-		if (stale && unlink(lock) == 0 && git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") == 0) {
-			free(lock);
-			git_reference_free(ref);
-			return 0;
-		}
-		free(lock);
-		return git_fail("cannot move a branch");
-	}
+	/* Every sinkron process moves branches holding this lock, which the system releases if
+	 * the process dies; so a branch's own lock file found while holding it was left by a
+	 * process killed mid-update, and is removed rather than stopping every later seal. */
+	guard = sk_printf("%s/sinkron-refs.lock", repo->path);
+	lock = sk_printf("%s/%s.lock", repo->path, refname);
+	fd = open(guard, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+		unlink(lock);
+	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0)
+		rc = git_fail("cannot move a branch");
 	git_reference_free(ref);
-	return 0;
+	if (fd >= 0)
+		close(fd);
+	free(guard);
+	free(lock);
+	return rc;
 }
 
 int sk_repo_refs(struct sk_repo *repo, const char *glob, char ***out, size_t *n)

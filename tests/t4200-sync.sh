@@ -191,8 +191,11 @@ kill -TERM "$agent_pid"; wait "$agent_pid"
 check "the slow sync ran while ps was sampled" 'grep -q "sinkron --db h4.db agent" ps.samples && [ "$(tip "$CENTRAL" 96.71.04)" = "$(tip h4.git 96.71.04)" ]'
 sinkron --db h5.db agent >/dev/null 2>&1 &
 agent_pid=$!
-sleep 1.5
-ps -eo pid,args >>ps.samples
+for _ in $(seq 1 100); do
+	ps -eo pid,args >>ps.samples
+	grep -qs "refused .*login" h5.log && break
+	sleep 0.1
+done
 kill -TERM "$agent_pid"; wait "$agent_pid"
 check "the agent logged its rounds and the refused login" 'grep -q "round done" h4.log && grep -q "refused .*login" h5.log'
 status_all=$(for n in h4 h5 h2; do sinkron --db $n.db status; sinkron --db $n.db status --json; sinkron --db $n.db log; done 2>&1)
