@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "registry.h"
+#include "row.h"
 
 void sk_worker_release(struct sk_worker *w)
 {
@@ -205,7 +206,9 @@ int sk_worker_insert(struct sk_db *db, const struct sk_worker *w, char **id_out)
 	sqlite3_stmt *st;
 	char *id = sk_new_id(db);
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, "
+	/* kept on the connection: an import inserts thousands, and preparing this statement
+	 * compiles the capture and guard triggers each time */
+	if ((rc = sk_stmt_get(db, &st, "INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, "
 					 "kelurahan, phone, occupation, workplace, income, status) "
 					 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')")) < 0) {
 		free(id);
@@ -227,7 +230,7 @@ int sk_worker_insert(struct sk_db *db, const struct sk_worker *w, char **id_out)
 	if (w->income)
 		sqlite3_bind_int64(st, 14, w->income);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot register the worker");
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	if (rc == 0 && id_out)
 		*id_out = id;
 	else

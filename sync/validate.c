@@ -349,13 +349,32 @@ int sk_check_birth_date(struct sk_issues *is, char out[SK_DATE_SIZE], const char
 
 /* ---- NIK and No KK ---- */
 
+/* The embedded kabupaten_kota.csv as a table of 10,000 flags, read once: every NIK and No KK
+ * of an import is checked against it. */
 static int regency_known(const char *four)
 {
-	size_t len;
-	const unsigned char *data = sk_embedded_find("kabupaten_kota.csv", &len);
-	char key[8];
-	snprintf(key, sizeof(key), "\n%.4s,", four);
-	return data && memmem(data, len, key, 6) != NULL;
+	static unsigned char known[10000];
+	static int loaded;
+	int code = 0;
+
+	if (!loaded) {
+		size_t len;
+		const unsigned char *p = sk_embedded_find("kabupaten_kota.csv", &len), *end = p ? p + len : NULL;
+		while (p && p + 5 <= end) {
+			if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+			    p[3] >= '0' && p[3] <= '9' && p[4] == ',')
+				known[(p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0')] = 1;
+			p = memchr(p, '\n', (size_t)(end - p));
+			p = p ? p + 1 : NULL;
+		}
+		loaded = 1;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (four[i] < '0' || four[i] > '9')
+			return 0;
+		code = code * 10 + (four[i] - '0');
+	}
+	return known[code];
 }
 
 /* The 16 digits of a NIK or KK into out, or an error under field. */
