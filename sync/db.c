@@ -526,6 +526,9 @@ fail:
 /* Guard triggers: outside sinkron's own apply, a district's database refuses writes to the
  * city's columns and the city's database refuses writes to a district's, whoever writes (a
  * clerk's SQLite tool included), so no office holds data the other side can never receive. */
+/* Guards made by another build are made again (the schema files and the guards' own version). */
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 3)
+
 static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
 	struct sk_buf sql = SK_BUF_INIT, cols = SK_BUF_INIT, changed = SK_BUF_INIT, set = SK_BUF_INIT;
@@ -541,7 +544,23 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 		sk_buf_printf(&set, "%sNEW.\"%s\" IS NOT NULL", n ? " OR " : "", t->cols[i]);
 		n++;
 	}
-	sk_buf_printf(&sql, "DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;", t->name);
+	sk_buf_printf(&sql, "DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;"
+			    "DROP TRIGGER IF EXISTS sk_guard_types_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_types_%1$s_insert;", t->name);
+	/* A value of the wrong type (text in a number column, say) would make a change-set that
+	 * every receiver refuses, stopping the office's branch: refused here, at the write.
+	 * AFTER triggers see the values as stored, after the column's type conversion. */
+	{
+		struct sk_buf bad = SK_BUF_INIT;
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&bad, "%stypeof(NEW.\"%s\") NOT IN ('null', '%s')", i ? " OR " : "", t->cols[i],
+				      t->types[i] == SK_INT ? "integer" : "text");
+		for (int k = 0; k < 2; k++)
+			sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_types_%s_%s AFTER %s ON \"%s\" WHEN (SELECT applying FROM sk_ctx) = 0 "
+					    "AND (%s) BEGIN SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or "
+					    "a number or blob where text belongs): sinkron could not send it'); END;",
+				      t->name, k ? "update" : "insert", k ? "UPDATE" : "INSERT", t->name, (const char *)bad.ptr, t->name);
+		sk_buf_release(&bad);
+	}
 	if (n) {
 		const char *msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"
 					      : "these fields are set by the city, not at a district office";
@@ -581,12 +600,12 @@ static int load_identity(struct sk_db *db)
 			have = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
-	if (want && (have == 0 || sk_state_int(db, "guards", 0) != (int64_t)sk_embedded_count)) {
+	if (want && (have == 0 || sk_state_int(db, "guards", 0) != GUARDS_VERSION)) {
 		int rc = sk_db_exec(db, "BEGIN IMMEDIATE");
 		for (int i = 0; rc == 0 && i < db->ntables; i++)
 			rc = make_guards(db, &db->tables[i]);
 		if (rc == 0)
-			rc = sk_state_set_int(db, "guards", (int64_t)sk_embedded_count);
+			rc = sk_state_set_int(db, "guards", GUARDS_VERSION);
 		if (rc == 0)
 			rc = sk_db_exec(db, "COMMIT");
 		else

@@ -110,4 +110,11 @@ G import utf16.csv >/dev/null 2>&1; rc=$?
 check "a UTF-16 file is refused with exit 2" '[ $rc -eq 2 ]'
 check "after all that bad input: rows, outbox and state are byte for byte the same" '[ "$(snap)" = "$s0" ]'
 check "... and verify says ok" '$SINKRON --db good.db verify 2>&1 | grep -qx ok'
+
+# a value of the wrong type written with the sqlite3 shell would make a change-set every receiver
+# refuses: the database refuses it at the write, and nothing is captured
+check "the sqlite3 shell cannot put text into a number column" '! sqlite3 good.db "UPDATE workers SET income = '"'satu juta'"'" 2>err.txt && grep -q "wrong type" err.txt'
+check "nor a blob where text belongs" '! sqlite3 good.db "UPDATE workers SET phone = x'"'00ff'"'" 2>/dev/null'
+check "a number into a text column is stored as text and goes through" 'sqlite3 good.db "UPDATE workers SET phone = 81234567 WHERE rowid = (SELECT min(rowid) FROM workers)" && [ "$(sqlite3 good.db "SELECT typeof(phone) FROM workers WHERE rowid = (SELECT min(rowid) FROM workers)")" = text ]'
+check "the refused writes changed and captured nothing" '[ "$(sqlite3 good.db "SELECT count(*) FROM sk_outbox WHERE op = 2")" -ge 1 ] && $SINKRON --db good.db seal >/dev/null && $SINKRON --db good.db verify 2>&1 | grep -qx ok'
 finish
