@@ -420,9 +420,30 @@ static int keys_ascending(const struct sk_cs_table *ct)
 	return 1;
 }
 
+/* "230 workers, 10 enrolments, 1 heirs deleted": what a received change-set carries, for the log. */
+static void summarize(struct sk_buf *out, const struct sk_changeset *cs)
+{
+	for (size_t t = 0; t < cs->ntables; t++) {
+		size_t up = 0, del = 0;
+		for (size_t r = 0; r < cs->tables[t].nrows; r++) {
+			if (cs->tables[t].rows[r].op == SK_OP_DELETE)
+				del++;
+			else
+				up++;
+		}
+		if (up)
+			sk_buf_printf(out, "%s%zu %s", out->len ? ", " : "", up, cs->tables[t].name);
+		if (del)
+			sk_buf_printf(out, "%s%zu %s deleted", out->len ? ", " : "", del, cs->tables[t].name);
+	}
+	if (!out->len)
+		sk_buf_puts(out, "nothing");
+}
+
 int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id, const char *commit,
 		size_t bytes, int *applied)
 {
+	struct sk_buf summary = SK_BUF_INIT;
 	struct applier a;
 	sqlite3_stmt *st = NULL;
 	char hex[2 * SK_HASH_SIZE + 1];
@@ -514,9 +535,12 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		if ((rc = apply_table(&a, &cs->tables[i], tabs[i], maps[i], hints[i])) < 0)
 			goto fail;
 	sk_hex(hex, cs->digest, SK_HASH_SIZE);
-	if ((rc = sk_db_prepare(db, &st, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local) "
-				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) < 0)
+	if ((rc = sk_db_prepare(db, &st, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) < 0)
 		goto fail;
+	summarize(&summary, cs);
+	sqlite3_bind_text(st, 10, (const char *)summary.ptr, (int)summary.len, SQLITE_TRANSIENT);
+	sk_buf_release(&summary);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, cs->origin, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)cs->number);

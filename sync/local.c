@@ -296,7 +296,7 @@ int sk_log(struct sk_db *db, const char *origin, int (*fn)(void *payload, const 
 {
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "SELECT id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local "
+	if ((rc = sk_db_prepare(db, &st, "SELECT id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary "
 					 "FROM sk_changesets WHERE ?1 IS NULL OR origin = ?1 ORDER BY at, origin, number")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
@@ -312,6 +312,7 @@ int sk_log(struct sk_db *db, const char *origin, int (*fn)(void *payload, const 
 		e.digest = (const char *)sqlite3_column_text(st, 7);
 		e.at = sqlite3_column_int64(st, 8);
 		e.local = sqlite3_column_int(st, 9);
+		e.summary = (const char *)sqlite3_column_text(st, 10);
 		if ((rc = fn(payload, &e)) != 0)
 			break;
 	}

@@ -525,6 +525,13 @@ static int finish_chunk(struct sealer *s, struct prepared *p, size_t n, struct s
 	sqlite3_bind_int64(s->record, 7, (int64_t)s->enc.len);
 	sqlite3_bind_text(s->record, 8, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->record, 9, sk_wall_ms());
+	{
+		/* the message's first line after "code name #n: " says what changed */
+		const char *m = strstr((const char *)msg.ptr, ": "), *nl;
+		m = m ? m + 2 : "";
+		nl = strchr(m, '\n');
+		sqlite3_bind_text(s->record, 10, m, nl ? (int)(nl - m) : -1, SQLITE_TRANSIENT);
+	}
 	if (sqlite3_step(s->record) != SQLITE_DONE) {
 		rc = sk_db_fail(s->db, "cannot record a sealed change-set");
 		goto done;
@@ -625,8 +632,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		if ((rc = sk_rowio_init(&s.io[i], db, &db->tables[i])) < 0)
 			goto done;
 	if ((rc = sk_db_prepare(db, &s.tomb, "INSERT OR REPLACE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
-	    (rc = sk_db_prepare(db, &s.record, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local) "
-					       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) < 0)
+	    (rc = sk_db_prepare(db, &s.record, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary) "
+					       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")) < 0)
 		goto done;
 	s.hlc = sk_hlc_start(db, &s.flags) - 1;
 	res->flags = s.flags;

@@ -394,6 +394,7 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res);
 
 struct sk_log_entry {
 	const char *id, *origin, *commit, *digest;
+	const char *summary; /* what it changed, in words, or NULL */
 	uint64_t number, hlc_max;
 	size_t rows, bytes;
 	int64_t at;   /* sealed or applied here, ms */
