@@ -338,7 +338,7 @@ int cmd_agent(int argc, char **argv)
 	struct config c;
 	const char *cfg;
 	char *cpath, *abs_db = NULL;
-	int daemon_mode, once_failures = 0, lockfd = -1, rc, failures = 0;
+	int daemon_mode, lockfd = -1, rc, failures = 0;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)now_ms();
 
 	args_init(&a, argc, argv);
@@ -420,7 +420,6 @@ int cmd_agent(int argc, char **argv)
 			logf_(rc == SK_ENETWORK ? LOG_LEVEL_WARNING : LOG_LEVEL_ERROR, "%s failed (%d in a row): %s; next try in %.1f s%s%s",
 			      r.failed_step, failures, r.error, (double)d / 1000, r.push.changesets ? "; before that: " : "",
 			      r.push.changesets ? line : "");
-			once_failures++;
 		}
 		note_time(db, "status.next_attempt", next);
 		sleep_until(next);
@@ -433,6 +432,5 @@ int cmd_agent(int argc, char **argv)
 	free(cpath);
 	free(abs_db);
 	close(lockfd);
-	(void)once_failures;
 	return EXIT_OK;
 }

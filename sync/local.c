@@ -27,7 +27,7 @@ int sk_local_open(struct sk_db *db, struct sk_repo **out)
 	if (rc < 0 && rc != SK_ENOTFOUND)
 		goto done;
 	if (tip && (rc == SK_ENOTFOUND || strcmp(cur, tip))) {
-		if ((rc = sk_repo_set_ref(repo, branch, tip, 1)) < 0) {
+		if ((rc = sk_repo_set_ref(repo, branch, tip)) < 0) {
 			sk_error_set("cannot move the branch of the local repository '%s' to change-set %s that the "
 				     "database recorded: %s", path, tip, sk_error_last());
 			goto done;
@@ -66,7 +66,7 @@ int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res)
 		goto done;
 	/* only now may the branch show it: a crash before this line is repaired at the next open */
 	if (res->changesets && (tip = sk_state_text(db, "tip")))
-		rc = sk_repo_set_ref(repo, branch, tip, 0);
+		rc = sk_repo_set_ref(repo, branch, tip);
 done:
 	free(tip);
 	free(branch);

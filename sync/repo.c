@@ -144,14 +144,13 @@ int sk_repo_ref(struct sk_repo *repo, const char *refname, char out[41])
 	return 0;
 }
 
-int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit, int force)
+int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit)
 {
 	git_oid id;
 	git_reference *ref = NULL;
 	char *guard, *lock;
 	int fd, rc = 0;
 
-	(void)force;
 	if (git_oid_fromstr(&id, commit) < 0)
 		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
 	/* Every sinkron process moves branches holding this lock, which the system releases if

@@ -23,8 +23,8 @@ int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsig
 
 /* The commit a ref points at, 40 hex; SK_ENOTFOUND when the ref does not exist. */
 int sk_repo_ref(struct sk_repo *repo, const char *refname, char out[41]);
-/* Points refname at commit (creating it); force allows a move that is not a fast-forward. */
-int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit, int force);
+/* Points refname at commit (creating it), clearing a lock file left by a killed process. */
+int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commit);
 /* Names of refs matching a glob such as "refs/heads/district/ *" (without the space). */
 int sk_repo_refs(struct sk_repo *repo, const char *glob, char ***out, size_t *n);
 
