@@ -3,6 +3,7 @@
  * modulo 2^256) and hex conversion.  The compression function is unrolled because sealing and
  * restoring hash every row of a district's database.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -49,7 +50,7 @@ static const uint32_t K[64] = {
 
 #define W0(i) w[i]
 
-static void compress(uint32_t st[8], const unsigned char *p)
+static void compress_c(uint32_t st[8], const unsigned char *p)
 {
 	uint32_t w[16];
 	uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
@@ -75,6 +76,74 @@ static void compress(uint32_t st[8], const unsigned char *p)
 	st[6] += g;
 	st[7] += h;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The same compression with the CPU's SHA instructions (Intel SHA extensions), where the CPU has
+ * them: row hashing is a fifth of applying a change-set.  The state is kept as the instructions
+ * want it (ABEF, CDGH); each of the 16 steps does four rounds and extends the message schedule
+ * in place. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_ni(uint32_t st[8], const unsigned char *p)
+{
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i s0, s1, tmp, msg, m[4], abef, cdgh;
+
+	tmp = _mm_loadu_si128((const __m128i *)&st[0]);
+	s1 = _mm_loadu_si128((const __m128i *)&st[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);
+	s1 = _mm_shuffle_epi32(s1, 0x1B);
+	s0 = _mm_alignr_epi8(tmp, s1, 8);
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);
+	abef = s0;
+	cdgh = s1;
+	for (int g = 0; g < 16; g++) {
+		if (g < 4)
+			m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), swap);
+		else
+			m[g & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]),
+								      _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4)),
+							m[(g + 3) & 3]);
+		msg = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+		s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+		msg = _mm_shuffle_epi32(msg, 0x0E);
+		s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
+	}
+	s0 = _mm_add_epi32(s0, abef);
+	s1 = _mm_add_epi32(s1, cdgh);
+	tmp = _mm_shuffle_epi32(s0, 0x1B);
+	s1 = _mm_shuffle_epi32(s1, 0xB1);
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);
+	s1 = _mm_alignr_epi8(s1, tmp, 8);
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static int have_sha_ni(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1;
+}
+
+static void compress(uint32_t st[8], const unsigned char *p)
+{
+	static int use = -1;
+	if (use < 0)
+		use = have_sha_ni() && !getenv("SINKRON_NO_SHA_NI");
+	if (use)
+		compress_ni(st, p);
+	else
+		compress_c(st, p);
+}
+#else
+#define compress compress_c
+#endif
 
 void sk_sha256_init(struct sk_sha256_ctx *c)
 {
