@@ -129,9 +129,22 @@ static int text_is(const struct sk_value *v, const char *s)
 	return v->type == SK_TEXT && v->n == strlen(s) && !memcmp(v->p, s, v->n);
 }
 
-static uint64_t all_columns(const struct sk_table *t)
+/* A district writes only the rows it owns: own is the owner stored. */
+static int check_owner(struct applier *a, const struct sk_cs_table *ct, const struct sk_cs_row *r, const struct sk_value *own)
 {
-	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
+	if (text_is(own, a->cs->origin))
+		return 0;
+	return sk_error(SK_ECONFLICT, "change-set %s #%llu changes %s '%s', which belongs to %.*s", a->cs->origin,
+			(unsigned long long)a->cs->number, ct->name, r->pk, (int)own->n, (const char *)own->p);
+}
+
+/* The city deletes only rows of its own tables: a district's record is removed by its district. */
+static int check_delete(struct applier *a, const struct sk_table *t, const struct sk_cs_table *ct, const struct sk_cs_row *r)
+{
+	if (!a->origin_is_city || t->city_mask == sk_table_all(t))
+		return 0;
+	return sk_error(SK_ECONFLICT, "change-set %s #%llu deletes %s '%s': only its district may", a->cs->origin,
+			(unsigned long long)a->cs->number, ct->name, r->pk);
 }
 
 /* Maps the change-set's columns of ct to the table's (map[j]: index in t of column j). */
@@ -237,20 +250,13 @@ static int check_table(struct applier *a, const struct sk_cs_table *ct, const st
 			if (rc == SQLITE_ROW && !a->origin_is_city && sqlite3_column_type(own, 0) != SQLITE_NULL) {
 				struct sk_value v;
 				sk_value_from_column(&v, own, 0);
-				if (!text_is(&v, a->cs->origin)) {
-					rc = sk_error(SK_ECONFLICT, "change-set %s #%llu changes %s '%s', which belongs to %.*s",
-						      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk,
-						      (int)v.n, (const char *)v.p);
+				if ((rc = check_owner(a, ct, r, &v)) < 0)
 					goto done;
-				}
 			}
 		}
 		if (r->op == SK_OP_DELETE) {
-			if (a->origin_is_city && t->city_mask != all_columns(t)) {
-				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu deletes %s '%s': only its district may",
-					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
+			if ((rc = check_delete(a, t, ct, r)) < 0)
 				goto done;
-			}
 			continue;
 		}
 		if (r->op != SK_OP_UPSERT) {
@@ -309,21 +315,12 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 			goto done;
 		}
 		/* a district writes only what it owns: the owner it gives and the owner stored */
-		if (!a->origin_is_city) {
-			const struct sk_value *own = found && t->owner_col >= 0 ? &cur[t->owner_col] : NULL;
-			if (own && own->type != SK_NULL && !text_is(own, a->cs->origin)) {
-				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu changes %s '%s', which belongs to %.*s",
-					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk,
-					      (int)own->n, (const char *)own->p);
-				goto done;
-			}
-		}
+		if (!a->origin_is_city && found && t->owner_col >= 0 && cur[t->owner_col].type != SK_NULL &&
+		    (rc = check_owner(a, ct, r, &cur[t->owner_col])) < 0)
+			goto done;
 		if (r->op == SK_OP_DELETE) {
-			if (a->origin_is_city && t->city_mask != all_columns(t)) {
-				rc = sk_error(SK_ECONFLICT, "change-set %s #%llu deletes %s '%s': only its district may",
-					      a->cs->origin, (unsigned long long)a->cs->number, ct->name, r->pk);
+			if ((rc = check_delete(a, t, ct, r)) < 0)
 				goto done;
-			}
 			if (found) {
 				if (meta.has_hash && t->in_digest) {
 					sk_digest_sub(a->digest, meta.hash);

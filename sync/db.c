@@ -533,7 +533,7 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
 	struct sk_buf sql = SK_BUF_INIT, cols = SK_BUF_INIT, changed = SK_BUF_INIT, set = SK_BUF_INIT;
 	int n = 0, rc;
-	uint64_t all = t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
+	uint64_t all = sk_table_all(t);
 	uint64_t guarded = db->is_city ? all & ~t->city_mask : t->city_mask;
 
 	for (int i = 0; i < t->ncols; i++) {

@@ -57,6 +57,12 @@ int sk_state_set_int(struct sk_db *db, const char *key, int64_t v);
 int sk_state_blob(struct sk_db *db, const char *key, unsigned char *out, size_t n);
 int sk_state_set_blob(struct sk_db *db, const char *key, const unsigned char *v, size_t n);
 
+/* The mask of every column of t. */
+static inline uint64_t sk_table_all(const struct sk_table *t)
+{
+	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
+}
+
 const struct sk_table *sk_db_table(const struct sk_db *db, const char *name);
 const struct sk_table *sk_db_table_id(const struct sk_db *db, int id);
 

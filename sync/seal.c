@@ -213,11 +213,6 @@ static const char *operator_or_unknown(const char *name)
 	return name ? name : "(outside sinkron)";
 }
 
-static uint64_t all_columns(const struct sk_table *t)
-{
-	return t->ncols == 64 ? ~0ULL : (1ULL << t->ncols) - 1;
-}
-
 /* Counts a row hash in or out of its owner's digest (a district's own rows when owner is NULL). */
 static int owner_change(struct sealer *s, const struct sk_value *owner, const unsigned char *h, int add)
 {
@@ -274,7 +269,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	if (!found) {
 		if (!rep.has_hash)
 			return 0; /* made and removed between two seals: nobody else ever saw it */
-		if (s->db->is_city && t->city_mask != all_columns(t))
+		if (s->db->is_city && t->city_mask != sk_table_all(t))
 			return 0; /* a district's record: only its district removes it */
 		if (!s->db->is_city && t->in_digest && (rc = owner_change(s, NULL, rep.hash, 0)) < 0)
 			return rc;
@@ -291,7 +286,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		return 1;
 	}
 
-	uint64_t mask = e->inserted || !rep.has_hash ? all_columns(t) : e->mask;
+	uint64_t mask = e->inserted || !rep.has_hash ? sk_table_all(t) : e->mask;
 	/* the city sends only its own columns, a district never sends them */
 	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
