@@ -56,8 +56,10 @@ q d.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 pending=$(q d.db "SELECT count(*) FROM sk_outbox")
 check "a backlog of thousands of changes waits ($pending)" '[ "$pending" -gt 2000 ]'
 want_rows=$(dump d.db | md5sum)
+cp -r d.db d.git "$W/"
+# the trials kill within the time of the seal itself: the copy is not timed with it
 t0=$(date +%s%N)
-cp -r d.db d.git "$W/" && (cd "$W" && "$S" -q --db d.db seal --max-bytes 4096 >/dev/null 2>&1)
+(cd "$W" && "$S" -q --db d.db seal --max-bytes 4096 >/dev/null 2>&1)
 seal_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "# sealing the backlog takes ${seal_ms} ms here"
 rm -rf "$W/d.db" "$W/d.git"
