@@ -501,7 +501,8 @@ static int busy_wait(void *payload, int count)
 static int db_connect(struct sk_db **out, const char *path, int create)
 {
 	struct sk_db *db = sk_calloc(1, sizeof(*db));
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	/* one connection is used by one thread: no mutex around each call */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc;
 
 	db->path = sk_strdup(path);

@@ -2,10 +2,12 @@
  * row.c: the per-row bookkeeping of synced tables: the _sk encoding (row hash and per-cell
  * clocks), the canonical row hash, and the prepared statements that read and write rows.
  *
- * _sk layout: version byte 1; flags byte (bit 0: hash present); 32-byte hash if present;
- * varint k, the number of distinct cell clocks; k times (varint hlc, varint origin); then
- * varint ncols and one byte per column: index into the clock list, or 255 for never set.
- * Most rows are written by one change, so they carry one clock, not one per column.
+ * _sk layout: version byte 1 or 2; flags byte (bit 0: hash present); 32-byte hash if
+ * present; varint k, the number of distinct cell clocks; k times (varint hlc, varint origin);
+ * then varint ncols and, in version 1, one byte per column: index into the clock list, or 255
+ * for never set.  Version 2, written when k <= 1, has instead a bitmap of (ncols + 7) / 8
+ * bytes, bit c (byte c / 8, bit c % 8) set when column c carries the one clock.  Most rows
+ * are written by one change, so they carry one clock and a few bytes of bitmap.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,13 +20,15 @@ int sk_meta_decode(struct sk_meta *m, int ncols, const void *blob, size_t n)
 	const unsigned char *p = blob, *end = p + n;
 	uint64_t k, nc, h, o;
 	struct sk_cell clocks[SK_MAX_COLS];
+	int version;
 
 	memset(m, 0, sizeof(*m));
 	m->ncols = ncols;
 	if (!blob || n == 0)
 		return 0;
-	if (n < 2 || p[0] != 1)
+	if (n < 2 || (p[0] != 1 && p[0] != 2))
 		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) has an unknown format");
+	version = p[0];
 	m->has_hash = p[1] & 1;
 	p += 2;
 	if (m->has_hash) {
@@ -41,7 +45,21 @@ int sk_meta_decode(struct sk_meta *m, int ncols, const void *blob, size_t n)
 		clocks[i].hlc = h;
 		clocks[i].origin = (uint32_t)o;
 	}
-	if (sk_get_varint(&nc, &p, end) < 0 || nc > SK_MAX_COLS || (size_t)(end - p) < nc)
+	if (sk_get_varint(&nc, &p, end) < 0 || nc > SK_MAX_COLS)
+		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+	if (version == 2) {
+		if (k > 1 || (size_t)(end - p) < (nc + 7) / 8)
+			return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+		for (uint64_t c = 0; c < nc; c++)
+			if (p[c / 8] >> (c % 8) & 1) {
+				if (k == 0)
+					return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
+				if ((int)c < ncols)
+					m->cell[c] = clocks[0];
+			}
+		return 0;
+	}
+	if ((size_t)(end - p) < nc)
 		return sk_error(SK_ECORRUPT, "row bookkeeping (_sk) is damaged");
 	/* a table that gained columns since: the new ones were never set */
 	for (uint64_t c = 0; c < nc && (int)c < ncols; c++) {
@@ -62,7 +80,7 @@ void sk_meta_encode(struct sk_buf *out, const struct sk_meta *m)
 	int k = 0;
 
 	out->len = 0;
-	sk_buf_putc(out, 1);
+	sk_buf_putc(out, 0); /* the version, once the clocks are counted */
 	sk_buf_putc(out, m->has_hash ? 1 : 0);
 	if (m->has_hash)
 		sk_buf_put(out, m->hash, SK_HASH_SIZE);
@@ -85,6 +103,16 @@ void sk_meta_encode(struct sk_buf *out, const struct sk_meta *m)
 		sk_buf_put_varint(out, clocks[j].origin);
 	}
 	sk_buf_put_varint(out, (uint64_t)m->ncols);
+	if (k <= 1) {
+		unsigned char bits[(SK_MAX_COLS + 7) / 8] = {0};
+		for (int c = 0; c < m->ncols; c++)
+			if (idx[c] == 0)
+				bits[c / 8] |= (unsigned char)(1u << (c % 8));
+		out->ptr[0] = 2;
+		sk_buf_put(out, bits, (size_t)(m->ncols + 7) / 8);
+		return;
+	}
+	out->ptr[0] = 1;
 	sk_buf_put(out, idx, (size_t)m->ncols);
 }
 

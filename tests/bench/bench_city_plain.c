@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	rm_db(argv[2]);
 	if (sqlite3_open_v2(argv[1], &tmpl, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		die(tmpl, argv[1]);
-	if (sqlite3_open(argv[2], &out) != SQLITE_OK ||
+	if (sqlite3_open_v2(argv[2], &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_exec(out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768", 0, 0, 0) != SQLITE_OK)
 		die(out, argv[2]);
 	schema(tmpl, out);
