@@ -25,12 +25,12 @@ char *sk_state_text(struct sk_db *db, const char *key)
 {
 	sqlite3_stmt *st;
 	char *v = NULL;
-	if (sk_db_prepare(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
+	if (sk_stmt_get(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
 		return NULL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
 		v = sk_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return v;
 }
 
@@ -38,12 +38,12 @@ int sk_state_set_text(struct sk_db *db, const char *key, const char *v)
 {
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return rc;
 }
 
@@ -392,8 +392,10 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 		if (dead)
 			continue;
 		if (!found) {
-			memset(cur, 0, sizeof(cur));
-			memset(&meta, 0, sizeof(meta));
+			/* only the table's columns: the arrays are sized for the widest table */
+			memset(cur, 0, (size_t)t->ncols * sizeof(cur[0]));
+			memset(meta.cell, 0, (size_t)t->ncols * sizeof(meta.cell[0]));
+			meta.has_hash = 0;
 			meta.ncols = t->ncols;
 		}
 		old_owner = t->owner_col >= 0 ? cur[t->owner_col] : (struct sk_value){0};
@@ -497,7 +499,7 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	if (sqlite3_get_autocommit(db->h))
 		return sk_error(SK_ERROR, "change-set %s #%llu: applying needs a transaction", cs->origin,
 				(unsigned long long)cs->number);
-	if ((rc = sk_db_prepare(db, &st, "SELECT id FROM sk_changesets WHERE id = ? OR (origin = ? AND number = ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "SELECT id FROM sk_changesets WHERE id = ? OR (origin = ? AND number = ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, cs->origin, -1, SQLITE_STATIC);
@@ -507,10 +509,10 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		rc = sk_error(SK_ECONFLICT, "change-set %s #%llu differs from the one already applied with that number "
 			      "(was the office's database restored from an old copy?)", cs->origin,
 			      (unsigned long long)cs->number);
-		sqlite3_finalize(st);
+		sk_stmt_put(st);
 		return rc;
 	}
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	st = NULL;
 	if (known)
 		return 0;
@@ -526,11 +528,11 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	sk_state_blob(db, "digest", a.digest, SK_HASH_SIZE);
 	if ((rc = sk_stmt_get(db, &a.tomb_get, "SELECT 1 FROM sk_tombstones WHERE tbl = ? AND pk = ?")) < 0 ||
 	    (rc = sk_stmt_get(db, &a.tomb_put, "INSERT OR IGNORE INTO sk_tombstones (tbl, pk, hlc, origin) VALUES (?, ?, ?, ?)")) < 0 ||
-	    (rc = sk_db_prepare(db, &st, "SELECT EXISTS (SELECT 1 FROM sk_outbox WHERE op = 3), EXISTS (SELECT 1 FROM sk_tombstones)")) < 0)
+	    (rc = sk_stmt_get(db, &st, "SELECT EXISTS (SELECT 1 FROM sk_outbox WHERE op = 3), EXISTS (SELECT 1 FROM sk_tombstones)")) < 0)
 		goto fail;
 	rc = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0); /* some delete waits to be sealed */
 	a.any_tomb = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	st = NULL;
 	if (rc &&
 	    (rc = sk_db_prepare(db, &a.deleted_here, "SELECT 1 FROM sk_outbox WHERE tbl = ? AND pk = ? AND op = 3 LIMIT 1")) < 0)
@@ -563,7 +565,12 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		savepoint = 1;
 	}
 	writing = 1;
-	if ((rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 1")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "UPDATE sk_ctx SET applying = 1")) < 0)
+		goto fail;
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot mark the database as applying");
+	sk_stmt_put(st);
+	st = NULL;
+	if (rc < 0)
 		goto fail;
 	if ((rc = sk_stmt_get(db, &st, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
 				       "name NOT LIKE 'sk\\_capture\\_%' ESCAPE '\\' AND name NOT LIKE 'sk\\_guard\\_%' ESCAPE '\\'")) < 0)
@@ -576,8 +583,8 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 		if ((rc = apply_table(&a, &cs->tables[i], tabs[i], maps[i], hints[i])) < 0)
 			goto fail;
 	sk_hex(hex, cs->digest, SK_HASH_SIZE);
-	if ((rc = sk_db_prepare(db, &st, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary) "
-				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary) "
+				     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) < 0)
 		goto fail;
 	summarize(&summary, cs);
 	sqlite3_bind_text(st, 10, (const char *)summary.ptr, (int)summary.len, SQLITE_TRANSIENT);
@@ -592,14 +599,19 @@ int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id,
 	sqlite3_bind_text(st, 8, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, sk_wall_ms());
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot record an applied change-set");
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	st = NULL;
 	if (rc < 0)
 		goto fail;
 	sk_hlc_observe(db, cs->hlc_max);
 	if ((rc = sk_state_set_blob(db, "digest", a.digest, SK_HASH_SIZE)) < 0 ||
 	    (rc = sk_owner_sums_flush(db, &a.owners)) < 0 ||
-	    (rc = sk_db_exec(db, savepoint ? "UPDATE sk_ctx SET applying = 0; RELEASE sk_apply" : "UPDATE sk_ctx SET applying = 0")) < 0)
+	    (rc = sk_stmt_get(db, &st, "UPDATE sk_ctx SET applying = 0")) < 0)
+		goto fail;
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot mark the database as applied");
+	sk_stmt_put(st);
+	st = NULL;
+	if (rc < 0 || (savepoint && (rc = sk_db_exec(db, "RELEASE sk_apply")) < 0))
 		goto fail;
 	*applied = 1;
 	rc = 0;
@@ -624,7 +636,7 @@ fail:
 done:
 	if (triggers_off)
 		sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
-	sqlite3_finalize(st);
+	sk_stmt_put(st); /* every statement here is a kept one */
 	sk_stmt_put(a.tomb_get);
 	sk_stmt_put(a.tomb_put);
 	sqlite3_finalize(a.deleted_here);

@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "embedded.h"
+#include "row.h"
 
 int sk_db_fail(struct sk_db *db, const char *what)
 {
@@ -91,12 +92,12 @@ int64_t sk_state_int(struct sk_db *db, const char *key, int64_t dflt)
 {
 	sqlite3_stmt *st;
 	int64_t v = dflt;
-	if (sk_db_prepare(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
+	if (sk_stmt_get(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
 		return dflt;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return v;
 }
 
@@ -104,12 +105,12 @@ int sk_state_set_int(struct sk_db *db, const char *key, int64_t v)
 {
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, v);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return rc;
 }
 
@@ -118,14 +119,14 @@ int sk_state_blob(struct sk_db *db, const char *key, unsigned char *out, size_t 
 	sqlite3_stmt *st;
 	int rc = SK_ENOTFOUND;
 	memset(out, 0, n);
-	if (sk_db_prepare(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
+	if (sk_stmt_get(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
 		return SK_ERROR;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == n) {
 		memcpy(out, sqlite3_column_blob(st, 0), n);
 		rc = 0;
 	}
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return rc;
 }
 
@@ -133,12 +134,12 @@ int sk_state_set_blob(struct sk_db *db, const char *key, const unsigned char *v,
 {
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
-	sqlite3_finalize(st);
+	sk_stmt_put(st);
 	return rc;
 }
 

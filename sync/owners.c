@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "owners.h"
+#include "row.h"
 
 static struct sk_owner_sum *slot(struct sk_owner_sums *s, const struct sk_value *owner)
 {
@@ -41,8 +42,8 @@ int sk_owner_sums_flush(struct sk_db *db, struct sk_owner_sums *s)
 	int rc = 0;
 	if (!s->n)
 		return 0;
-	if ((rc = sk_db_prepare(db, &get, "SELECT digest FROM sk_digests WHERE owner = ?")) < 0 ||
-	    (rc = sk_db_prepare(db, &put, "INSERT OR REPLACE INTO sk_digests (owner, digest) VALUES (?, ?)")) < 0)
+	if ((rc = sk_stmt_get(db, &get, "SELECT digest FROM sk_digests WHERE owner = ?")) < 0 ||
+	    (rc = sk_stmt_get(db, &put, "INSERT OR REPLACE INTO sk_digests (owner, digest) VALUES (?, ?)")) < 0)
 		goto done;
 	for (int i = 0; i < s->n; i++) {
 		unsigned char d[SK_HASH_SIZE] = {0};
@@ -62,8 +63,8 @@ int sk_owner_sums_flush(struct sk_db *db, struct sk_owner_sums *s)
 	}
 	s->n = 0;
 done:
-	sqlite3_finalize(get);
-	sqlite3_finalize(put);
+	sk_stmt_put(get);
+	sk_stmt_put(put);
 	return rc;
 }
 
