@@ -529,7 +529,7 @@ fail:
  * city's columns and the city's database refuses writes to a district's, whoever writes (a
  * clerk's SQLite tool included), so no office holds data the other side can never receive. */
 /* Guards made by another build are made again (the schema files and the guards' own version). */
-#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 3)
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 4)
 
 static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
@@ -552,16 +552,20 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 	 * every receiver refuses, stopping the office's branch: refused here, at the write.
 	 * AFTER triggers see the values as stored, after the column's type conversion. */
 	{
-		struct sk_buf bad = SK_BUF_INIT;
-		for (int i = 0; i < t->ncols; i++)
+		struct sk_buf bad = SK_BUF_INIT, of = SK_BUF_INIT;
+		for (int i = 0; i < t->ncols; i++) {
 			sk_buf_printf(&bad, "%stypeof(NEW.\"%s\") NOT IN ('null', '%s')", i ? " OR " : "", t->cols[i],
 				      t->types[i] == SK_INT ? "integer" : "text");
+			sk_buf_printf(&of, "%s\"%s\"", i ? ", " : "UPDATE OF ", t->cols[i]);
+		}
+		/* updates of the bookkeeping alone (sealing stamps every row it sends) are not checked */
 		for (int k = 0; k < 2; k++)
 			sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_types_%s_%s AFTER %s ON \"%s\" WHEN (SELECT applying FROM sk_ctx) = 0 "
 					    "AND (%s) BEGIN SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or "
 					    "a number or blob where text belongs): sinkron could not send it'); END;",
-				      t->name, k ? "update" : "insert", k ? "UPDATE" : "INSERT", t->name, (const char *)bad.ptr, t->name);
+				      t->name, k ? "update" : "insert", k ? (const char *)of.ptr : "INSERT", t->name, (const char *)bad.ptr, t->name);
 		sk_buf_release(&bad);
+		sk_buf_release(&of);
 	}
 	if (n) {
 		const char *msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"
