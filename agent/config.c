@@ -17,6 +17,8 @@ void config_release(struct config *c)
 	free(c->path);
 	free(c->central);
 	free(c->username);
+	if (c->password) /* not left behind in freed memory */
+		explicit_bzero(c->password, strlen(c->password));
 	free(c->password);
 	free(c->ca_file);
 	free(c->ssh_key);
@@ -84,12 +86,14 @@ int config_load(struct config *c, const char *path, int must_exist)
 		if (errno == ENOENT && !must_exist)
 			return 0;
 		fprintf(stderr, "sinkron: cannot read the configuration '%s': %s\n", path, strerror(errno));
+		config_release(c);
 		return -1;
 	}
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
 		fprintf(stderr, "sinkron: the configuration '%s' can be read by others and may hold a password: "
 				"run 'chmod 600 %s'\n", path, path);
 		fclose(f);
+		config_release(c);
 		return -1;
 	}
 	while (fgets(buf, sizeof(buf), f)) {
@@ -172,6 +176,8 @@ int config_load(struct config *c, const char *path, int must_exist)
 		}
 	}
 	fclose(f);
+	if (rc < 0)
+		config_release(c); /* nothing of a configuration with errors is used */
 	return rc;
 }
 

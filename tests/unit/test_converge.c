@@ -548,8 +548,9 @@ static void check_rows(struct sk_db *a, const char *an, struct sk_db *b, const c
 	}
 	dump(a, owner, &x);
 	dump(b, owner, &y);
-	SCHECK(x.len == y.len && !memcmp(x.ptr, y.ptr, x.len), "rows of %s and %s differ", an, bn);
-	if (x.len != y.len || memcmp(x.ptr, y.ptr, x.len))
+	/* (two empty dumps have no buffer to compare) */
+	SCHECK(x.len == y.len && (!x.len || !memcmp(x.ptr, y.ptr, x.len)), "rows of %s and %s differ", an, bn);
+	if (x.len != y.len || (x.len && memcmp(x.ptr, y.ptr, x.len)))
 		show_diff(&x, &y);
 	sk_buf_release(&x);
 	sk_buf_release(&y);
