@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -176,6 +177,15 @@ int config_load(struct config *c, const char *path, int must_exist)
 		}
 	}
 	fclose(f);
+	/* a key file that cannot be read is a configuration error, not a network failure to retry */
+	for (int i = 0; i < 2; i++) {
+		const char *key = i ? c->ssh_pubkey : c->ssh_key;
+		if (key && access(key, R_OK) != 0) {
+			fprintf(stderr, "sinkron: %s: the SSH key file '%s' (%s) cannot be read: %s\n", path, key,
+				i ? "ssh_pubkey" : "ssh_key", strerror(errno));
+			rc = -1;
+		}
+	}
 	if (rc < 0)
 		config_release(c); /* nothing of a configuration with errors is used */
 	return rc;

@@ -62,6 +62,15 @@ static int child_fail(struct net_result *res, int rc, const char *what)
 		res->rc = SK_ECONFLICT;
 		return res->rc;
 	}
+	if (e && e->klass == GIT_ERROR_SSH && e->message && strstr(e->message, "hostkey")) {
+		/* libgit2 checks the server against ~/.ssh/known_hosts: a key it does not find there
+		 * may be a first connection, or someone in the middle */
+		const char *home = getenv("HOME");
+		snprintf(res->msg, sizeof(res->msg), "%s: its SSH host key is unknown here or has changed: check the key's "
+			 "fingerprint with the city's IT staff, then put it in %s/.ssh/known_hosts (ssh-keyscan gives the line)",
+			 what, home && *home ? home : "~");
+		return rc;
+	}
 	snprintf(res->msg, sizeof(res->msg), "%s: %s", what, e && e->message ? e->message : "unknown error");
 	return rc;
 }
@@ -73,9 +82,14 @@ static int auth_failed(struct net_job *j)
 	if (j->auth_tries < 2)
 		return 0;
 	j->res->rc = SK_ECONFLICT;
-	snprintf(j->res->msg, sizeof(j->res->msg), "the central repository refused the login%s%s%s: check username "
-		 "and password in the configuration", j->r->username ? " '" : "", j->r->username ? j->r->username : "",
-		 j->r->username ? "'" : "");
+	if (j->r->url && !strncmp(j->r->url, "ssh://", 6))
+		snprintf(j->res->msg, sizeof(j->res->msg), "the central repository refused this office's SSH key%s%s: "
+			 "check ssh_key and ssh_pubkey in the configuration, and that the city has the public key",
+			 j->r->ssh_key ? " " : " (none configured: the ssh agent's keys were tried)", j->r->ssh_key ? j->r->ssh_key : "");
+	else
+		snprintf(j->res->msg, sizeof(j->res->msg), "the central repository refused the login%s%s%s: check username "
+			 "and password in the configuration", j->r->username ? " '" : "", j->r->username ? j->r->username : "",
+			 j->r->username ? "'" : "");
 	return SK_ECONFLICT;
 }
 

@@ -3,6 +3,10 @@
 #   start_http BASEDIR         lighttpd + git http-backend at /git/<repo>   exports HTTP_PORT
 #   start_https BASEDIR        the same over TLS, self-signed CA            exports HTTPS_PORT, HTTPS_CA
 #   http_add_user NAME PASSWORD   a basic-auth login for both (before or after the start)
+#   start_sshd                 sshd, key logins only, as the current user   exports SSH_PORT, SSH_USER,
+#                              SSH_KEYS (the key directory), SSH_KNOWN_HOSTS_LINE (its host key)
+#   ssh_add_key NAME OFFICE    a key pair $SSH_KEYS/NAME(.pub) whose forced command names OFFICE, the
+#                              way scripts/README.md sets up districts and the city on a central server
 # Every server runs as the current user in $TMP, is stopped at exit (at_exit) and also when the test
 # shell dies without running its exit trap. A start function returns non-zero and prints the server's
 # log when the server does not come up within SERVER_START_TIMEOUT seconds (default 15).
@@ -228,4 +232,54 @@ start_https() {
 	port=$(cat "$_SRV_DIR/https.port")
 	export HTTPS_PORT=$port
 	export HTTPS_CA="$_SRV_DIR/https/ca.crt"
+}
+
+# ssh_add_key NAME OFFICE: a key pair $SSH_KEYS/NAME, NAME.pub, accepted by start_sshd with the
+# forced command of scripts/README.md: git-shell, with SINKRON_DISTRICT naming OFFICE for the hook
+ssh_add_key() {
+	local name=$1 office=$2
+	SSH_KEYS=$_SRV_DIR/ssh
+	export SSH_KEYS
+	mkdir -p "$SSH_KEYS" && chmod 700 "$SSH_KEYS" || return 1
+	ssh-keygen -q -t ed25519 -N "" -C "$name" -f "$SSH_KEYS/$name" || return 1
+	printf 'restrict,command="SINKRON_DISTRICT=%s git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"" %s\n' \
+		"$office" "$(cat "$SSH_KEYS/$name.pub")" >>"$SSH_KEYS/authorized_keys"
+}
+
+# start_sshd: an OpenSSH server on 127.0.0.1:$SSH_PORT that lets the current user in by the keys
+# ssh_add_key made (read at each login) and by nothing else; a new host key for each test
+start_sshd() {
+	local port pid log cfg sshd=/usr/sbin/sshd
+	need_pkg "$sshd" openssh-server || { echo "# cannot install openssh-server" >&2; return 1; }
+	need_pkg ssh-keygen openssh-client || { echo "# cannot install openssh-client" >&2; return 1; }
+	need_pkg git-shell git || return 1
+	SSH_KEYS=$_SRV_DIR/ssh
+	export SSH_KEYS
+	mkdir -p "$SSH_KEYS" && chmod 700 "$SSH_KEYS" && : >>"$SSH_KEYS/authorized_keys" || return 1
+	[ -f "$SSH_KEYS/hostkey" ] || ssh-keygen -q -t ed25519 -N "" -C sinkron-test-host -f "$SSH_KEYS/hostkey" || return 1
+	# started as root, sshd wants its privilege separation directory
+	[ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
+	for _ in 1 2 3; do
+		port=$(free_port) || return 1
+		log="$_SRV_DIR/sshd-$port.log"
+		cfg="$SSH_KEYS/sshd_config"
+		printf '%s\n' "Port $port" "ListenAddress 127.0.0.1" "HostKey $SSH_KEYS/hostkey" "PidFile $SSH_KEYS/sshd.pid" \
+			"AuthorizedKeysFile $SSH_KEYS/authorized_keys" "AllowUsers $(id -un)" "PermitRootLogin prohibit-password" \
+			"PubkeyAuthentication yes" "PasswordAuthentication no" "KbdInteractiveAuthentication no" "UsePAM no" \
+			"StrictModes no" "LogLevel VERBOSE" >"$cfg"
+		"$sshd" -f "$cfg" -D -e </dev/null >"$log" 2>&1 &
+		pid=$!
+		if _srv_wait "$pid" "$port" "$log" "Server listening"; then
+			at_exit "_srv_stop $pid"
+			_srv_watchdog "$pid"
+			SSH_PORT=$port
+			SSH_USER=$(id -un)
+			SSH_KNOWN_HOSTS_LINE="[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSH_KEYS/hostkey.pub")"
+			export SSH_PORT SSH_USER SSH_KNOWN_HOSTS_LINE
+			return 0
+		fi
+		_srv_stop "$pid"
+		grep -qi 'in use' "$log" 2>/dev/null || break
+	done
+	_srv_failed "sshd on 127.0.0.1:$port" "$log"
 }
