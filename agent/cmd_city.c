@@ -35,7 +35,7 @@ int cmd_consolidate(int argc, char **argv)
 	for (size_t i = 0; i < r.nskipped && i < 4; i++)
 		printf("skipped: %s\n", r.skipped[i]);
 	/* the receipts just written go out with the city's next change-set: seal it now */
-	if ((rc2 = sk_seal(db, 0, &s)) < 0)
+	if ((rc2 = sk_seal(db, 0, &s, NULL, NULL)) < 0)
 		fprintf(stderr, "sinkron: the receipts could not be sealed: %s\n", sk_error_last());
 	else if (s.changesets)
 		printf("receipts and city decisions sealed into %zu change-set(s) for the districts\n", s.changesets);

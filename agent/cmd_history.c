@@ -193,7 +193,8 @@ int cmd_seal(int argc, char **argv)
 	}
 	arg_operands(&a, "seal", NULL, 0);
 	db = open_db();
-	rc = sk_seal(db, (size_t)max, &res);
+	rc = sk_seal(db, (size_t)max, &res, progress_cb, NULL);
+	progress_done();
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "seal");

@@ -134,7 +134,9 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		snprintf(r->error, sizeof(r->error), "no central repository: set 'central = URL' in %s", c->path);
 		return r->rc = SK_EINVALID;
 	}
-	if ((rc = sk_seal(db, c->max_bytes, &r->seal)) < 0) {
+	rc = sk_seal(db, c->max_bytes, &r->seal, progress_cb, NULL);
+	progress_done();
+	if (rc < 0) {
 		r->failed_step = "seal";
 		goto fail;
 	}
@@ -162,7 +164,7 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		if (r->consolidate.districts) {
 			struct sk_seal_result s2;
 			struct sk_push_result p2;
-			if ((rc = sk_seal(db, c->max_bytes, &s2)) < 0 || (rc = sk_push(db, &remote, &p2)) < 0) {
+			if ((rc = sk_seal(db, c->max_bytes, &s2, NULL, NULL)) < 0 || (rc = sk_push(db, &remote, &p2)) < 0) {
 				r->failed_step = "push";
 				goto fail;
 			}

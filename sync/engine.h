@@ -19,7 +19,8 @@ struct sk_sink {
 
 /* Seals the outbox into change-sets of at most max_bytes each (a single row larger than that
  * travels alone); the caller holds a write transaction. */
-int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res);
+int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res,
+	       sk_progress_fn progress, void *payload);
 
 /* Applies one decoded change-set whose bytes have the git blob id `id`; the caller holds a write
  * transaction.  Already applied: 0 with *applied 0.  Unknown tables or columns, values of the

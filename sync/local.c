@@ -44,7 +44,7 @@ done:
 	return rc;
 }
 
-int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res)
+int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_progress_fn progress, void *payload)
 {
 	struct sk_repo *repo = NULL;
 	struct sk_sink sink;
@@ -58,7 +58,7 @@ int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res)
 	sink.payload = repo;
 	if ((rc = sk_db_begin(db)) < 0)
 		goto done;
-	if ((rc = sk_seal_tx(db, &sink, max_bytes, res)) < 0) {
+	if ((rc = sk_seal_tx(db, &sink, max_bytes, res, progress, payload)) < 0) {
 		sk_db_rollback(db);
 		goto done;
 	}

@@ -1430,7 +1430,7 @@ int sk_restore_undo(const char *dbpath, const char *at, const char *operator_nam
 		goto done;
 	}
 	/* what is pending is sealed first, so the undo is measured against a recorded state */
-	if ((rc = sk_seal(db, 0, &sr)) < 0)
+	if ((rc = sk_seal(db, 0, &sr, NULL, NULL)) < 0)
 		goto done;
 	memset(&o, 0, sizeof(o));
 	o.at = at;
@@ -1525,7 +1525,7 @@ int sk_restore_undo(const char *dbpath, const char *at, const char *operator_nam
 		goto done;
 	sqlite3_exec(db->h, "DETACH past", NULL, NULL, NULL);
 	attached = 0;
-	if ((rc = sk_seal(db, 0, &sr)) < 0)
+	if ((rc = sk_seal(db, 0, &sr, NULL, NULL)) < 0)
 		goto done;
 	res->changesets = sr.changesets;
 done:
@@ -1574,7 +1574,7 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 		goto done;
 	sk_db_set_operator(db, operator_name);
 	/* what is pending would not be in it: sealed first */
-	if ((rc = sk_seal(db, 0, &sr)) < 0)
+	if ((rc = sk_seal(db, 0, &sr, NULL, NULL)) < 0)
 		goto done;
 	r.o = &o;
 	r.res = &dummy;

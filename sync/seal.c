@@ -592,7 +592,8 @@ static int emit(struct sealer *s, struct prepared *p, size_t n, int final, size_
 	return 0;
 }
 
-int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res)
+int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res,
+	       sk_progress_fn progress, void *payload)
 {
 	struct sealer s;
 	struct fold f = {0};
@@ -640,6 +641,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 
 	for (size_t i = 0; i < f.n; i++) {
 		size_t used;
+		if (progress && f.n >= 4096 && i % 2048 == 0) /* a big backlog: say how far */
+			progress(payload, "sealing", i, f.n);
 		if (npend == apend) {
 			apend = apend ? apend * 2 : 1024;
 			pend = sk_realloc(pend, apend * sizeof(*pend));
@@ -674,6 +677,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		if ((rc = emit(&s, pend, npend, 1, &used)) < 0)
 			goto done;
 	}
+	if (progress && f.n >= 4096)
+		progress(payload, "sealing", f.n, f.n);
 	{
 		sqlite3_stmt *del;
 		if ((rc = sk_db_prepare(db, &del, "DELETE FROM sk_outbox WHERE seq <= ?")) < 0)

@@ -367,7 +367,7 @@ struct sk_seal_result {
 
 /* Seals the pending changes into change-sets of at most max_bytes (0: 32 KiB) on this
  * office's branch of the local repository beside the database ("office.db" -> "office.git"). */
-int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res);
+int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_progress_fn progress, void *payload);
 
 struct sk_apply_result {
 	size_t changesets, rows;  /* applied now */

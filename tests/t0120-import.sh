@@ -172,4 +172,25 @@ check "19,336 generated rows: exit 0, all added" '[ $rc -eq 0 ] && [[ "$out" == 
 check "... 19,336 workers and 19,336 outbox inserts" '[ "$(sqlite3 big.db "SELECT count(*) FROM workers")" = 19336 ] && [ "$(sqlite3 big.db "SELECT count(*) FROM sk_outbox WHERE op = 1")" = 19336 ]'
 out=$($SINKRON --db big.db import big.csv 2>/dev/null); rc=$?
 check "... again: all unchanged, no new outbox entry" '[ $rc -eq 0 ] && [[ "$out" == *"0 added, 0 updated, 19336 unchanged"* ]] && [ "$(sqlite3 big.db "SELECT count(*) FROM sk_outbox")" = 19336 ]'
+
+# progress bars: on a terminal (script(1) gives the command one), never into a file or a pipe
+if need_pkg script bsdutils; then
+	$SINKRON --db tty.db init 96.71.02 >/dev/null 2>&1
+	script -qec "$SINKRON --db tty.db import big.csv" /dev/null </dev/null >tty.out 2>&1
+	tr '\r' '\n' <tty.out >tty.lines
+	check "import on a terminal draws a progress bar that ends at 100 %" \
+		'grep -q "^importing  \[" tty.lines && grep -q "importing  \[#########################\] 100%" tty.lines && [ "$(grep -c "^importing" tty.lines)" -ge 3 ]'
+	script -qec "$SINKRON --db tty.db seal" /dev/null </dev/null >seal.out 2>&1
+	tr '\r' '\n' <seal.out >seal.lines
+	check "sealing a big backlog on a terminal draws one too" \
+		'grep -q "sealing    \[#########################\] 100%" seal.lines && grep -q "sealed 19336 change(s)" seal.lines'
+	$SINKRON --db tty2.db init 96.71.02 >/dev/null 2>&1
+	$SINKRON --db tty2.db import big.csv >pipe.out 2>pipe.err
+	$SINKRON --db tty2.db seal >>pipe.out 2>>pipe.err
+	check "... and none when the output is a file" '! grep -q "importing\|sealing" pipe.err && ! grep -q $'"'"'\r'"'"' pipe.out pipe.err'
+	script -qec "$SINKRON -q --db tty2.db import big.csv" /dev/null </dev/null >quiet.out 2>&1
+	check "... nor with -q (the summary still said)" '! grep -q "importing" quiet.out && grep -q "19336 unchanged" quiet.out'
+else
+	check "script(1) is there to give the progress bars a terminal" false
+fi
 finish

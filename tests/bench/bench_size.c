@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	}
 	sk_db_set_operator(db, "clerk");
 	/* anything pending would travel in the same change-set */
-	if (sk_seal(db, 0, &res) < 0) {
+	if (sk_seal(db, 0, &res, NULL, NULL) < 0) {
 		fprintf(stderr, "bench_size: %s\n", sk_error_last());
 		return 1;
 	}
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_size: no changeset: %s\n", sqlite3_errmsg(db->h));
 		return 1;
 	}
-	if (sk_db_commit(db) < 0 || sk_seal(db, 0, &res) < 0) {
+	if (sk_db_commit(db) < 0 || sk_seal(db, 0, &res, NULL, NULL) < 0) {
 		fprintf(stderr, "bench_size: %s\n", sk_error_last());
 		return 1;
 	}

@@ -333,7 +333,7 @@ static int seal(struct replica *r, size_t max_bytes, struct sk_seal_result *res)
 	sealing = r;
 	if ((rc = sk_db_begin(r->db)) < 0)
 		goto done;
-	if ((rc = sk_seal_tx(r->db, &memsink, max_bytes, res)) < 0) {
+	if ((rc = sk_seal_tx(r->db, &memsink, max_bytes, res, NULL, NULL)) < 0) {
 		sk_db_rollback(r->db);
 		goto done;
 	}
