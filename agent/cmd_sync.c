@@ -140,7 +140,9 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		r->failed_step = "seal";
 		goto fail;
 	}
-	if ((rc = sk_push(db, &remote, &r->push)) < 0) {
+	rc = sk_push(db, &remote, &r->push, progress_cb, NULL);
+	progress_done();
+	if (rc < 0) {
 		r->failed_step = "push";
 		goto fail;
 	}
@@ -164,7 +166,7 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		if (r->consolidate.districts) {
 			struct sk_seal_result s2;
 			struct sk_push_result p2;
-			if ((rc = sk_seal(db, c->max_bytes, &s2, NULL, NULL)) < 0 || (rc = sk_push(db, &remote, &p2)) < 0) {
+			if ((rc = sk_seal(db, c->max_bytes, &s2, NULL, NULL)) < 0 || (rc = sk_push(db, &remote, &p2, NULL, NULL)) < 0) {
 				r->failed_step = "push";
 				goto fail;
 			}

@@ -262,9 +262,11 @@ struct sk_push_result {
 	uint64_t bytes;     /* bytes sent */
 };
 /* Sends this office's sealed change-sets (the city: its own) to the central repository in
- * bounded pushes, each with a deadline.  SK_ENETWORK when the central cannot be reached in
- * time (what was pushed before stays pushed); SK_ECONFLICT when it refuses. */
-int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *res);
+ * bounded pushes, each with a deadline; progress (may be NULL) hears after each push how many
+ * of the change-sets waiting at the start have arrived.  SK_ENETWORK when the central cannot
+ * be reached in time (what was pushed before stays pushed); SK_ECONFLICT when it refuses. */
+int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *res, sk_progress_fn progress,
+	    void *payload);
 struct sk_fetch_result {
 	uint64_t bytes, objects;
 };

@@ -487,12 +487,14 @@ static int check_local_path(const struct sk_remote *r)
 	return 0;
 }
 
-int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out)
+int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
+	    void *payload)
 {
 	char *repo_path = sk_repo_path_for_db(db->path), *branch;
 	struct sk_repo *repo = NULL;
 	struct net_result res;
 	struct net_job j;
+	uint64_t total;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -518,7 +520,16 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	j.branch = branch;
 	j.limit = r->push_limit ? r->push_limit : 64 * 1024;
 	j.res = &res;
+	{
+		int64_t waiting = sk_state_int(db, "number", 0) - sk_state_int(db, "pushed", 0);
+		/* a long send (a first sync on a slow link) says how far it is, push by push */
+		if (waiting < 8)
+			progress = NULL;
+		total = waiting > 0 ? (uint64_t)waiting : 0;
+	}
 	do {
+		if (progress)
+			progress(payload, "sending", out->changesets, total);
 		rc = run_with_deadline(&j, child_push, r->deadline_ms > 0 ? r->deadline_ms : 60000);
 		if (rc < 0)
 			break;
@@ -541,6 +552,8 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 				out->pushes++;
 		}
 	} while (res.more);
+	if (progress && rc == 0)
+		progress(payload, "sending", total, total);
 	if (rc == 0)
 		sk_state_set_int(db, "push_checked", sk_wall_ms());
 	free(branch);

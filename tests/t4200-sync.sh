@@ -91,6 +91,17 @@ check "a second sync sends only the new change-set" '[ $rc = 0 ] && grep -q "sea
 run l1 sync
 check "a third sync has nothing to do" '[ $rc = 0 ] && grep -q "sealed 0 change-set(s) (0 rows); pushed 0 change-set(s) in 0 push(es)" <<<"$out"'
 
+# ---- a long send on a terminal ------------------------------------------------------------------
+central-setup "$TMP/prog.git" >/dev/null
+office pg 96.71.01 --central "$TMP/prog.git"
+conf pg "central = $TMP/prog.git" "push_limit = 4096" "changeset_bytes = 2048"
+add pg 96.71.01 300 3
+script -qec "sinkron --db pg.db sync" /dev/null </dev/null >pg.tty 2>&1
+tr '\r' '\n' <pg.tty >pg.lines
+check "a long send on a terminal says how far it is, push by push, up to 100 %" \
+	'grep -q "^sending    \[" pg.lines && grep -q "sending    \[#########################\] 100%" pg.lines && [ "$(grep -c "^sending" pg.lines)" -ge 3 ]'
+check "... and everything arrived" 'grep -q "everything sealed here has reached the central repository" pg.lines && [ "$(tip prog.git 96.71.01)" = "$(tip pg.git 96.71.01)" ]'
+
 # ---- a USB stick carried between a district and the city -----------------------------------------
 mkdir stick citypc
 central-setup stick/central.git >/dev/null
