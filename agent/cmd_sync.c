@@ -147,7 +147,9 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 		goto fail;
 	}
 	note_time(db, "status.last_push", now_ms());
-	if ((rc = sk_fetch(db, &remote, &r->fetch)) < 0) {
+	rc = sk_fetch(db, &remote, &r->fetch, progress_cb, NULL);
+	progress_done();
+	if (rc < 0) {
 		r->failed_step = "fetch";
 		goto fail;
 	}

@@ -271,8 +271,11 @@ struct sk_fetch_result {
 	uint64_t bytes, objects;
 };
 /* Fetches into the local repository what the others wrote: a district the city's branch
- * (refs/remotes/central/central), the city every district's (refs/remotes/central/district/...). */
-int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *res);
+ * (refs/remotes/central/central), the city every district's (refs/remotes/central/district/...).
+ * Its deadline is for a link that stops, not a slow one; progress (may be NULL) hears how many
+ * objects of the pack have arrived. */
+int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *res, sk_progress_fn progress,
+	     void *payload);
 
 /* A flag the transfers watch: when a signal handler sets it, a network operation under way is
  * abandoned (its child process killed) and returns SK_ENETWORK. */

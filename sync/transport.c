@@ -9,12 +9,19 @@
  * bytes.  Pushes are bounded: one push carries the change-sets that fit in push_limit bytes
  * (at least one), so a short link window still makes progress and a cut costs little.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <git2.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +38,14 @@ struct net_result {
 	uint64_t objects;
 };
 
+/* What the child says while it transfers, so that a link that is slow but moving is not taken
+ * for one that is down.  Messages on the pipe, each shorter than PIPE_BUF so that two threads'
+ * never mix: 'b' + struct net_beat (libgit2's progress), 'p' + uint64_t (the bytes the child's
+ * TCP connections have moved), and last 'r' + struct net_result. */
+struct net_beat {
+	uint64_t bytes, objects, total_objects;
+};
+
 struct net_job {
 	const struct sk_remote *r;
 	const char *repo_path;
@@ -43,6 +58,12 @@ struct net_job {
 	char auth_header[600];
 	char *auth_hp;
 	git_strarray headers;
+	int beat_fd;             /* in the child: the pipe to the parent */
+	int64_t beat_at;         /* when the last beat was sent */
+	sk_progress_fn progress; /* in the parent: hears the beats (NULL: nobody) */
+	void *payload;
+	const char *what;
+	int shown;               /* progress heard something */
 };
 
 static int64_t mono_ms(void)
@@ -114,12 +135,28 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	return GIT_PASSTHROUGH;
 }
 
+/* In the child: tells the parent how far the transfer is, at most every 200 ms. */
+static void beat(struct net_job *j, uint64_t bytes, uint64_t objects, uint64_t total_objects)
+{
+	unsigned char msg[1 + sizeof(struct net_beat)];
+	struct net_beat b = {bytes, objects, total_objects};
+	int64_t now = mono_ms();
+	ssize_t w;
+
+	if (j->beat_fd < 0 || now - j->beat_at < 200)
+		return;
+	j->beat_at = now;
+	msg[0] = 'b';
+	memcpy(msg + 1, &b, sizeof(b));
+	w = write(j->beat_fd, msg, sizeof(msg)); /* less than PIPE_BUF: whole or not at all */
+	(void)w;
+}
+
 static int push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
 {
 	struct net_job *j = payload;
-	(void)current;
-	(void)total;
 	j->res->bytes = bytes;
+	beat(j, bytes, current, total);
 	return 0;
 }
 
@@ -128,6 +165,7 @@ static int fetch_progress(const git_indexer_progress *stats, void *payload)
 	struct net_job *j = payload;
 	j->res->bytes = stats->received_bytes;
 	j->res->objects = stats->received_objects;
+	beat(j, stats->received_bytes, stats->received_objects, stats->total_objects);
 	return 0;
 }
 
@@ -397,13 +435,65 @@ void sk_transport_set_stop_flag(volatile sig_atomic_t *flag)
 	stop_flag = flag;
 }
 
-/* Runs fn in a child process with a deadline; the child reports through a pipe. */
+/* In the child: the bytes its TCP connections have received and had acknowledged so far, summed
+ * over its open sockets (Linux TCP_INFO), whatever the transport (git://, http(s), ssh). */
+static uint64_t tcp_moved(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	uint64_t sum = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct tcp_info ti;
+		socklen_t len = sizeof(ti);
+		int fd;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || (fd = atoi(e->d_name)) == dirfd(d))
+			continue;
+		memset(&ti, 0, sizeof(ti));
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+		    len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+			sum += ti.tcpi_bytes_acked + ti.tcpi_bytes_received;
+	}
+	closedir(d);
+	return sum;
+}
+
+/* In the child, a thread of its own: every 250 ms, how many bytes its connections have moved
+ * (libgit2's own progress comes only every 100 KB or whole object: too rarely on 64 kbit/s). */
+static void *pulse(void *arg)
+{
+	struct net_job *j = arg;
+	for (;;) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		unsigned char msg[1 + sizeof(uint64_t)];
+		uint64_t moved;
+		ssize_t w;
+		nanosleep(&ts, NULL);
+		moved = tcp_moved();
+		msg[0] = 'p';
+		memcpy(msg + 1, &moved, sizeof(moved));
+		w = write(j->beat_fd, msg, sizeof(msg));
+		(void)w;
+	}
+	return NULL;
+}
+
+/*
+ * Runs fn in a child process; the child reports through a pipe.  The deadline is for a link
+ * that stops: it starts again whenever the child's connections have moved more bytes, so a slow
+ * link that keeps moving finishes a long transfer and a silent one is given up after deadline_ms.
+ */
 static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int deadline_ms)
 {
-	int fds[2], status;
+	int fds[2], status, done = 0;
 	pid_t pid;
 	int64_t end = mono_ms() + deadline_ms;
-	size_t got = 0;
+	uint64_t moved = 0, pulsed = 0;
+	pid_t parent = getpid();
+	unsigned char msg[1 + sizeof(struct net_result)];
+	size_t have = 0, want = 1;
 	struct net_result *res = j->res;
 
 	memset(res, 0, sizeof(*res));
@@ -422,22 +512,36 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
-		/* a deadline of its own: if the parent dies (kill -9, OOM), nobody kills this child at
-		 * the deadline, and it holds the office's lock (inherited) for as long as it lives */
-		signal(SIGALRM, SIG_DFL);
-		alarm((unsigned)(deadline_ms / 1000) + 2);
+		/* if the parent dies (kill -9, OOM), nobody kills this child at the deadline, and it
+		 * holds the office's lock (inherited) for as long as it lives: it goes with the parent */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		j->beat_fd = fds[1];
+		j->beat_at = mono_ms();
+		{
+			pthread_t t;
+			pthread_attr_t at;
+			pthread_attr_init(&at);
+			pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+			if (pthread_create(&t, &at, pulse, j) != 0)
+				(void)0; /* without it, libgit2's own progress still counts */
+			pthread_attr_destroy(&at);
+		}
 		git_libgit2_init();
 		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 		if (j->r->ca_file)
 			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, j->r->ca_file, NULL);
 		fn(j);
-		w = write(fds[1], res, sizeof(*res));
+		msg[0] = 'r';
+		memcpy(msg + 1, res, sizeof(*res));
+		w = write(fds[1], msg, sizeof(msg));
 		(void)w;
 		_exit(0);
 	}
 	close(fds[1]);
-	for (;;) {
+	while (!done) {
 		struct pollfd p = {fds[0], POLLIN, 0};
 		int64_t left = end - mono_ms();
 		ssize_t r;
@@ -452,18 +556,48 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 		}
 		if (poll(&p, 1, left > 500 ? 500 : (int)left) <= 0)
 			continue;
-		r = read(fds[0], (char *)res + got, sizeof(*res) - got);
+		r = read(fds[0], msg + have, want - have);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
-		got += (size_t)r;
-		if (got == sizeof(*res))
-			break;
+		have += (size_t)r;
+		if (have < want)
+			continue;
+		if (want == 1) { /* a message's tag: then its body */
+			if (msg[0] != 'b' && msg[0] != 'p' && msg[0] != 'r')
+				break;
+			want = 1 + (msg[0] == 'b' ? sizeof(struct net_beat) : msg[0] == 'p' ? sizeof(uint64_t) : sizeof(*res));
+			continue;
+		}
+		if (msg[0] == 'p') {
+			uint64_t n;
+			memcpy(&n, msg + 1, sizeof(n));
+			if (n > pulsed) {
+				pulsed = n;
+				end = mono_ms() + deadline_ms; /* moving: the deadline starts again */
+			}
+		} else if (msg[0] == 'b') {
+			struct net_beat b;
+			memcpy(&b, msg + 1, sizeof(b));
+			if (b.bytes > moved) {
+				moved = b.bytes;
+				end = mono_ms() + deadline_ms;
+			}
+			if (j->progress && b.total_objects) {
+				j->progress(j->payload, j->what, b.objects, b.total_objects);
+				j->shown = 1;
+			}
+		} else {
+			memcpy(res, msg + 1, sizeof(*res));
+			done = 1;
+		}
+		have = 0;
+		want = 1;
 	}
 	close(fds[0]);
 	waitpid(pid, &status, 0);
-	if (got != sizeof(*res))
+	if (!done)
 		return sk_error(SK_ERROR, "the transfer process died (status %d)", status);
 	if (res->rc < 0)
 		return sk_error(res->rc, "%s", res->msg);
@@ -561,7 +695,8 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	return rc;
 }
 
-int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *out)
+int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result *out, sk_progress_fn progress,
+	     void *payload)
 {
 	char *repo_path = sk_repo_path_for_db(db->path);
 	struct sk_repo *repo = NULL;
@@ -586,10 +721,15 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 	j.refspec = db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
 				: "+refs/heads/central:refs/remotes/central/central";
 	j.res = &res;
+	j.progress = progress;
+	j.payload = payload;
+	j.what = "receiving";
 	rc = run_with_deadline(&j, child_fetch, r->deadline_ms > 0 ? r->deadline_ms : 60000);
 	if (rc == 0) {
 		out->bytes = res.bytes;
 		out->objects = res.objects;
+		if (j.shown)
+			progress(payload, "receiving", res.objects, res.objects);
 	}
 	free(repo_path);
 	return rc;
