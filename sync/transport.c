@@ -40,8 +40,8 @@ struct net_result {
 
 /* What the child says while it transfers, so that a link that is slow but moving is not taken
  * for one that is down.  Messages on the pipe, each shorter than PIPE_BUF so that two threads'
- * never mix: 'b' + struct net_beat (libgit2's progress), 'p' + uint64_t (the bytes the child's
- * TCP connections have moved), and last 'r' + struct net_result. */
+ * never mix: 'b' + struct net_beat (libgit2's progress), 'p' + uint64_t (how often the child's
+ * TCP connections were seen moving), and last 'r' + struct net_result. */
 struct net_beat {
 	uint64_t bytes, objects, total_objects;
 };
@@ -460,20 +460,25 @@ static uint64_t tcp_moved(void)
 	return sum;
 }
 
-/* In the child, a thread of its own: every 250 ms, how many bytes its connections have moved
- * (libgit2's own progress comes only every 100 KB or whole object: too rarely on 64 kbit/s). */
+/* In the child, a thread of its own: every 250 ms, a count of the samples in which its
+ * connections had moved bytes (libgit2's own progress comes only every 100 KB or whole object:
+ * too rarely on 64 kbit/s).  A count, not the sum: the sum falls when a connection closes. */
 static void *pulse(void *arg)
 {
 	struct net_job *j = arg;
+	uint64_t last = 0, moving = 0;
 	for (;;) {
 		struct timespec ts = {0, 250 * 1000 * 1000};
 		unsigned char msg[1 + sizeof(uint64_t)];
-		uint64_t moved;
+		uint64_t now;
 		ssize_t w;
 		nanosleep(&ts, NULL);
-		moved = tcp_moved();
+		if ((now = tcp_moved()) == last)
+			continue;
+		last = now;
+		moving++;
 		msg[0] = 'p';
-		memcpy(msg + 1, &moved, sizeof(moved));
+		memcpy(msg + 1, &moving, sizeof(moving));
 		w = write(j->beat_fd, msg, sizeof(msg));
 		(void)w;
 	}
