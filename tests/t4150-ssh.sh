@@ -116,7 +116,7 @@ check "district 01 fetches the city's answer over ssh: its status says the city 
 "$TOOLS/linkproxy" --target "127.0.0.1:$SSH_PORT" --blackhole-prob 1 --fault-after 200-400 --seed 7 \
 	--log "$TMP/hole.log" >"$TMP/hole.port" 2>>"$TMP/hole.err" &
 at_exit "kill $! 2>/dev/null"
-for _ in $(seq 1 100); do [ -s "$TMP/hole.port" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ "$(wc -l <"$TMP/hole.port" 2>/dev/null)" -ge 1 ] 2>/dev/null && break; sleep 0.1; done
 HOLE=$(head -1 "$TMP/hole.port")
 echo "[127.0.0.1]:$HOLE $(cut -d' ' -f1,2 "$K/hostkey.pub")" >>"$KNOWN"
 sinkron --db d1.db worker edit "$id" --phone 081200000002 >/dev/null 2>&1

@@ -59,8 +59,10 @@ proxy() {
 	"$TOOLS/linkproxy" --target "127.0.0.1:$GIT_DAEMON_PORT" --log "$TMP/$n.proxy.log" "$@" >"$TMP/$n.port" 2>>"$TMP/$n.proxy.err" &
 	eval "PID_$n=$!"
 	at_exit "kill $! 2>/dev/null"
-	wait_for 10 '[ -s "$TMP/$n.port" ]' || return 1
+	# the port, as a whole line (linkproxy prints it once it listens)
+	wait_for 10 '[ "$(wc -l <"$TMP/$n.port" 2>/dev/null)" -ge 1 ] 2>/dev/null' || return 1
 	eval "PORT_$n=$(head -1 "$TMP/$n.port")"
+	eval "[ -n \"\$PORT_$n\" ]"
 }
 
 # ---- a local path ---------------------------------------------------------------------------------
@@ -306,9 +308,9 @@ office sd 96.71.02 --central "$TMP/srv/slow.git"
 conf sd "central = $TMP/srv/slow.git"
 add sd 96.71.02 1000 21
 run sd sync
-proxy slow --rate 64k --delay 300 --seed "$SEED" || skip_all "cannot start linkproxy"
+proxy crawl --rate 64k --delay 300 --seed "$SEED" || skip_all "cannot start linkproxy"
 office scity --city 96.71
-conf scity "central = git://127.0.0.1:$PORT_slow/slow.git" "deadline = 2"
+conf scity "central = git://127.0.0.1:$PORT_crawl/slow.git" "deadline = 2"
 t0=$(ms)
 script -qec "sinkron --db scity.db sync" /dev/null </dev/null >scity.tty 2>&1
 rc=$?
