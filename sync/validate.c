@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "common.h"
@@ -157,11 +158,10 @@ int sk_date_valid(int y, int m, int d)
 
 long sk_date_today(void)
 {
-	int64_t ms = sk_wall_ms() + 9 * 3600 * 1000LL; /* WIT, UTC+9 */
-	int64_t days = ms / 86400000;
-	if (ms < 0 && ms % 86400000)
-		days--;
-	return (long)days;
+	time_t t = (time_t)(sk_wall_ms() / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return sk_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 static const struct {

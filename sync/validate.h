@@ -52,8 +52,9 @@ void sk_issues_add(struct sk_issues *is, int error, const char *field, const cha
 long sk_days_from_civil(int y, int m, int d);
 void sk_civil_from_days(long days, int *y, int *m, int *d);
 int sk_date_valid(int y, int m, int d); /* 1 if a real calendar date */
-/* Today in Sorong (UTC+9, WIT) by the office clock (sk_wall_ms(), so $SINKRON_CLOCK_OFFSET
- * applies).  Functions below take `today` as an argument so tests can fix it. */
+/* Today by the office clock (sk_wall_ms(), so $SINKRON_CLOCK_OFFSET applies) in the computer's
+ * time zone, as reports and restore dates read it (an office in Papua sets Asia/Jayapura, WIT).
+ * Functions below take `today` as an argument so tests can fix it. */
 long sk_date_today(void);
 
 /* Parses a date as people write it, into out "YYYY-MM-DD": DD/MM/YYYY, DD-MM-YYYY, D/M/YYYY,
