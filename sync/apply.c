@@ -129,6 +129,25 @@ static int text_is(const struct sk_value *v, const char *s)
 	return v->type == SK_TEXT && v->n == strlen(s) && !memcmp(v->p, s, v->n);
 }
 
+/* A row names its id.  1 when it is for another district (the city sends each district what is
+ * for it): passed over here; 0 when it is for this database. */
+static int check_row(struct applier *a, const struct sk_cs_row *r)
+{
+	if (!r->pk || !r->pk[0])
+		return sk_error(SK_EINVALID, "change-set %s #%llu: a row without an id", a->cs->origin,
+				(unsigned long long)a->cs->number);
+	return r->dest && !a->db->is_city && strcmp(r->dest, a->db->code) ? 1 : 0;
+}
+
+/* A row is an upsert or a delete. */
+static int check_op(struct applier *a, const struct sk_cs_row *r)
+{
+	if (r->op == SK_OP_UPSERT || r->op == SK_OP_DELETE)
+		return 0;
+	return sk_error(SK_EINVALID, "change-set %s #%llu: unknown operation %d", a->cs->origin,
+			(unsigned long long)a->cs->number, r->op);
+}
+
 /* A district writes only the rows it owns: own is the owner stored. */
 static int check_owner(struct applier *a, const struct sk_cs_table *ct, const struct sk_cs_row *r, const struct sk_value *own)
 {
@@ -269,12 +288,9 @@ static int check_table(struct applier *a, const struct sk_cs_table *ct, const st
 
 		h->stored = ROW_UNKNOWN;
 		h->dead = 0;
-		if (!r->pk || !r->pk[0]) {
-			rc = sk_error(SK_EINVALID, "change-set %s #%llu: a row without an id", a->cs->origin,
-				      (unsigned long long)a->cs->number);
+		if ((rc = check_row(a, r)) < 0)
 			goto done;
-		}
-		if (r->dest && !a->db->is_city && strcmp(r->dest, a->db->code))
+		if (rc)
 			continue;
 		if ((rc = is_tombstoned(a, t->id, r->pk, &dead)) < 0)
 			goto done;
@@ -302,11 +318,8 @@ static int check_table(struct applier *a, const struct sk_cs_table *ct, const st
 				goto done;
 			continue;
 		}
-		if (r->op != SK_OP_UPSERT) {
-			rc = sk_error(SK_EINVALID, "change-set %s #%llu: unknown operation %d", a->cs->origin,
-				      (unsigned long long)a->cs->number, r->op);
+		if ((rc = check_op(a, r)) < 0)
 			goto done;
-		}
 		if (!dead && h->stored == ROW_ABSENT && a->deleted_here) {
 			if ((rc = is_deleted_here(a, t->id, r->pk, &dead)) < 0)
 				goto done;
@@ -340,13 +353,9 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 		struct sk_meta meta;
 		int found, dead = 0, changed = 0;
 
-		if (!r->pk || !r->pk[0]) {
-			rc = sk_error(SK_EINVALID, "change-set %s #%llu: a row without an id", a->cs->origin,
-				      (unsigned long long)a->cs->number);
+		if ((rc = check_row(a, r)) < 0)
 			goto done;
-		}
-		/* the city sends each district what is for it */
-		if (r->dest && !a->db->is_city && strcmp(r->dest, a->db->code))
+		if (rc)
 			continue;
 		if (hints)
 			dead = hints[ri].dead;
@@ -382,11 +391,8 @@ static int apply_table(struct applier *a, const struct sk_cs_table *ct, const st
 				goto done;
 			continue;
 		}
-		if (r->op != SK_OP_UPSERT) {
-			rc = sk_error(SK_EINVALID, "change-set %s #%llu: unknown operation %d", a->cs->origin,
-				      (unsigned long long)a->cs->number, r->op);
+		if ((rc = check_op(a, r)) < 0)
 			goto done;
-		}
 		if (!hints && !found && !dead && a->deleted_here && (rc = is_deleted_here(a, t->id, r->pk, &dead)) < 0)
 			goto done;
 		if (dead)
