@@ -225,6 +225,19 @@ static void basic_auth_header(char *out, size_t n, const struct sk_remote *r)
 	out[k] = '\0';
 }
 
+/* The job's extra HTTP headers (j->headers): the login (basic_auth_header) when there is one;
+ * NULL and no header otherwise. */
+static const git_strarray *auth_headers(struct net_job *j)
+{
+	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
+	if (!j->auth_header[0])
+		return NULL;
+	j->auth_hp = j->auth_header;
+	j->headers.strings = &j->auth_hp;
+	j->headers.count = 1;
+	return &j->headers;
+}
+
 static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
 {
 	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
@@ -284,13 +297,7 @@ static int child_push(struct net_job *j)
 		rc = child_fail(res, SK_EINVALID, "bad central repository address");
 		goto done;
 	}
-	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
-	if (j->auth_header[0]) {
-		j->headers.strings = &j->auth_hp;
-		j->auth_hp = j->auth_header;
-		j->headers.count = 1;
-	}
-	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, j->auth_header[0] ? &j->headers : NULL) < 0) {
+	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, auth_headers(j)) < 0) {
 		rc = auth_failed(j) ? auth_failed(j) : child_fail(res, SK_ENETWORK, "cannot reach the central repository");
 		goto done;
 	}
@@ -370,8 +377,7 @@ static int child_push(struct net_job *j)
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
-	if (j->auth_header[0])
-		po.custom_headers = j->headers;
+	po.custom_headers = j->headers;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
 			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
@@ -414,12 +420,8 @@ static int child_fetch(struct net_job *j)
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
-	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
-	if (j->auth_header[0]) {
-		j->auth_hp = j->auth_header;
-		fo.custom_headers.strings = &j->auth_hp;
-		fo.custom_headers.count = 1;
-	}
+	if (auth_headers(j))
+		fo.custom_headers = j->headers;
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
@@ -529,8 +531,8 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 			pthread_attr_t at;
 			pthread_attr_init(&at);
 			pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-			if (pthread_create(&t, &at, pulse, j) != 0)
-				(void)0; /* without it, libgit2's own progress still counts */
+			/* if it cannot start, libgit2's own progress still counts */
+			(void)pthread_create(&t, &at, pulse, j);
 			pthread_attr_destroy(&at);
 		}
 		git_libgit2_init();
