@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owners.h"
 #include "repo.h"
 #include "hlc.h"
 
@@ -94,16 +95,7 @@ static int scan_dest(void *payload, const struct sk_repo_entry *e)
 	struct sk_changeset *cs = NULL;
 	if (sk_changeset_decode(&cs, e->data, e->len, s->lim) < 0)
 		return 0;
-	for (size_t t = 0; t < cs->ntables && !s->touched; t++) {
-		const struct sk_table *tab = sk_db_table(s->db, cs->tables[t].name);
-		if (tab && !tab->in_digest)
-			continue; /* receipts: not in any digest */
-		for (size_t r = 0; r < cs->tables[t].nrows; r++)
-			if (!cs->tables[t].rows[r].dest || !strcmp(cs->tables[t].rows[r].dest, s->code)) {
-				s->touched = 1;
-				break;
-			}
-	}
+	s->touched = sk_owner_touched(s->db, cs, s->code);
 	sk_changeset_free(cs);
 	return s->touched;
 }

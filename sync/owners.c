@@ -81,3 +81,16 @@ int sk_owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HAS
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int sk_owner_touched(struct sk_db *db, const struct sk_changeset *cs, const char *code)
+{
+	for (size_t t = 0; t < cs->ntables; t++) {
+		const struct sk_table *tab = sk_db_table(db, cs->tables[t].name);
+		if (tab && !tab->in_digest)
+			continue; /* receipts: not in any digest */
+		for (size_t r = 0; r < cs->tables[t].nrows; r++)
+			if (!cs->tables[t].rows[r].dest || !strcmp(cs->tables[t].rows[r].dest, code))
+				return 1;
+	}
+	return 0;
+}

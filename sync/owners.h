@@ -17,5 +17,8 @@ struct sk_owner_sums {
 int sk_owner_sums_change(struct sk_owner_sums *s, const struct sk_value *owner, const unsigned char *hash, int add);
 /* Writes the collected changes to sk_digests and empties s. */
 int sk_owner_sums_flush(struct sk_db *db, struct sk_owner_sums *s);
+/* 1 when change-set cs (the city's) names a row of district code (or of every district) in a
+ * table of db's digest, which then changes that district's digest; 0 when it does not. */
+int sk_owner_touched(struct sk_db *db, const struct sk_changeset *cs, const char *code);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "owners.h"
 #include "repo.h"
 #include "row.h"
 
@@ -864,22 +865,14 @@ static int build_city(struct rs *r, struct sk_db *db)
 
 /* ---- checks ---- */
 
-static int central_touches(const struct item *it, const char *code)
+static int central_touches(struct sk_db *db, const struct item *it, const char *code)
 {
 	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
 	struct sk_changeset *cs = NULL;
-	int touched = 0;
+	int touched;
 	if (sk_changeset_decode(&cs, it->data, it->len, &lim) < 0)
 		return 1;
-	for (size_t t = 0; t < cs->ntables && !touched; t++) {
-		if (!strcmp(cs->tables[t].name, "receipts"))
-			continue; /* not in any digest (schema 004) */
-		for (size_t i = 0; i < cs->tables[t].nrows; i++)
-			if (!cs->tables[t].rows[i].dest || !strcmp(cs->tables[t].rows[i].dest, code)) {
-				touched = 1;
-				break;
-			}
-	}
+	touched = sk_owner_touched(db, cs, code);
 	sk_changeset_free(cs);
 	return touched;
 }
@@ -933,7 +926,7 @@ static int check_city(struct rs *r, struct sk_db *db)
 				from = (size_t)k + 1;
 		}
 		for (size_t j = from; comparable && j < to; j++)
-			if (central_touches(&cen->v[j], b->origin))
+			if (central_touches(db, &cen->v[j], b->origin))
 				comparable = 0;
 		if (!comparable)
 			continue;
