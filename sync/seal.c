@@ -624,6 +624,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		rc = 0;
 		goto done;
 	}
+	if (f.n < 4096)
+		progress = NULL; /* a big backlog only: say how far */
 	for (int i = 0; i < db->ntables; i++)
 		if ((rc = sk_rowio_init(&s.io[i], db, &db->tables[i])) < 0)
 			goto done;
@@ -641,7 +643,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 
 	for (size_t i = 0; i < f.n; i++) {
 		size_t used;
-		if (progress && f.n >= 4096 && i % 2048 == 0) /* a big backlog: say how far */
+		if (progress && i % 2048 == 0)
 			progress(payload, "sealing", i, f.n);
 		if (npend == apend) {
 			apend = apend ? apend * 2 : 1024;
@@ -677,7 +679,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		if ((rc = emit(&s, pend, npend, 1, &used)) < 0)
 			goto done;
 	}
-	if (progress && f.n >= 4096)
+	if (progress)
 		progress(payload, "sealing", f.n, f.n);
 	{
 		sqlite3_stmt *del;
