@@ -905,17 +905,40 @@ struct hostile {
 	int64_t i;
 };
 
+/* Encodes cs, decodes it and applies it to db in a transaction committed whatever the outcome, so
+ * a refused change-set must have written nothing: the apply's result (SK_ERROR when the commit
+ * fails). */
+static int encode_apply(struct sk_db *db, const struct sk_changeset *cs)
+{
+	struct sk_changeset *dec = NULL;
+	struct sk_buf enc = SK_BUF_INIT;
+	char id[41];
+	int rc, applied = 0;
+
+	if ((rc = sk_changeset_encode(&enc, cs)) < 0)
+		goto done;
+	if ((rc = sk_changeset_decode(&dec, enc.ptr, enc.len, NULL)) < 0)
+		goto done;
+	sk_blob_id(id, enc.ptr, enc.len);
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	rc = sk_apply_tx(db, dec, id, id, enc.len, &applied);
+	if (sk_db_commit(db) < 0)
+		rc = SK_ERROR;
+done:
+	sk_changeset_free(dec);
+	sk_buf_release(&enc);
+	return rc;
+}
+
 /* Encodes a change-set of one row with one column, decodes it and applies it to db. */
 static int apply_hostile(struct sk_db *db, const struct hostile *h, uint64_t number, const struct sk_changeset *also)
 {
-	struct sk_changeset cs, *dec = NULL;
+	struct sk_changeset cs;
 	struct sk_cs_table tabs[2];
 	struct sk_cs_row row;
 	struct sk_value val;
 	const char *cols[1] = {h->col};
-	struct sk_buf enc = SK_BUF_INIT;
-	char id[41];
-	int rc, applied = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(&row, 0, sizeof(row));
@@ -949,20 +972,7 @@ static int apply_hostile(struct sk_db *db, const struct hostile *h, uint64_t num
 	tabs[cs.ntables].rows = &row;
 	cs.ntables++;
 	cs.tables = tabs;
-	if ((rc = sk_changeset_encode(&enc, &cs)) < 0)
-		goto done;
-	if ((rc = sk_changeset_decode(&dec, enc.ptr, enc.len, NULL)) < 0)
-		goto done;
-	sk_blob_id(id, enc.ptr, enc.len);
-	if ((rc = sk_db_begin(db)) < 0)
-		goto done;
-	rc = sk_apply_tx(db, dec, id, id, enc.len, &applied);
-	if (sk_db_commit(db) < 0)
-		rc = SK_ERROR;
-done:
-	sk_changeset_free(dec);
-	sk_buf_release(&enc);
-	return rc;
+	return encode_apply(db, &cs);
 }
 
 TEST(hostile)
@@ -1071,14 +1081,11 @@ TEST(hostile)
 /* A change-set of origin naming n workers by id (ascending), setting each one's name. */
 static int apply_names(struct sk_db *db, const char *origin, uint64_t number, char (*ids)[16], size_t n, const char *name)
 {
-	struct sk_changeset cs, *dec = NULL;
+	struct sk_changeset cs;
 	struct sk_cs_table tab;
 	struct sk_cs_row rows[100];
 	struct sk_value val;
 	const char *cols[1] = {"name"};
-	struct sk_buf enc = SK_BUF_INIT;
-	char id[41];
-	int rc, applied = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(&tab, 0, sizeof(tab));
@@ -1109,21 +1116,7 @@ static int apply_names(struct sk_db *db, const char *origin, uint64_t number, ch
 	tab.rows = rows;
 	cs.ntables = 1;
 	cs.tables = &tab;
-	if ((rc = sk_changeset_encode(&enc, &cs)) < 0)
-		goto done;
-	if ((rc = sk_changeset_decode(&dec, enc.ptr, enc.len, NULL)) < 0)
-		goto done;
-	sk_blob_id(id, enc.ptr, enc.len);
-	if ((rc = sk_db_begin(db)) < 0)
-		goto done;
-	if ((rc = sk_apply_tx(db, dec, id, id, enc.len, &applied)) < 0)
-		sk_db_rollback(db);
-	else
-		rc = sk_db_commit(db);
-done:
-	sk_changeset_free(dec);
-	sk_buf_release(&enc);
-	return rc;
+	return encode_apply(db, &cs);
 }
 
 /*
