@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchhelp.h"
 #include "engine.h"
 #include "repo.h"
 
@@ -23,13 +24,6 @@ struct item {
 };
 static struct item *items;
 static size_t nitems, alloc;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* CPU seconds (user + system) of this process: steadier than wall time on a busy machine */
 static double cpu_s(void)
@@ -62,16 +56,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "bench_apply: %s: %s\n", what, sk_error_last());
 	exit(1);
-}
-
-static void rm_db(const char *path)
-{
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
 }
 
 static double run_apply(const char *dir, int rep, size_t *rows)

@@ -10,14 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchhelp.h"
 #include "db.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 static uint32_t rnd(void)
@@ -181,12 +175,7 @@ int main(int argc, char **argv)
 		for (int j = 0; j < 2; j++) {
 			char path[512];
 			snprintf(path, sizeof(path), "%s/capture-%s-%d.db", dir, j ? "with" : "without", k);
-			unlink(path);
-			strcat(path, "-wal");
-			unlink(path);
-			path[strlen(path) - 4] = 0;
-			strcat(path, "-shm");
-			unlink(path);
+			rm_db(path);
 		}
 	}
 	qsort(with, (size_t)reps, sizeof(double), cmp_double);

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchhelp.h"
+
 struct table {
 	char name[64];
 	char *select, *insert;
@@ -26,27 +28,10 @@ struct table {
 static struct table tables[8];
 static int ntables;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void die(sqlite3 *h, const char *what)
 {
 	fprintf(stderr, "bench_city_plain: %s: %s\n", what, h ? sqlite3_errmsg(h) : "failed");
 	exit(1);
-}
-
-static void rm_db(const char *path)
-{
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
 }
 
 /* The synced tables of the template (the district-owned ones: workers, heirs, enrolments), their
