@@ -3,6 +3,7 @@
 #   start_http BASEDIR         lighttpd + git http-backend at /git/<repo>   exports HTTP_PORT
 #   start_https BASEDIR        the same over TLS, self-signed CA            exports HTTPS_PORT, HTTPS_CA
 #   http_add_user NAME PASSWORD   a basic-auth login for both (before or after the start)
+#   login DB USER PASSWORD     the office database DB's configuration with that login (mode 600)
 #   start_sshd                 sshd, key logins only, as the current user   exports SSH_PORT, SSH_USER,
 #                              SSH_KEYS (the key directory), SSH_KNOWN_HOSTS_LINE (its host key)
 #   ssh_add_key NAME OFFICE    a key pair $SSH_KEYS/NAME(.pub) whose forced command names OFFICE, the
@@ -112,6 +113,13 @@ start_git_daemon() {
 		grep -qi 'in use' "$log" 2>/dev/null || break # only a lost port race is worth another try
 	done
 	_srv_failed "git daemon on 127.0.0.1:$port" "$log"
+}
+
+# login DB USER PASSWORD: the configuration file of office database DB (DB.conf for DB.db), mode
+# 600, with the office's login on those servers
+login() {
+	printf 'username = %s\npassword = %s\ndeadline = 30\n' "$2" "$3" >"${1%.db}.conf"
+	chmod 600 "${1%.db}.conf"
 }
 
 # http_add_user NAME PASSWORD: a basic-auth login for start_http and start_https (read per request)

@@ -28,11 +28,6 @@ GITD="git://127.0.0.1:$GIT_DAEMON_PORT/central.git"
 
 sk() { "$SINKRON" "$@"; }
 q() { sqlite3 -batch -noheader "$@"; }
-# login DB USER PASSWORD: the office's configuration file with its login
-login() {
-	printf 'username = %s\npassword = %s\ndeadline = 30\n' "$2" "$3" >"${1%.db}.conf"
-	chmod 600 "${1%.db}.conf"
-}
 
 sk --db city.db init --city 96.71 --central "$HTTP" >/dev/null
 login city.db 96.71 sandi-kota

@@ -26,10 +26,6 @@ HTTP="http://127.0.0.1:$HTTP_PORT/git/central.git"
 
 sk() { "$SINKRON" "$@"; }
 q() { sqlite3 -batch -noheader "$@"; }
-login() {
-	printf 'username = %s\npassword = %s\ndeadline = 30\n' "$2" "$3" >"${1%.db}.conf"
-	chmod 600 "${1%.db}.conf"
-}
 # qid PATTERN: the id of the held change-set whose line matches PATTERN
 qid() { sk --db city.db quarantine 2>/dev/null | grep -- "$1" | head -1 | cut -d' ' -f1; }
 # at_city ID: the phone the city holds for worker ID
