@@ -581,4 +581,16 @@ struct sk_diff_result {
 int sk_diff(const char *dbpath, const char *a, const char *b, const char *district,
 	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res);
 
+/* ---- for the web pages ---- */
+/* Waits up to ms for another connection's write lock instead of failing at once, so a clerk's
+ * save made while a sync writes waits for it (WAL lets readers go on). */
+void sk_db_busy_timeout(struct sk_db *db, int ms);
+enum { SK_MARK_UNSENT = 0, SK_MARK_SENT = 1, SK_MARK_RECEIVED = 2 };
+/* How far the worker id's record (with its heirs and enrolments) has travelled: a change not
+ * yet in the central repository, all of it there, or all of it applied by the city. */
+int sk_worker_mark(struct sk_db *db, const char *id, int *out);
+/* The checks sk_worker_add makes of in, changing nothing: the issues in *is; SK_EINVALID when
+ * one is an error.  So a form can show warnings for the clerk to confirm before saving. */
+int sk_worker_check(struct sk_db *db, struct sk_issues *is, const struct sk_worker_input *in);
+
 #endif
