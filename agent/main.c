@@ -148,6 +148,8 @@ const struct cmd commands[] = {
 	 "  push_limit = 65536     bytes one push may carry\n"
 	 "  changeset_bytes = 32768  bytes one change-set may hold, compressed\n"
 	 "  interval = 300         seconds between rounds when all is well (agent)\n"
+	 "  serve = 127.0.0.1:8080 the office's web pages from the agent itself (see 'sinkron help serve');\n"
+	 "  serve_cert, serve_key  its TLS certificate and key (PEM), needed off loopback\n"
 	 "  backoff_first = 2, backoff_cap = 900   seconds before retrying after a failure (agent)\n"
 	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n"},
 	{"agent", cmd_agent, "sync in the background for as long as it runs",

@@ -100,5 +100,6 @@ struct web_route {
 	int prefix;              /* path is a prefix */
 };
 extern const struct web_route web_routes[];
+extern const struct web_route web_task_routes[]; /* web_tasks.c */
 
 #endif

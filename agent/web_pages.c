@@ -238,7 +238,7 @@ static void page_home(struct web_req *r)
 		web_page_end(r);
 		return;
 	}
-	web_put(r, "<p class=\"office\">%t %h (%h)</p>", N_("Distrik"), sk_db_name(db), sk_db_code(db));
+	web_put(r, "<p class=\"office\">%t %h (%h)</p>", N_("District"), sk_db_name(db), sk_db_code(db));
 	memset(&c, 0, sizeof(c));
 	sk_counts(db, &c);
 	web_put(r, "<section class=\"cards\"><div class=\"card\"><div class=\"big\">%D</div>%t</div>"
@@ -336,7 +336,7 @@ static void page_workers(struct web_req *r)
 	struct sk_db *db = web_engine(r);
 	size_t nk;
 	struct choice *kels = kelurahan_list(r, &nk);
-	static const struct choice statuses[] = {{"active", "aktif"}, {"ended", "berakhir"}, {"all", "semua"}, {NULL, NULL}};
+	struct choice statuses[] = {{"active", _("active")}, {"ended", _("ended")}, {"all", _("all")}, {NULL, NULL}};
 	const char *where = "WHERE (?1 IS NULL OR fold(w.name) LIKE '%' || fold(?1) || '%' OR w.nik LIKE ?1 || '%' OR w.kpj = ?1) "
 			    "AND (?2 IS NULL OR w.kelurahan = ?2) AND (?3 IS NULL OR w.occupation = ?3) "
 			    "AND (?4 = 'all' OR w.status = ?4) ";
@@ -399,10 +399,12 @@ static void page_workers(struct web_req *r)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *id = (const char *)sqlite3_column_text(st, 0);
 			nrows++;
-			web_put(r, "<tr><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a>%s</td><td data-label=\"%a\">%h</td>"
+			web_put(r, "<tr><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a>", _("Name"), id,
+				nz((const char *)sqlite3_column_text(st, 1)));
+			if (!strcmp(nz((const char *)sqlite3_column_text(st, 6)), "ended"))
+				web_put(r, " <span class=\"ended\">(%t)</span>", N_("ended"));
+			web_put(r, "</td><td data-label=\"%a\">%h</td>"
 				   "<td data-label=\"%a\">%h</td><td data-label=\"%a\">%h</td><td data-label=\"%a\">",
-				_("Name"), id, nz((const char *)sqlite3_column_text(st, 1)),
-				strcmp(nz((const char *)sqlite3_column_text(st, 6)), "ended") ? "" : " <span class=\"ended\">(berakhir)</span>",
 				_("NIK"), nz((const char *)sqlite3_column_text(st, 2)), _("Kelurahan"),
 				nz((const char *)sqlite3_column_text(st, 4)), _("Occupation"), nz((const char *)sqlite3_column_text(st, 5)),
 				_("Sync"));

@@ -403,7 +403,7 @@ static void client_addr(struct web_req *r, char *out, size_t n)
 
 static void login_form(struct web_req *r, const char *msg, const char *name)
 {
-	web_page_begin(r, N_("Masuk"));
+	web_page_begin(r, N_("Log in"));
 	if (msg)
 		web_put(r, "<p class=\"error\" role=\"alert\">%h</p>", msg);
 	web_put(r, "<form method=\"post\" action=\"/login\" class=\"card narrow\">"
@@ -587,14 +587,15 @@ static void dispatch(struct web_req *r)
 		r->ctype = mime_of(a->name);
 		return;
 	}
-	for (const struct web_route *rt = web_routes; rt->path; rt++) {
-		if (strcmp(rt->method, r->post ? "POST" : "GET"))
-			continue;
-		if (rt->prefix ? !strncmp(path, rt->path, strlen(rt->path)) : !strcmp(path, rt->path)) {
-			rt->fn(r);
-			return;
+	for (int t = 0; t < 2; t++)
+		for (const struct web_route *rt = t ? web_task_routes : web_routes; rt->path; rt++) {
+			if (strcmp(rt->method, r->post ? "POST" : "GET"))
+				continue;
+			if (rt->prefix ? !strncmp(path, rt->path, strlen(rt->path)) : !strcmp(path, rt->path)) {
+				rt->fn(r);
+				return;
+			}
 		}
-	}
 	not_found(r);
 }
 
@@ -855,6 +856,7 @@ int cmd_serve(int argc, char **argv)
 	sigset_t set;
 	int sig;
 
+	i18n_from_env();
 	if (web_options_parse(&o, argc, argv) < 0)
 		return EXIT_USAGE;
 	if (access(g_opts.db_path, F_OK) < 0) {
