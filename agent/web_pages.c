@@ -204,7 +204,7 @@ void web_page_begin(struct web_req *r, const char *title_msgid)
 		   "<title>%t · sinkron</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body>",
 		i18n_lang(), title_msgid);
 	if (r->logged_in) {
-		web_put(r, "<header><nav><a href=\"/\" class=\"brand\">sinkron</a>"
+		web_put(r, "<header><nav><a href=\"/\" class=\"brand\"><img src=\"/assets/icon.svg\" alt=\"\" width=\"16\" height=\"16\"> sinkron</a>"
 			   "<a href=\"/\">%t</a><a href=\"/pekerja\">%t</a><a href=\"/daftar\">%t</a>"
 			   "<a href=\"/impor\">%t</a><a href=\"/kirim\">%t</a>",
 			N_("Home"), N_("Workers"), N_("Register"), N_("Import"), N_("Send now"));
@@ -806,15 +806,17 @@ static void page_end(struct web_req *r)
 		web_page_end(r);
 		return;
 	}
+	char *err = NULL;
 	if (r->post) {
 		const char *reason = web_arg(r, "reason"), *date = web_arg(r, "date");
 		int known = 0, heirs = 0;
 		for (const struct choice *c = web_end_reasons(); reason && c->value; c++)
 			known |= !strcmp(c->value, reason);
+		r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		if (!known) {
-			r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+			err = sk_strdup(_("choose the reason from the list"));
 		} else if (sk_worker_end(db, w.id, date && *date ? date : NULL, reason) < 0) {
-			r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+			err = i18n_tr_msg(sk_error_last());
 		} else {
 			char *loc;
 			sk_heir_each(db, w.id, count_heir, &heirs);
@@ -830,12 +832,9 @@ static void page_end(struct web_req *r)
 	}
 	web_page_begin(r, N_("End enrolment"));
 	web_put(r, "<p><a href=\"/pekerja/%u\">&larr; %h</a> (NIK %h)</p>", w.id, nz(w.name), nz(w.nik));
-	if (r->post) {
-		if (r->status == MHD_HTTP_UNPROCESSABLE_CONTENT && sk_error_last()[0] && web_arg(r, "reason") && *web_arg(r, "reason"))
-			put_error_box(r, sk_error_last());
-		else
-			web_put(r, "<p class=\"error\" role=\"alert\">%t</p>", N_("choose the reason from the list"));
-	}
+	if (err)
+		web_put(r, "<p class=\"error\" role=\"alert\">%h</p>", err);
+	free(err);
 	web_put(r, "<form method=\"post\" action=\"/akhiri\" class=\"card form\">");
 	web_csrf_field(r);
 	web_put(r, "<input type=\"hidden\" name=\"id\" value=\"%a\">", w.id);

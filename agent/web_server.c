@@ -29,7 +29,8 @@ void (*web_agent_sync_now)(void);
 
 #define MAX_SESSIONS 256
 #define MAX_THROTTLE 256
-#define THROTTLE_FREE 5  /* failed logins allowed before the wait starts */
+#define THROTTLE_FREE 5     /* failed logins of one account name before the wait starts */
+#define THROTTLE_FREE_IP 20 /* from one address: an office's PCs may share one behind its router */
 
 struct session {
 	int used;
@@ -337,7 +338,7 @@ static void session_end(struct web_server *s, struct web_req *r, const char *tok
 }
 
 /* ---- login throttling: after THROTTLE_FREE wrong passwords for a name or from an address,
- * each further try waits 30 s, doubling to 15 minutes ---- */
+ * (THROTTLE_FREE_IP from one address) each further try waits 30 s, doubling to 15 minutes ---- */
 
 static struct throttle *throttle_get(struct web_server *s, const char *key, int create)
 {
@@ -364,15 +365,15 @@ static int throttle_wait(struct web_server *s, const char *key)
 	return t && t->until > now ? (int)(t->until - now) : 0;
 }
 
-static void throttle_fail(struct web_server *s, const char *key)
+static void throttle_fail(struct web_server *s, const char *key, int allowed)
 {
 	struct throttle *t = throttle_get(s, key, 1);
 	time_t now = time(NULL);
 	t->fails++;
 	t->last = now;
-	if (t->fails >= THROTTLE_FREE) {
+	if (t->fails >= allowed) {
 		int64_t d = 30;
-		for (int i = THROTTLE_FREE; i < t->fails && d < 900; i++)
+		for (int i = allowed; i < t->fails && d < 900; i++)
 			d *= 2;
 		t->until = now + (d > 900 ? 900 : d);
 	}
@@ -445,8 +446,8 @@ static void do_login(struct web_req *r)
 		throttle_clear(s, nkey);
 		throttle_clear(s, ip);
 	} else {
-		throttle_fail(s, nkey);
-		throttle_fail(s, ip);
+		throttle_fail(s, nkey, THROTTLE_FREE);
+		throttle_fail(s, ip, THROTTLE_FREE_IP);
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (ok != 1) {
