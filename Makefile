@@ -120,6 +120,7 @@ bench: all
 	@scripts/bench-sync
 	@scripts/bench-city
 	@scripts/bench-restore
+	@scripts/bench-web
 
 soak: all
 	@tests/soak

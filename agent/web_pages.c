@@ -337,9 +337,7 @@ static void page_workers(struct web_req *r)
 	size_t nk;
 	struct choice *kels = kelurahan_list(r, &nk);
 	struct choice statuses[] = {{"active", _("active")}, {"ended", _("ended")}, {"all", _("all")}, {NULL, NULL}};
-	const char *where = "WHERE (?1 IS NULL OR fold(w.name) LIKE '%' || fold(?1) || '%' OR w.nik LIKE ?1 || '%' OR w.kpj = ?1) "
-			    "AND (?2 IS NULL OR w.kelurahan = ?2) AND (?3 IS NULL OR w.occupation = ?3) "
-			    "AND (?4 = 'all' OR w.status = ?4) ";
+	struct sk_buf where = SK_BUF_INIT;
 	char *sql;
 
 	if (q && !*q)
@@ -352,6 +350,17 @@ static void page_workers(struct web_req *r)
 		status = "active";
 	if (page < 1)
 		page = 1;
+	/* only the conditions asked for, so each can use its index: the list's order and status
+	 * (web_workers_list), a NIK's or KPJ's digits (workers_nik), a name scanned in the index */
+	sk_buf_puts(&where, strcmp(status, "all") ? "WHERE w.status = ?4 " : "WHERE ?4 = 'all' ");
+	if (q && strspn(q, "0123456789") == strlen(q))
+		sk_buf_puts(&where, "AND (w.nik >= ?1 AND w.nik < ?1 || ':' OR w.kpj = ?1) ");
+	else if (q)
+		sk_buf_puts(&where, "AND fold(w.name) LIKE '%' || fold(?1) || '%' ");
+	if (kel)
+		sk_buf_puts(&where, "AND w.kelurahan = ?2 ");
+	if (occ)
+		sk_buf_puts(&where, "AND w.occupation = ?3 ");
 	web_page_begin(r, N_("Workers"));
 	web_put(r, "<form method=\"get\" action=\"/pekerja\" class=\"filters\">"
 		   "<label>%t<input name=\"q\" type=\"search\" value=\"%a\" placeholder=\"%a\"></label>",
@@ -373,7 +382,7 @@ static void page_workers(struct web_req *r)
 	select_field(r, "status", N_("Status"), statuses, status, 0);
 	web_put(r, "<button type=\"submit\">%t</button></form>", N_("Search"));
 
-	sql = sk_printf("SELECT count(*) FROM workers w %s", where);
+	sql = sk_printf("SELECT count(*) FROM workers w %s", (const char *)where.ptr);
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, kel, -1, SQLITE_STATIC);
@@ -387,7 +396,7 @@ static void page_workers(struct web_req *r)
 	web_put(r, "<p class=\"count\">%D %t</p>", total, N_("workers found"));
 	sql = sk_printf("SELECT w.id, w.name, w.nik, w.kpj, r.name, w.occupation, w.status FROM workers w "
 			"LEFT JOIN regions r ON r.code = w.kelurahan %s ORDER BY w.name COLLATE NOCASE, w.id LIMIT %d OFFSET %d",
-			where, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+			(const char *)where.ptr, PAGE_SIZE, (page - 1) * PAGE_SIZE);
 	web_put(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
 		   "<th>%t</th></tr></thead><tbody>",
 		N_("Name"), N_("NIK"), N_("Kelurahan"), N_("Occupation"), N_("Sync"));
@@ -426,6 +435,7 @@ static void page_workers(struct web_req *r)
 			status, page + 1, N_("next"));
 	web_put(r, "</nav>");
 	choices_free(kels, nk);
+	sk_buf_release(&where);
 	web_page_end(r);
 }
 

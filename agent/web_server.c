@@ -244,6 +244,7 @@ sqlite3 *web_rdb(struct web_server *s)
 		return NULL;
 	}
 	sqlite3_busy_timeout(tdb.rdb, 10000);
+	sqlite3_exec(tdb.rdb, "PRAGMA cache_size = -4096", NULL, NULL, NULL);
 	sqlite3_create_function(tdb.rdb, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold, NULL, NULL);
 	return tdb.rdb;
 }
@@ -254,7 +255,7 @@ struct sk_db *web_engine(struct web_req *r)
 		tdb.srv = r->srv;
 		if (sk_db_open(&tdb.eng, r->srv->db_path) < 0)
 			return NULL;
-		sk_db_busy_timeout(tdb.eng, 10000);
+		sk_db_share(tdb.eng, 10000, 2048);
 	}
 	sk_db_set_operator(tdb.eng, r->user[0] ? r->user : NULL);
 	return tdb.eng;
@@ -800,7 +801,8 @@ int web_start(struct web_server **out, const char *db_path, const struct web_opt
 	/* the accounts' tables, before the first request */
 	{
 		sqlite3 *h = NULL;
-		if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0) {
+		if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0 ||
+		    web_indexes_ensure(h) < 0) {
 			fprintf(stderr, _("sinkron serve: cannot open the database '%s': %s\n"), db_path, h ? sqlite3_errmsg(h) : "");
 			sqlite3_close(h);
 			goto fail;

@@ -5,15 +5,19 @@
  * clocks: the record's last change made here is in the first change-set of this office whose
  * highest clock reaches it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "registry.h"
 #include "row.h"
 
-void sk_db_busy_timeout(struct sk_db *db, int ms)
+void sk_db_share(struct sk_db *db, int busy_ms, int cache_kib)
 {
-	sqlite3_busy_timeout(db->h, ms);
+	char sql[64];
+	sqlite3_busy_timeout(db->h, busy_ms);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", cache_kib);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 }
 
 /* The highest clock of a cell written by this office in the rows of table `tname` selected by

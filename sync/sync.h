@@ -582,9 +582,11 @@ int sk_diff(const char *dbpath, const char *a, const char *b, const char *distri
 	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res);
 
 /* ---- for the web pages ---- */
-/* Waits up to ms for another connection's write lock instead of failing at once, so a clerk's
- * save made while a sync writes waits for it (WAL lets readers go on). */
-void sk_db_busy_timeout(struct sk_db *db, int ms);
+/* For a connection that shares the database with others in the same process (the web pages'
+ * threads): waits up to busy_ms for another connection's write lock instead of failing at once,
+ * so a clerk's save made while a sync writes waits for it (WAL lets readers go on), and keeps a
+ * page cache of cache_kib KiB instead of the engine's 32 MiB. */
+void sk_db_share(struct sk_db *db, int busy_ms, int cache_kib);
 enum { SK_MARK_UNSENT = 0, SK_MARK_SENT = 1, SK_MARK_RECEIVED = 2 };
 /* How far the worker id's record (with its heirs and enrolments) has travelled: a change not
  * yet in the central repository, all of it there, or all of it applied by the city. */
