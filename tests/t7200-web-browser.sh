@@ -4,7 +4,7 @@
 # a bad NIK refused next to its field, correct, import a file with a bad row and download the
 # rejects, end a worker who died and add the heir, Kirim sekarang to a real central repository
 # (git http-backend behind lighttpd on loopback, one login per office), and the marks turning from "terkirim" to "diterima kota" after the city
-# consolidates.  Screenshots of every page at 1280 and 390 px go to build/test-logs/web/; no page
+# consolidates, and the KPJ number the city set shown on the Beranda.  Screenshots of every page at 1280 and 390 px go to build/test-logs/web/; no page
 # scrolls sideways at 390 px.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/servers.sh"
@@ -39,7 +39,7 @@ web_serve office "http://127.0.0.1:$P" --db office.db serve --listen "127.0.0.1:
 SHOTS="$TOP/build/test-logs/web"
 rm -rf "$SHOTS"
 out=$(cd "$TOP/tests/web" && WEB_USER=ani WEB_PASS=rahasia-ani SHOTS="$SHOTS" CSV="$TMP/lapangan.csv" \
-	CITY_SYNC="'$SINKRON' --db '$TMP/city.db' sync" node office.mjs 2>&1)
+	CITY_SYNC="'$SINKRON' --db '$TMP/city.db' sync" CITY="'$SINKRON' --db '$TMP/city.db'" node office.mjs 2>&1)
 echo "$out" | grep -v '^# [0-9]* passed'
 _passed=$((_passed + $(echo "$out" | grep -c '^ok - ')))
 _failed=$((_failed + $(echo "$out" | grep -c '^not ok - ')))

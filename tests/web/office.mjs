@@ -154,6 +154,21 @@ try {
 	await page.goto(url + '/');
 	check('the Beranda says the city has everything', (await page.textContent('#city')).includes('Kota sudah menerima semua'));
 	await shoot('beranda-akhir');
+
+	// ---- what the city decided reaches the Beranda, linked to the record ----
+	await page.goto(url + '/pekerja?q=yosefa');
+	const href = await page.getAttribute('a:has-text("Maria Yosefa Kambuaya")', 'href');
+	const id = href.split('/').pop();
+	execSync(`${process.env.CITY} worker kpj ${id} 24010000099 && ${process.env.CITY} sync`, { stdio: 'pipe' });
+	await page.click('nav >> text=Kirim sekarang');
+	await page.click('#send');
+	await page.waitForSelector('#result', { timeout: 120000 });
+	await page.goto(url + '/');
+	const dec = await page.textContent('#decisions');
+	check('the KPJ number the city set is on the Beranda', dec.includes('nomor KPJ ditetapkan kota: 24010000099'), dec);
+	await page.click(`#decisions a[href="/pekerja/${id}"]`);
+	check('... linked to the worker\'s page, which shows it', (await page.textContent('dl.fields')).includes('24010000099'));
+	await shoot('beranda-keputusan');
 } catch (e) {
 	check('the scenario ran to its end', false, e.stack || e);
 }
