@@ -131,6 +131,8 @@ done
 n1=$(q "SELECT count(*) FROM workers")
 big=$(curl -s -b ani.jar -w "%{http_code}" -F csrf=$tok -F file=@big.csv "$WEB_URL/impor")
 check "an upload over the cap is refused with a message (413)" '[[ "$big" == *"lebih besar dari 64 KB: tidak ada yang diimpor"*413 ]]'
+big2=$(curl -s -b ani.jar -w "%{http_code}" -H "Transfer-Encoding: chunked" -F csrf=$tok -F file=@big.csv "$WEB_URL/impor")
+check "... also sent in chunks, with no length announced" '[[ "$big2" == *"lebih besar dari 64 KB: tidak ada yang diimpor"*413 ]]'
 check "... nothing imported" '[ "$(q "SELECT count(*) FROM workers")" = "$n1" ] && [ -z "$(ls sinkron.db.uploads 2>/dev/null)" ]'
 
 # ---- import: preview, confirm, rejects ----
