@@ -444,6 +444,7 @@ static void page_workers(struct web_req *r)
 struct list_ctx {
 	struct web_req *r;
 	int n;
+	struct sk_buf seen;  /* the history: rows already shown, "\n"-separated */
 };
 
 static int put_heir(void *payload, const struct sk_heir *h)
@@ -469,38 +470,98 @@ static int put_enrolment(void *payload, const struct sk_enrolment *e)
 	return 0;
 }
 
-static void history(struct web_req *r, const char *id)
+static const char *table_msgid(const char *t)
+{
+	static const char *tbls[][2] = {{"workers", N_("worker")}, {"heirs", N_("heir")}, {"enrolments", N_("enrolment")}};
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(t, tbls[i][0]))
+			return tbls[i][1];
+	return t;
+}
+
+/* a column's name as the clerk knows it */
+static const char *column_label(const char *col)
+{
+	static const char *cols[][2] = {
+		{"nik", N_("NIK")}, {"kk", N_("No KK")}, {"name", N_("Name")}, {"birth_place", N_("Place of birth")},
+		{"birth_date", N_("Date of birth")}, {"sex", N_("Sex")}, {"address", N_("Address")}, {"kelurahan", N_("Kelurahan")},
+		{"phone", N_("Phone")}, {"occupation", N_("Occupation")}, {"workplace", N_("Workplace")},
+		{"income", N_("Monthly income (Rp)")}, {"status", N_("Status")}, {"ended_on", N_("ended on")},
+		{"end_reason", N_("Reason")}, {"kpj", N_("KPJ")}, {"verified", N_("verified by the city")},
+		{"duplicate_of", N_("registered twice")}, {"relationship", N_("Relationship")}, {"program", N_("programme")},
+		{"funder", N_("Paid by")}, {"start_on", N_("from")}, {"end_on", N_("until")}, {"worker_id", N_("worker")},
+		{"decree", N_("decree")}};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (!strcmp(col, cols[i][0]))
+			return _(cols[i][1]);
+	return col;
+}
+
+static int put_history(void *payload, const struct sk_history_entry *e)
+{
+	struct list_ctx *c = payload;
+	char when[40];
+	struct sk_buf f = SK_BUF_INIT;
+	const char *p = e->fields;
+	/* "phone, address" in the clerk's words */
+	while (p && *p) {
+		const char *end = strstr(p, ", ");
+		char *col = end ? sk_strndup(p, (size_t)(end - p)) : sk_strdup(p);
+		sk_buf_printf(&f, "%s%s", f.len ? ", " : "", column_label(col));
+		free(col);
+		p = end ? end + 2 : NULL;
+	}
+	fmt_time(when, sizeof(when), e->at);
+	c->n++;
+	/* the first change-set that carries a row made it (this office's come first, oldest first) */
+	char *key = sk_printf("\n%s\n", e->pk);
+	int first = !strstr((const char *)c->seen.ptr, key);
+	if (first)
+		sk_buf_puts(&c->seen, key + 1); /* seen starts with "\n": each pk between two */
+	free(key);
+	web_put(c->r, "<li>%h: %t %t %t %h", when, table_msgid(e->table),
+		e->deleted ? N_("removed") : first ? N_("added") : N_("changed"), N_("by"),
+		e->operator_name ? e->operator_name : _("(outside sinkron)"));
+	if (strchr(e->origin, '.') == strrchr(e->origin, '.'))
+		web_put(c->r, " (%t)", N_("the city"));
+	if (f.len && !first)
+		web_put(c->r, ": %h", (const char *)f.ptr);
+	web_put(c->r, "</li>");
+	sk_buf_release(&f);
+	return c->n >= 200;
+}
+
+static void history(struct web_req *r, struct sk_db *db, const char *id)
 {
 	sqlite3_stmt *st;
-	int n = 0;
+	struct list_ctx lc = {r, 0, SK_BUF_INIT};
+	sk_buf_puts(&lc.seen, "\n");
 	web_put(r, "<section class=\"card\" id=\"history\"><h2>%t</h2><ul>", N_("History"));
-	/* change-sets sealed here carry who changed which row and when; the outbox holds those
-	 * not yet sealed.  The merged record keeps, per field, the last change. */
+	/* what the change-sets carried, then what is not yet sealed (the outbox) */
+	sk_worker_history(db, id, put_history, &lc);
 	if (sqlite3_prepare_v2(web_rdb(r->srv),
-			       "SELECT o.at, coalesce(o.operator, '(di luar sinkron)'), o.op, t.name FROM sk_outbox o "
+			       "SELECT o.at, o.operator, o.op, t.name FROM sk_outbox o "
 			       "JOIN sk_tables t ON t.id = o.tbl WHERE o.pk = ?1 OR o.pk IN (SELECT id FROM heirs WHERE worker_id = ?1) "
-			       "OR o.pk IN (SELECT id FROM enrolments WHERE worker_id = ?1) ORDER BY o.seq DESC LIMIT 50",
+			       "OR o.pk IN (SELECT id FROM enrolments WHERE worker_id = ?1) ORDER BY o.seq LIMIT 50",
 			       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			char when[40];
 			static const char *ops[] = {"", N_("added"), N_("changed"), N_("removed")};
-			static const char *tbls[][2] = {{"workers", N_("worker")}, {"heirs", N_("heir")}, {"enrolments", N_("enrolment")}};
-			const char *t = (const char *)sqlite3_column_text(st, 3), *what = t;
 			int op = sqlite3_column_int(st, 2);
-			for (int i = 0; i < 3; i++)
-				if (!strcmp(t, tbls[i][0]))
-					what = tbls[i][1];
+			const char *who = (const char *)sqlite3_column_text(st, 1);
 			fmt_time(when, sizeof(when), sqlite3_column_int64(st, 0));
-			web_put(r, "<li>%h: %t %t %t %h <span class=\"mark mark-unsent\">%t</span></li>", when, what,
-				op >= 1 && op <= 3 ? ops[op] : "", N_("by"), (const char *)sqlite3_column_text(st, 1), N_("not yet sent"));
-			n++;
+			web_put(r, "<li>%h: %t %t %t %h <span class=\"mark mark-unsent\">%t</span></li>", when,
+				table_msgid((const char *)sqlite3_column_text(st, 3)), op >= 1 && op <= 3 ? ops[op] : "", N_("by"),
+				who ? who : _("(outside sinkron)"), N_("not yet sent"));
+			lc.n++;
 		}
 		sqlite3_finalize(st);
 	}
-	if (!n)
-		web_put(r, "<li>%t</li>", N_("Every change to this record has been sealed; its log is with the change-sets sent to the city."));
+	if (!lc.n)
+		web_put(r, "<li>%t</li>", N_("No change recorded yet."));
 	web_put(r, "</ul></section>");
+	sk_buf_release(&lc.seen);
 }
 
 static void page_worker(struct web_req *r)
@@ -508,7 +569,7 @@ static void page_worker(struct web_req *r)
 	const char *id = r->path + strlen("/pekerja/");
 	struct sk_db *db = web_engine(r);
 	struct sk_worker w;
-	struct list_ctx lc = {r, 0};
+	struct list_ctx lc = {r, 0, SK_BUF_INIT};
 	char bd[16], *kel;
 	int active;
 
@@ -566,7 +627,7 @@ static void page_worker(struct web_req *r)
 			N_("First month"), N_("Enrol in JKK and JKM"));
 	}
 	web_put(r, "</section>");
-	history(r, w.id);
+	history(r, db, w.id);
 	free(kel);
 	sk_worker_release(&w);
 	web_page_end(r);

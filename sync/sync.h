@@ -594,5 +594,20 @@ int sk_worker_mark(struct sk_db *db, const char *id, int *out);
 /* The checks sk_worker_add makes of in, changing nothing: the issues in *is; SK_EINVALID when
  * one is an error.  So a form can show warnings for the clerk to confirm before saving. */
 int sk_worker_check(struct sk_db *db, struct sk_issues *is, const struct sk_worker_input *in);
+struct sk_history_entry {
+	const char *pk;            /* the row: the worker's id, or one of its heirs or enrolments */
+	int64_t at;                /* when the change was made, ms (the office's clock) */
+	const char *operator_name; /* who made it */
+	const char *origin;        /* the office (or the city) whose change-set carries it */
+	const char *table;         /* workers, heirs, enrolments */
+	const char *fields;        /* the columns it set: "phone, address" */
+	int deleted;
+	uint64_t number;           /* the change-set's number along its branch */
+};
+/* Calls fn for each change to the worker id (and its heirs and enrolments) carried by the
+ * change-sets of the local repository: this office's, oldest first, then the city's to it.
+ * Changes not yet sealed are in the outbox, not here.  fn returns non-zero to stop. */
+int sk_worker_history(struct sk_db *db, const char *id, int (*fn)(void *payload, const struct sk_history_entry *e),
+		      void *payload);
 
 #endif

@@ -168,6 +168,9 @@ try {
 	check('the KPJ number the city set is on the Beranda', dec.includes('nomor KPJ ditetapkan kota: 24010000099'), dec);
 	await page.click(`#decisions a[href="/pekerja/${id}"]`);
 	check('... linked to the worker\'s page, which shows it', (await page.textContent('dl.fields')).includes('24010000099'));
+	const hist = await page.textContent('#history');
+	check('the history, from the change-sets: the clerk\'s registration, then the city\'s KPJ',
+		/pekerja ditambahkan oleh ani.*pekerja diubah oleh [^(]*\(kota\): KPJ/s.test(hist), hist);
 	await shoot('beranda-keputusan');
 } catch (e) {
 	check('the scenario ran to its end', false, e.stack || e);
