@@ -61,7 +61,9 @@ $(B)/gen/id.mo: po/id.po | $(B)/.deps-ok
 	@mkdir -p $(B)/gen
 	msgfmt --check-format -o $@ po/id.po
 
-$(B)/gen/webassets.c $(B)/gen/webassets.h: $(B)/embed $(WEB_ASSETS)
+# one recipe writes both files (a rule with two targets would run it twice under -j)
+$(B)/gen/webassets.h: $(B)/gen/webassets.c
+$(B)/gen/webassets.c: $(B)/embed $(WEB_ASSETS)
 	@mkdir -p $(B)/gen
 	$(B)/embed $(B)/gen/webassets.tmp $(WEB_ASSETS)
 	sed 's/sk_embedded_files/web_assets/; s/sk_embedded_count/web_assets_count/; s/"embedded.h"/"webassets.h"/' \

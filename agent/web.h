@@ -89,6 +89,8 @@ const struct web_options *web_opts(struct web_server *s);
 /* ---- accounts (web_user.c) ---- */
 int web_accounts_ensure(sqlite3 *h);
 int web_indexes_ensure(sqlite3 *h);
+/* the head of office's page of accounts (/akun) */
+void web_page_accounts(struct web_req *r);
 /* 1 when name/password are right and the account is enabled (role copied), 0 otherwise, -1 error */
 int web_account_check(sqlite3 *h, const char *name, const char *password, char role[16]);
 /* 1 when the account exists and is enabled (role copied) */

@@ -208,6 +208,8 @@ void web_page_begin(struct web_req *r, const char *title_msgid)
 			   "<a href=\"/\">%t</a><a href=\"/pekerja\">%t</a><a href=\"/daftar\">%t</a>"
 			   "<a href=\"/impor\">%t</a><a href=\"/kirim\">%t</a>",
 			N_("Home"), N_("Workers"), N_("Register"), N_("Import"), N_("Send now"));
+		if (!strcmp(r->role, "kepala"))
+			web_put(r, "<a href=\"/akun\">%t</a>", N_("Accounts"));
 		web_put(r, "<form method=\"post\" action=\"/logout\" class=\"logout\"><span class=\"who\">%h (%h)</span>", r->user,
 			r->role);
 		web_csrf_field(r);
@@ -1017,5 +1019,7 @@ const struct web_route web_routes[] = {
 	{"GET", "/ahli-waris", page_heir, 0},
 	{"POST", "/ahli-waris", page_heir, 0},
 	{"POST", "/kepesertaan", page_enrol, 0},
+	{"GET", "/akun", web_page_accounts, 0},
+	{"POST", "/akun", web_page_accounts, 0},
 	{NULL, NULL, NULL, 0},
 };

@@ -274,3 +274,112 @@ int cmd_user(int argc, char **argv)
 	sqlite3_close(h);
 	return rc;
 }
+
+/* ---- the head of office's page: the accounts (kepala only) ---- */
+
+static int exec_changed(sqlite3 *h, const char *sql, const char *a1, const char *a2, const char *a3);
+
+static void accounts_page(struct web_req *r, const char *ok, const char *err)
+{
+	sqlite3_stmt *st;
+	web_page_begin(r, N_("Accounts"));
+	if (ok)
+		web_put(r, "<p class=\"ok\" role=\"status\">%h</p>", ok);
+	if (err)
+		web_put(r, "<p class=\"error\" role=\"alert\">%h</p>", err);
+	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"accounts\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th></th>"
+		   "</tr></thead><tbody>",
+		N_("Account name"), N_("Role"), N_("Status"));
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT name, role, disabled FROM web_accounts ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			int dis = sqlite3_column_int(st, 2);
+			web_put(r, "<tr><td data-label=\"%a\">%h</td><td data-label=\"%a\">%h</td><td data-label=\"%a\">%t</td><td>",
+				_("Account name"), name, _("Role"), (const char *)sqlite3_column_text(st, 1), _("Status"),
+				dis ? N_("disabled") : N_("active"));
+			if (strcmp(name, r->user)) {
+				web_put(r, "<form method=\"post\" action=\"/akun\">");
+				web_csrf_field(r);
+				web_put(r, "<input type=\"hidden\" name=\"name\" value=\"%a\"><input type=\"hidden\" name=\"do\" value=\"%s\">"
+					   "<button type=\"submit\"%s>%t</button></form>",
+					name, dis ? "enable" : "disable", dis ? "" : " class=\"danger\"", dis ? N_("Enable") : N_("Disable"));
+			}
+			web_put(r, "</td></tr>");
+		}
+		sqlite3_finalize(st);
+	}
+	web_put(r, "</tbody></table></div><form method=\"post\" action=\"/akun\" class=\"card form\"><h2>%t</h2>", N_("New account"));
+	web_csrf_field(r);
+	web_put(r, "<input type=\"hidden\" name=\"do\" value=\"add\"><label>%t<input name=\"name\" autocomplete=\"off\"></label>"
+		   "<label>%t<select name=\"role\"><option value=\"petugas\">petugas</option><option value=\"kepala\">kepala</option></select></label>"
+		   "<label>%t<input name=\"password\" type=\"password\" autocomplete=\"new-password\"></label>"
+		   "<p><button type=\"submit\">%t</button></p></form>",
+		N_("Account name"), N_("Role"), N_("Password (at least 8 characters)"), N_("Add account"));
+	web_page_end(r);
+}
+
+void web_page_accounts(struct web_req *r)
+{
+	const char *what = web_arg(r, "do"), *name = web_arg(r, "name");
+	char msg[200];
+	sqlite3 *h = web_rdb(r->srv);
+	if (strcmp(r->role, "kepala")) {
+		r->status = 403;
+		web_page_begin(r, N_("Accounts"));
+		web_put(r, "<p class=\"error\" role=\"alert\">%t</p>", N_("only the head of office (kepala) manages accounts"));
+		web_page_end(r);
+		return;
+	}
+	if (!r->post) {
+		accounts_page(r, NULL, NULL);
+		return;
+	}
+	if (!name || !valid_name(name)) {
+		r->status = 422;
+		snprintf(msg, sizeof(msg), _("account name '%s' must be 2-40 lower-case letters, digits, '.', '-' or '_'"), name ? name : "");
+		accounts_page(r, NULL, msg);
+		return;
+	}
+	if (what && !strcmp(what, "add")) {
+		const char *pw = web_arg(r, "password"), *role = web_arg(r, "role");
+		char hash[crypto_pwhash_STRBYTES];
+		int n;
+		if (!role || (strcmp(role, "petugas") && strcmp(role, "kepala"))) {
+			r->status = 422;
+			accounts_page(r, NULL, _("choose the role from the list"));
+			return;
+		}
+		if (!pw || strlen(pw) < 8) {
+			r->status = 422;
+			accounts_page(r, NULL, _("the password must have at least 8 characters: nothing was changed"));
+			return;
+		}
+		if (crypto_pwhash_str(hash, pw, strlen(pw), PW_OPS, PW_MEM) != 0) {
+			r->status = 500;
+			accounts_page(r, NULL, _("not enough memory to hash the password"));
+			return;
+		}
+		n = exec_changed(h, "INSERT INTO web_accounts (name, hash, role, created, changed) VALUES (?1, ?2, ?3, ?4, ?4)", name, hash, role);
+		sodium_memzero(hash, sizeof(hash));
+		if (n < 0) {
+			r->status = 422;
+			snprintf(msg, sizeof(msg), _("account '%s' already exists"), name);
+			accounts_page(r, NULL, msg);
+			return;
+		}
+		snprintf(msg, sizeof(msg), _("account '%s' (%s) added"), name, role);
+		accounts_page(r, msg, NULL);
+		return;
+	}
+	if (what && (!strcmp(what, "disable") || !strcmp(what, "enable")) && strcmp(name, r->user)) {
+		int dis = !strcmp(what, "disable");
+		exec_changed(h, dis ? "UPDATE web_accounts SET disabled = 1, changed = ?4 WHERE name = ?1"
+				    : "UPDATE web_accounts SET disabled = 0, changed = ?4 WHERE name = ?1",
+			     name, NULL, NULL);
+		snprintf(msg, sizeof(msg), dis ? _("account '%s' disabled: it is logged out at its next request") : _("account '%s' enabled"), name);
+		accounts_page(r, msg, NULL);
+		return;
+	}
+	r->status = 422;
+	accounts_page(r, NULL, _("you cannot disable your own account"));
+}

@@ -120,6 +120,15 @@ check "disabled: the next request goes to the login" '[ "$(curl -s -b kepala.jar
 check "... and its login is refused" '[ "$(web_login kepala2.jar kepala rahasia-kepala)" = 403 ]'
 $SINKRON user enable kepala >/dev/null
 
+# ---- the head of office manages accounts in the pages; a clerk cannot ----
+check "a clerk is refused the accounts page" '[ "$(web_status ani.jar /akun)" = 403 ] && ! web_get ani.jar / | grep -q "href=\"/akun\""'
+check "... and its form" '[ "$(curl -s -b ani.jar -o /dev/null -w "%{http_code}" --data-urlencode csrf=$tok -d do=add -d name=mallory -d role=kepala -d password=rahasia-mallory "$WEB_URL/akun")" = 403 ] && [ -z "$(q "SELECT name FROM web_accounts WHERE name = \"mallory\"")" ]'
+web_login kp.jar kepala rahasia-kepala >/dev/null
+ktok=$(web_csrf kp.jar)
+check "the head of office adds an account" 'curl -s -b kp.jar --data-urlencode csrf=$ktok -d do=add -d name=citra -d role=petugas -d password=rahasia-citra "$WEB_URL/akun" | grep -q "akun &#39;citra&#39; (petugas) ditambahkan\|akun '"'"'citra'"'"' (petugas) ditambahkan"'
+check "... who logs in" '[ "$(web_login citra.jar citra rahasia-citra)" = 303 ]'
+check "... disables it: logged out at its next request" 'curl -s -b kp.jar -o /dev/null --data-urlencode csrf=$ktok -d do=disable -d name=citra "$WEB_URL/akun"; [ "$(curl -s -b citra.jar -o /dev/null -w "%{http_code} %{redirect_url}" "$WEB_URL/")" = "303 $WEB_URL/login" ]'
+
 # ---- path traversal in asset URLs ----
 for p in "/assets/../../../../etc/passwd" "/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd" "/assets/..%2f..%2fsinkron.db" "/assets/id.mo" "/assets/.%2e/sinkron.db" "/assets//etc/passwd"; do
 	body=$(curl -s --path-as-is -b ani.jar -w "%{http_code}" "$WEB_URL$p")
