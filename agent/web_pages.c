@@ -252,11 +252,17 @@ static void page_home(struct web_req *r)
 	sk_pending(db, &p);
 	web_put(r, "<section class=\"card\" id=\"pending\"><h2>%t</h2>", N_("Not yet sent to the city"));
 	if (p.outbox_rows || p.unsent) {
-		web_put(r, "<p class=\"warn\"><strong>%D</strong> %t", (int64_t)(p.outbox_rows + p.unsent), N_("changes waiting to be sent"));
+		web_put(r, "<p class=\"warn\">");
+		if (p.outbox_rows)
+			web_put(r, "<strong>%D</strong> %t", (int64_t)p.outbox_rows, N_("changed records waiting to be sent"));
 		if (p.oldest_ms) {
 			fmt_time(when, sizeof(when), p.oldest_ms);
 			web_put(r, ", %t %h", N_("since"), when);
 		}
+		if (p.outbox_rows && p.unsent)
+			web_put(r, "; ");
+		if (p.unsent)
+			web_put(r, "<strong>%D</strong> %t", (int64_t)p.unsent, N_("packages ready, not yet at the city"));
 		web_put(r, ".</p>");
 	} else {
 		web_put(r, "<p class=\"ok\">%t</p>", N_("Every change made here has been sent."));

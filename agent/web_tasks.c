@@ -353,6 +353,9 @@ static void page_send(struct web_req *r)
 		if (rc == 0) {
 			web_put(r, "<p class=\"ok\" role=\"status\" id=\"result\">%t (%h).</p>",
 				N_("Sent: everything saved here has reached the city's repository"), when);
+		} else if (strstr(out, "another sinkron agent or sync is working")) {
+			web_put(r, "<p class=\"warn\" role=\"status\" id=\"result\">%t (%h).</p>",
+				N_("The agent is sending right now: the Beranda shows when it is done"), when);
 		} else {
 			/* the engine's reason, in words, from the line "sinkron: sync: STEP failed: REASON" */
 			char *line = strstr(out, " failed: "), *t;
