@@ -171,6 +171,16 @@ check "a hundred silent connections are open" '[ ${#fds[@]} -eq 100 ] && [ "$(ss
 check "... and a clerk still logs in and works" '[ "$(web_login c.jar ani rahasia-ani)" = 303 ] && [ "$(curl -s -b c.jar --max-time 5 -o /dev/null -w "%{http_code}" "$WEB_URL/pekerja")" = 200 ]'
 for fd in "${fds[@]}"; do exec {fd}<&-; done
 
+# ---- a session unused for --session-idle ends ----
+P6=$(free_port)
+web_serve srv6 "http://127.0.0.1:$P6" serve --listen "127.0.0.1:$P6" --session-idle 2 || skip_all "server did not start"
+web_login idle.jar ani rahasia-ani >/dev/null
+t0=$SECONDS
+check "a fresh session is served" '[ "$(web_status idle.jar /pekerja)" = 200 ]'
+# every request refreshes the session, so nothing may touch it until more than 2 s have passed
+while [ $((SECONDS - t0)) -lt 4 ]; do sleep 0.2; done
+check "... unused for more than 2 s, it has ended: the login again" '[ "$(web_status idle.jar /)" = 303 ]'
+
 # ---- TLS: off loopback with a certificate made for the office ----
 web-cert certs 127.0.0.1 >/dev/null 2>&1
 P3=$(free_port)
