@@ -25,6 +25,11 @@ check "user list shows names and roles" '$SINKRON user list | grep -q "^kepala *
 out=$(LANG=id_ID.UTF-8 $SINKRON user list)
 check "... in Indonesian under LANG=id_ID" '[[ "$out" == *"aktif"* ]]'
 
+# ---- the catalogue: every message of the pages and of `user` has its Indonesian ----
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --no-location -o web.pot "$TOP"/agent/web*.c "$TOP"/agent/i18n.c 2>/dev/null
+check_cmd "po/id.po translates every msgid of the pages (msgcmp)" msgcmp "$TOP/po/id.po" web.pot
+check "... and none is left empty" '! msgattrib --untranslated "$TOP/po/id.po" | grep -q "^msgid \"[^\"]"'
+
 # ---- plain HTTP only on loopback ----
 out=$($SINKRON serve --listen 0.0.0.0:$(free_port) 2>&1); rc=$?
 check "serving the office network without TLS is refused (exit 2)" '[ $rc -eq 2 ] && [[ "$out" == *"needs TLS"* ]]'
