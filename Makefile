@@ -3,7 +3,7 @@
 # Missing build packages are installed through apt-get by scripts/install-deps.
 
 CC       ?= cc
-PKGS      = sqlite3 libgit2 zlib
+PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium
 WARN      = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isync -Ibuild/gen
@@ -25,9 +25,11 @@ UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 TOOL_SRC  = $(wildcard tests/tools/*.c)
 BENCH_SRC = $(wildcard tests/bench/*.c)
 EMBEDDED  = $(sort $(wildcard schema/*.sql)) $(wildcard schema/data/*.csv)
+# the web pages' assets and the compiled message catalogue, embedded like the schema
+WEB_ASSETS = $(sort $(wildcard agent/web/*)) $(B)/gen/id.mo
 
 SYNC_OBJ  = $(SYNC_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
-AGENT_OBJ = $(AGENT_SRC:%.c=$(B)/%.o)
+AGENT_OBJ = $(AGENT_SRC:%.c=$(B)/%.o) $(B)/gen/webassets.o
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
@@ -40,7 +42,7 @@ deps:
 $(B)/.deps-ok: scripts/install-deps
 	@scripts/install-deps && mkdir -p $(B) && touch $@
 
-$(B)/%.o: %.c | $(B)/.deps-ok $(B)/gen/embedded.h
+$(B)/%.o: %.c | $(B)/.deps-ok $(B)/gen/embedded.h $(B)/gen/webassets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
@@ -53,6 +55,23 @@ $(B)/gen/embedded.c $(B)/gen/embedded.h: $(B)/embed $(EMBEDDED)
 	$(B)/embed $(B)/gen/embedded $(EMBEDDED)
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(CC) -std=c11 -O2 -c -o $@ $<
+
+$(B)/gen/id.mo: po/id.po | $(B)/.deps-ok
+	@mkdir -p $(B)/gen
+	msgfmt --check-format -o $@ po/id.po
+
+# one recipe writes both files (a rule with two targets would run it twice under -j)
+$(B)/gen/webassets.h: $(B)/gen/webassets.c
+$(B)/gen/webassets.c: $(B)/embed $(WEB_ASSETS)
+	@mkdir -p $(B)/gen
+	$(B)/embed $(B)/gen/webassets.tmp $(WEB_ASSETS)
+	sed 's/sk_embedded_files/web_assets/; s/sk_embedded_count/web_assets_count/; s/"embedded.h"/"webassets.h"/' \
+		$(B)/gen/webassets.tmp.c >$(B)/gen/webassets.c
+	sed 's/sk_embedded_files/web_assets/; s/sk_embedded_count/web_assets_count/' $(B)/gen/webassets.tmp.h >$(B)/gen/webassets.h
+	rm -f $(B)/gen/webassets.tmp.c $(B)/gen/webassets.tmp.h
+
+$(B)/gen/webassets.o: $(B)/gen/webassets.c
 	$(CC) -std=c11 -O2 -c -o $@ $<
 
 $(B)/libsinkron.a: $(SYNC_OBJ)
@@ -103,6 +122,7 @@ bench: all
 	@scripts/bench-sync
 	@scripts/bench-city
 	@scripts/bench-restore
+	@scripts/bench-web
 
 soak: all
 	@tests/soak

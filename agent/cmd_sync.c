@@ -19,8 +19,15 @@
 
 #include "agent.h"
 #include "config.h"
+#include "web.h"
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, sync_now_requested;
+
+/* Kirim sekarang on the agent's own pages: the next round starts at once */
+static void request_sync_now(void)
+{
+	sync_now_requested = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -300,7 +307,7 @@ int cmd_sync(int argc, char **argv)
 
 static void sleep_until(int64_t when_ms)
 {
-	while (!stop_requested && !reload_requested) {
+	while (!stop_requested && !reload_requested && !sync_now_requested) {
 		int64_t left = when_ms - now_ms();
 		struct timespec ts;
 		if (left <= 0)
@@ -345,6 +352,7 @@ int cmd_agent(int argc, char **argv)
 	const char *cfg;
 	char *cpath, *abs_db = NULL;
 	int daemon_mode, lockfd = -1, rc, failures = 0;
+	struct web_server *web = NULL;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)now_ms();
 
 	args_init(&a, argc, argv);
@@ -376,6 +384,17 @@ int cmd_agent(int argc, char **argv)
 	install_signals();
 	log_open(&c, daemon_mode);
 	db = open_db();
+	if (c.serve) {
+		/* the office's pages from the same service (sinkron serve's options from the configuration) */
+		struct web_options wo;
+		char *wargv[] = {(char *)"agent", NULL};
+		web_options_parse(&wo, 1, wargv);
+		wo.listen = c.serve, wo.cert = c.serve_cert, wo.key = c.serve_key, wo.config = cpath;
+		if (web_start(&web, g_opts.db_path, &wo) < 0)
+			logf_(LOG_LEVEL_ERROR, "the web pages could not start on %s", c.serve);
+		else
+			web_agent_sync_now = request_sync_now;
+	}
 	logf_(LOG_LEVEL_INFO, "agent started for %s %s (%s), central %s", sk_db_is_city(db) ? "city" : "distrik",
 	      sk_db_name(db), sk_db_code(db), c.central ? c.central : "from the database");
 	{
@@ -401,6 +420,7 @@ int cmd_agent(int argc, char **argv)
 				logf_(LOG_LEVEL_ERROR, "configuration %s has errors: keeping the previous one", cpath);
 			}
 		}
+		sync_now_requested = 0;
 		rc = do_round(db, &c, &r);
 		describe_round(&r, line, sizeof(line));
 		if (rc == 0) {
@@ -430,6 +450,8 @@ int cmd_agent(int argc, char **argv)
 		note_time(db, "status.next_attempt", next);
 		sleep_until(next);
 	}
+	web_agent_sync_now = NULL;
+	web_stop(web);
 	note(db, "status.agent_pid", NULL);
 	note(db, "status.next_attempt", NULL);
 	logf_(LOG_LEVEL_INFO, "agent stopped");

@@ -24,6 +24,7 @@ void config_release(struct config *c)
 	free(c->ca_file);
 	free(c->ssh_key);
 	free(c->ssh_pubkey);
+	free(c->serve), free(c->serve_cert), free(c->serve_key);
 	free(c->log);
 	memset(c, 0, sizeof(*c));
 }
@@ -126,6 +127,12 @@ int config_load(struct config *c, const char *path, int must_exist)
 			free(c->ssh_key), c->ssh_key = sk_strdup(v);
 		} else if (!strcmp(k, "ssh_pubkey")) {
 			free(c->ssh_pubkey), c->ssh_pubkey = sk_strdup(v);
+		} else if (!strcmp(k, "serve")) {
+			free(c->serve), c->serve = sk_strdup(v);
+		} else if (!strcmp(k, "serve_cert")) {
+			free(c->serve_cert), c->serve_cert = sk_strdup(v);
+		} else if (!strcmp(k, "serve_key")) {
+			free(c->serve_key), c->serve_key = sk_strdup(v);
 		} else if (!strcmp(k, "log")) {
 			free(c->log), c->log = sk_strdup(v);
 		} else if (!strcmp(k, "log_level")) {

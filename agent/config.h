@@ -13,6 +13,7 @@ struct config {
 	char *path;
 	char *central, *username, *password, *ca_file, *ssh_key, *ssh_pubkey;
 	char *log;               /* a file, "syslog" or "stderr" (default) */
+	char *serve, *serve_cert, *serve_key; /* the web pages: ADDR:PORT, TLS files (agent) */
 	int log_level;
 	int deadline_ms;         /* each network operation */
 	size_t push_limit;       /* bytes per push */

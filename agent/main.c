@@ -148,6 +148,8 @@ const struct cmd commands[] = {
 	 "  push_limit = 65536     bytes one push may carry\n"
 	 "  changeset_bytes = 32768  bytes one change-set may hold, compressed\n"
 	 "  interval = 300         seconds between rounds when all is well (agent)\n"
+	 "  serve = 127.0.0.1:8080 the office's web pages from the agent itself (see 'sinkron help serve');\n"
+	 "  serve_cert, serve_key  its TLS certificate and key (PEM), needed off loopback\n"
 	 "  backoff_first = 2, backoff_cap = 900   seconds before retrying after a failure (agent)\n"
 	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n"},
 	{"agent", cmd_agent, "sync in the background for as long as it runs",
@@ -286,6 +288,32 @@ const struct cmd commands[] = {
 	 "temporary files (checked as restore checks them) and lists each worker that differs:\n"
 	 "added, changed (with the fields that changed), ended (status became ended), or removed;\n"
 	 "then the counts.  At the city --district CODE compares that district alone.\n"},
+	{"serve", cmd_serve, "the office's web pages (clerks log in with their own accounts)",
+	 "usage: sinkron serve [--listen ADDR:PORT] [--cert FILE --key FILE] [--config FILE]\n"
+	 "                     [--upload-limit BYTES] [--idle-timeout SECONDS] [--session-idle SECONDS]\n"
+	 "                     [--max-connections N]\n"
+	 "\n"
+	 "Serves the office's pages, in Bahasa Indonesia, to a browser: Beranda, Pekerja, Daftar\n"
+	 "baru, Ubah, Akhiri kepesertaan, Ahli waris, Kepesertaan, Impor and Kirim sekarang.\n"
+	 "--listen defaults to 127.0.0.1:8080.  Plain HTTP only on this computer (loopback); any\n"
+	 "other address needs TLS: --cert and --key (PEM files; scripts/web-cert makes them for the\n"
+	 "office).  Each clerk logs in with an account of their own ('sinkron user add'), and every\n"
+	 "change is recorded with that account's name.  An upload (a spreadsheet) may hold at most\n"
+	 "--upload-limit bytes (8 MiB); a connection that sends nothing for --idle-timeout seconds\n"
+	 "(30) is closed; a session unused for --session-idle seconds (1800) ends.  The agent serves\n"
+	 "the same pages when its configuration has 'serve = ADDR:PORT' (and 'serve_cert',\n"
+	 "'serve_key' off loopback).  SIGTERM or Ctrl-C stops it.\n"},
+	{"user", cmd_user, "accounts for the web pages, kept in this database only",
+	 "usage: sinkron user add NAME [--role petugas|kepala]\n"
+	 "       sinkron user list\n"
+	 "       sinkron user disable NAME | enable NAME\n"
+	 "       sinkron user passwd NAME\n"
+	 "\n"
+	 "Accounts of the clerks (petugas) and the head of office (kepala) who use 'sinkron serve'.\n"
+	 "They stay in this office's database and are never sent to the city.  The password is\n"
+	 "asked on the terminal (twice), or read from the first line of standard input, never\n"
+	 "from the command line; at least 8 characters; stored hashed with Argon2id.  A disabled\n"
+	 "account is logged out at its next request.\n"},
 	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -581,4 +581,33 @@ struct sk_diff_result {
 int sk_diff(const char *dbpath, const char *a, const char *b, const char *district,
 	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res);
 
+/* ---- for the web pages ---- */
+/* For a connection that shares the database with others in the same process (the web pages'
+ * threads): waits up to busy_ms for another connection's write lock instead of failing at once,
+ * so a clerk's save made while a sync writes waits for it (WAL lets readers go on), and keeps a
+ * page cache of cache_kib KiB instead of the engine's 32 MiB. */
+void sk_db_share(struct sk_db *db, int busy_ms, int cache_kib);
+enum { SK_MARK_UNSENT = 0, SK_MARK_SENT = 1, SK_MARK_RECEIVED = 2 };
+/* How far the worker id's record (with its heirs and enrolments) has travelled: a change not
+ * yet in the central repository, all of it there, or all of it applied by the city. */
+int sk_worker_mark(struct sk_db *db, const char *id, int *out);
+/* The checks sk_worker_add makes of in, changing nothing: the issues in *is; SK_EINVALID when
+ * one is an error.  So a form can show warnings for the clerk to confirm before saving. */
+int sk_worker_check(struct sk_db *db, struct sk_issues *is, const struct sk_worker_input *in);
+struct sk_history_entry {
+	const char *pk;            /* the row: the worker's id, or one of its heirs or enrolments */
+	int64_t at;                /* when the change was made, ms (the office's clock) */
+	const char *operator_name; /* who made it */
+	const char *origin;        /* the office (or the city) whose change-set carries it */
+	const char *table;         /* workers, heirs, enrolments */
+	const char *fields;        /* the columns it set: "phone, address" */
+	int deleted;
+	uint64_t number;           /* the change-set's number along its branch */
+};
+/* Calls fn for each change to the worker id (and its heirs and enrolments) carried by the
+ * change-sets of the local repository: this office's, oldest first, then the city's to it.
+ * Changes not yet sealed are in the outbox, not here.  fn returns non-zero to stop. */
+int sk_worker_history(struct sk_db *db, const char *id, int (*fn)(void *payload, const struct sk_history_entry *e),
+		      void *payload);
+
 #endif

@@ -1,0 +1,108 @@
+/*
+ * web.h: the office's web pages (sinkron serve, or the agent with `serve = ADDR:PORT`): the
+ * server and its sessions (web_server.c), the accounts (web_user.c), the pages (web_pages.c).
+ * Every page is written through web_put(), whose conversions escape by context at output.
+ */
+#ifndef SK_WEB_H
+#define SK_WEB_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "sync.h"
+#include "i18n.h"
+
+struct web_options {
+	const char *listen;      /* ADDR:PORT; loopback by default */
+	const char *cert, *key;  /* TLS: PEM files (required off loopback) */
+	size_t upload_limit;     /* bytes of a request body (a spreadsheet): 8 MiB by default */
+	int idle_timeout;        /* seconds a connection may stay silent: 30 by default */
+	int session_idle;        /* seconds a session may stay unused: 1800 by default */
+	int max_connections;     /* 256 by default */
+	const char *config;      /* the sync configuration (Kirim sekarang); NULL: beside the db */
+};
+
+/* Reads --listen, --cert, --key, ... from the command line into o (defaults first). */
+int web_options_parse(struct web_options *o, int argc, char **argv);
+
+struct web_server;
+/* Starts serving db_path in threads of its own; refuses (message printed, -1) an address off
+ * loopback without TLS. */
+int web_start(struct web_server **out, const char *db_path, const struct web_options *o);
+void web_stop(struct web_server *s);
+/* Set by the agent: Kirim sekarang then asks the running agent for a round instead of
+ * starting one (the agent holds the database's sync lock). */
+extern void (*web_agent_sync_now)(void);
+
+/* ---- a request, as pages see it ---- */
+struct web_field {
+	char *name;
+	struct sk_buf value;
+	char *filename;          /* an uploaded file's name, else NULL */
+};
+#define WEB_MAX_FIELDS 48
+struct web_req {
+	struct web_server *srv;
+	void *conn;              /* struct MHD_Connection */
+	const char *method, *path;
+	int post;
+	int nfields;
+	struct web_field fields[WEB_MAX_FIELDS];
+	size_t body_bytes;
+	int too_big;
+	void *pp;                /* struct MHD_PostProcessor */
+	/* the session */
+	char user[64], role[16], csrf[65];
+	int logged_in;
+	/* the response */
+	struct sk_buf out;
+	int status;
+	const char *ctype;
+	char *location, *cookie, *disposition;
+};
+
+/* Writes to the response: fmt's %h is text put in HTML (escaped), %a text put in an attribute
+ * value (escaped, quotes too), %u text put in a URL's query or path segment (percent-encoded),
+ * %t a msgid translated then escaped as HTML text, %d an int, %D an int64_t, %R an int64_t as
+ * rupiah, %s trusted markup written as is (literals of the program only), %% a percent sign. */
+void web_put(struct web_req *r, const char *fmt, ...);
+/* A query argument (GET) or form field (POST), NULL when absent; form values are NUL-terminated. */
+const char *web_arg(struct web_req *r, const char *name);
+const struct web_field *web_file(struct web_req *r, const char *name);
+void web_redirect(struct web_req *r, const char *location);
+/* The page's frame: head, navigation (with the user and a logout form), title. */
+void web_page_begin(struct web_req *r, const char *title_msgid);
+void web_page_end(struct web_req *r);
+/* A form's hidden CSRF field */
+void web_csrf_field(struct web_req *r);
+
+/* ---- the database, as the pages use it ---- */
+/* This thread's own reading connection (and the accounts', which are never synced). */
+sqlite3 *web_rdb(struct web_server *s);
+/* The engine's connection for writes, recorded as made by the request's account; released by
+ * web_engine_release().  One write at a time. */
+struct sk_db *web_engine(struct web_req *r);
+void web_engine_release(struct web_req *r);
+const char *web_db_path(struct web_server *s);
+const struct web_options *web_opts(struct web_server *s);
+
+/* ---- accounts (web_user.c) ---- */
+int web_accounts_ensure(sqlite3 *h);
+int web_indexes_ensure(sqlite3 *h);
+/* the head of office's page of accounts (/akun) */
+void web_page_accounts(struct web_req *r);
+/* 1 when name/password are right and the account is enabled (role copied), 0 otherwise, -1 error */
+int web_account_check(sqlite3 *h, const char *name, const char *password, char role[16]);
+/* 1 when the account exists and is enabled (role copied) */
+int web_account_active(sqlite3 *h, const char *name, char role[16]);
+
+/* ---- pages (web_pages.c) ---- */
+struct web_route {
+	const char *method, *path;
+	void (*fn)(struct web_req *r);
+	int prefix;              /* path is a prefix */
+};
+extern const struct web_route web_routes[];
+extern const struct web_route web_task_routes[]; /* web_tasks.c */
+
+#endif
