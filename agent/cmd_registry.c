@@ -66,9 +66,10 @@ static int print_enrolment(void *payload, const struct sk_enrolment *e)
 	char rp[32];
 	(void)payload;
 	format_rupiah(rp, sizeof(rp), e->income);
-	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s\n", e->program, e->funder ? e->funder : "",
+	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s%s%s%s%s\n", e->program, e->funder ? e->funder : "",
 	       e->start_on ? e->start_on : "?", e->end_on ? " to " : "", e->end_on ? e->end_on : "", rp,
-	       e->decree ? "  SK " : "", e->decree ? e->decree : "");
+	       e->decree ? "  SK " : "", e->decree ? e->decree : "", e->end_reason ? "  ended: " : "",
+	       e->end_reason ? e->end_reason : "", e->decision ? "  decision " : "", e->decision ? e->decision : "");
 	return 0;
 }
 
@@ -77,6 +78,13 @@ static int print_heir(void *payload, const struct sk_heir *h)
 	(void)payload;
 	printf("  %s (%s)%s%s%s%s\n", h->name, h->relationship, h->nik ? "  NIK " : "", h->nik ? h->nik : "",
 	       h->phone ? "  " : "", h->phone ? h->phone : "");
+	return 0;
+}
+
+static int count_heir(void *payload, const struct sk_heir *h)
+{
+	(void)h;
+	(*(size_t *)payload)++;
 	return 0;
 }
 
@@ -166,10 +174,20 @@ int cmd_worker(int argc, char **argv)
 		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
 			return usage_error("worker", "end needs the worker's id or NIK");
 		db = open_db();
-		if ((rc = sk_worker_end(db, ops[0], date, reason)) < 0)
+		if ((rc = sk_worker_end(db, ops[0], date, reason)) < 0) {
 			code = fail(rc, "worker end");
-		else
+		} else {
+			struct sk_worker w;
+			size_t heirs = 0;
 			say("ended\n");
+			if (sk_worker_get(db, &w, ops[0]) == 0) {
+				sk_heir_each(db, w.id, count_heir, &heirs);
+				if (w.end_reason && !strcmp(w.end_reason, "meninggal dunia") && !heirs)
+					fprintf(stderr, "sinkron: warning: %s died with no heir registered: the JKM benefit "
+						"(Rp42,000,000) needs one; add it with 'sinkron heir add %s'\n", w.name ? w.name : w.id, w.id);
+				sk_worker_release(&w);
+			}
+		}
 	} else if (!strcmp(sub, "show")) {
 		struct sk_worker w;
 		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
@@ -240,37 +258,146 @@ int cmd_heir(int argc, char **argv)
 	return code;
 }
 
+static int parse_income(const char *text, long long *out)
+{
+	char *endp;
+	*out = 0;
+	if (!text)
+		return 0;
+	*out = strtoll(text, &endp, 10);
+	return *endp || *out < 0 ? -1 : 0;
+}
+
+/* sinkron enrol WORKER ... | enrol change WORKER ... | enrol end WORKER ... */
 int cmd_enrol(int argc, char **argv)
 {
 	struct args a;
 	struct sk_db *db;
+	struct sk_issues is;
 	char *ops[1], *id = NULL;
-	const char *program, *funder, *decree, *start, *income;
-	char *endp;
+	const char *sub = argc > 1 && (!strcmp(argv[1], "change") || !strcmp(argv[1], "end")) ? argv[1] : NULL;
 	long long inc = 0;
 	int rc = 0, code = EXIT_OK;
 
-	args_init(&a, argc, argv);
-	program = arg_value(&a, "--program");
-	funder = arg_value(&a, "--funder");
-	decree = arg_value(&a, "--decree");
-	start = arg_value(&a, "--start");
-	income = arg_value(&a, "--income");
-	if (arg_operands(&a, "enrol", ops, 1) != 1)
-		return usage_error("enrol", "give the worker's id or NIK");
-	if (!program)
-		return usage_error("enrol", "give --program JKK, JKM, JHT or JKK+JKM");
-	if (income) {
-		inc = strtoll(income, &endp, 10);
-		if (*endp || inc < 0)
-			return usage_error("enrol", "--income '%s' is not an amount in rupiah", income);
-	}
-	db = open_db();
-	if ((rc = sk_enrol(db, &id, ops[0], program, funder, decree, start, inc)) < 0)
-		code = fail(rc, "enrol");
+	if (sub)
+		args_init(&a, argc - 1, argv + 1);
 	else
-		printf("%s\n", id);
+		args_init(&a, argc, argv);
+	if (sub && !strcmp(sub, "end")) {
+		const char *program = arg_value(&a, "--program"), *date = arg_value(&a, "--date"), *reason = arg_value(&a, "--reason");
+		if (arg_operands(&a, "enrol", ops, 1) != 1 || !program)
+			return usage_error("enrol", "end needs the worker's id or NIK and --program");
+		db = open_db();
+		if ((rc = sk_enrolment_end(db, ops[0], program, date, reason)) < 0)
+			code = fail(rc, "enrol end");
+		else
+			say("ended the %s enrolment; the worker stays registered\n", program);
+		sk_db_free(db);
+		return code;
+	}
+	if (sub) {
+		const char *program = arg_value(&a, "--program"), *from = arg_value(&a, "--from");
+		const char *funder = arg_value(&a, "--funder"), *decision = arg_value(&a, "--decision");
+		size_t changed = 0;
+		if (parse_income(arg_value(&a, "--income"), &inc) < 0)
+			return usage_error("enrol", "--income is not an amount in rupiah");
+		if (arg_operands(&a, "enrol", ops, 1) != 1 || !from || (!funder && !inc))
+			return usage_error("enrol", "change needs the worker's id or NIK, --from and --funder or --income");
+		db = open_db();
+		if ((rc = sk_enrolment_change(db, ops[0], program, from, funder, inc, decision, &changed)) < 0)
+			code = fail(rc, "enrol change");
+		else
+			say(changed ? "%zu enrolment(s) changed; the earlier terms stay in the history\n" : "nothing to change\n",
+			    changed);
+		sk_db_free(db);
+		return code;
+	}
+	{
+		struct sk_enrol_input in;
+		memset(&in, 0, sizeof(in));
+		in.program = arg_value(&a, "--program");
+		in.funder = arg_value(&a, "--funder");
+		in.decree = arg_value(&a, "--decree");
+		in.start = arg_value(&a, "--start");
+		in.decision = arg_value(&a, "--decision");
+		if (parse_income(arg_value(&a, "--income"), &inc) < 0)
+			return usage_error("enrol", "--income is not an amount in rupiah");
+		if (arg_operands(&a, "enrol", ops, 1) != 1)
+			return usage_error("enrol", "give the worker's id or NIK");
+		if (!in.program)
+			return usage_error("enrol", "give --program JKK, JKM, JHT or JKK+JKM");
+		in.income = inc;
+		in.worker = ops[0];
+		db = open_db();
+		rc = sk_enrolment_add(db, &id, &is, &in);
+		print_issues(&is, 0);
+		if (rc < 0)
+			code = fail(rc, "enrol");
+		else
+			printf("%s\n", id);
+	}
 	free(id);
+	sk_db_free(db);
+	return code;
+}
+
+/* ---- funders ---- */
+
+static int print_funder(void *payload, const struct sk_funder *f)
+{
+	char br[32] = "declared income";
+	(void)payload;
+	if (f->bracket)
+		format_rupiah(br, sizeof(br), f->bracket);
+	printf("%-24s %-6s %-12s bracket %-16s ages %d-%d (%s)  back %d month(s)%s%s%s\n", f->name, f->kind, f->programs,
+	       br, f->age_min, f->age_max, f->age_warn ? "warn" : "refuse", f->backdate_months,
+	       f->regulation ? "  " : "", f->regulation ? f->regulation : "", f->active ? "" : "  (inactive)");
+	return 0;
+}
+
+/* sinkron funder list | funder add|set NAME --programs JKK+JKM [--kind apbd] [--bracket RUPIAH] ... */
+int cmd_funder(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	const char *sub = argc > 1 ? argv[1] : "list";
+	char *ops[1];
+	int rc, code = EXIT_OK;
+
+	args_init(&a, argc > 1 ? argc - 1 : argc, argc > 1 ? argv + 1 : argv);
+	if (!strcmp(sub, "list")) {
+		arg_operands(&a, "funder", NULL, 0);
+		db = open_db();
+		if ((rc = sk_funder_each(db, print_funder, NULL)) < 0)
+			code = fail(rc, NULL);
+	} else if (!strcmp(sub, "add") || !strcmp(sub, "set")) {
+		struct sk_funder f;
+		const char *bracket = arg_value(&a, "--bracket"), *ages = arg_value(&a, "--ages");
+		const char *back = arg_value(&a, "--backdate-months");
+		long long br = 0;
+		memset(&f, 0, sizeof(f));
+		f.kind = arg_value(&a, "--kind");
+		f.programs = arg_value(&a, "--programs");
+		f.regulation = arg_value(&a, "--regulation");
+		f.age_warn = arg_flag(&a, "--ages-warn");
+		f.active = !arg_flag(&a, "--inactive");
+		if (bracket && parse_income(bracket, &br) < 0)
+			return usage_error("funder", "--bracket '%s' is not an amount in rupiah", bracket);
+		f.bracket = br;
+		if (ages && sscanf(ages, "%d-%d", &f.age_min, &f.age_max) != 2)
+			return usage_error("funder", "--ages '%s' is not a range like 18-65", ages);
+		f.backdate_months = back ? atoi(back) : 0;
+		if (arg_operands(&a, "funder", ops, 1) != 1)
+			return usage_error("funder", "%s needs the funder's name", sub);
+		f.name = ops[0];
+		db = open_db();
+		if ((rc = sk_funder_set(db, &f)) < 0)
+			code = fail(rc, "funder");
+		else
+			say("saved funder '%s'\n", f.name);
+	} else {
+		return usage_error("funder", "unknown action '%s': list, add or set", sub);
+	}
 	sk_db_free(db);
 	return code;
 }
@@ -320,6 +447,7 @@ int cmd_import(int argc, char **argv)
 	}
 	o.funder = arg_value(&a, "--funder");
 	o.start = arg_value(&a, "--start");
+	o.decision = arg_value(&a, "--decision");
 	o.reject_path = arg_value(&a, "--reject");
 	o.dry_run = arg_flag(&a, "--dry-run");
 	if (arg_operands(&a, "import", ops, 1) != 1)
@@ -338,6 +466,9 @@ int cmd_import(int argc, char **argv)
 	       res.updated, res.unchanged, res.rejected, o.dry_run ? " (dry run: nothing was changed)" : "");
 	if (res.enrolled)
 		printf("%zu new worker(s) enrolled in JKK and JKM, funder %s\n", res.enrolled, o.funder);
+	if (res.not_enrolled)
+		printf("%zu new worker(s) registered but not enrolled: outside the ages the %s scheme covers\n",
+		       res.not_enrolled, o.funder);
 	if (res.recoded)
 		say("note: some rows were not UTF-8 and were read as Windows-1252 (Excel's 'CSV (Comma delimited)')\n");
 	if (res.rejected && o.dry_run) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "agent.h"
@@ -151,7 +152,7 @@ int cmd_budget(int argc, char **argv)
 		/* a funder typed differently from the enrolments ("APBD kota") would never be billed */
 		if (sk_report_build(&r, db, year, 1) == 0) {
 			for (size_t i = 0; i < r->nbills; i++)
-				if (!strcmp(r->bills[i].funder, funder)) {
+				if (!strcasecmp(r->bills[i].funder, funder)) {
 					known = r->bills[i].months_billed > 0;
 					if (known) {
 						char line[512];

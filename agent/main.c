@@ -57,22 +57,44 @@ const struct cmd commands[] = {
 	 "Dates as 31/12/1980, 31-12-1980 or 1980-12-31.  KEL is the kelurahan's name or code.\n"
 	 "A NIK with a wrong structure is refused, naming the reason; a NIK whose birth date or sex\n"
 	 "differs from the record is accepted with a warning (a NIK never changes).  One active\n"
-	 "record per NIK in the district.  'end' closes the worker's enrolments too (e.g. --reason\n"
-	 "meninggal, pindah, mampu).  list and search show active workers unless --all.\n"},
+	 "record per NIK in the district.  'end' closes the worker's enrolments too; --reason is one\n"
+	 "of: meninggal dunia, pindah domisili, tidak memenuhi syarat, mengundurkan diri, usia di\n"
+	 "atas batas, terdaftar ganda, beralih ke penerima upah (the first word is enough); a date\n"
+	 "in the future is refused; a death with no heir registered is warned.  list and search\n"
+	 "show active workers unless --all.\n"},
 	{"heir", cmd_heir, "add an heir (ahli waris) of a worker",
 	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
 	 "\n"
 	 "REL: suami, istri, anak, ayah, ibu, orang tua, saudara kandung, kakek, nenek, cucu,\n"
 	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n"},
-	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT",
+	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT; change or end an enrolment",
 	 "usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
-	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH]\n"
+	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH] [--decision NO]\n"
+	 "       sinkron enrol change WORKER --from 2025-01 [--program P] [--funder FUNDER] [--income RUPIAH]\n"
+	 "       sinkron enrol end WORKER --program P --reason REASON [--date DATE]\n"
 	 "\n"
-	 "FUNDER: who pays, e.g. 'APBD Kota', 'APBD Provinsi', 'CSR:Bank Papua', 'Mandiri'.\n"
+	 "FUNDER: one of the list 'sinkron funder list' shows (APBD Kota, APBD Provinsi, APBD\n"
+	 "Kabupaten, Mandiri, and those the city adds).  Its scheme decides the programmes it\n"
+	 "pays (APBD: JKK and JKM only), the bracket (APBD: Rp1,000,000 whatever the income), the\n"
+	 "ages it covers (APBD: 18 to 65) and how far back --start may go: a start in a past month\n"
+	 "needs --decision, the number of the decision that allows it, which is recorded.\n"
 	 "--start is the first month covered (default: this month).  One active enrolment per\n"
-	 "programme per NIK.\n"},
+	 "programme per NIK.  'change' ends the open enrolments the day before --from and carries\n"
+	 "them on with the new funder or bracket, so the history is kept.  'end' closes one\n"
+	 "programme (reasons as for 'worker end'); an end date in the future is refused.\n"},
+	{"funder", cmd_funder, "the funders and their schemes",
+	 "usage: sinkron funder list\n"
+	 "       sinkron funder add|set NAME --programs JKK+JKM [--kind apbd|csr|self|other]\n"
+	 "                    [--bracket RUPIAH] [--ages 18-65] [--ages-warn] [--backdate-months N]\n"
+	 "                    [--regulation TEXT] [--inactive]\n"
+	 "\n"
+	 "Who pays and on what terms, kept as data: the programmes the scheme pays, the income\n"
+	 "bracket it pays at (none: the worker's declared bracket, never below Rp1,000,000), the\n"
+	 "ages it covers (outside them an enrolment is refused, or only warned with --ages-warn),\n"
+	 "and how many months before the current one a start may lie without a decision.  Names\n"
+	 "are compared without case: 'APBD kota' is 'APBD Kota'.\n"},
 	{"import", cmd_import, "import a spreadsheet (CSV) of workers",
-	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03]] [--dry-run] [--reject FILE]\n"
+	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03] [--decision NO]] [--dry-run] [--reject FILE]\n"
 	 "       sinkron import --template [FILE]\n"
 	 "\n"
 	 "Reads a CSV saved by Excel, LibreOffice or Google Sheets (comma or semicolon), with a\n"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "pricing.h"
 #include "registry.h"
 
 /* A file for personal data: created readable by its owner only. */
@@ -128,8 +129,16 @@ static int write_reject(FILE **rf, const struct sk_import_opts *o, struct sk_imp
 	return 0;
 }
 
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static int enrol_new(struct sk_db *db, sqlite3_stmt *st, const char *worker_id, const char *program,
-		     const char *funder, const char *start, int64_t income)
+		     const char *funder, const char *start, int64_t income, const char *decision)
 {
 	char *id = sk_new_id(db);
 	int rc;
@@ -141,6 +150,7 @@ static int enrol_new(struct sk_db *db, sqlite3_stmt *st, const char *worker_id, 
 	sqlite3_bind_text(st, 5, funder, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, start, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, income ? income : 1000000);
+	bind_text_or_null(st, 8, decision);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot enrol an imported worker");
 	free(id);
 	return rc;
@@ -176,6 +186,9 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	struct sk_ctx_store cs;
 	struct nikset seen = {0};
 	sqlite3_stmt *find = NULL, *enrol = NULL;
+	struct sk_pricing *pr = NULL;
+	const struct sk_funder *sch = NULL;
+	char funder[128] = "";
 	FILE *rf = NULL;
 	char **fields, **header = NULL, start[SK_DATE_SIZE];
 	size_t n, nh = 0;
@@ -197,8 +210,20 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 		sk_civil_from_days(sk_date_today(), &y, &m, &d);
 		snprintf(start, sizeof(start), "%04d-%02d-01", y, m);
 	}
+	if (o->funder) {
+		/* the funder from the list, its scheme checked once for the start month */
+		struct sk_worker none = {0};
+		static const char progs[2][4] = {"JKK", "JKM"};
+		if ((rc = sk_funder_resolve(db, funder, sizeof(funder), o->funder)) < 0 ||
+		    (rc = sk_pricing_load(&pr, db)) < 0)
+			goto done;
+		sch = sk_pricing_scheme(pr, funder);
+		none.name = (char *)"";
+		if (sch && (rc = sk_scheme_check(sch, &none, progs, 2, start, o->decision, NULL)) < 0)
+			goto done;
+	}
 	if ((rc = sk_csv_open(&csv, o->path)) < 0)
-		return rc;
+		goto done;
 	rc = sk_csv_next(csv, &fields, &n, &line);
 	if (rc <= 0) {
 		if (rc == 0)
@@ -230,8 +255,8 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	if ((rc = sk_db_prepare(db, &find, "SELECT id, owner, nik, kk, name, birth_place, birth_date, sex, address, kelurahan, "
 					   "phone, occupation, workplace, income FROM workers WHERE nik = ? AND status = 'active' "
 					   "ORDER BY rowid LIMIT 1")) < 0 ||
-	    (rc = sk_db_prepare(db, &enrol, "INSERT INTO enrolments (id, owner, worker_id, program, funder, start_on, income) "
-					    "VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
+	    (rc = sk_db_prepare(db, &enrol, "INSERT INTO enrolments (id, owner, worker_id, program, funder, start_on, income, decision) "
+					    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 		goto done;
 
 	for (;;) {
@@ -316,14 +341,31 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 				goto done;
 			}
 			res->added++;
-			if (o->funder && ((rc = enrol_new(db, enrol, id, "JKK", o->funder, start, w.income)) < 0 ||
-					  (rc = enrol_new(db, enrol, id, "JKM", o->funder, start, w.income)) < 0)) {
-				free(id);
-				sk_worker_release(&w);
-				goto done;
+			if (o->funder) {
+				static const char progs[2][4] = {"JKK", "JKM"};
+				struct sk_issues es;
+				int64_t bracket = sch && sch->bracket > 0 ? sch->bracket : w.income;
+				memset(&es, 0, sizeof(es));
+				if (sch && sk_scheme_check(sch, &w, progs, 2, start, o->decision, &es) < 0) {
+					/* the worker is registered; the scheme does not take them */
+					struct sk_issue one = {0, "Umur", ""};
+					snprintf(one.reason, sizeof(one.reason), "registered but not enrolled: %s", sk_error_last());
+					if (o->report)
+						o->report(o->payload, line, &one);
+					res->warnings++;
+					res->not_enrolled++;
+				} else if ((rc = enrol_new(db, enrol, id, "JKK", funder, start, bracket, o->decision)) < 0 ||
+					   (rc = enrol_new(db, enrol, id, "JKM", funder, start, bracket, o->decision)) < 0) {
+					free(id);
+					sk_worker_release(&w);
+					goto done;
+				} else {
+					res->enrolled++;
+				}
+				for (int i = 0; i < es.n && o->report; i++)
+					o->report(o->payload, line, &es.v[i]);
+				res->warnings += (size_t)es.n;
 			}
-			if (o->funder)
-				res->enrolled++;
 			free(id);
 		}
 		sk_worker_release(&w);
@@ -356,6 +398,7 @@ done:
 	free(seen.v);
 	free(seen.slots);
 	sk_csv_free(csv);
+	sk_pricing_free(pr);
 	return rc;
 }
 

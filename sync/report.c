@@ -9,22 +9,21 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
 #include "db.h"
+#include "pricing.h"
 
 static const char *const month_names[12] = {"January", "February", "March", "April", "May", "June",
 					    "July", "August", "September", "October", "November", "December"};
 
 /* An enrolment is in force in a month it covers on any day (?2 first day, ?3 last day), and is
- * priced by the rate in force on the first day: the same rule as sk_bill(). */
-/* in force, and not a record the city marked as a duplicate of another (those are not billed) */
-#define IN_FORCE "e.start_on <= ?3 AND (e.end_on IS NULL OR e.end_on >= ?2) AND w.duplicate_of IS NULL"
-#define RATE_JOIN "LEFT JOIN rates r ON r.program = e.program AND r.valid_from <= ?2 AND (r.valid_to IS NULL OR r.valid_to >= ?2) "
-#define PRICE "(CASE r.basis WHEN 'percent' THEN (coalesce(e.income, w.income, 1000000) * r.value) / 10000 ELSE r.value END)"
+ * priced by the one pricing rule (pricing.c), like sk_bill(). */
+#define IN_FORCE SK_IN_FORCE_SQL
 
 /* ---- rupiah ---- */
 
@@ -135,7 +134,7 @@ bad:
 int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount)
 {
 	sqlite3_stmt *st;
-	char *key;
+	char *key, name[128];
 	int rc;
 
 	if (year < 2000 || year > 2100)
@@ -144,6 +143,11 @@ int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount
 		return sk_error(SK_EINVALID, "funder '%s' is not a funder's name", funder ? funder : "");
 	if (amount < 0)
 		return sk_error(SK_EINVALID, "a budget cannot be negative");
+	/* a budget belongs to a funder of the list, spelt as the list spells it */
+	if (amount > 0 && (rc = sk_funder_resolve(db, name, sizeof(name), funder)) < 0)
+		return rc;
+	if (amount > 0)
+		funder = name;
 	key = sk_printf("budget.%04d.%s", year, funder);
 	if (amount == 0) {
 		if ((rc = sk_db_prepare(db, &st, "DELETE FROM settings WHERE key = ?")) < 0)
@@ -292,8 +296,8 @@ static int count_table(struct sk_db *db, struct sk_report *r, struct sk_report_t
 		return sk_db_fail(db, "cannot count the workers");
 
 	sql = sk_printf("SELECT k, n, p, program, count(*), sum(price) FROM (SELECT %s AS k, %s AS n, %s AS p, "
-			"e.program AS program, " PRICE " AS price FROM enrolments e JOIN workers w ON w.id = e.worker_id "
-			RATE_JOIN "WHERE " IN_FORCE ") GROUP BY k, program", key, name, parent);
+			"e.program AS program, " SK_PREMIUM_SQL " AS price FROM enrolments e JOIN workers w ON w.id = e.worker_id "
+			"WHERE " IN_FORCE ") GROUP BY k, program", key, name, parent);
 	rc = sk_db_prepare(db, &st, sql);
 	free(sql);
 	if (rc < 0)
@@ -367,7 +371,7 @@ static struct sk_report_funder *bill_of(struct sk_report *r, const char *funder)
 {
 	struct sk_report_funder *f;
 	for (size_t i = 0; i < r->nbills; i++)
-		if (!strcmp(r->bills[i].funder, funder))
+		if (!strcasecmp(r->bills[i].funder, funder))
 			return &r->bills[i];
 	r->bills = sk_realloc(r->bills, (r->nbills + 1) * sizeof(*r->bills));
 	f = &r->bills[r->nbills++];
@@ -376,46 +380,15 @@ static struct sk_report_funder *bill_of(struct sk_report *r, const char *funder)
 	return f;
 }
 
-struct rate {
-	char program[8], from[16], to[16]; /* to "" while in force */
-	int percent;
-	int64_t value;
-};
-
-/* The whole rates table: a few rows. */
-static int load_rates(struct sk_db *db, struct rate **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((rc = sk_db_prepare(db, &st, "SELECT program, basis, value, valid_from, coalesce(valid_to, '') FROM rates")) < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rate *x;
-		*out = sk_realloc(*out, (*n + 1) * sizeof(**out));
-		x = &(*out)[(*n)++];
-		snprintf(x->program, sizeof(x->program), "%s", col_text(st, 0));
-		x->percent = !strcmp(col_text(st, 1), "percent");
-		x->value = sqlite3_column_int64(st, 2);
-		snprintf(x->from, sizeof(x->from), "%s", col_text(st, 3));
-		snprintf(x->to, sizeof(x->to), "%s", col_text(st, 4));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the rates");
-}
-
 /*
  * The year's bill in one pass over the enrolments touching it, sorted by funder and NIK so that
  * a person is counted once a month however many programmes (or districts) bill them.  The rule
  * is sk_bill()'s: every enrolment covering a month on any day, priced by each rate of its
  * programme in force on the month's first day.
  */
-static int bill_year(struct sk_db *db, struct sk_report *r)
+static int bill_year(struct sk_db *db, struct sk_report *r, const struct sk_pricing *pr)
 {
 	sqlite3_stmt *st = NULL;
-	struct rate *rates = NULL;
-	size_t nrates = 0;
 	char first[12][16], last[12][16], ystart[16], yend[16];
 	char *cur_funder = NULL, *cur_nik = NULL;
 	unsigned person = 0;        /* months the current person is billed in */
@@ -423,20 +396,13 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	struct sk_report_funder *f = NULL;
 	int rc;
 
-	for (int m = 0; m < 12; m++) {
-		static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-		int y = r->year;
-		snprintf(first[m], sizeof(first[m]), "%04d-%02d-01", y, m + 1);
-		snprintf(last[m], sizeof(last[m]), "%04d-%02d-%02d", y, m + 1,
-			 mdays[m] + (m == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0)));
-	}
+	for (int m = 0; m < 12; m++)
+		sk_month_bounds(first[m], last[m], r->year, m + 1);
 	snprintf(ystart, sizeof(ystart), "%s", first[0]);
 	snprintf(yend, sizeof(yend), "%s", last[11]);
-	if ((rc = load_rates(db, &rates, &nrates)) < 0)
-		return rc;
 	if ((rc = sk_db_prepare(db, &st,
-		"SELECT coalesce(e.funder, '(none)'), coalesce(w.nik, ''), e.program, e.start_on, e.end_on, "
-		"coalesce(e.income, w.income, 1000000) FROM enrolments e JOIN workers w ON w.id = e.worker_id "
+		"SELECT " SK_FUNDER_SQL ", coalesce(w.nik, ''), e.program, e.start_on, e.end_on, "
+		"coalesce(e.income, 0), coalesce(w.income, 0), e.funder FROM enrolments e JOIN workers w ON w.id = e.worker_id "
 		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) AND w.duplicate_of IS NULL ORDER BY 1, 2")) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, ystart, -1, SQLITE_STATIC);
@@ -445,7 +411,7 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	for (;;) {
 		const char *funder, *nik, *program, *start, *end;
 		int p, is_new;
-		int64_t income;
+		int64_t income, declared;
 
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
@@ -480,6 +446,7 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 		start = (const char *)sqlite3_column_text(st, 3);
 		end = (const char *)sqlite3_column_text(st, 4);
 		income = sqlite3_column_int64(st, 5);
+		declared = sqlite3_column_int64(st, 6);
 		p = program_index(r, program);
 		for (int m = 0; m < 12; m++) {
 			int rated = 0;
@@ -488,17 +455,14 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 			person |= 1u << m;
 			if (p >= 0)
 				seen[m][p]++;
-			for (size_t i = 0; i < nrates; i++) {
-				const struct rate *x = &rates[i];
+			{
 				int64_t amount;
-				if (strcmp(x->program, program) || strcmp(x->from, first[m]) > 0 ||
-				    (x->to[0] && strcmp(x->to, first[m]) < 0))
-					continue;
-				amount = x->percent ? income * x->value / 10000 : x->value;
-				rated = 1;
-				if (p >= 0)
-					f->amount[m][p] += amount;
-				f->total[m] += amount;
+				if (sk_price(pr, &amount, col_text(st, 7), program, income, declared, first[m]) == 0) {
+					rated = 1;
+					if (p >= 0)
+						f->amount[m][p] += amount;
+					f->total[m] += amount;
+				}
 			}
 			r->unrated += !rated;
 		}
@@ -506,7 +470,6 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	rc = rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot compute the bill");
 done:
 	sqlite3_finalize(st);
-	free(rates);
 	free(cur_funder);
 	free(cur_nik);
 	return rc;
@@ -572,8 +535,8 @@ static int load_programs(struct sk_db *db, struct sk_report *r)
 int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int month)
 {
 	struct sk_report *r;
+	struct sk_pricing *pr = NULL;
 	char first[16], last[16];
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc;
@@ -591,12 +554,12 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 	r->is_city = db->is_city;
 	localtime_r(&now, &tm);
 	strftime(r->generated, sizeof(r->generated), "%Y-%m-%d %H:%M %Z", &tm);
-	snprintf(first, sizeof(first), "%04d-%02d-01", year, month);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", year, month,
-		 mdays[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100) || year % 400 == 0)));
+	sk_month_bounds(first, last, year, month);
 
 	/* one read transaction: every table sees the same state while the agent applies */
 	if ((rc = sk_db_exec(db, "BEGIN")) < 0)
+		goto done;
+	if ((rc = sk_pricing_load(&pr, db)) < 0 || (rc = sk_pricing_register(db, pr)) < 0)
 		goto done;
 	if ((rc = load_programs(db, r)) < 0)
 		goto done;
@@ -607,11 +570,11 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 			      "coalesce((SELECT name FROM regions WHERE code = w.owner), w.owner)", 0, first, last)) < 0 ||
 	    (rc = count_table(db, r, &r->occupations, "coalesce(lower(trim(w.occupation)), '')",
 			      "coalesce(nullif(trim(w.occupation), ''), '(not given)')", "NULL", 0, first, last)) < 0 ||
-	    (rc = count_table(db, r, &r->funders, "coalesce(e.funder, '(none)')", "coalesce(e.funder, '(none)')",
+	    (rc = count_table(db, r, &r->funders, SK_FUNDER_SQL, SK_FUNDER_SQL,
 			      "NULL", 1, first, last)) < 0 ||
 	    (rc = name_occupations(db, &r->occupations)) < 0)
 		goto done;
-	if ((rc = bill_year(db, r)) < 0 || (rc = sk_budget_each(db, add_budget, r)) < 0)
+	if ((rc = bill_year(db, r, pr)) < 0 || (rc = sk_budget_each(db, add_budget, r)) < 0)
 		goto done;
 
 	/* the funders' total counts each worker once however many funders pay for them */
@@ -637,6 +600,7 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 done:
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	sk_pricing_free(pr);
 	if (rc < 0) {
 		sk_report_free(r);
 		return rc;

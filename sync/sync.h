@@ -228,12 +228,64 @@ int sk_heir_add(struct sk_db *db, char **id_out, struct sk_issues *is, const cha
 		const char *nik, const char *relationship, const char *phone);
 int sk_heir_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_heir *h), void *payload);
 
-struct sk_enrolment { const char *id, *program, *funder, *decree, *start_on, *end_on; int64_t income; };
+struct sk_enrolment { const char *id, *program, *funder, *decree, *start_on, *end_on; int64_t income;
+	const char *decision, *end_reason; };
 /* Enrols worker in program (JKK, JKM, JHT) paid by funder from start ("2024-03" or a date);
- * income 0 takes the worker's bracket.  One active enrolment per programme per NIK. */
+ * income 0 takes the worker's bracket.  One active enrolment per programme per NIK.  The same
+ * as sk_enrolment_add() without a decision and without warnings. */
 int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
 	     const char *decree, const char *start, int64_t income);
+
+struct sk_enrol_input {
+	const char *worker;    /* id or NIK */
+	const char *program;   /* JKK, JKM, JHT or a sum: JKK+JKM */
+	const char *funder;    /* a name from the funders list (sk_funder_each) */
+	const char *decree;    /* the decree (SK) that funds it, or NULL */
+	const char *start;     /* "2024-03" or a date; NULL: this month */
+	const char *decision;  /* the recorded decision that allows a start further back than the
+				* scheme allows (a decree number, a minute), or NULL */
+	int64_t income;        /* bracket; 0: the scheme's, else the worker's declared one */
+};
+/* Enrols after the checks of the funder's scheme: the programmes it pays, the ages it covers
+ * (outside: refused, or a warning in *is, per scheme), how far back the start may go (further
+ * needs in->decision).  *id_out gets the new ids, one a line.  SK_EINVALID with the reason;
+ * is may be NULL. */
+int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_enrol_input *in);
+/* From date `from` ("2024-03" or a date) the worker's enrolments in program (NULL: every open
+ * one) are paid by funder (NULL: the same) at bracket income (0: as the scheme says): each open
+ * enrolment ends the day before and a new one starts on that day, so the history is kept.
+ * *changed counts the enrolments replaced. */
+int sk_enrolment_change(struct sk_db *db, const char *worker, const char *program, const char *from,
+			const char *funder, int64_t income, const char *decision, size_t *changed);
+/* Ends the worker's open enrolment in program on date (NULL: today) for reason; the worker
+ * stays registered.  A date in the future is refused. */
+int sk_enrolment_end(struct sk_db *db, const char *worker, const char *program, const char *date,
+		     const char *reason);
 int sk_enrolment_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_enrolment *e), void *payload);
+
+/* ---- funders and their schemes ----
+ * Who pays (APBD Kota, APBD Provinsi, APBD Kabupaten, a company's CSR, the worker), on what
+ * terms: a list the command line and the forms choose from, kept as data (table funders). */
+struct sk_funder {
+	const char *name;       /* "APBD Kota"; compared without case */
+	const char *kind;       /* apbd, csr, self, other */
+	const char *programs;   /* the programmes the scheme pays: "JKK+JKM" */
+	int64_t bracket;        /* the income bracket it pays at, rupiah; 0: the worker's declared one */
+	int age_min, age_max;   /* ages covered (0: no limit) */
+	int age_warn;           /* outside those ages: 1 a warning, 0 the enrolment is refused */
+	int backdate_months;    /* months before the current one a start may lie in without a decision */
+	const char *regulation; /* what it rests on, or NULL */
+	int active;             /* 0: kept for history, no new enrolments */
+};
+/* Calls fn for each funder by name (inactive ones too); fn returns non-zero to stop. */
+int sk_funder_each(struct sk_db *db, int (*fn)(void *payload, const struct sk_funder *f), void *payload);
+/* Adds the funder f->name, or changes it when it exists (same name without case).  SK_EINVALID
+ * for a programme list that is not JKK, JKM, JHT joined by '+', a kind not in the list, ages
+ * out of order. */
+int sk_funder_set(struct sk_db *db, const struct sk_funder *f);
+/* The funder's name as the list spells it, into out; SK_ENOTFOUND (naming the list) when no
+ * funder of that name exists or it is inactive. */
+int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name);
 
 struct sk_bill_line {
 	char funder[64], program[8];
@@ -341,6 +393,8 @@ struct sk_import_opts {
 	const char *reject_path; /* NULL: beside it, NAME.rejected.csv */
 	const char *funder;      /* enrol each new worker in JKK and JKM paid by this funder; NULL: do not enrol */
 	const char *start;       /* first month of those enrolments (NULL: this month) */
+	const char *decision;    /* the recorded decision that allows a start further back than the
+				    funder's scheme allows, or NULL */
 	int dry_run;             /* check and report, change nothing */
 	/* each problem found: line of the file, the issue (warning or error) */
 	void (*report)(void *payload, long line, const struct sk_issue *issue);
@@ -349,6 +403,7 @@ struct sk_import_opts {
 };
 struct sk_import_result {
 	size_t rows, added, updated, unchanged, rejected, warnings, enrolled;
+	size_t not_enrolled;     /* registered, but outside the ages the funder's scheme covers */
 	char reject_path[4096];  /* "" when no row was rejected */
 	int recoded;             /* some rows were read as Windows-1252 */
 };
