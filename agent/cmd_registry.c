@@ -128,6 +128,12 @@ static int list_line(void *payload, const struct sk_worker *w)
 	return 0;
 }
 
+static void kpj_unmatched(void *payload, long line, const char *nik, const char *kpj, const char *why)
+{
+	(void)payload;
+	printf("line %ld: NIK %s, KPJ %s: %s\n", line, nik, kpj, why);
+}
+
 int cmd_worker(int argc, char **argv)
 {
 	struct args a;
@@ -210,6 +216,23 @@ int cmd_worker(int argc, char **argv)
 			code = fail(rc, NULL);
 		else
 			say("%zu worker(s)\n", count);
+	} else if (!strcmp(sub, "kpj") && argc > 2 && !strncmp(argv[2], "--file", 6)) {
+		const char *file = arg_value(&a, "--file");
+		struct sk_kpj_result kr;
+		arg_operands(&a, "worker", NULL, 0);
+		if (!file)
+			return usage_error("worker", "kpj --file needs the file BPJS returned (NIK and KPJ columns)");
+		db = open_db();
+		if ((rc = sk_kpj_import(db, file, &kr, kpj_unmatched, NULL)) < 0) {
+			code = fail(rc, "worker kpj");
+		} else {
+			printf("%s: %zu row(s): %zu KPJ set, %zu already set, %zu not matched\n", file, kr.rows, kr.set,
+			       kr.unchanged, kr.unmatched);
+			if (kr.unmatched) {
+				printf("the rows not matched are listed above: nothing was set for them\n");
+				code = EXIT_USAGE;
+			}
+		}
 	} else if (!strcmp(sub, "kpj") || !strcmp(sub, "verified")) {
 		if ((n = arg_operands(&a, "worker", ops, 2)) != 2)
 			return usage_error("worker", "%s needs the worker's id or NIK and the value", sub);
@@ -482,34 +505,75 @@ int cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int print_export_column(void *payload, int pos, const char *header, const char *field)
+{
+	(void)payload;
+	printf("%3d  %-24s %s\n", pos, header, field);
+	return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct args a;
 	struct sk_db *db;
-	char *ops[1];
+	struct sk_export_opts o;
+	struct sk_private_file pf = {0};
+	const char *mode, *since;
+	char *ops[1], day[16];
 	FILE *f = stdout;
 	size_t rows = 0;
-	int n, rc;
+	int n, rc, columns;
 
 	args_init(&a, argc, argv);
+	memset(&o, 0, sizeof(o));
+	mode = arg_value(&a, "--mode");
+	since = arg_value(&a, "--since");
+	o.comma = arg_flag(&a, "--comma");
+	columns = arg_flag(&a, "--columns");
 	n = arg_operands(&a, "export", ops, 1);
-	db = open_db();
-	if (n) {
-		int fd = open(ops[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			fprintf(stderr, "sinkron: cannot create '%s': %s\n", ops[0], strerror(errno));
-			sk_db_free(db);
-			return EXIT_FAILED;
-		}
-		fchmod(fd, 0600);
+	if (!mode || !strcmp(mode, "all"))
+		o.mode = SK_EXPORT_ALL;
+	else if (!strcmp(mode, "new"))
+		o.mode = SK_EXPORT_NEW;
+	else if (!strcmp(mode, "ended"))
+		o.mode = SK_EXPORT_ENDED;
+	else
+		return usage_error("export", "--mode '%s' is not new, ended or all", mode);
+	if (o.mode == SK_EXPORT_ENDED) {
+		int y, m, d;
+		if (!since || sscanf(since, "%4d-%2d-%2d", &y, &m, &d) != 3)
+			return usage_error("export", "--mode ended needs --since YYYY-MM-DD: the ends and deaths from that day on");
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+		o.since = day;
 	}
-	rc = sk_export(db, f, &rows);
-	if (f != stdout && fclose(f) != 0 && rc == 0)
-		rc = SK_ERROR, sk_error_set("cannot write '%s': %s", ops[0], strerror(errno));
+	db = open_db();
+	if (columns) {
+		const char *const *k = sk_export_fields();
+		rc = sk_export_columns_each(db, print_export_column, NULL);
+		printf("fields a column may hold:");
+		for (; *k; k++)
+			printf(" %s", *k);
+		printf("\n");
+		sk_db_free(db);
+		return rc < 0 ? fail(rc, "export") : EXIT_OK;
+	}
+	if (n) {
+		if ((rc = sk_private_open(&pf, ops[0])) < 0) {
+			sk_db_free(db);
+			return fail(rc, "export");
+		}
+		f = pf.f;
+	}
+	rc = sk_export_csv(db, &o, f, &rows);
+	if (n) {
+		int rc2 = sk_private_close(&pf, rc == 0);
+		if (rc == 0)
+			rc = rc2;
+	}
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "export");
-	say("%zu enrolment line(s) exported%s%s\n", rows, n ? " to " : "", n ? ops[0] : "");
+	say("%zu line(s) exported%s%s\n", rows, n ? " to " : "", n ? ops[0] : "");
 	return EXIT_OK;
 }
 

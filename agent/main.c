@@ -52,6 +52,7 @@ const struct cmd commands[] = {
 	 "       sinkron worker list [--all]\n"
 	 "       sinkron worker search TEXT [--all]\n"
 	 "       sinkron worker kpj ID|NIK NUMBER        (the city: the BPJS participant number)\n"
+	 "       sinkron worker kpj --file FILE          (the city: NIK -> KPJ from BPJS's file)\n"
 	 "       sinkron worker verified ID|NIK STATUS   (the city: its verification status)\n"
 	 "\n"
 	 "Dates as 31/12/1980, 31-12-1980 or 1980-12-31.  KEL is the kelurahan's name or code.\n"
@@ -61,7 +62,10 @@ const struct cmd commands[] = {
 	 "of: meninggal dunia, pindah domisili, tidak memenuhi syarat, mengundurkan diri, usia di\n"
 	 "atas batas, terdaftar ganda, beralih ke penerima upah (the first word is enough); a date\n"
 	 "in the future is refused; a death with no heir registered is warned.  list and search\n"
-	 "show active workers unless --all.\n"},
+	 "show active workers unless --all.  A KPJ has 11 digits and belongs to one person: a\n"
+	 "second worker with the same KPJ is refused, naming its holder.  --file reads the file\n"
+	 "BPJS returns after a registration (a NIK and a KPJ column, title lines above allowed),\n"
+	 "sets every KPJ that matches an active worker, and lists the rows that did not (exit 2).\n"},
 	{"heir", cmd_heir, "add an heir (ahli waris) of a worker",
 	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
 	 "\n"
@@ -106,11 +110,19 @@ const struct cmd commands[] = {
 	 "input: correct it there and import that file.  --funder also enrols each new worker in\n"
 	 "JKK and JKM.  --dry-run checks without changing anything.  --template writes an empty\n"
 	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n"},
-	{"export", cmd_export, "write the CSV for BPJS bulk registration",
-	 "usage: sinkron export [FILE]\n"
+	{"export", cmd_export, "write the file for BPJS: whom to register, whom to deregister",
+	 "usage: sinkron export [FILE] [--mode new|ended|all] [--since YYYY-MM-DD] [--comma]\n"
+	 "       sinkron export --columns\n"
 	 "\n"
-	 "Writes the active enrolled workers in the columns of BPJS Ketenagakerjaan's bulk\n"
-	 "registration form, to FILE (readable by its owner only) or to standard output.\n"},
+	 "--mode new: the active workers with an enrolment and no KPJ yet (to register); ended:\n"
+	 "the enrolments ended (deaths included) from --since to today (to deregister); all (the\n"
+	 "default): every active enrolled worker.  A record the city marked as a duplicate of\n"
+	 "another is never exported.  One line per worker and funder, with the heirs.  Written to\n"
+	 "FILE (readable by its owner only; never through a symlink) or standard output, as the\n"
+	 "Indonesian Excel reads CSV: ';' between fields, UTF-8 with a BOM, CRLF (--comma: ',' and\n"
+	 "no BOM).  A cell starting with =, +, -, @ is written behind an apostrophe so no\n"
+	 "spreadsheet runs it.  The columns are the rows of the table export_columns, which the\n"
+	 "city may change; --columns lists them and the fields known.\n"},
 	{"bill", cmd_bill, "the premium of a month per funder",
 	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
 	 "\n"

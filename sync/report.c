@@ -838,47 +838,16 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 
 /* ---- files: written beside, then renamed, readable by the owner only ---- */
 
-struct out_file {
-	FILE *f;
-	char *path, *tmp;
-};
+#define out_file sk_private_file
 
 static int out_open(struct out_file *o, const char *path)
 {
-	int fd;
-	o->path = sk_strdup(path);
-	o->tmp = sk_printf("%s.tmp%ld", path, (long)getpid());
-	fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
-		return sk_error(SK_ERROR, "cannot write '%s': %s", path, strerror(e));
-	}
-	return 0;
+	return sk_private_open(o, path);
 }
 
 static int out_close(struct out_file *o, int ok)
 {
-	int rc = 0;
-	if (!o->f)
-		return 0;
-	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	if (fclose(o->f) != 0 && ok)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	o->f = NULL;
-	if (ok && rename(o->tmp, o->path) != 0)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	if (!ok)
-		unlink(o->tmp);
-	free(o->path);
-	free(o->tmp);
-	o->path = o->tmp = NULL;
-	return ok ? 0 : rc < 0 ? rc : SK_ERROR;
+	return sk_private_close(o, ok);
 }
 
 /* ---- CSV ---- */

@@ -361,6 +361,18 @@ int sk_quarantine_each(struct sk_db *db, int all, int (*fn)(void *payload, const
 int sk_quarantine_decide(struct sk_db *db, const char *id, int release);
 /* The city sets a city field ("kpj" or "verified") of the worker key (id or NIK). */
 int sk_worker_set_city_field(struct sk_db *db, const char *key, const char *field, const char *value);
+/* A KPJ (BPJS participant number) as BPJS gives it: 11 digits.  SK_EINVALID saying why. */
+int sk_kpj_check(const char *kpj);
+struct sk_kpj_result {
+	size_t rows, set, unchanged, unmatched;
+};
+/* At the city: sets the KPJ of each active worker whose NIK is on a row of the file BPJS
+ * returns after a registration (CSV, a NIK and a KPJ column under any title lines), in one
+ * transaction.  A row that matches no active worker, has a bad KPJ, or a KPJ another person
+ * holds is passed to unmatched (may be NULL) with its line and the reason, and counted. */
+int sk_kpj_import(struct sk_db *db, const char *path, struct sk_kpj_result *res,
+		  void (*unmatched)(void *payload, long line, const char *nik, const char *kpj, const char *why),
+		  void *payload);
 
 struct sk_duplicate {
 	const char *id, *owner, *district, *nik, *name, *birth_date, *sex, *kelurahan, *phone, *occupation;
@@ -386,6 +398,19 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);
 
 /* The digest of the rows owned by the district `code` in this database. */
 int sk_owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HASH_SIZE]);
+
+/* ---- files of personal data ----
+ * Created beside their path under a fresh name with O_EXCL (never through a symlink, never
+ * over an existing file), readable by the owner only, and renamed over the path when complete
+ * (sk_private_close with ok), else removed. */
+struct sk_private_file {
+	FILE *f;
+	char *path, *tmp;
+};
+int sk_private_open(struct sk_private_file *pf, const char *path);
+int sk_private_close(struct sk_private_file *pf, int ok);
+/* 1 when both paths name the same existing file. */
+int sk_same_file(const char *a, const char *b);
 
 /* ---- CSV import and export ---- */
 struct sk_import_opts {
@@ -413,8 +438,30 @@ struct sk_import_result {
 int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import_result *res);
 /* Writes the empty template. */
 int sk_import_write_template(FILE *f);
-/* Writes the CSV for BPJS bulk registration of the active enrolled workers to f. */
+/* Writes the CSV for BPJS bulk registration of the active enrolled workers to f (mode all,
+ * comma-separated). */
 int sk_export(struct sk_db *db, FILE *f, size_t *rows);
+
+/* What goes to BPJS: new (active, not a duplicate, no KPJ yet: to register), ended (enrolments
+ * ended, deaths included, from `since` to today: to deregister), all (every active enrolled
+ * worker).  A record the city marked as a duplicate never goes.  One row per worker and
+ * funder, the heirs with each, in the columns of the table export_columns. */
+enum { SK_EXPORT_ALL = 0, SK_EXPORT_NEW = 1, SK_EXPORT_ENDED = 2 };
+struct sk_export_opts {
+	int mode;
+	const char *since;   /* ended: YYYY-MM-DD */
+	int comma;           /* CSV with ',' and no BOM; else the Indonesian Excel dialect (';', BOM, CRLF) */
+};
+/* Where rows go: the heading row first. */
+struct sk_export_sink {
+	int (*row)(struct sk_export_sink *s, const char *const *v, size_t n);
+};
+int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_export_sink *sink, size_t *rows);
+int sk_export_csv(struct sk_db *db, const struct sk_export_opts *o, FILE *f, size_t *rows);
+/* The layout's columns in order; the fields a column may name (NULL-terminated). */
+int sk_export_columns_each(struct sk_db *db, int (*fn)(void *payload, int pos, const char *header, const char *field),
+			   void *payload);
+const char *const *sk_export_fields(void);
 
 /* ---- sealing, applying, the local history ---- */
 struct sk_seal_result {

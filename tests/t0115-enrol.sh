@@ -131,16 +131,37 @@ for m in 2026-13 2026-1 26-03 2026/03 abcd-ef; do
 	check "bill --month $m: exit 2, nothing on stdout" '[ $rc -eq 2 ] && [ ! -s out ] && grep -q "$m" err'
 done
 
-# export
+# export: the Indonesian Excel dialect (';', UTF-8 with a BOM, CRLF), the heirs with each worker
 check_exit "export FILE: exit 0" 0 $SINKRON export bpjs.csv
 check "the export is mode 0600" '[ "$(stat -c %a bpjs.csv)" = 600 ]'
-check "the export header: BPJS's bulk registration columns" '[ "$(head -1 bpjs.csv | tr -d "\r")" = "NIK,No KK,Nama Lengkap,Tempat Lahir,Tanggal Lahir,Jenis Kelamin,Alamat,Kelurahan,Kecamatan,Kabupaten/Kota,No HP,Pekerjaan,Lokasi Kerja,Penghasilan,Program,Tanggal Mulai,Sumber Dana,KPJ" ]'
-check "one line per active enrolled worker and funder (W1, W2, W3, W5; not W4, ended)" '[ "$(tail -n +2 bpjs.csv | cut -d, -f1 | sort | tr "\n" " ")" = "7371014505940005 9671010101900001 9671010303920003 9671014202910002 " ]'
-line=$(grep "^9671010101900001," bpjs.csv | tr -d '\r')
-check "W1's line: DD-MM-YYYY dates, kelurahan, kecamatan, city names, programmes, funder" '[ "$line" = "9671010101900001,,Anton Kambu,,01-01-1990,L,,Remu,Sorong,Kota Sorong,,,,2500000,JKK+JKM,01-01-2026,APBD Kota," ]'
+check "the export starts with a UTF-8 BOM and ends its lines with CRLF" '[ "$(head -c 3 bpjs.csv | od -An -tx1 | tr -d " ")" = efbbbf ] && [ "$(head -1 bpjs.csv | tail -c 2 | od -An -tx1 | tr -d " ")" = 0d0a ]'
+check "the export header: the columns of export_columns, ';' between them" '[ "$(head -1 bpjs.csv | sed "s/^\xef\xbb\xbf//" | tr -d "\r")" = "NIK;No KK;Nama Lengkap;Tempat Lahir;Tanggal Lahir;Jenis Kelamin;Alamat;Kelurahan;Kecamatan;Kabupaten/Kota;No HP;Pekerjaan;Lokasi Kerja;Penghasilan;Program;Tanggal Mulai;Sumber Dana;KPJ;Nama Ahli Waris;NIK Ahli Waris;Hubungan Ahli Waris;No HP Ahli Waris;Ahli Waris Lain;Tanggal Berakhir;Alasan Berakhir" ]'
+check "one line per active enrolled worker and funder (W1, W2, W3, W5; not W4, ended, nor the worker of 76 not enrolled)" '[ "$(tail -n +2 bpjs.csv | cut -d";" -f1 | sort | tr "\n" " ")" = "7371014505940005 9671010101900001 9671010303920003 9671014202910002 " ]'
+line=$(grep "^9671010101900001;" bpjs.csv | tr -d '\r')
+check "W1's line: DD-MM-YYYY dates, kelurahan, kecamatan, city names, programmes, funder, both heirs" '[ "$line" = "9671010101900001;;Anton Kambu;;01-01-1990;L;;Remu;Sorong;Kota Sorong;;;;2500000;JKK+JKM;01-01-2026;APBD Kota;;Maria Kambu;9671015506920001;istri;081233334444;Yosua Kambu (anak);;" ]'
 check "export to stdout gives the same" '[ "$($SINKRON export 2>/dev/null)" = "$(cat bpjs.csv)" ]'
+check "--comma: the same with ',' and no BOM" '$SINKRON export --comma 2>/dev/null | head -1 | grep -q "^NIK,No KK,Nama Lengkap,"'
 echo secret >old.csv; chmod 644 old.csv
 $SINKRON export old.csv 2>/dev/null
 check "export over an existing 0644 file leaves it 0600" '[ "$(stat -c %a old.csv)" = 600 ]'
 check_exit "export to an unwritable place fails" 1 $SINKRON export /nonexistent/dir/x.csv
+# a path that is a symlink: the link is replaced, its target never written
+echo "keep me" >target.txt; ln -s target.txt link.csv
+check_exit "export to a symlink: exit 0" 0 $SINKRON export link.csv
+check "... the symlink's target is untouched and the export is a file of its own, 0600" '[ "$(cat target.txt)" = "keep me" ] && [ ! -L link.csv ] && [ "$(stat -c %a link.csv)" = 600 ] && grep -q "^9671010101900001;" link.csv'
+# a cell a spreadsheet would run as a formula goes out as text
+$SINKRON worker edit $W2 --occupation "=HYPERLINK(\"http://x\")" >/dev/null 2>&1
+$SINKRON worker edit $W5 --address "@SUM(1+1)" >/dev/null 2>&1
+$SINKRON export f.csv 2>/dev/null
+check "cells starting with = and @ are written behind an apostrophe" 'grep "^9671014202910002;" f.csv | grep -qF ";\"'"'"'=HYPERLINK(\"\"http://x\"\")\";" && grep "^7371014505940005;" f.csv | grep -qF ";'"'"'@SUM(1+1);"'
+# the modes: new (no KPJ yet), ended (since a date), never a record marked as a duplicate
+q "UPDATE sk_ctx SET applying = 1; UPDATE workers SET kpj = '24010000002' WHERE id = '$W2'; UPDATE workers SET duplicate_of = '$W1' WHERE id = '$W5'; UPDATE sk_ctx SET applying = 0"
+check "--mode new: active, enrolled, no KPJ yet, not a duplicate (W1, W3)" '[ "$($SINKRON export --mode new 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101900001 9671010303920003 " ]'
+check "--mode all: never the record marked as a duplicate (W5)" '[ "$($SINKRON export 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101900001 9671010303920003 9671014202910002 " ]'
+ended=$($SINKRON export --mode ended --since 2026-03-01 2>/dev/null | tail -n +2 | tr -d '\r' | awk -F';' '{print $1 "/" $15 "/" $24 "/" $25}' | sort | tr '\n' ' ')
+check "--mode ended since 1 March: W4 (moved) and W3's JKK (not eligible), not W5's change of funder" '[ "$ended" = "9271010404930004/JKM/10-03-2026/pindah domisili 9671010303920003/JKK/15-09-2026/tidak memenuhi syarat " ]'
+check_exit "--mode ended without --since: exit 2" 2 $SINKRON export --mode ended
+check "--columns lists the layout and the fields" '$SINKRON export --columns | grep -q "^ *19  Nama Ahli Waris  *heir_name" && $SINKRON export --columns | grep -q "fields a column may hold: nik kk"'
+q "UPDATE export_columns SET header = 'NAMA' WHERE field = 'name'; DELETE FROM export_columns WHERE pos > 18"
+check "the city's own layout from the table" '$SINKRON export --comma 2>/dev/null | head -1 | tr -d "\r" | grep -qx "NIK,No KK,NAMA,Tempat Lahir,Tanggal Lahir,Jenis Kelamin,Alamat,Kelurahan,Kecamatan,Kabupaten/Kota,No HP,Pekerjaan,Lokasi Kerja,Penghasilan,Program,Tanggal Mulai,Sumber Dana,KPJ"'
 finish
