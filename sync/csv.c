@@ -308,18 +308,33 @@ static void detect(struct sk_csv *c)
 			return;
 		}
 	}
-	for (i = c->pos; i < c->len; i++) {
-		unsigned char ch = c->data[i];
-		if (ch == '"')
-			inq = !inq;
-		else if (!inq && (ch == '\n' || ch == '\r'))
-			break;
-		else if (!inq && ch == ',')
-			n[0]++;
-		else if (!inq && ch == ';')
-			n[1]++;
-		else if (!inq && ch == '\t')
-			n[2]++;
+	/* the most a single line of the first ones has of each: a sheet may start with title lines
+	 * that have no delimiter, or a comma in a sentence, above its header */
+	{
+		size_t cur[3] = {0, 0, 0};
+		int lines = 0;
+		for (i = c->pos; i < c->len && lines < 20; i++) {
+			unsigned char ch = c->data[i];
+			if (ch == '"') {
+				inq = !inq;
+			} else if (!inq && (ch == '\n' || ch == '\r')) {
+				for (int k = 0; k < 3; k++) {
+					if (cur[k] > n[k])
+						n[k] = cur[k];
+					cur[k] = 0;
+				}
+				lines++;
+			} else if (!inq && ch == ',') {
+				cur[0]++;
+			} else if (!inq && ch == ';') {
+				cur[1]++;
+			} else if (!inq && ch == '\t') {
+				cur[2]++;
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			if (cur[k] > n[k])
+				n[k] = cur[k];
 	}
 	c->delim = ',';
 	if (n[1] > n[0] && n[1] >= n[2])

@@ -235,22 +235,46 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	}
 	if ((rc = sk_csv_open(&csv, o->path)) < 0)
 		goto done;
-	rc = sk_csv_next(csv, &fields, &n, &line);
-	if (rc <= 0) {
-		if (rc == 0)
-			rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line (see 'sinkron import --template')", o->path);
-		goto done;
-	}
-	header = sk_malloc(sizeof(*header) * n);
-	for (size_t i = 0; i < n; i++)
-		header[i] = sk_strdup(fields[i]);
-	nh = n;
-	if ((rc = sk_import_map_header(&map, (const char *const *)header, nh)) < 0) {
-		/* sk_error_last() is the buffer sk_error_set writes into: copy it first */
-		char *why = sk_strdup(sk_error_last());
-		sk_error_set("%s line %ld: %s", o->path, line, why);
-		free(why);
-		goto done;
+	/* the header: the first line that names the columns; a sheet may have title lines above it
+	 * ("DAFTAR PEKERJA RENTAN ...", a date, an empty line) */
+	{
+		char *first_why = NULL;
+		long first_line = 0;
+		for (;;) {
+			rc = sk_csv_next(csv, &fields, &n, &line);
+			if (rc <= 0) {
+				if (rc == 0 && first_why)
+					rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
+				else if (rc == 0)
+					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line (see 'sinkron import --template')", o->path);
+				free(first_why);
+				goto done;
+			}
+			header = sk_malloc(sizeof(*header) * n);
+			for (size_t i = 0; i < n; i++)
+				header[i] = sk_strdup(fields[i]);
+			nh = n;
+			if ((rc = sk_import_map_header(&map, (const char *const *)header, nh)) == 0)
+				break;
+			/* sk_error_last() is the buffer sk_error_set writes into: copy it first */
+			if (!first_why) {
+				first_why = sk_strdup(sk_error_last());
+				first_line = line;
+			}
+			sk_import_map_release(&map);
+			memset(&map, 0, sizeof(map));
+			for (size_t i = 0; i < nh; i++)
+				free(header[i]);
+			free(header);
+			header = NULL;
+			nh = 0;
+			if (line >= 20) {
+				rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
+				free(first_why);
+				goto done;
+			}
+		}
+		free(first_why);
 	}
 	for (size_t i = 0; i < map.nunknown && o->report; i++) {
 		struct sk_issue is = {0, "header", ""};

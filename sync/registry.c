@@ -142,11 +142,23 @@ int sk_worker_each(struct sk_db *db, const char *query, int all,
 		   int (*fn)(void *payload, const struct sk_worker *w), void *payload)
 {
 	sqlite3_stmt *st;
-	char *like = query ? sk_printf("%%%s%%", query) : NULL;
+	char *like = NULL;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE (?1 IS NULL OR name LIKE ?1 "
-					 "OR nik LIKE ?1 OR phone LIKE ?1 OR kpj LIKE ?1 OR kelurahan IN "
-					 "(SELECT code FROM regions WHERE name LIKE ?1)) AND (?2 OR status = 'active') "
+	if (query) {
+		/* the text as typed: % and _ are letters to look for, not wildcards */
+		struct sk_buf b = SK_BUF_INIT;
+		sk_buf_putc(&b, '%');
+		for (const char *p = query; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				sk_buf_putc(&b, '\\');
+			sk_buf_putc(&b, *p);
+		}
+		sk_buf_putc(&b, '%');
+		like = (char *)b.ptr;
+	}
+	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' "
+					 "OR nik LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR kpj LIKE ?1 ESCAPE '\\' OR kelurahan IN "
+					 "(SELECT code FROM regions WHERE name LIKE ?1 ESCAPE '\\')) AND (?2 OR status = 'active') "
 					 "ORDER BY name COLLATE NOCASE, id")) < 0) {
 		free(like);
 		return rc;
