@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -556,6 +557,14 @@ int cmd_export(int argc, char **argv)
 		printf("\n");
 		sk_db_free(db);
 		return rc < 0 ? fail(rc, "export") : EXIT_OK;
+	}
+	if (n && strlen(ops[0]) > 5 && !strcasecmp(ops[0] + strlen(ops[0]) - 5, ".xlsx")) {
+		rc = sk_export_xlsx(db, &o, ops[0], &rows);
+		sk_db_free(db);
+		if (rc < 0)
+			return fail(rc, "export");
+		say("%zu line(s) exported to %s\n", rows, ops[0]);
+		return EXIT_OK;
 	}
 	if (n) {
 		if ((rc = sk_private_open(&pf, ops[0])) < 0) {

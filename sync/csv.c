@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "csv.h"
+#include "sheet.h"
 
 #define WINDOW (64u << 10)
 
@@ -36,6 +37,8 @@ struct sk_csv {
 	char **fields;
 	size_t afields;
 	struct sk_buf conv;        /* the record converted from Windows-1252 */
+	struct sk_rows *table;     /* a workbook's sheet, read whole within bounds; NULL for CSV */
+	size_t ti;                 /* its next row */
 };
 
 static struct sk_csv *csv_new(const char *name)
@@ -62,9 +65,28 @@ int sk_csv_open(struct sk_csv **out, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	struct sk_csv *c;
+	unsigned char magic[8] = {0};
 	if (!f)
 		return sk_error(errno == ENOENT ? SK_ENOTFOUND : SK_ERROR, "cannot open '%s': %s",
 				path, strerror(errno));
+	/* an Excel workbook: its first sheet, read whole within bounds, rows as records */
+	if (fread(magic, 1, sizeof(magic), f) >= 4 &&
+	    (!memcmp(magic, "PK\x03\x04", 4) || !memcmp(magic, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))) {
+		struct sk_rows *rows = NULL;
+		int rc;
+		fclose(f);
+		rc = magic[0] == 'P' ? sk_xlsx_read(&rows, path) : sk_xls_read(&rows, path);
+		if (rc < 0)
+			return rc;
+		c = csv_new(path);
+		c->table = rows;
+		c->started = 1;
+		c->utf8 = 1;
+		c->total = rows->n;
+		*out = c;
+		return 0;
+	}
+	rewind(f);
 	c = csv_new(path);
 	c->f = f;
 	c->own_f = 1;
@@ -103,6 +125,7 @@ void sk_csv_free(struct sk_csv *c)
 		return;
 	if (c->own_f)
 		fclose(c->f);
+	sk_rows_free(c->table);
 	free(c->name);
 	free(c->iobuf);
 	free(c->offs);
@@ -572,6 +595,32 @@ int sk_csv_next(struct sk_csv *c, char ***fields, size_t *n, long *line)
 	long ln = 0;
 	int rc;
 
+	if (c->table) {
+		char **row;
+		size_t k;
+		if (c->ti >= c->table->n)
+			return 0;
+		row = c->table->rows[c->ti];
+		*n = c->table->ncols[c->ti];
+		if (line)
+			*line = c->table->lines[c->ti];
+		c->ti++;
+		c->consumed = c->ti;
+		/* as a CSV field: trimmed of surrounding spaces */
+		for (k = 0; k < *n; k++) {
+			char *v = row[k];
+			size_t len = strlen(v), b = strspn(v, " \t");
+			while (len > b && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+				len--;
+			memmove(v, v + b, len - b);
+			v[len - b] = '\0';
+			if (len - b > c->max_field)
+				return sk_error(SK_EINVALID, "row %ld: a cell is longer than %zu bytes", c->table->lines[c->ti - 1],
+						c->max_field);
+		}
+		*fields = row;
+		return 1;
+	}
 	if (!c->started) {
 		detect(c);
 		if (c->not_csv) {
@@ -709,12 +758,13 @@ int sk_csv_write_start(FILE *f, const struct sk_csv_style *st)
 
 int sk_csv_write_row(FILE *f, const char *const *fields, size_t n)
 {
-	static const struct sk_csv_style comma = {',', 0, 1, 0};
+	static const struct sk_csv_style comma = {',', 0, 1, 0, 0};
 	return sk_csv_write(f, &comma, fields, n);
 }
 
 void sk_csv_style_of(const struct sk_csv *c, struct sk_csv_style *out)
 {
+	out->xlsx = c->table != NULL;
 	out->delim = c->delim ? c->delim : ',';
 	out->bom = c->bom;
 	out->crlf = c->crlf;

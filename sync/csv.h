@@ -26,7 +26,8 @@
 
 struct sk_csv;
 
-/* Opens the file at path for reading.  SK_ENOTFOUND if it does not exist, SK_ERROR if it
+/* Opens the file at path for reading.  An Excel workbook (.xlsx, .xls) is read too: the rows of
+ * its first sheet are the records (sheet.h).  SK_ENOTFOUND if it does not exist, SK_ERROR if it
  * cannot be read.  Free with sk_csv_free(). */
 int sk_csv_open(struct sk_csv **out, const char *path);
 /* Reads from an open stream (stdin, say), which stays the caller's; name is for messages. */
@@ -65,8 +66,9 @@ void sk_csv_progress(const struct sk_csv *c, uint64_t *done, uint64_t *total);
  * names intact (its list separator is ';'). */
 struct sk_csv_style {
 	int delim, bom, crlf, cp1252;
+	int xlsx;   /* the input was a workbook: write an .xlsx */
 };
-#define SK_CSV_EXCEL_ID {';', 1, 1, 0}
+#define SK_CSV_EXCEL_ID {';', 1, 1, 0, 0}
 /* The dialect and encoding of the input read so far (after the first record), so a reject file
  * can be written as the office's spreadsheet program wrote the input. */
 void sk_csv_style_of(const struct sk_csv *c, struct sk_csv_style *out);

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "pricing.h"
 #include "registry.h"
+#include "xlsxout.h"
 
 int sk_import_write_template(FILE *f)
 {
@@ -74,7 +75,18 @@ static long nikset_add(struct nikset *s, const char *nik, long line)
 
 /* The reject file: beside the input (NAME.rejected.csv) unless given, in the input's own
  * dialect and encoding, every original column kept, the line first and the reason last. */
-static int write_reject(struct sk_private_file *rf, struct sk_csv *csv, struct sk_import_result *res, char **header, size_t nh, char **fields, size_t n, long line,
+struct reject_file {
+	struct sk_private_file pf;   /* CSV */
+	struct sk_xlsx_out *x;       /* a workbook came in: a workbook goes out */
+};
+
+static int reject_row(struct reject_file *rf, const struct sk_csv_style *style, const char **row, size_t n)
+{
+	return rf->x ? sk_xlsx_row(rf->x, row, n) : sk_csv_write(rf->pf.f, style, row, n);
+}
+
+static int write_reject(struct reject_file *rf, struct sk_csv *csv, struct sk_import_result *res,
+			char **header, size_t nh, char **fields, size_t n, long line,
 			const struct sk_issues *is)
 {
 	struct sk_csv_style style;
@@ -84,16 +96,20 @@ static int write_reject(struct sk_private_file *rf, struct sk_csv *csv, struct s
 	int rc;
 
 	sk_csv_style_of(csv, &style);
-	if (!rf->f) {
-		if ((rc = sk_private_open(rf, res->reject_path)) < 0)
+	if (!rf->pf.f && !rf->x) {
+		if (style.xlsx)
+			rc = sk_xlsx_open(&rf->x, res->reject_path, "Ditolak");
+		else
+			rc = sk_private_open(&rf->pf, res->reject_path);
+		if (rc < 0)
 			return rc;
 		row = sk_malloc(sizeof(*row) * (nh + 2));
 		row[0] = "Baris";
 		for (size_t i = 0; i < nh; i++)
 			row[i + 1] = header[i];
 		row[nh + 1] = "Alasan";
-		if ((rc = sk_csv_write_start(rf->f, &style)) == 0)
-			rc = sk_csv_write(rf->f, &style, row, nh + 2);
+		if (rf->x || (rc = sk_csv_write_start(rf->pf.f, &style)) == 0)
+			rc = reject_row(rf, &style, row, nh + 2);
 		free(row);
 		if (rc < 0)
 			return rc;
@@ -110,7 +126,7 @@ static int write_reject(struct sk_private_file *rf, struct sk_csv *csv, struct s
 		for (size_t i = 0; i < n; i++)
 			row[i + 1] = fields[i];
 		row[cols + 1] = reason;
-		rc = sk_csv_write(rf->f, &style, row, cols + 2);
+		rc = reject_row(rf, &style, row, cols + 2);
 		free(row);
 	}
 	return rc;
@@ -185,7 +201,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	struct sk_pricing *pr = NULL;
 	const struct sk_funder *sch = NULL;
 	char funder[128] = "";
-	struct sk_private_file rf = {0};
+	struct reject_file rf = {{0}, NULL};
 	char **fields, **header = NULL, start[SK_DATE_SIZE];
 	size_t n, nh = 0;
 	long line;
@@ -218,13 +234,18 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 		if (sch && (rc = sk_scheme_check(sch, &none, progs, 2, start, o->decision, NULL)) < 0)
 			goto done;
 	}
+	if ((rc = sk_csv_open(&csv, o->path)) < 0)
+		goto done;
 	if (o->reject_path)
 		snprintf(res->reject_path, sizeof(res->reject_path), "%s", o->reject_path);
 	else {
 		const char *dot = strrchr(o->path, '.');
 		const char *slash = strrchr(o->path, '/');
+		struct sk_csv_style style;
 		size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - o->path) : strlen(o->path);
-		snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.csv", (int)stem, o->path);
+		sk_csv_style_of(csv, &style);
+		snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.%s", (int)stem, o->path,
+			 style.xlsx ? "xlsx" : "csv");
 	}
 	/* the rows a clerk corrects go to another file than the one being read */
 	if (!strcmp(res->reject_path, o->path) || sk_same_file(res->reject_path, o->path)) {
@@ -233,8 +254,6 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 		res->reject_path[0] = '\0';
 		goto done;
 	}
-	if ((rc = sk_csv_open(&csv, o->path)) < 0)
-		goto done;
 	/* the header: the first line that names the columns; a sheet may have title lines above it
 	 * ("DAFTAR PEKERJA RENTAN ...", a date, an empty line) */
 	{
@@ -422,8 +441,8 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 done:
 	if (in_tx)
 		sk_db_rollback(db);
-	if (rf.f) {
-		int rc2 = sk_private_close(&rf, rc == 0);
+	if (rf.pf.f || rf.x) {
+		int rc2 = rf.x ? sk_xlsx_close(rf.x, rc == 0) : sk_private_close(&rf.pf, rc == 0);
 		if (rc == 0)
 			rc = rc2;
 	}
@@ -603,7 +622,7 @@ static int csv_sink_row(struct sk_export_sink *s, const char *const *v, size_t n
 int sk_export_csv(struct sk_db *db, const struct sk_export_opts *o, FILE *f, size_t *rows)
 {
 	struct csv_sink s;
-	struct sk_csv_style excel = SK_CSV_EXCEL_ID, comma = {',', 0, 1, 0};
+	struct sk_csv_style excel = SK_CSV_EXCEL_ID, comma = {',', 0, 1, 0, 0};
 	int rc;
 	s.base.row = csv_sink_row;
 	s.f = f;
@@ -611,6 +630,30 @@ int sk_export_csv(struct sk_db *db, const struct sk_export_opts *o, FILE *f, siz
 	if ((rc = sk_csv_write_start(f, &s.style)) < 0)
 		return rc;
 	return sk_export_rows(db, o, &s.base, rows);
+}
+
+struct xlsx_sink {
+	struct sk_export_sink base;
+	struct sk_xlsx_out *x;
+};
+
+static int xlsx_sink_row(struct sk_export_sink *s, const char *const *v, size_t n)
+{
+	return sk_xlsx_row(((struct xlsx_sink *)s)->x, v, n);
+}
+
+int sk_export_xlsx(struct sk_db *db, const struct sk_export_opts *o, const char *path, size_t *rows)
+{
+	struct xlsx_sink s;
+	int rc;
+	s.base.row = xlsx_sink_row;
+	if ((rc = sk_xlsx_open(&s.x, path, o->mode == SK_EXPORT_ENDED ? "Berhenti" : "Peserta")) < 0)
+		return rc;
+	rc = sk_export_rows(db, o, &s.base, rows);
+	{
+		int rc2 = sk_xlsx_close(s.x, rc == 0);
+		return rc < 0 ? rc : rc2;
+	}
 }
 
 int sk_export(struct sk_db *db, FILE *f, size_t *rows)

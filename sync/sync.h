@@ -458,6 +458,8 @@ struct sk_export_sink {
 };
 int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_export_sink *sink, size_t *rows);
 int sk_export_csv(struct sk_db *db, const struct sk_export_opts *o, FILE *f, size_t *rows);
+/* The same as an .xlsx at path (a personal-data file), every cell text. */
+int sk_export_xlsx(struct sk_db *db, const struct sk_export_opts *o, const char *path, size_t *rows);
 /* The layout's columns in order; the fields a column may name (NULL-terminated). */
 int sk_export_columns_each(struct sk_db *db, int (*fn)(void *payload, int pos, const char *header, const char *field),
 			   void *payload);
