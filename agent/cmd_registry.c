@@ -645,3 +645,51 @@ int cmd_bill(int argc, char **argv)
 			(long long)s.unrated, month);
 	return EXIT_OK;
 }
+
+/* ---- deaths ---- */
+
+struct deaths_out {
+	int csv;
+	size_t n, orphan;
+};
+
+static int death_line(void *payload, const struct sk_death *d)
+{
+	struct deaths_out *o = payload;
+	o->n++;
+	if (!d->nheirs)
+		o->orphan++;
+	printf("%-10s %-14s %-16s %-28s %-11s %-6s ", d->died_on, d->district ? d->district : "", d->nik ? d->nik : "",
+	       d->name ? d->name : "", d->kpj ? d->kpj : "-", d->jkm ? "JKM" : "no JKM");
+	if (d->nheirs)
+		printf("heirs: %s\n", d->heirs);
+	else
+		printf("NO HEIR REGISTERED: add one with 'sinkron heir add %s' at its district\n", d->id);
+	return 0;
+}
+
+/* sinkron deaths --month YYYY-MM */
+int cmd_deaths(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct deaths_out o;
+	const char *month;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	args_init(&a, argc, argv);
+	month = arg_value(&a, "--month");
+	arg_operands(&a, "deaths", NULL, 0);
+	if (!month)
+		return usage_error("deaths", "give --month YYYY-MM");
+	db = open_db();
+	printf("Deaths in %s, %s (%s): the JKM benefit is Rp42,000,000 for each death enrolled in JKM\n", month,
+	       sk_db_name(db), sk_db_code(db));
+	rc = sk_deaths_each(db, month, death_line, &o);
+	sk_db_free(db);
+	if (rc < 0)
+		return fail(rc, "deaths");
+	say("%zu death(s); %zu with no heir registered\n", o.n, o.orphan);
+	return EXIT_OK;
+}

@@ -123,6 +123,13 @@ const struct cmd commands[] = {
 	 "no BOM).  A cell starting with =, +, -, @ is written behind an apostrophe so no\n"
 	 "spreadsheet runs it.  The columns are the rows of the table export_columns, which the\n"
 	 "city may change; --columns lists them and the fields known.\n"},
+	{"deaths", cmd_deaths, "the month's deaths with their heirs, for the JKM claims",
+	 "usage: sinkron deaths --month YYYY-MM\n"
+	 "\n"
+	 "Lists the workers ended with the reason 'meninggal dunia' in the month, by district: NIK,\n"
+	 "name, KPJ, whether they were enrolled in JKM (the benefit is Rp42,000,000) and their heirs\n"
+	 "with relationship, NIK and phone; a death with no heir registered is marked so, with\n"
+	 "what to do.  At the city it covers every district.\n"},
 	{"bill", cmd_bill, "the premium of a month per funder",
 	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
 	 "\n"

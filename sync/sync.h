@@ -296,6 +296,16 @@ struct sk_bill_line {
 /* The premium for month ("2024-03") per funder and programme, from the rates in force then. */
 int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload);
 
+/* One death of the month: a worker ended with the reason "meninggal dunia". */
+struct sk_death {
+	const char *id, *owner, *district, *nik, *name, *died_on, *kpj;
+	int nheirs;          /* 0: no heir registered, the JKM benefit cannot be claimed yet */
+	const char *heirs;   /* "Maria Kambu (istri, NIK ..., 0812...); ..." or NULL */
+	int jkm;             /* enrolled in JKM when they died */
+};
+/* The deaths of month ("2024-03") by district, never a record marked as a duplicate. */
+int sk_deaths_each(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_death *d), void *payload);
+
 struct sk_counts { int64_t active, ended, heirs, enrolments; };
 int sk_counts(struct sk_db *db, struct sk_counts *out);
 

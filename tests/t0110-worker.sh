@@ -160,6 +160,11 @@ check "end: both enrolments closed on that day" '[ "$(q "SELECT group_concat(end
 want=$(( $(bit status) | $(bit ended_on) | $(bit end_reason) ))
 check "end: outbox has the worker (status, ended_on, end_reason bits) and 2 enrolment updates" \
 	'[ "$(q "SELECT cols FROM sk_outbox WHERE seq > $n0 AND tbl = 1")" = $want ] && [ "$(q "SELECT count(*) FROM sk_outbox WHERE seq > $n0 AND tbl = 3 AND op = 2")" = 2 ]'
+out=$($SINKRON deaths --month 2026-03 2>&1)
+check "deaths --month 2026-03: the death listed, with JKM, and marked as having no heir" 'printf "%s\n" "$out" | grep -q "^2026-03-15 .*$NIK1 .*JKM .*NO HEIR REGISTERED: add one with .sinkron heir add $ID1. at its district"'
+$SINKRON heir add $ID1 --name "Maria Mambrasar" --relationship istri --phone 081244445555 >/dev/null 2>&1
+check "... once an heir is added, the list names them for the claim" '$SINKRON deaths --month 2026-03 | grep -q "^2026-03-15 .*$NIK1 .*heirs: Maria Mambrasar (istri, 081244445555)"'
+check "... and April has none" '! $SINKRON deaths --month 2026-04 2>/dev/null | grep -q "$NIK1"'
 check "end: list leaves the ended worker out, list --all shows it" '! $SINKRON worker list 2>/dev/null | grep -q $NIK1 && $SINKRON worker list --all 2>/dev/null | grep -q "$NIK1.*ended"'
 check "show of an ended worker says why and when" '$SINKRON worker show $NIK1 | grep -q "meninggal" && $SINKRON worker show $NIK1 | grep -q 2026-03-15'
 check_exit "ending it again fails" 1 $SINKRON worker end $NIK1 --reason pindah
