@@ -852,6 +852,17 @@ static int out_close(struct out_file *o, int ok)
 
 /* ---- CSV ---- */
 
+/* A row of a report table in the dialect the office's Excel reads (';', UTF-8 with a BOM, CRLF),
+ * the BOM before the first. */
+static int report_row(FILE *f, const char *const *fields, size_t n)
+{
+	static const struct sk_csv_style excel = SK_CSV_EXCEL_ID;
+	int rc;
+	if (ftell(f) == 0 && (rc = sk_csv_write_start(f, &excel)) < 0)
+		return rc;
+	return sk_csv_write(f, &excel, fields, n);
+}
+
 static int csv_table(const struct sk_report *r, const char *dir, const char *file, const struct sk_report_table *t,
 		     const char *const *heads, int nlabels)
 {
@@ -872,7 +883,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		fields[n++] = r->programs[p];
 	snprintf(premium, sizeof(premium), "premium_%04d_%02d", r->year, r->month);
 	fields[n++] = premium;
-	if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i <= t->n; i++) {
 		const struct sk_report_row *row = i < t->n ? &t->rows[i] : &t->total;
@@ -890,7 +901,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		}
 		num[k] = sk_printf("%lld", (long long)row->premium);
 		fields[n++] = num[k++];
-		rc = sk_csv_write_row(o.f, fields, (size_t)n);
+		rc = report_row(o.f, fields, (size_t)n);
 		for (int j = 0; j < k; j++)
 			free(num[j]);
 		if (rc < 0)
@@ -924,7 +935,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 	fields[n++] = "cumulative";
 	fields[n++] = "budget";
 	fields[n++] = "budget_left";
-	if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -953,7 +964,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 				fields[n++] = NULL;
 				fields[n++] = NULL;
 			}
-			if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+			if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
 				goto done;
 		}
 	}
@@ -978,7 +989,7 @@ static int csv_budget(const struct sk_report *r, const char *dir)
 	free(path);
 	if (rc < 0)
 		return rc;
-	if ((rc = sk_csv_write_row(o.f, heads, 10)) < 0)
+	if ((rc = report_row(o.f, heads, 10)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -1000,7 +1011,7 @@ static int csv_budget(const struct sk_report *r, const char *dir)
 			fields[2] = fields[6] = NULL;
 		sk_report_conclusion(line, sizeof(line), r, b);
 		fields[9] = line;
-		if ((rc = sk_csv_write_row(o.f, fields, 10)) < 0)
+		if ((rc = report_row(o.f, fields, 10)) < 0)
 			goto done;
 	}
 done:

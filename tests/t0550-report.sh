@@ -149,12 +149,15 @@ check "no warning about unpriced enrolments" '! grep -q "no rate" report.err'
 # ---- CSV ----
 check "one CSV per table, readable by the owner only" \
 	'for f in districts kelurahan occupations funders bill-2024 budget-2024; do [ "$(stat -c %a csv/$f.csv)" = 600 ] || exit 1; done'
-check "districts.csv: header and a row" 'head -n 1 csv/districts.csv | grep -q "^code,distrik,workers,JKK,JKM,premium_2024_06" && grep -q "^96.71.07,Sorong Kota,25,25,25," csv/districts.csv'
-check "bill-2024.csv: 12 months per funder" '[ "$(grep -c "^2024-" csv/bill-2024.csv)" -eq 24 ]'
+check "the CSV files are as the Indonesian Excel reads them: a UTF-8 BOM, ';', CRLF" '[ "$(head -c 3 csv/districts.csv | od -An -tx1 | tr -d " ")" = efbbbf ] && head -n 1 csv/districts.csv | grep -q ";workers;.*"$'"'"'\r'"'"'"$"'
+# the rest reads them as plain comma-separated text
+for f in csv/*.csv; do sed '1s/^\xef\xbb\xbf//; s/\r$//' "$f" | tr ';' ',' >"$f.plain"; done
+check "districts.csv: header and a row" 'head -n 1 csv/districts.csv.plain | grep -q "^code,distrik,workers,JKK,JKM,premium_2024_06" && grep -q "^96.71.07,Sorong Kota,25,25,25," csv/districts.csv.plain'
+check "bill-2024.csv: 12 months per funder" '[ "$(grep -c "^2024-" csv/bill-2024.csv.plain)" -eq 24 ]'
 check "bill-2024.csv: August's figures" \
-	'grep -q "^2024-08,APBD Kota,89,[0-9]*,[0-9]*,${bill[8]},${cum[8]},$budget,$((budget - cum[8]))" csv/bill-2024.csv'
-check "budget-2024.csv: runs out 2024-08, 7 of 12" 'grep -q "^APBD Kota,2024,$budget,$total,[0-9]*,12,7,2024-08," csv/budget-2024.csv'
-check "the CSR funder's name is quoted in CSV" 'grep -qF "\"CSR:Bank <Mitra> & \"\"Papua\"\"\"" csv/funders.csv'
+	'grep -q "^2024-08,APBD Kota,89,[0-9]*,[0-9]*,${bill[8]},${cum[8]},$budget,$((budget - cum[8]))" csv/bill-2024.csv.plain'
+check "budget-2024.csv: runs out 2024-08, 7 of 12" 'grep -q "^APBD Kota,2024,$budget,$total,[0-9]*,12,7,2024-08," csv/budget-2024.csv.plain'
+check "the CSR funder's name is quoted in CSV" 'grep -qF "\"CSR:Bank <Mitra> & \"\"Papua\"\"\"" csv/funders.csv.plain'
 
 # ---- HTML ----
 check "report.html is readable by the owner only" '[ "$(stat -c %a report.html)" = 600 ]'

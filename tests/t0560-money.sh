@@ -45,6 +45,6 @@ lasts=$(awk -v b=2200000000 -v m="$month" 'BEGIN { printf "%.1f", b / m }')
 check "the seed arithmetic: Rp2.2 billion lasts $lasts months" '[ "$lasts" = 6.8 ] && grep -qF "at the present rate, Rp$(group $month) a month (December 2024), the budget lasts 6.8 months" report.txt'
 full=$((2200000000 / month))
 check "... runs out in July: $full months of 12 paid in full" '[ "$full" -eq 6 ] && grep -qF "the APBD Kota budget for 2024 runs out in July 2024: 6 months of 12 paid" report.txt'
-check "the report's funder table prices the month like bill" 'tr -d "\r" <rcsv/funders.csv | grep -q "^APBD Kota,.*,$month$"'
+check "the report's funder table prices the month like bill" 'tr -d "\r" <rcsv/funders.csv | grep -q "^APBD Kota;.*;$month$"'
 check "the year's bill is 12 such months" 'grep -qF "bill for the year Rp$(group $((12 * month)))" report.txt'
 finish
