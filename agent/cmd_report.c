@@ -34,7 +34,7 @@ int cmd_report(int argc, char **argv)
 	struct args a;
 	struct sk_db *db;
 	struct sk_report *r = NULL;
-	const char *year_s, *month_s, *csv, *html;
+	const char *year_s, *month_s, *csv, *html, *xlsx;
 	int year = 0, month = 0, y2, rc;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -44,6 +44,7 @@ int cmd_report(int argc, char **argv)
 	month_s = arg_value(&a, "--month");
 	csv = arg_value(&a, "--csv");
 	html = arg_value(&a, "--html");
+	xlsx = arg_value(&a, "--xlsx");
 	arg_operands(&a, "report", NULL, 0);
 	if (year_s && !(year = parse_year(year_s)))
 		return usage_error("report", "year '%s' is not a year like 2024", year_s);
@@ -71,6 +72,11 @@ int cmd_report(int argc, char **argv)
 		if ((rc = sk_report_write_csv(r, csv)) < 0)
 			goto done;
 		say("wrote the tables as CSV files in %s\n", csv);
+	}
+	if (xlsx) {
+		if ((rc = sk_report_write_xlsx(r, xlsx)) < 0)
+			goto done;
+		say("wrote the tables as the sheets of %s\n", xlsx);
 	}
 	if (html) {
 		if ((rc = sk_report_write_html(r, html)) < 0)

@@ -235,7 +235,7 @@ const struct cmd commands[] = {
 	 "duplicate ends it there ('sinkron worker end ID --reason duplikat').  Duplicates are not\n"
 	 "billed from the moment of the decision.\n"},
 	{"report", cmd_report, "enrolment, the monthly bill and the budget: text, CSV, HTML",
-	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--html FILE]\n"
+	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--xlsx FILE] [--html FILE]\n"
 	 "\n"
 	 "What the city admin asks, from this database (the city's, or a district's own):\n"
 	 "- how many workers are active and enrolled, by district, kelurahan, occupation and\n"
@@ -251,8 +251,10 @@ const struct cmd commands[] = {
 	 "--year defaults to this year (or that of --month); --month to this month, or for\n"
 	 "another year its December (past) or January (future).  The text goes to standard\n"
 	 "output; --csv DIR also writes one CSV per table (districts, kelurahan, occupations,\n"
-	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah) and --html FILE one page with\n"
-	 "charts that any browser opens from a USB stick with no network.  The files are\n"
+	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah; ';', UTF-8 with a BOM, CRLF, as\n"
+	 "the Indonesian Excel reads them), --xlsx FILE the same tables as the sheets of one\n"
+	 "workbook, and --html FILE one page with charts that any browser opens from a USB stick\n"
+	 "with no network.  The files are\n"
 	 "readable by their owner only: they hold the city's figures.\n"},
 	{"budget", cmd_budget, "set or list a funder's budget for a year",
 	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"

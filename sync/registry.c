@@ -919,6 +919,14 @@ done:
 static const char *const end_reasons[] = {"meninggal dunia", "pindah domisili", "tidak memenuhi syarat", "mengundurkan diri",
 					  "usia di atas batas", "terdaftar ganda", "beralih ke penerima upah", "diganti", NULL};
 
+const char *const *sk_end_reasons(void)
+{
+	/* the last, "diganti", is written by an enrolment change, never chosen */
+	static const char *const chosen[] = {"meninggal dunia", "pindah domisili", "tidak memenuhi syarat", "mengundurkan diri",
+					     "usia di atas batas", "terdaftar ganda", "beralih ke penerima upah", NULL};
+	return chosen;
+}
+
 /* The reason as the list spells it ("meninggal" and "pindah" are read as the full words);
  * SK_EINVALID naming the list. */
 int sk_end_reason(char *out, size_t n, const char *reason)

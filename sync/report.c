@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "db.h"
 #include "pricing.h"
+#include "xlsxout.h"
 
 static const char *const month_names[12] = {"January", "February", "March", "April", "May", "June",
 					    "July", "August", "September", "October", "November", "December"};
@@ -838,42 +839,70 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 
 /* ---- files: written beside, then renamed, readable by the owner only ---- */
 
-#define out_file sk_private_file
+/* A report table goes to a file of its own (CSV, or the HTML page), or to a sheet of one
+ * workbook (.xlsx). */
+struct out_file {
+	struct sk_private_file pf;
+	FILE *f;
+	struct sk_xlsx_out *x;
+};
 
 static int out_open(struct out_file *o, const char *path)
 {
-	return sk_private_open(o, path);
+	int rc = sk_private_open(&o->pf, path);
+	o->f = o->pf.f;
+	return rc;
 }
 
 static int out_close(struct out_file *o, int ok)
 {
-	return sk_private_close(o, ok);
+	if (o->x)
+		return 0; /* the workbook is closed once, after its last sheet */
+	return sk_private_close(&o->pf, ok);
+}
+
+/* The table's file in dir, or its sheet in book (named after the file without .csv). */
+static int table_open(struct out_file *o, const char *dir, struct sk_xlsx_out *book, const char *file)
+{
+	char *path;
+	int rc;
+	if (book) {
+		char sheet[32];
+		snprintf(sheet, sizeof(sheet), "%.*s", (int)strcspn(file, "."), file);
+		o->x = book;
+		return sk_xlsx_sheet(book, sheet);
+	}
+	path = sk_printf("%s/%s", dir, file);
+	rc = out_open(o, path);
+	free(path);
+	return rc;
 }
 
 /* ---- CSV ---- */
 
-/* A row of a report table in the dialect the office's Excel reads (';', UTF-8 with a BOM, CRLF),
- * the BOM before the first. */
-static int report_row(FILE *f, const char *const *fields, size_t n)
+/* A row of a report table: in a workbook, text cells; in CSV, the dialect the office's Excel
+ * reads (';', UTF-8 with a BOM, CRLF), the BOM before the first. */
+static int report_row(struct out_file *o, const char *const *fields, size_t n)
 {
 	static const struct sk_csv_style excel = SK_CSV_EXCEL_ID;
 	int rc;
-	if (ftell(f) == 0 && (rc = sk_csv_write_start(f, &excel)) < 0)
+	if (o->x)
+		return sk_xlsx_row(o->x, fields, n);
+	if (ftell(o->f) == 0 && (rc = sk_csv_write_start(o->f, &excel)) < 0)
 		return rc;
-	return sk_csv_write(f, &excel, fields, n);
+	return sk_csv_write(o->f, &excel, fields, n);
 }
 
-static int csv_table(const struct sk_report *r, const char *dir, const char *file, const struct sk_report_table *t,
-		     const char *const *heads, int nlabels)
+static int csv_table(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book, const char *file,
+		     const struct sk_report_table *t, const char *const *heads, int nlabels)
 {
 	struct out_file o = {0};
-	char *path = sk_printf("%s/%s", dir, file), *num[3 + 1 + SK_REPORT_PROGRAMS + 1];
+	char *num[3 + 1 + SK_REPORT_PROGRAMS + 1];
 	const char *fields[3 + 1 + SK_REPORT_PROGRAMS + 1 + 1];
 	char premium[40];
 	int rc, n = 0;
 
-	rc = out_open(&o, path);
-	free(path);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < nlabels; i++)
@@ -883,7 +912,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		fields[n++] = r->programs[p];
 	snprintf(premium, sizeof(premium), "premium_%04d_%02d", r->year, r->month);
 	fields[n++] = premium;
-	if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i <= t->n; i++) {
 		const struct sk_report_row *row = i < t->n ? &t->rows[i] : &t->total;
@@ -901,7 +930,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		}
 		num[k] = sk_printf("%lld", (long long)row->premium);
 		fields[n++] = num[k++];
-		rc = report_row(o.f, fields, (size_t)n);
+		rc = report_row(&o, fields, (size_t)n);
 		for (int j = 0; j < k; j++)
 			free(num[j]);
 		if (rc < 0)
@@ -914,16 +943,16 @@ done:
 	}
 }
 
-static int csv_bill(const struct sk_report *r, const char *dir)
+static int csv_bill(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	struct out_file o = {0};
-	char *path = sk_printf("%s/bill-%04d.csv", dir, r->year), month[16];
+	char file[32], month[16];
 	const char *fields[8 + SK_REPORT_PROGRAMS];
 	char num[8 + SK_REPORT_PROGRAMS][32];
 	int rc, n = 0;
 
-	rc = out_open(&o, path);
-	free(path);
+	snprintf(file, sizeof(file), "bill-%04d.csv", r->year);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
 	fields[n++] = "month";
@@ -935,7 +964,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 	fields[n++] = "cumulative";
 	fields[n++] = "budget";
 	fields[n++] = "budget_left";
-	if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -964,7 +993,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 				fields[n++] = NULL;
 				fields[n++] = NULL;
 			}
-			if ((rc = report_row(o.f, fields, (size_t)n)) < 0)
+			if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 				goto done;
 		}
 	}
@@ -975,21 +1004,20 @@ done:
 	}
 }
 
-static int csv_budget(const struct sk_report *r, const char *dir)
+static int csv_budget(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	static const char *const heads[] = {"funder", "year", "budget", "bill_year", "person_months", "months_billed",
 					    "months_paid", "runs_out", "present_rate", "conclusion"};
 	struct out_file o = {0};
-	char *path = sk_printf("%s/budget-%04d.csv", dir, r->year);
-	char num[8][32], line[512];
+	char file[32], num[8][32], line[512];
 	const char *fields[10];
 	int rc;
 
-	rc = out_open(&o, path);
-	free(path);
+	snprintf(file, sizeof(file), "budget-%04d.csv", r->year);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
-	if ((rc = report_row(o.f, heads, 10)) < 0)
+	if ((rc = report_row(&o, heads, 10)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -1011,7 +1039,7 @@ static int csv_budget(const struct sk_report *r, const char *dir)
 			fields[2] = fields[6] = NULL;
 		sk_report_conclusion(line, sizeof(line), r, b);
 		fields[9] = line;
-		if ((rc = report_row(o.f, fields, 10)) < 0)
+		if ((rc = report_row(&o, fields, 10)) < 0)
 			goto done;
 	}
 done:
@@ -1021,10 +1049,36 @@ done:
 	}
 }
 
-int sk_report_write_csv(const struct sk_report *r, const char *dir)
+/* Every table, as files in dir or as sheets of book. */
+static int write_tables(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	static const char *const h_district[] = {"code", "distrik"}, *const h_kel[] = {"code", "kelurahan", "distrik"};
 	static const char *const h_occ[] = {"occupation_key", "occupation"}, *const h_fund[] = {"funder"};
+	int rc;
+	if ((rc = csv_budget(r, dir, book)) < 0 || (rc = csv_bill(r, dir, book)) < 0 ||
+	    (rc = csv_table(r, dir, book, "districts.csv", &r->districts, h_district, 2)) < 0 ||
+	    (rc = csv_table(r, dir, book, "kelurahan.csv", &r->kelurahan, h_kel, 3)) < 0 ||
+	    (rc = csv_table(r, dir, book, "occupations.csv", &r->occupations, h_occ, 2)) < 0 ||
+	    (rc = csv_table(r, dir, book, "funders.csv", &r->funders, h_fund, 1)) < 0)
+		return rc;
+	return 0;
+}
+
+int sk_report_write_xlsx(const struct sk_report *r, const char *path)
+{
+	struct sk_xlsx_out *book;
+	int rc;
+	if ((rc = sk_xlsx_open(&book, path, NULL)) < 0)
+		return rc;
+	rc = write_tables(r, NULL, book);
+	{
+		int rc2 = sk_xlsx_close(book, rc == 0);
+		return rc < 0 ? rc : rc2;
+	}
+}
+
+int sk_report_write_csv(const struct sk_report *r, const char *dir)
+{
 	struct stat sb;
 	int rc;
 
@@ -1032,11 +1086,7 @@ int sk_report_write_csv(const struct sk_report *r, const char *dir)
 		return sk_error(SK_ERROR, "cannot create '%s': %s", dir, strerror(errno));
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return sk_error(SK_EINVALID, "'%s' is not a folder", dir);
-	if ((rc = csv_table(r, dir, "districts.csv", &r->districts, h_district, 2)) < 0 ||
-	    (rc = csv_table(r, dir, "kelurahan.csv", &r->kelurahan, h_kel, 3)) < 0 ||
-	    (rc = csv_table(r, dir, "occupations.csv", &r->occupations, h_occ, 2)) < 0 ||
-	    (rc = csv_table(r, dir, "funders.csv", &r->funders, h_fund, 1)) < 0 ||
-	    (rc = csv_bill(r, dir)) < 0 || (rc = csv_budget(r, dir)) < 0)
+	if ((rc = write_tables(r, dir, NULL)) < 0)
 		return rc;
 	return 0;
 }

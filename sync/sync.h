@@ -214,7 +214,10 @@ int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const s
 /* Changes the fields of in that are not NULL on the worker `key` (id or NIK); *changed counts
  * the columns that really changed (0: nothing to do). */
 int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, const struct sk_worker_input *in, int *changed);
-/* Ends the worker and its open enrolments on date (NULL: today), for reason. */
+/* The reasons an end may give, as a form lists them (NULL-terminated). */
+const char *const *sk_end_reasons(void);
+/* Ends the worker and its open enrolments on date (NULL: today, never in the future), for reason
+ * (one of sk_end_reasons(); its first word is enough). */
 int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason);
 /* The worker with id or NIK key; released with sk_worker_release(). */
 int sk_worker_get(struct sk_db *db, struct sk_worker *out, const char *key);
@@ -606,6 +609,8 @@ int sk_report_write_text(const struct sk_report *r, FILE *f);
 /* One CSV per table (districts, kelurahan, occupations, funders, bill-YEAR, budget-YEAR .csv)
  * in dir, which is created when missing; files are readable by their owner only. */
 int sk_report_write_csv(const struct sk_report *r, const char *dir);
+/* The same tables as the sheets of one .xlsx workbook at path, every cell text. */
+int sk_report_write_xlsx(const struct sk_report *r, const char *path);
 /* One self-contained HTML page with inline SVG charts, nothing loaded from elsewhere, readable
  * by its owner only; written to a temporary file and renamed over path. */
 int sk_report_write_html(const struct sk_report *r, const char *path);

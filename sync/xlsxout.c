@@ -40,7 +40,7 @@ int sk_xlsx_open(struct sk_xlsx_out **out, const char *path, const char *sheet)
 		lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = x->dir};
 		x->wb = workbook_new_opt(x->tmp, &opt);
 	}
-	if (!x->wb || !(x->ws = workbook_add_worksheet(x->wb, sheet))) {
+	if (!x->wb || (sheet && !(x->ws = workbook_add_worksheet(x->wb, sheet)))) {
 		sk_xlsx_close(x, 0);
 		return sk_error(SK_ERROR, "cannot write '%s'", path);
 	}
@@ -50,6 +50,14 @@ int sk_xlsx_open(struct sk_xlsx_out **out, const char *path, const char *sheet)
 	format_set_num_format(x->head, "@");
 	format_set_bold(x->head);
 	*out = x;
+	return 0;
+}
+
+int sk_xlsx_sheet(struct sk_xlsx_out *x, const char *name)
+{
+	if (!(x->ws = workbook_add_worksheet(x->wb, name)))
+		return sk_error(SK_ERROR, "cannot write '%s': a sheet '%s'", x->path, name);
+	x->row = 0;
 	return 0;
 }
 

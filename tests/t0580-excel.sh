@@ -56,6 +56,12 @@ lo --convert-to csv:"Text - txt - csv (StarCalc)":59,34,76 --outdir back out.xls
 check "LibreOffice reads the .xlsx export as the CSV export: headings and cells, NIK with its 16 digits" '[ "$(tr -d "\r" <back/out.csv | head -1)" = "$(tr -d "\r" <exp.csv | head -1 | tr , ";")" ] && tr -d "\r" <back/out.csv | grep -q "^$(sqlite3 good.csv.db "SELECT nik FROM workers ORDER BY nik LIMIT 1");"'
 check "... the formula-like cell is text, not computed" 'grep -q ";=1+2;" back/out.csv && ! grep -q ";3;" back/out.csv'
 
+# the report's tables as the sheets of one workbook: LibreOffice reads its first sheet, the budget
+"$S" -q --db good.csv.db budget set "$(date +%Y)" 1000000 --funder "APBD Kota" >/dev/null 2>&1
+check_exit "report --xlsx" 0 "$S" --db good.csv.db report --xlsx report.xlsx
+lo --convert-to csv:"Text - txt - csv (StarCalc)":44,34,76 --outdir back report.xlsx
+check "... a workbook (0600) whose first sheet LibreOffice reads: the budget table" '[ "$(stat -c %a report.xlsx)" = 600 ] && head -1 back/report.csv | grep -q "^funder,year,budget,bill_year," && grep -q "^APBD Kota,$(date +%Y),1000000," back/report.csv'
+
 # ---- hostile and broken workbooks ----
 python3 - <<'PY'
 import zipfile
