@@ -827,6 +827,17 @@ static int change_open(struct sk_db *db, const struct sk_pricing *pr, const stru
 			goto done;
 		if (sqlite3_column_int64(st, 5) == bracket && ofunder && nf && !strcmp(ofunder, nf))
 			continue;
+		if (!funder && sch) {
+			/* a new bracket from a past month changes bills already raised: a decision too */
+			char earliest[SK_DATE_SIZE];
+			const char *eff = start && strcmp(start, from) > 0 ? start : from;
+			month_back(earliest, sch->backdate_months);
+			if (strcmp(eff, earliest) < 0 && (!decision || !*decision)) {
+				rc = sk_error(SK_EINVALID, "a change from %s lies before %s: the %s scheme does not change past "
+					      "months unless a decision allows it; give its number with --decision", eff, earliest, sch->name);
+				goto done;
+			}
+		}
 		if (start && strcmp(start, from) >= 0) {
 			if ((rc = sk_db_prepare(db, &up, "UPDATE enrolments SET funder = ?1, income = ?2 WHERE id = ?3")) < 0)
 				goto done;

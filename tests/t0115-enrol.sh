@@ -120,6 +120,11 @@ check "... July is billed to APBD Kota, August to APBD Provinsi" 'bill 2026-07 |
 check_exit "end one programme: W3's JKK on 15 September" 0 $SINKRON enrol end $W3 --program JKK --reason "tidak memenuhi syarat" --date 15/09/2026
 check "... billed for September, not October; the worker stays active" 'bill 2026-09 | grep -q "CSR Bank Papua,JKK,1,25000" && ! bill 2026-10 | grep -q "CSR Bank Papua" && [ "$(q "SELECT status FROM workers WHERE id=\"$W3\"")" = active ]'
 # a worker on the declared bracket: a new income moves the enrolment from this month, history kept
+check_exit "a self-paid (Mandiri) JKK from June for the worker of 76, by decision (the age only warned)" 0 $SINKRON enrol $OLD --program JKK --funder Mandiri --start 2026-06 --decision "BA 3/2026"
+$SINKRON enrol change $OLD --from 2026-09 --income 3000000 >/dev/null 2>err; rc=$?
+check "a new bracket from a past month without a decision: refused" '[ $rc -eq 2 ] && grep -q "does not change past months unless a decision allows it" err'
+check_exit "... with one: the bracket changes from September" 0 $SINKRON enrol change $OLD --from 2026-09 --income 3000000 --decision "BA 4/2026"
+check "... June to August at the old bracket, from September at the new, both kept" '[ "$(q "SELECT group_concat(start_on || \"/\" || coalesce(end_on, \"-\") || \"/\" || income, \" \") FROM (SELECT * FROM enrolments WHERE worker_id=\"$OLD\" ORDER BY start_on)")" = "2026-06-01/2026-08-31/1000000 2026-09-01/-/3000000" ]'
 check_exit "W3 enrolled in JKK+JKM by the CSR scheme this month" 0 $SINKRON enrol $W3 --program JKK+JKM --funder "CSR Bank Papua" --start 2026-11
 $SINKRON worker edit $W3 --income 4000000 >/dev/null 2>err
 check "worker edit --income: the enrolments follow from this month, and the clerk is told" 'grep -q "2 enrolment(s) are billed at the new bracket Rp4,000,000 from $(date +%Y-%m)-01" err && [ "$(q "SELECT count(*) FROM enrolments WHERE worker_id=\"$W3\" AND end_on IS NULL AND income = 4000000")" = 2 ]'
@@ -136,7 +141,7 @@ check_exit "export FILE: exit 0" 0 $SINKRON export bpjs.csv
 check "the export is mode 0600" '[ "$(stat -c %a bpjs.csv)" = 600 ]'
 check "the export starts with a UTF-8 BOM and ends its lines with CRLF" '[ "$(head -c 3 bpjs.csv | od -An -tx1 | tr -d " ")" = efbbbf ] && [ "$(head -1 bpjs.csv | tail -c 2 | od -An -tx1 | tr -d " ")" = 0d0a ]'
 check "the export header: the columns of export_columns, ';' between them" '[ "$(head -1 bpjs.csv | sed "s/^\xef\xbb\xbf//" | tr -d "\r")" = "NIK;No KK;Nama Lengkap;Tempat Lahir;Tanggal Lahir;Jenis Kelamin;Alamat;Kelurahan;Kecamatan;Kabupaten/Kota;No HP;Pekerjaan;Lokasi Kerja;Penghasilan;Program;Tanggal Mulai;Sumber Dana;KPJ;Nama Ahli Waris;NIK Ahli Waris;Hubungan Ahli Waris;No HP Ahli Waris;Ahli Waris Lain;Tanggal Berakhir;Alasan Berakhir" ]'
-check "one line per active enrolled worker and funder (W1, W2, W3, W5; not W4, ended, nor the worker of 76 not enrolled)" '[ "$(tail -n +2 bpjs.csv | cut -d";" -f1 | sort | tr "\n" " ")" = "7371014505940005 9671010101900001 9671010303920003 9671014202910002 " ]'
+check "one line per active enrolled worker and funder (W1, W2, W3, W5, the self-paid worker of 76; not W4, ended)" '[ "$(tail -n +2 bpjs.csv | cut -d";" -f1 | sort | tr "\n" " ")" = "7371014505940005 9671010101500009 9671010101900001 9671010303920003 9671014202910002 " ]'
 line=$(grep "^9671010101900001;" bpjs.csv | tr -d '\r')
 check "W1's line: DD-MM-YYYY dates, kelurahan, kecamatan, city names, programmes, funder, both heirs" '[ "$line" = "9671010101900001;;Anton Kambu;;01-01-1990;L;;Remu;Sorong;Kota Sorong;;;;2500000;JKK+JKM;01-01-2026;APBD Kota;;Maria Kambu;9671015506920001;istri;081233334444;Yosua Kambu (anak);;" ]'
 check "export to stdout gives the same" '[ "$($SINKRON export 2>/dev/null)" = "$(cat bpjs.csv)" ]'
@@ -156,8 +161,8 @@ $SINKRON export f.csv 2>/dev/null
 check "cells starting with = and @ are written behind an apostrophe" 'grep "^9671014202910002;" f.csv | grep -qF ";\"'"'"'=HYPERLINK(\"\"http://x\"\")\";" && grep "^7371014505940005;" f.csv | grep -qF ";'"'"'@SUM(1+1);"'
 # the modes: new (no KPJ yet), ended (since a date), never a record marked as a duplicate
 q "UPDATE sk_ctx SET applying = 1; UPDATE workers SET kpj = '24010000002' WHERE id = '$W2'; UPDATE workers SET duplicate_of = '$W1' WHERE id = '$W5'; UPDATE sk_ctx SET applying = 0"
-check "--mode new: active, enrolled, no KPJ yet, not a duplicate (W1, W3)" '[ "$($SINKRON export --mode new 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101900001 9671010303920003 " ]'
-check "--mode all: never the record marked as a duplicate (W5)" '[ "$($SINKRON export 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101900001 9671010303920003 9671014202910002 " ]'
+check "--mode new: active, enrolled, no KPJ yet, not a duplicate (W1, W3, the worker of 76)" '[ "$($SINKRON export --mode new 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101500009 9671010101900001 9671010303920003 " ]'
+check "--mode all: never the record marked as a duplicate (W5)" '[ "$($SINKRON export 2>/dev/null | tail -n +2 | cut -d";" -f1 | sort | tr "\n" " ")" = "9671010101500009 9671010101900001 9671010303920003 9671014202910002 " ]'
 ended=$($SINKRON export --mode ended --since 2026-03-01 2>/dev/null | tail -n +2 | tr -d '\r' | awk -F';' '{print $1 "/" $15 "/" $24 "/" $25}' | sort | tr '\n' ' ')
 check "--mode ended since 1 March: W4 (moved) and W3's JKK (not eligible), not W5's change of funder" '[ "$ended" = "9271010404930004/JKM/10-03-2026/pindah domisili 9671010303920003/JKK/15-09-2026/tidak memenuhi syarat " ]'
 check_exit "--mode ended without --since: exit 2" 2 $SINKRON export --mode ended
