@@ -3,7 +3,7 @@
 # Missing build packages are installed through apt-get by scripts/install-deps.
 
 CC       ?= cc
-PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium
+PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium libzip expat xlsxwriter freexl
 WARN      = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isync -Ibuild/gen

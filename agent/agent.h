@@ -56,6 +56,8 @@ int cmd_init(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 int cmd_heir(int argc, char **argv);
 int cmd_enrol(int argc, char **argv);
+int cmd_funder(int argc, char **argv);
+int cmd_deaths(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_bill(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -66,9 +67,10 @@ static int print_enrolment(void *payload, const struct sk_enrolment *e)
 	char rp[32];
 	(void)payload;
 	format_rupiah(rp, sizeof(rp), e->income);
-	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s\n", e->program, e->funder ? e->funder : "",
+	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s%s%s%s%s\n", e->program, e->funder ? e->funder : "",
 	       e->start_on ? e->start_on : "?", e->end_on ? " to " : "", e->end_on ? e->end_on : "", rp,
-	       e->decree ? "  SK " : "", e->decree ? e->decree : "");
+	       e->decree ? "  SK " : "", e->decree ? e->decree : "", e->end_reason ? "  ended: " : "",
+	       e->end_reason ? e->end_reason : "", e->decision ? "  decision " : "", e->decision ? e->decision : "");
 	return 0;
 }
 
@@ -77,6 +79,13 @@ static int print_heir(void *payload, const struct sk_heir *h)
 	(void)payload;
 	printf("  %s (%s)%s%s%s%s\n", h->name, h->relationship, h->nik ? "  NIK " : "", h->nik ? h->nik : "",
 	       h->phone ? "  " : "", h->phone ? h->phone : "");
+	return 0;
+}
+
+static int count_heir(void *payload, const struct sk_heir *h)
+{
+	(void)h;
+	(*(size_t *)payload)++;
 	return 0;
 }
 
@@ -118,6 +127,12 @@ static int list_line(void *payload, const struct sk_worker *w)
 	       w->birth_date ? w->birth_date : "", w->status ? w->status : "");
 	(*n)++;
 	return 0;
+}
+
+static void kpj_unmatched(void *payload, long line, const char *nik, const char *kpj, const char *why)
+{
+	(void)payload;
+	printf("line %ld: NIK %s, KPJ %s: %s\n", line, nik, kpj, why);
 }
 
 int cmd_worker(int argc, char **argv)
@@ -166,10 +181,20 @@ int cmd_worker(int argc, char **argv)
 		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
 			return usage_error("worker", "end needs the worker's id or NIK");
 		db = open_db();
-		if ((rc = sk_worker_end(db, ops[0], date, reason)) < 0)
+		if ((rc = sk_worker_end(db, ops[0], date, reason)) < 0) {
 			code = fail(rc, "worker end");
-		else
+		} else {
+			struct sk_worker w;
+			size_t heirs = 0;
 			say("ended\n");
+			if (sk_worker_get(db, &w, ops[0]) == 0) {
+				sk_heir_each(db, w.id, count_heir, &heirs);
+				if (w.end_reason && !strcmp(w.end_reason, "meninggal dunia") && !heirs)
+					fprintf(stderr, "sinkron: warning: %s died with no heir registered: the JKM benefit "
+						"(Rp42,000,000) needs one; add it with 'sinkron heir add %s'\n", w.name ? w.name : w.id, w.id);
+				sk_worker_release(&w);
+			}
+		}
 	} else if (!strcmp(sub, "show")) {
 		struct sk_worker w;
 		if ((n = arg_operands(&a, "worker", ops, 1)) != 1)
@@ -192,6 +217,23 @@ int cmd_worker(int argc, char **argv)
 			code = fail(rc, NULL);
 		else
 			say("%zu worker(s)\n", count);
+	} else if (!strcmp(sub, "kpj") && argc > 2 && !strncmp(argv[2], "--file", 6)) {
+		const char *file = arg_value(&a, "--file");
+		struct sk_kpj_result kr;
+		arg_operands(&a, "worker", NULL, 0);
+		if (!file)
+			return usage_error("worker", "kpj --file needs the file BPJS returned (NIK and KPJ columns)");
+		db = open_db();
+		if ((rc = sk_kpj_import(db, file, &kr, kpj_unmatched, NULL)) < 0) {
+			code = fail(rc, "worker kpj");
+		} else {
+			printf("%s: %zu row(s): %zu KPJ set, %zu already set, %zu not matched\n", file, kr.rows, kr.set,
+			       kr.unchanged, kr.unmatched);
+			if (kr.unmatched) {
+				printf("the rows not matched are listed above: nothing was set for them\n");
+				code = EXIT_USAGE;
+			}
+		}
 	} else if (!strcmp(sub, "kpj") || !strcmp(sub, "verified")) {
 		if ((n = arg_operands(&a, "worker", ops, 2)) != 2)
 			return usage_error("worker", "%s needs the worker's id or NIK and the value", sub);
@@ -240,37 +282,146 @@ int cmd_heir(int argc, char **argv)
 	return code;
 }
 
+static int parse_income(const char *text, long long *out)
+{
+	char *endp;
+	*out = 0;
+	if (!text)
+		return 0;
+	*out = strtoll(text, &endp, 10);
+	return *endp || *out < 0 ? -1 : 0;
+}
+
+/* sinkron enrol WORKER ... | enrol change WORKER ... | enrol end WORKER ... */
 int cmd_enrol(int argc, char **argv)
 {
 	struct args a;
 	struct sk_db *db;
+	struct sk_issues is;
 	char *ops[1], *id = NULL;
-	const char *program, *funder, *decree, *start, *income;
-	char *endp;
+	const char *sub = argc > 1 && (!strcmp(argv[1], "change") || !strcmp(argv[1], "end")) ? argv[1] : NULL;
 	long long inc = 0;
 	int rc = 0, code = EXIT_OK;
 
-	args_init(&a, argc, argv);
-	program = arg_value(&a, "--program");
-	funder = arg_value(&a, "--funder");
-	decree = arg_value(&a, "--decree");
-	start = arg_value(&a, "--start");
-	income = arg_value(&a, "--income");
-	if (arg_operands(&a, "enrol", ops, 1) != 1)
-		return usage_error("enrol", "give the worker's id or NIK");
-	if (!program)
-		return usage_error("enrol", "give --program JKK, JKM, JHT or JKK+JKM");
-	if (income) {
-		inc = strtoll(income, &endp, 10);
-		if (*endp || inc < 0)
-			return usage_error("enrol", "--income '%s' is not an amount in rupiah", income);
-	}
-	db = open_db();
-	if ((rc = sk_enrol(db, &id, ops[0], program, funder, decree, start, inc)) < 0)
-		code = fail(rc, "enrol");
+	if (sub)
+		args_init(&a, argc - 1, argv + 1);
 	else
-		printf("%s\n", id);
+		args_init(&a, argc, argv);
+	if (sub && !strcmp(sub, "end")) {
+		const char *program = arg_value(&a, "--program"), *date = arg_value(&a, "--date"), *reason = arg_value(&a, "--reason");
+		if (arg_operands(&a, "enrol", ops, 1) != 1 || !program)
+			return usage_error("enrol", "end needs the worker's id or NIK and --program");
+		db = open_db();
+		if ((rc = sk_enrolment_end(db, ops[0], program, date, reason)) < 0)
+			code = fail(rc, "enrol end");
+		else
+			say("ended the %s enrolment; the worker stays registered\n", program);
+		sk_db_free(db);
+		return code;
+	}
+	if (sub) {
+		const char *program = arg_value(&a, "--program"), *from = arg_value(&a, "--from");
+		const char *funder = arg_value(&a, "--funder"), *decision = arg_value(&a, "--decision");
+		size_t changed = 0;
+		if (parse_income(arg_value(&a, "--income"), &inc) < 0)
+			return usage_error("enrol", "--income is not an amount in rupiah");
+		if (arg_operands(&a, "enrol", ops, 1) != 1 || !from || (!funder && !inc))
+			return usage_error("enrol", "change needs the worker's id or NIK, --from and --funder or --income");
+		db = open_db();
+		if ((rc = sk_enrolment_change(db, ops[0], program, from, funder, inc, decision, &changed)) < 0)
+			code = fail(rc, "enrol change");
+		else
+			say(changed ? "%zu enrolment(s) changed; the earlier terms stay in the history\n" : "nothing to change\n",
+			    changed);
+		sk_db_free(db);
+		return code;
+	}
+	{
+		struct sk_enrol_input in;
+		memset(&in, 0, sizeof(in));
+		in.program = arg_value(&a, "--program");
+		in.funder = arg_value(&a, "--funder");
+		in.decree = arg_value(&a, "--decree");
+		in.start = arg_value(&a, "--start");
+		in.decision = arg_value(&a, "--decision");
+		if (parse_income(arg_value(&a, "--income"), &inc) < 0)
+			return usage_error("enrol", "--income is not an amount in rupiah");
+		if (arg_operands(&a, "enrol", ops, 1) != 1)
+			return usage_error("enrol", "give the worker's id or NIK");
+		if (!in.program)
+			return usage_error("enrol", "give --program JKK, JKM, JHT or JKK+JKM");
+		in.income = inc;
+		in.worker = ops[0];
+		db = open_db();
+		rc = sk_enrolment_add(db, &id, &is, &in);
+		print_issues(&is, 0);
+		if (rc < 0)
+			code = fail(rc, "enrol");
+		else
+			printf("%s\n", id);
+	}
 	free(id);
+	sk_db_free(db);
+	return code;
+}
+
+/* ---- funders ---- */
+
+static int print_funder(void *payload, const struct sk_funder *f)
+{
+	char br[32] = "declared income";
+	(void)payload;
+	if (f->bracket)
+		format_rupiah(br, sizeof(br), f->bracket);
+	printf("%-24s %-6s %-12s bracket %-16s ages %d-%d (%s)  back %d month(s)%s%s%s\n", f->name, f->kind, f->programs,
+	       br, f->age_min, f->age_max, f->age_warn ? "warn" : "refuse", f->backdate_months,
+	       f->regulation ? "  " : "", f->regulation ? f->regulation : "", f->active ? "" : "  (inactive)");
+	return 0;
+}
+
+/* sinkron funder list | funder add|set NAME --programs JKK+JKM [--kind apbd] [--bracket RUPIAH] ... */
+int cmd_funder(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	const char *sub = argc > 1 ? argv[1] : "list";
+	char *ops[1];
+	int rc, code = EXIT_OK;
+
+	args_init(&a, argc > 1 ? argc - 1 : argc, argc > 1 ? argv + 1 : argv);
+	if (!strcmp(sub, "list")) {
+		arg_operands(&a, "funder", NULL, 0);
+		db = open_db();
+		if ((rc = sk_funder_each(db, print_funder, NULL)) < 0)
+			code = fail(rc, NULL);
+	} else if (!strcmp(sub, "add") || !strcmp(sub, "set")) {
+		struct sk_funder f;
+		const char *bracket = arg_value(&a, "--bracket"), *ages = arg_value(&a, "--ages");
+		const char *back = arg_value(&a, "--backdate-months");
+		long long br = 0;
+		memset(&f, 0, sizeof(f));
+		f.kind = arg_value(&a, "--kind");
+		f.programs = arg_value(&a, "--programs");
+		f.regulation = arg_value(&a, "--regulation");
+		f.age_warn = arg_flag(&a, "--ages-warn");
+		f.active = !arg_flag(&a, "--inactive");
+		if (bracket && parse_income(bracket, &br) < 0)
+			return usage_error("funder", "--bracket '%s' is not an amount in rupiah", bracket);
+		f.bracket = br;
+		if (ages && sscanf(ages, "%d-%d", &f.age_min, &f.age_max) != 2)
+			return usage_error("funder", "--ages '%s' is not a range like 18-65", ages);
+		f.backdate_months = back ? atoi(back) : 0;
+		if (arg_operands(&a, "funder", ops, 1) != 1)
+			return usage_error("funder", "%s needs the funder's name", sub);
+		f.name = ops[0];
+		db = open_db();
+		if ((rc = sk_funder_set(db, &f)) < 0)
+			code = fail(rc, "funder");
+		else
+			say("saved funder '%s'\n", f.name);
+	} else {
+		return usage_error("funder", "unknown action '%s': list, add or set", sub);
+	}
 	sk_db_free(db);
 	return code;
 }
@@ -320,6 +471,7 @@ int cmd_import(int argc, char **argv)
 	}
 	o.funder = arg_value(&a, "--funder");
 	o.start = arg_value(&a, "--start");
+	o.decision = arg_value(&a, "--decision");
 	o.reject_path = arg_value(&a, "--reject");
 	o.dry_run = arg_flag(&a, "--dry-run");
 	if (arg_operands(&a, "import", ops, 1) != 1)
@@ -338,6 +490,9 @@ int cmd_import(int argc, char **argv)
 	       res.updated, res.unchanged, res.rejected, o.dry_run ? " (dry run: nothing was changed)" : "");
 	if (res.enrolled)
 		printf("%zu new worker(s) enrolled in JKK and JKM, funder %s\n", res.enrolled, o.funder);
+	if (res.not_enrolled)
+		printf("%zu new worker(s) registered but not enrolled: outside the ages the %s scheme covers\n",
+		       res.not_enrolled, o.funder);
 	if (res.recoded)
 		say("note: some rows were not UTF-8 and were read as Windows-1252 (Excel's 'CSV (Comma delimited)')\n");
 	if (res.rejected && o.dry_run) {
@@ -351,34 +506,83 @@ int cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int print_export_column(void *payload, int pos, const char *header, const char *field)
+{
+	(void)payload;
+	printf("%3d  %-24s %s\n", pos, header, field);
+	return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct args a;
 	struct sk_db *db;
-	char *ops[1];
+	struct sk_export_opts o;
+	struct sk_private_file pf = {0};
+	const char *mode, *since;
+	char *ops[1], day[16];
 	FILE *f = stdout;
 	size_t rows = 0;
-	int n, rc;
+	int n, rc, columns;
 
 	args_init(&a, argc, argv);
+	memset(&o, 0, sizeof(o));
+	mode = arg_value(&a, "--mode");
+	since = arg_value(&a, "--since");
+	o.comma = arg_flag(&a, "--comma");
+	columns = arg_flag(&a, "--columns");
 	n = arg_operands(&a, "export", ops, 1);
-	db = open_db();
-	if (n) {
-		int fd = open(ops[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			fprintf(stderr, "sinkron: cannot create '%s': %s\n", ops[0], strerror(errno));
-			sk_db_free(db);
-			return EXIT_FAILED;
-		}
-		fchmod(fd, 0600);
+	if (!mode || !strcmp(mode, "all"))
+		o.mode = SK_EXPORT_ALL;
+	else if (!strcmp(mode, "new"))
+		o.mode = SK_EXPORT_NEW;
+	else if (!strcmp(mode, "ended"))
+		o.mode = SK_EXPORT_ENDED;
+	else
+		return usage_error("export", "--mode '%s' is not new, ended or all", mode);
+	if (o.mode == SK_EXPORT_ENDED) {
+		int y, m, d;
+		if (!since || sscanf(since, "%4d-%2d-%2d", &y, &m, &d) != 3)
+			return usage_error("export", "--mode ended needs --since YYYY-MM-DD: the ends and deaths from that day on");
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+		o.since = day;
 	}
-	rc = sk_export(db, f, &rows);
-	if (f != stdout && fclose(f) != 0 && rc == 0)
-		rc = SK_ERROR, sk_error_set("cannot write '%s': %s", ops[0], strerror(errno));
+	db = open_db();
+	if (columns) {
+		const char *const *k = sk_export_fields();
+		rc = sk_export_columns_each(db, print_export_column, NULL);
+		printf("fields a column may hold:");
+		for (; *k; k++)
+			printf(" %s", *k);
+		printf("\n");
+		sk_db_free(db);
+		return rc < 0 ? fail(rc, "export") : EXIT_OK;
+	}
+	if (n && strlen(ops[0]) > 5 && !strcasecmp(ops[0] + strlen(ops[0]) - 5, ".xlsx")) {
+		rc = sk_export_xlsx(db, &o, ops[0], &rows);
+		sk_db_free(db);
+		if (rc < 0)
+			return fail(rc, "export");
+		say("%zu line(s) exported to %s\n", rows, ops[0]);
+		return EXIT_OK;
+	}
+	if (n) {
+		if ((rc = sk_private_open(&pf, ops[0])) < 0) {
+			sk_db_free(db);
+			return fail(rc, "export");
+		}
+		f = pf.f;
+	}
+	rc = sk_export_csv(db, &o, f, &rows);
+	if (n) {
+		int rc2 = sk_private_close(&pf, rc == 0);
+		if (rc == 0)
+			rc = rc2;
+	}
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "export");
-	say("%zu enrolment line(s) exported%s%s\n", rows, n ? " to " : "", n ? ops[0] : "");
+	say("%zu line(s) exported%s%s\n", rows, n ? " to " : "", n ? ops[0] : "");
 	return EXIT_OK;
 }
 
@@ -439,5 +643,53 @@ int cmd_bill(int argc, char **argv)
 	if (s.unrated)
 		fprintf(stderr, "sinkron: warning: %lld enrolment(s) have no rate in force in %s and are not priced\n",
 			(long long)s.unrated, month);
+	return EXIT_OK;
+}
+
+/* ---- deaths ---- */
+
+struct deaths_out {
+	int csv;
+	size_t n, orphan;
+};
+
+static int death_line(void *payload, const struct sk_death *d)
+{
+	struct deaths_out *o = payload;
+	o->n++;
+	if (!d->nheirs)
+		o->orphan++;
+	printf("%-10s %-14s %-16s %-28s %-11s %-6s ", d->died_on, d->district ? d->district : "", d->nik ? d->nik : "",
+	       d->name ? d->name : "", d->kpj ? d->kpj : "-", d->jkm ? "JKM" : "no JKM");
+	if (d->nheirs)
+		printf("heirs: %s\n", d->heirs);
+	else
+		printf("NO HEIR REGISTERED: add one with 'sinkron heir add %s' at its district\n", d->id);
+	return 0;
+}
+
+/* sinkron deaths --month YYYY-MM */
+int cmd_deaths(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct deaths_out o;
+	const char *month;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	args_init(&a, argc, argv);
+	month = arg_value(&a, "--month");
+	arg_operands(&a, "deaths", NULL, 0);
+	if (!month)
+		return usage_error("deaths", "give --month YYYY-MM");
+	db = open_db();
+	printf("Deaths in %s, %s (%s): the JKM benefit is Rp42,000,000 for each death enrolled in JKM\n", month,
+	       sk_db_name(db), sk_db_code(db));
+	rc = sk_deaths_each(db, month, death_line, &o);
+	sk_db_free(db);
+	if (rc < 0)
+		return fail(rc, "deaths");
+	say("%zu death(s); %zu with no heir registered\n", o.n, o.orphan);
 	return EXIT_OK;
 }

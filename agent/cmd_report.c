@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "agent.h"
@@ -33,7 +34,7 @@ int cmd_report(int argc, char **argv)
 	struct args a;
 	struct sk_db *db;
 	struct sk_report *r = NULL;
-	const char *year_s, *month_s, *csv, *html;
+	const char *year_s, *month_s, *csv, *html, *xlsx;
 	int year = 0, month = 0, y2, rc;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -43,6 +44,7 @@ int cmd_report(int argc, char **argv)
 	month_s = arg_value(&a, "--month");
 	csv = arg_value(&a, "--csv");
 	html = arg_value(&a, "--html");
+	xlsx = arg_value(&a, "--xlsx");
 	arg_operands(&a, "report", NULL, 0);
 	if (year_s && !(year = parse_year(year_s)))
 		return usage_error("report", "year '%s' is not a year like 2024", year_s);
@@ -70,6 +72,11 @@ int cmd_report(int argc, char **argv)
 		if ((rc = sk_report_write_csv(r, csv)) < 0)
 			goto done;
 		say("wrote the tables as CSV files in %s\n", csv);
+	}
+	if (xlsx) {
+		if ((rc = sk_report_write_xlsx(r, xlsx)) < 0)
+			goto done;
+		say("wrote the tables as the sheets of %s\n", xlsx);
 	}
 	if (html) {
 		if ((rc = sk_report_write_html(r, html)) < 0)
@@ -151,7 +158,7 @@ int cmd_budget(int argc, char **argv)
 		/* a funder typed differently from the enrolments ("APBD kota") would never be billed */
 		if (sk_report_build(&r, db, year, 1) == 0) {
 			for (size_t i = 0; i < r->nbills; i++)
-				if (!strcmp(r->bills[i].funder, funder)) {
+				if (!strcasecmp(r->bills[i].funder, funder)) {
 					known = r->bills[i].months_billed > 0;
 					if (known) {
 						char line[512];

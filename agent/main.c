@@ -52,27 +52,53 @@ const struct cmd commands[] = {
 	 "       sinkron worker list [--all]\n"
 	 "       sinkron worker search TEXT [--all]\n"
 	 "       sinkron worker kpj ID|NIK NUMBER        (the city: the BPJS participant number)\n"
+	 "       sinkron worker kpj --file FILE          (the city: NIK -> KPJ from BPJS's file)\n"
 	 "       sinkron worker verified ID|NIK STATUS   (the city: its verification status)\n"
 	 "\n"
 	 "Dates as 31/12/1980, 31-12-1980 or 1980-12-31.  KEL is the kelurahan's name or code.\n"
 	 "A NIK with a wrong structure is refused, naming the reason; a NIK whose birth date or sex\n"
 	 "differs from the record is accepted with a warning (a NIK never changes).  One active\n"
-	 "record per NIK in the district.  'end' closes the worker's enrolments too (e.g. --reason\n"
-	 "meninggal, pindah, mampu).  list and search show active workers unless --all.\n"},
+	 "record per NIK in the district.  'end' closes the worker's enrolments too; --reason is one\n"
+	 "of: meninggal dunia, pindah domisili, tidak memenuhi syarat, mengundurkan diri, usia di\n"
+	 "atas batas, terdaftar ganda, beralih ke penerima upah (the first word is enough); a date\n"
+	 "in the future is refused; a death with no heir registered is warned.  list and search\n"
+	 "show active workers unless --all.  A KPJ has 11 digits and belongs to one person: a\n"
+	 "second worker with the same KPJ is refused, naming its holder.  --file reads the file\n"
+	 "BPJS returns after a registration (a NIK and a KPJ column, title lines above allowed),\n"
+	 "sets every KPJ that matches an active worker, and lists the rows that did not (exit 2).\n"},
 	{"heir", cmd_heir, "add an heir (ahli waris) of a worker",
 	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
 	 "\n"
 	 "REL: suami, istri, anak, ayah, ibu, orang tua, saudara kandung, kakek, nenek, cucu,\n"
 	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n"},
-	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT",
+	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT; change or end an enrolment",
 	 "usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
-	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH]\n"
+	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH] [--decision NO]\n"
+	 "       sinkron enrol change WORKER --from 2025-01 [--program P] [--funder FUNDER] [--income RUPIAH]\n"
+	 "       sinkron enrol end WORKER --program P --reason REASON [--date DATE]\n"
 	 "\n"
-	 "FUNDER: who pays, e.g. 'APBD Kota', 'APBD Provinsi', 'CSR:Bank Papua', 'Mandiri'.\n"
+	 "FUNDER: one of the list 'sinkron funder list' shows (APBD Kota, APBD Provinsi, APBD\n"
+	 "Kabupaten, Mandiri, and those the city adds).  Its scheme decides the programmes it\n"
+	 "pays (APBD: JKK and JKM only), the bracket (APBD: Rp1,000,000 whatever the income), the\n"
+	 "ages it covers (APBD: 18 to 65) and how far back --start may go: a start in a past month\n"
+	 "needs --decision, the number of the decision that allows it, which is recorded.\n"
 	 "--start is the first month covered (default: this month).  One active enrolment per\n"
-	 "programme per NIK.\n"},
+	 "programme per NIK.  'change' ends the open enrolments the day before --from and carries\n"
+	 "them on with the new funder or bracket, so the history is kept.  'end' closes one\n"
+	 "programme (reasons as for 'worker end'); an end date in the future is refused.\n"},
+	{"funder", cmd_funder, "the funders and their schemes",
+	 "usage: sinkron funder list\n"
+	 "       sinkron funder add|set NAME --programs JKK+JKM [--kind apbd|csr|self|other]\n"
+	 "                    [--bracket RUPIAH] [--ages 18-65] [--ages-warn] [--backdate-months N]\n"
+	 "                    [--regulation TEXT] [--inactive]\n"
+	 "\n"
+	 "Who pays and on what terms, kept as data: the programmes the scheme pays, the income\n"
+	 "bracket it pays at (none: the worker's declared bracket, never below Rp1,000,000), the\n"
+	 "ages it covers (outside them an enrolment is refused, or only warned with --ages-warn),\n"
+	 "and how many months before the current one a start may lie without a decision.  Names\n"
+	 "are compared without case: 'APBD kota' is 'APBD Kota'.\n"},
 	{"import", cmd_import, "import a spreadsheet (CSV) of workers",
-	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03]] [--dry-run] [--reject FILE]\n"
+	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03] [--decision NO]] [--dry-run] [--reject FILE]\n"
 	 "       sinkron import --template [FILE]\n"
 	 "\n"
 	 "Reads a CSV saved by Excel, LibreOffice or Google Sheets (comma or semicolon), with a\n"
@@ -84,11 +110,26 @@ const struct cmd commands[] = {
 	 "input: correct it there and import that file.  --funder also enrols each new worker in\n"
 	 "JKK and JKM.  --dry-run checks without changing anything.  --template writes an empty\n"
 	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n"},
-	{"export", cmd_export, "write the CSV for BPJS bulk registration",
-	 "usage: sinkron export [FILE]\n"
+	{"export", cmd_export, "write the file for BPJS: whom to register, whom to deregister",
+	 "usage: sinkron export [FILE] [--mode new|ended|all] [--since YYYY-MM-DD] [--comma]\n"
+	 "       sinkron export --columns\n"
 	 "\n"
-	 "Writes the active enrolled workers in the columns of BPJS Ketenagakerjaan's bulk\n"
-	 "registration form, to FILE (readable by its owner only) or to standard output.\n"},
+	 "--mode new: the active workers with an enrolment and no KPJ yet (to register); ended:\n"
+	 "the enrolments ended (deaths included) from --since to today (to deregister); all (the\n"
+	 "default): every active enrolled worker.  A record the city marked as a duplicate of\n"
+	 "another is never exported.  One line per worker and funder, with the heirs.  Written to\n"
+	 "FILE (readable by its owner only; never through a symlink) or standard output, as the\n"
+	 "Indonesian Excel reads CSV: ';' between fields, UTF-8 with a BOM, CRLF (--comma: ',' and\n"
+	 "no BOM).  A cell starting with =, +, -, @ is written behind an apostrophe so no\n"
+	 "spreadsheet runs it.  The columns are the rows of the table export_columns, which the\n"
+	 "city may change; --columns lists them and the fields known.\n"},
+	{"deaths", cmd_deaths, "the month's deaths with their heirs, for the JKM claims",
+	 "usage: sinkron deaths --month YYYY-MM\n"
+	 "\n"
+	 "Lists the workers ended with the reason 'meninggal dunia' in the month, by district: NIK,\n"
+	 "name, KPJ, whether they were enrolled in JKM (the benefit is Rp42,000,000) and their heirs\n"
+	 "with relationship, NIK and phone; a death with no heir registered is marked so, with\n"
+	 "what to do.  At the city it covers every district.\n"},
 	{"bill", cmd_bill, "the premium of a month per funder",
 	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
 	 "\n"
@@ -196,7 +237,7 @@ const struct cmd commands[] = {
 	 "duplicate ends it there ('sinkron worker end ID --reason duplikat').  Duplicates are not\n"
 	 "billed from the moment of the decision.\n"},
 	{"report", cmd_report, "enrolment, the monthly bill and the budget: text, CSV, HTML",
-	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--html FILE]\n"
+	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--xlsx FILE] [--html FILE]\n"
 	 "\n"
 	 "What the city admin asks, from this database (the city's, or a district's own):\n"
 	 "- how many workers are active and enrolled, by district, kelurahan, occupation and\n"
@@ -212,8 +253,10 @@ const struct cmd commands[] = {
 	 "--year defaults to this year (or that of --month); --month to this month, or for\n"
 	 "another year its December (past) or January (future).  The text goes to standard\n"
 	 "output; --csv DIR also writes one CSV per table (districts, kelurahan, occupations,\n"
-	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah) and --html FILE one page with\n"
-	 "charts that any browser opens from a USB stick with no network.  The files are\n"
+	 "funders, bill-YEAR, budget-YEAR; amounts in whole rupiah; ';', UTF-8 with a BOM, CRLF, as\n"
+	 "the Indonesian Excel reads them), --xlsx FILE the same tables as the sheets of one\n"
+	 "workbook, and --html FILE one page with charts that any browser opens from a USB stick\n"
+	 "with no network.  The files are\n"
 	 "readable by their owner only: they hold the city's figures.\n"},
 	{"budget", cmd_budget, "set or list a funder's budget for a year",
 	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"

@@ -7,7 +7,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "db.h"
+#include "validate.h"
+
+#define SK_KPJ_DIGITS 11
+
+int sk_kpj_check(const char *kpj)
+{
+	size_t n = kpj ? strlen(kpj) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (kpj[i] < '0' || kpj[i] > '9')
+			return sk_error(SK_EINVALID, "KPJ '%s' must be digits only: copy it from the card or BPJS's list", kpj);
+	if (n != SK_KPJ_DIGITS)
+		return sk_error(SK_EINVALID, "KPJ '%s' has %zu digits, a KPJ has %d: check it against the card", kpj ? kpj : "",
+				n, SK_KPJ_DIGITS);
+	return 0;
+}
+
+/* A worker other than the person with nik who holds kpj: SK_ECONFLICT naming them; 0 none. */
+static int kpj_free(struct sk_db *db, const char *kpj, const char *nik)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = sk_db_prepare(db, &st, "SELECT w.id, w.name, w.nik, coalesce((SELECT name FROM regions WHERE code = w.owner), w.owner) "
+					 "FROM workers w WHERE w.kpj = ?1 AND w.nik IS NOT ?2 LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, kpj, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = sk_error(SK_ECONFLICT, "KPJ %s already belongs to %s (NIK %s, id %s, %s): a KPJ is one person's; "
+			      "check the number BPJS gave", kpj, (const char *)sqlite3_column_text(st, 1),
+			      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 0),
+			      (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	return rc;
+}
 
 static int refuse_at_district(struct sk_db *db, const char *what)
 {
@@ -27,18 +62,16 @@ int sk_worker_set_city_field(struct sk_db *db, const char *key, const char *fiel
 		return rc;
 	if (strcmp(field, "kpj") && strcmp(field, "verified"))
 		return sk_error(SK_EINVALID, "'%s' is not a field the city sets (kpj, verified)", field);
-	if (!strcmp(field, "kpj") && value && *value) {
-		size_t n = strlen(value);
-		for (size_t i = 0; i < n; i++)
-			if (value[i] < '0' || value[i] > '9')
-				return sk_error(SK_EINVALID, "KPJ '%s' must be digits only", value);
-		if (n < 8 || n > 13)
-			return sk_error(SK_EINVALID, "KPJ '%s' must have 8 to 13 digits", value);
-	}
+	if (!strcmp(field, "kpj") && value && *value && (rc = sk_kpj_check(value)) < 0)
+		return rc;
 	if ((rc = sk_worker_get(db, &w, key)) < 0)
 		return rc;
 	if ((rc = sk_db_begin(db)) < 0)
 		goto done;
+	if (!strcmp(field, "kpj") && value && *value && (rc = kpj_free(db, value, w.nik)) < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
 	sql = sk_printf("UPDATE workers SET %s = ? WHERE id = ?", field);
 	rc = sk_db_prepare(db, &st, sql);
 	free(sql);
@@ -170,4 +203,125 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* ---- KPJ numbers in bulk, from the file BPJS returns after a registration ---- */
+
+static int header_is(const char *h, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcasecmp(h, names[i]))
+			return 1;
+	return 0;
+}
+
+int sk_kpj_import(struct sk_db *db, const char *path, struct sk_kpj_result *res,
+		  void (*unmatched)(void *payload, long line, const char *nik, const char *kpj, const char *why),
+		  void *payload)
+{
+	static const char *const nik_names[] = {"NIK", "No KTP", "No. KTP", "Nomor KTP", "Nomor Identitas", "No Identitas",
+						"NIK KTP", NULL};
+	static const char *const kpj_names[] = {"KPJ", "No KPJ", "No. KPJ", "Nomor KPJ", "No Peserta", "No. Peserta",
+						"Nomor Peserta", "Nomor Kartu", "No Kartu", NULL};
+	struct sk_csv *csv = NULL;
+	sqlite3_stmt *find = NULL, *set = NULL;
+	char **f;
+	size_t n;
+	long line;
+	int rc, nik_col = -1, kpj_col = -1, in_tx = 0;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = refuse_at_district(db, "a KPJ")) < 0)
+		return rc;
+	if ((rc = sk_csv_open(&csv, path)) < 0)
+		return rc;
+	/* the header: the first line with a NIK and a KPJ column (title lines above it are skipped) */
+	while ((rc = sk_csv_next(csv, &f, &n, &line)) != 0) {
+		if (rc < 0)
+			goto done;
+		for (size_t i = 0; i < n; i++) {
+			if (nik_col < 0 && header_is(f[i], nik_names))
+				nik_col = (int)i;
+			else if (kpj_col < 0 && header_is(f[i], kpj_names))
+				kpj_col = (int)i;
+		}
+		if (nik_col >= 0 && kpj_col >= 0)
+			break;
+		nik_col = kpj_col = -1;
+		if (line > 20)
+			break;
+	}
+	if (nik_col < 0 || kpj_col < 0) {
+		rc = sk_error(SK_EINVALID, "'%s' has no header line with a NIK and a KPJ column: the file BPJS returns "
+			      "lists each NIK with its KPJ", path);
+		goto done;
+	}
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	in_tx = 1;
+	if ((rc = sk_db_prepare(db, &find, "SELECT id, kpj FROM workers WHERE nik = ? AND status = 'active' AND duplicate_of IS NULL")) < 0 ||
+	    (rc = sk_db_prepare(db, &set, "UPDATE workers SET kpj = ? WHERE id = ?")) < 0)
+		goto done;
+	while ((rc = sk_csv_next(csv, &f, &n, &line)) != 0) {
+		char nik[SK_NIK_SIZE], kpj[32], why[300] = "";
+		const char *rawnik = rc > 0 && (size_t)nik_col < n ? f[nik_col] : "";
+		const char *rawkpj = rc > 0 && (size_t)kpj_col < n ? f[kpj_col] : "";
+		size_t k = 0;
+		if (rc == SK_ERROR)
+			goto done;
+		res->rows++;
+		/* a NIK or KPJ a spreadsheet kept as text may carry an apostrophe or spaces */
+		for (const char *p = rawnik; *p && k + 1 < sizeof(nik); p++)
+			if (*p != ' ' && *p != '\'')
+				nik[k++] = *p;
+		nik[k] = '\0';
+		k = 0;
+		for (const char *p = rawkpj; *p && k + 1 < sizeof(kpj); p++)
+			if (*p != ' ' && *p != '\'' && *p != '-' && *p != '.')
+				kpj[k++] = *p;
+		kpj[k] = '\0';
+		if (rc < 0) {
+			snprintf(why, sizeof(why), "%s", sk_error_last());
+		} else if (sk_kpj_check(kpj) < 0) {
+			snprintf(why, sizeof(why), "%s", sk_error_last());
+		} else {
+			sqlite3_reset(find);
+			sqlite3_bind_text(find, 1, nik, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(find) != SQLITE_ROW) {
+				snprintf(why, sizeof(why), "no active worker with NIK %s in the register", nik);
+			} else if (sqlite3_column_text(find, 1) && !strcmp((const char *)sqlite3_column_text(find, 1), kpj)) {
+				res->unchanged++;
+			} else if (kpj_free(db, kpj, nik) < 0) {
+				snprintf(why, sizeof(why), "%s", sk_error_last());
+			} else {
+				int nset = 0;
+				do {
+					sqlite3_reset(set);
+					sqlite3_bind_text(set, 1, kpj, -1, SQLITE_TRANSIENT);
+					sqlite3_bind_text(set, 2, (const char *)sqlite3_column_text(find, 0), -1, SQLITE_TRANSIENT);
+					if (sqlite3_step(set) != SQLITE_DONE) {
+						rc = sk_db_fail(db, "cannot set the KPJ");
+						goto done;
+					}
+					nset++;
+				} while (sqlite3_step(find) == SQLITE_ROW);
+				res->set += (size_t)(nset > 0);
+			}
+			sqlite3_reset(find);
+		}
+		if (*why) {
+			res->unmatched++;
+			if (unmatched)
+				unmatched(payload, line, rawnik, rawkpj, why);
+		}
+	}
+	rc = sk_db_commit(db);
+	in_tx = 0;
+done:
+	if (in_tx)
+		sk_db_rollback(db);
+	sqlite3_finalize(find);
+	sqlite3_finalize(set);
+	sk_csv_free(csv);
+	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "csv.h"
+#include "sheet.h"
 
 #define WINDOW (64u << 10)
 
@@ -25,6 +26,9 @@ struct sk_csv {
 	uint64_t consumed, total;
 	long line;                 /* physical line of the next byte */
 	int delim, started, strict, recoded;
+	int bom, crlf, recoded_any;             /* the input began with a UTF-8 BOM; its first line ended CRLF */
+	int utf8;                  /* the input is UTF-8 (a BOM, or mostly valid multi-byte text):
+				      a record that is not is refused rather than read as Windows-1252 */
 	const char *not_csv;       /* why the input is no CSV text at all, or NULL */
 	size_t max_field, max_record;
 	struct sk_buf rec;         /* the record's fields, each NUL-terminated */
@@ -33,6 +37,8 @@ struct sk_csv {
 	char **fields;
 	size_t afields;
 	struct sk_buf conv;        /* the record converted from Windows-1252 */
+	struct sk_rows *table;     /* a workbook's sheet, read whole within bounds; NULL for CSV */
+	size_t ti;                 /* its next row */
 };
 
 static struct sk_csv *csv_new(const char *name)
@@ -59,9 +65,28 @@ int sk_csv_open(struct sk_csv **out, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	struct sk_csv *c;
+	unsigned char magic[8] = {0};
 	if (!f)
 		return sk_error(errno == ENOENT ? SK_ENOTFOUND : SK_ERROR, "cannot open '%s': %s",
 				path, strerror(errno));
+	/* an Excel workbook: its first sheet, read whole within bounds, rows as records */
+	if (fread(magic, 1, sizeof(magic), f) >= 4 &&
+	    (!memcmp(magic, "PK\x03\x04", 4) || !memcmp(magic, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))) {
+		struct sk_rows *rows = NULL;
+		int rc;
+		fclose(f);
+		rc = magic[0] == 'P' ? sk_xlsx_read(&rows, path) : sk_xls_read(&rows, path);
+		if (rc < 0)
+			return rc;
+		c = csv_new(path);
+		c->table = rows;
+		c->started = 1;
+		c->utf8 = 1;
+		c->total = rows->n;
+		*out = c;
+		return 0;
+	}
+	rewind(f);
 	c = csv_new(path);
 	c->f = f;
 	c->own_f = 1;
@@ -100,6 +125,7 @@ void sk_csv_free(struct sk_csv *c)
 		return;
 	if (c->own_f)
 		fclose(c->f);
+	sk_rows_free(c->table);
 	free(c->name);
 	free(c->iobuf);
 	free(c->offs);
@@ -192,6 +218,63 @@ static void end_line(struct sk_csv *c, int ch)
 
 /* Reads the header's first line into the window (it fits unless longer than the window) and
  * picks the delimiter that occurs most often in it outside quotes. */
+/* Whether a file is UTF-8 text: more valid multi-byte sequences than bytes that are not UTF-8.
+ * A regular file is read through once (then put back where it was); otherwise the window. */
+static int scan_utf8(struct sk_csv *c)
+{
+	unsigned char buf[1 << 16];
+	size_t good = 0, bad = 0, carry = 0, got;
+	long back;
+	const unsigned char *p = c->data + c->pos, *end = c->data + c->len;
+
+	if (!c->f || c->total == 0 || (back = ftell(c->f)) < 0) {
+		for (; p < end; p++)
+			if (*p >= 0x80) {
+				size_t k = (size_t)(end - p) < 4 ? (size_t)(end - p) : 4;
+				size_t len = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+				if (len && len <= k && sk_utf8_valid(p, len, 0)) {
+					good++;
+					p += len - 1;
+				} else {
+					bad++;
+				}
+			}
+		return good > bad;
+	}
+	if (fseek(c->f, 0, SEEK_SET) != 0)
+		return 0;
+	while ((got = fread(buf + carry, 1, sizeof(buf) - carry, c->f)) > 0) {
+		size_t n = carry + got, i = 0;
+		carry = 0;
+		while (i < n) {
+			unsigned char b = buf[i];
+			size_t len;
+			if (b < 0x80) {
+				i++;
+				continue;
+			}
+			len = (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : (b & 0xf8) == 0xf0 ? 4 : 0;
+			if (len && i + len > n && !feof(c->f)) {
+				/* a sequence cut by the buffer: carried into the next read */
+				carry = n - i;
+				memmove(buf, buf + i, carry);
+				break;
+			}
+			if (len && i + len <= n && sk_utf8_valid(buf + i, len, 0)) {
+				good++;
+				i += len;
+			} else {
+				bad++;
+				i++;
+			}
+		}
+	}
+	clearerr(c->f);
+	if (fseek(c->f, back, SEEK_SET) != 0)
+		c->ioerr = 1;
+	return good > bad;
+}
+
 static void detect(struct sk_csv *c)
 {
 	static const char bom[] = "\xef\xbb\xbf";
@@ -226,7 +309,15 @@ static void detect(struct sk_csv *c)
 	if (c->len - c->pos >= 3 && !memcmp(c->data + c->pos, bom, 3)) {
 		c->pos += 3;
 		c->consumed += 3;
+		c->bom = c->utf8 = 1;
+	} else {
+		c->utf8 = scan_utf8(c);
 	}
+	for (i = c->pos; i < c->len; i++)
+		if (c->data[i] == '\n' || c->data[i] == '\r') {
+			c->crlf = c->data[i] == '\r' && i + 1 < c->len && c->data[i + 1] == '\n';
+			break;
+		}
 	/* Excel writes and obeys a first line "sep=;" naming the delimiter */
 	if (c->len - c->pos >= 5 && !strncasecmp((const char *)c->data + c->pos, "sep=", 4) &&
 	    (c->len - c->pos == 5 || c->data[c->pos + 5] == '\r' || c->data[c->pos + 5] == '\n')) {
@@ -240,18 +331,33 @@ static void detect(struct sk_csv *c)
 			return;
 		}
 	}
-	for (i = c->pos; i < c->len; i++) {
-		unsigned char ch = c->data[i];
-		if (ch == '"')
-			inq = !inq;
-		else if (!inq && (ch == '\n' || ch == '\r'))
-			break;
-		else if (!inq && ch == ',')
-			n[0]++;
-		else if (!inq && ch == ';')
-			n[1]++;
-		else if (!inq && ch == '\t')
-			n[2]++;
+	/* the most a single line of the first ones has of each: a sheet may start with title lines
+	 * that have no delimiter, or a comma in a sentence, above its header */
+	{
+		size_t cur[3] = {0, 0, 0};
+		int lines = 0;
+		for (i = c->pos; i < c->len && lines < 20; i++) {
+			unsigned char ch = c->data[i];
+			if (ch == '"') {
+				inq = !inq;
+			} else if (!inq && (ch == '\n' || ch == '\r')) {
+				for (int k = 0; k < 3; k++) {
+					if (cur[k] > n[k])
+						n[k] = cur[k];
+					cur[k] = 0;
+				}
+				lines++;
+			} else if (!inq && ch == ',') {
+				cur[0]++;
+			} else if (!inq && ch == ';') {
+				cur[1]++;
+			} else if (!inq && ch == '\t') {
+				cur[2]++;
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			if (cur[k] > n[k])
+				n[k] = cur[k];
 	}
 	c->delim = ',';
 	if (n[1] > n[0] && n[1] >= n[2])
@@ -304,6 +410,9 @@ static int check_encoding(struct sk_csv *c, long line)
 	if (c->strict)
 		return sk_error(SK_EINVALID, "line %ld: not valid UTF-8 (byte 0x%02x); save the file as "
 				"\"CSV UTF-8\"", line, i < c->rec.len ? c->rec.ptr[i] : 0);
+	if (c->utf8)
+		return sk_error(SK_EINVALID, "line %ld: the file is UTF-8 but this line holds a byte that is not "
+				"(0x%02x): retype the damaged letters of this line", line, i < c->rec.len ? c->rec.ptr[i] : 0);
 	c->conv.len = 0;
 	for (i = 0; i < c->rec.len; i++) {
 		unsigned char b = c->rec.ptr[i];
@@ -326,7 +435,7 @@ static int check_encoding(struct sk_csv *c, long line)
 	for (i = 0; i < c->rec.len && k < c->noffs; i++)
 		if (c->rec.ptr[i] == '\0')
 			c->offs[k++] = i + 1;
-	c->recoded = 1;
+	c->recoded = c->recoded_any = 1;
 	return 0;
 }
 
@@ -486,6 +595,32 @@ int sk_csv_next(struct sk_csv *c, char ***fields, size_t *n, long *line)
 	long ln = 0;
 	int rc;
 
+	if (c->table) {
+		char **row;
+		size_t k;
+		if (c->ti >= c->table->n)
+			return 0;
+		row = c->table->rows[c->ti];
+		*n = c->table->ncols[c->ti];
+		if (line)
+			*line = c->table->lines[c->ti];
+		c->ti++;
+		c->consumed = c->ti;
+		/* as a CSV field: trimmed of surrounding spaces */
+		for (k = 0; k < *n; k++) {
+			char *v = row[k];
+			size_t len = strlen(v), b = strspn(v, " \t");
+			while (len > b && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+				len--;
+			memmove(v, v + b, len - b);
+			v[len - b] = '\0';
+			if (len - b > c->max_field)
+				return sk_error(SK_EINVALID, "row %ld: a cell is longer than %zu bytes", c->table->lines[c->ti - 1],
+						c->max_field);
+		}
+		*fields = row;
+		return 1;
+	}
 	if (!c->started) {
 		detect(c);
 		if (c->not_csv) {
@@ -524,29 +659,114 @@ int sk_csv_next(struct sk_csv *c, char ***fields, size_t *n, long *line)
 	return 1;
 }
 
-int sk_csv_write_row(FILE *f, const char *const *fields, size_t n)
+/* A field a spreadsheet would run as a formula (=, +, -, @, or a tab or CR first), unless it
+ * is a plain number: written behind an apostrophe, which Excel and LibreOffice read as "text". */
+static int formula_like(const char *s)
 {
+	const char *p = s;
+	if (!strchr("=+-@\t\r", *s) || !*s)
+		return 0;
+	if (*p == '-' || *p == '+')
+		p++;
+	if (*p && strspn(p, "0123456789.,") == strlen(p) && strchr("0123456789", *p))
+		return 0;
+	return 1;
+}
+
+/* One character of UTF-8 at *s as Windows-1252 ('?' when it has none); advances *s. */
+static int to_cp1252(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned cp;
+	if (p[0] < 0x80) {
+		*s += 1;
+		return p[0];
+	}
+	if ((p[0] & 0xe0) == 0xc0 && p[1]) {
+		cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		*s += 2;
+	} else if ((p[0] & 0xf0) == 0xe0 && p[1] && p[2]) {
+		cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+		*s += 3;
+	} else {
+		*s += 1;
+		while (**s && (**s & 0xc0) == 0x80)
+			*s += 1;
+		return '?';
+	}
+	if (cp >= 0xa0 && cp <= 0xff)
+		return (int)cp;
+	for (int i = 0; i < 32; i++)
+		if (cp1252[i] == cp)
+			return 0x80 + i;
+	return '?';
+}
+
+static void put_text(FILE *f, const char *s, int cp)
+{
+	if (!cp) {
+		fputs(s, f);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p;)
+		fputc(to_cp1252(&p), f);
+}
+
+int sk_csv_write(FILE *f, const struct sk_csv_style *st, const char *const *fields, size_t n)
+{
+	char delim = st && st->delim ? (char)st->delim : ',';
 	for (size_t i = 0; i < n; i++) {
 		const char *s = fields[i] ? fields[i] : "";
 		size_t len = strlen(s);
-		int quote = strpbrk(s, ",;\"\r\n\t") != NULL ||
-			    (len && (s[0] == ' ' || s[len - 1] == ' '));
+		int neutral = formula_like(s);
+		int quote = strpbrk(s, ",;\"\r\n\t|") != NULL || (len && (s[0] == ' ' || s[len - 1] == ' '));
 		if (i)
-			fputc(',', f);
+			fputc(delim, f);
+		if (quote)
+			fputc('"', f);
+		if (neutral)
+			fputc('\'', f);
 		if (!quote) {
-			fputs(s, f);
-			continue;
+			put_text(f, s, st && st->cp1252);
+		} else {
+			for (; *s; s++) {
+				if (*s == '"')
+					fputc('"', f);
+				if ((unsigned char)*s < 0x80 || !(st && st->cp1252)) {
+					fputc(*s, f);
+				} else {
+					const unsigned char *p = (const unsigned char *)s;
+					fputc(to_cp1252(&p), f);
+					s = (const char *)p - 1;
+				}
+			}
+			fputc('"', f);
 		}
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
 	}
-	fputs("\r\n", f);
+	fputs(!st || st->crlf ? "\r\n" : "\n", f);
 	if (ferror(f))
 		return sk_error(SK_ERROR, "cannot write CSV: %s", strerror(errno));
 	return 0;
+}
+
+int sk_csv_write_start(FILE *f, const struct sk_csv_style *st)
+{
+	if (st && st->bom && !st->cp1252)
+		fputs("\xef\xbb\xbf", f);
+	return ferror(f) ? sk_error(SK_ERROR, "cannot write CSV: %s", strerror(errno)) : 0;
+}
+
+int sk_csv_write_row(FILE *f, const char *const *fields, size_t n)
+{
+	static const struct sk_csv_style comma = {',', 0, 1, 0, 0};
+	return sk_csv_write(f, &comma, fields, n);
+}
+
+void sk_csv_style_of(const struct sk_csv *c, struct sk_csv_style *out)
+{
+	out->xlsx = c->table != NULL;
+	out->delim = c->delim ? c->delim : ',';
+	out->bom = c->bom;
+	out->crlf = c->crlf;
+	out->cp1252 = !c->utf8 && c->recoded_any;
 }

@@ -26,7 +26,8 @@
 
 struct sk_csv;
 
-/* Opens the file at path for reading.  SK_ENOTFOUND if it does not exist, SK_ERROR if it
+/* Opens the file at path for reading.  An Excel workbook (.xlsx, .xls) is read too: the rows of
+ * its first sheet are the records (sheet.h).  SK_ENOTFOUND if it does not exist, SK_ERROR if it
  * cannot be read.  Free with sk_csv_free(). */
 int sk_csv_open(struct sk_csv **out, const char *path);
 /* Reads from an open stream (stdin, say), which stays the caller's; name is for messages. */
@@ -60,7 +61,24 @@ int sk_csv_recoded(const struct sk_csv *c);
 /* Progress: bytes consumed so far and the input's size (0 when unknown, as for a pipe). */
 void sk_csv_progress(const struct sk_csv *c, uint64_t *done, uint64_t *total);
 
-/* Writes one record of n fields to f, comma-separated, ended by CRLF.  A field is quoted when
+/* How a CSV file is written: the delimiter, a UTF-8 byte order mark first, CRLF line ends, and
+ * Windows-1252 instead of UTF-8.  An Indonesian Excel opens {';', 1, 1, 0} as columns with the
+ * names intact (its list separator is ';'). */
+struct sk_csv_style {
+	int delim, bom, crlf, cp1252;
+	int xlsx;   /* the input was a workbook: write an .xlsx */
+};
+#define SK_CSV_EXCEL_ID {';', 1, 1, 0, 0}
+/* The dialect and encoding of the input read so far (after the first record), so a reject file
+ * can be written as the office's spreadsheet program wrote the input. */
+void sk_csv_style_of(const struct sk_csv *c, struct sk_csv_style *out);
+/* The byte order mark, when the style has one: call once before the first row. */
+int sk_csv_write_start(FILE *f, const struct sk_csv_style *st);
+/* One record in style st (NULL: comma, CRLF, UTF-8).  Quoting as below; a field a spreadsheet
+ * would run as a formula (starting with =, +, -, @, a tab or CR, and not a plain number) is
+ * written behind an apostrophe, so Excel shows it as text and never runs it. */
+int sk_csv_write(FILE *f, const struct sk_csv_style *st, const char *const *fields, size_t n);
+/* Writes one record of n fields to f, comma-separated, ended by CRLF, formulas neutralised.  A field is quoted when
  * it holds a comma, semicolon, quote, CR, LF or tab, or starts or ends with a space (which the
  * reader would trim); quotes inside are doubled.  NULL fields are written empty.  SK_ERROR
  * with a message if the write fails. */

@@ -6,8 +6,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
+#include "pricing.h"
 #include "registry.h"
 #include "row.h"
 
@@ -140,11 +142,23 @@ int sk_worker_each(struct sk_db *db, const char *query, int all,
 		   int (*fn)(void *payload, const struct sk_worker *w), void *payload)
 {
 	sqlite3_stmt *st;
-	char *like = query ? sk_printf("%%%s%%", query) : NULL;
+	char *like = NULL;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE (?1 IS NULL OR name LIKE ?1 "
-					 "OR nik LIKE ?1 OR phone LIKE ?1 OR kpj LIKE ?1 OR kelurahan IN "
-					 "(SELECT code FROM regions WHERE name LIKE ?1)) AND (?2 OR status = 'active') "
+	if (query) {
+		/* the text as typed: % and _ are letters to look for, not wildcards */
+		struct sk_buf b = SK_BUF_INIT;
+		sk_buf_putc(&b, '%');
+		for (const char *p = query; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				sk_buf_putc(&b, '\\');
+			sk_buf_putc(&b, *p);
+		}
+		sk_buf_putc(&b, '%');
+		like = (char *)b.ptr;
+	}
+	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' "
+					 "OR nik LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR kpj LIKE ?1 ESCAPE '\\' OR kelurahan IN "
+					 "(SELECT code FROM regions WHERE name LIKE ?1 ESCAPE '\\')) AND (?2 OR status = 'active') "
 					 "ORDER BY name COLLATE NOCASE, id")) < 0) {
 		free(like);
 		return rc;
@@ -200,6 +214,11 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 	else
 		sqlite3_bind_null(st, i);
 }
+
+static void month_back(char out[SK_DATE_SIZE], int months);
+static int change_open(struct sk_db *db, const struct sk_pricing *pr, const struct sk_worker *w, const char *program,
+		       const char *from, const char *funder, int64_t income, const char *decision, size_t *changed);
+static int end_date(char day[SK_DATE_SIZE], const char *date);
 
 int sk_worker_insert(struct sk_db *db, const struct sk_worker *w, char **id_out)
 {
@@ -331,6 +350,33 @@ static const char *or_old(const char *n, const char *o)
 	return n ? n : o;
 }
 
+/* A new declared income moves the open enrolments priced on the declared bracket to it from
+ * the first of this month (the history is kept); a scheme with a bracket of its own keeps it,
+ * and the clerk is told either way. */
+static int follow_income(struct sk_db *db, const struct sk_worker *old, const struct sk_worker *w, struct sk_issues *is)
+{
+	struct sk_pricing *pr = NULL;
+	struct sk_worker cur = *w;
+	char from[SK_DATE_SIZE], rp[32];
+	size_t n = 0;
+	int rc;
+
+	cur.id = old->id;
+	month_back(from, 0);
+	if ((rc = sk_pricing_load(&pr, db)) < 0)
+		return rc;
+	rc = change_open(db, pr, &cur, NULL, from, NULL, w->income, NULL, &n);
+	sk_pricing_free(pr);
+	if (rc < 0)
+		return rc;
+	sk_rupiah_format(rp, sizeof(rp), w->income);
+	if (n)
+		sk_issues_add(is, 0, SK_F_INCOME, "%zu enrolment(s) are billed at the new bracket %s from %s", n, rp, from);
+	else
+		sk_issues_add(is, 0, SK_F_INCOME, "the enrolments keep their bracket: their funder's scheme pays at a bracket of its own");
+	return 0;
+}
+
 int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, const struct sk_worker_input *in, int *changed)
 {
 	struct sk_ctx_store cs;
@@ -380,6 +426,10 @@ int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, cons
 		sk_db_rollback(db);
 		goto done;
 	}
+	if (in->income && w.income != old.income && (rc = follow_income(db, &old, &w, is)) < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
 	rc = sk_db_commit(db);
 done:
 	free(other);
@@ -388,25 +438,17 @@ done:
 	return rc;
 }
 
-int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason)
+int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason_text)
 {
 	struct sk_worker w;
 	sqlite3_stmt *st = NULL;
-	char day[SK_DATE_SIZE], why[200];
-	int rc, two;
+	char day[SK_DATE_SIZE], reason[64];
+	int rc;
 
 	if ((rc = refuse_at_city(db)) < 0)
 		return rc;
-	if (!reason || !*reason)
-		return sk_error(SK_EINVALID, "say why the enrolment ends with --reason (meninggal, pindah, mampu, ...)");
-	if (date && *date) {
-		if (sk_parse_date(day, &two, date, sk_date_today(), why, sizeof(why)) < 0)
-			return sk_error(SK_EINVALID, "end date: %s", why);
-	} else {
-		int y, m, d;
-		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
-	}
+	if ((rc = sk_end_reason(reason, sizeof(reason), reason_text)) < 0 || (rc = end_date(day, date)) < 0)
+		return rc;
 	if ((rc = sk_worker_get(db, &w, key)) < 0)
 		return rc;
 	if (w.owner && strcmp(w.owner, db->code)) {
@@ -429,10 +471,12 @@ int sk_worker_end(struct sk_db *db, const char *key, const char *date, const cha
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if ((rc = sk_db_prepare(db, &st, "UPDATE enrolments SET end_on = ?1 WHERE worker_id = ?2 AND end_on IS NULL")) < 0)
+	if ((rc = sk_db_prepare(db, &st, "UPDATE enrolments SET end_on = ?1, end_reason = ?3 "
+					 "WHERE worker_id = ?2 AND end_on IS NULL")) < 0)
 		goto fail;
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, w.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = sk_db_fail(db, "cannot end the enrolments");
 		goto fail;
@@ -542,52 +586,148 @@ static int parse_start(char out[SK_DATE_SIZE], const char *text)
 	return 0;
 }
 
-/* program is one programme or several joined by '+' (JKK+JKM): they are enrolled in one
- * transaction, all or none; *id_out gets their ids, one a line */
-int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
-	     const char *decree, const char *start, int64_t income)
+/* "JKK+JKM" into progs; SK_EINVALID unless JKK, JKM, JHT each at most once */
+static int parse_programs(char progs[3][4], int *np, const char *program)
 {
-	struct sk_worker w;
-	struct sk_buf ids = SK_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	char day[SK_DATE_SIZE], progs[3][4], *id = NULL;
 	const char *p = program;
-	int rc, np = 0;
-
-	if ((rc = refuse_at_city(db)) < 0)
-		return rc;
+	*np = 0;
 	if (!p || !*p)
 		return sk_error(SK_EINVALID, "program '' is not JKK, JKM or JHT");
 	for (;;) {
 		size_t len = strcspn(p, "+");
 		char one[4];
-		if (len != 3 || np == 3)
+		if (len != 3 || *np == 3)
 			return sk_error(SK_EINVALID, "program '%s' is not JKK, JKM, JHT or a sum of them like JKK+JKM", program);
 		for (int i = 0; i < 3; i++)
 			one[i] = (char)(p[i] & ~0x20);
 		one[3] = '\0';
 		if (strcmp(one, "JKK") && strcmp(one, "JKM") && strcmp(one, "JHT"))
 			return sk_error(SK_EINVALID, "program '%.3s' is not JKK, JKM or JHT", p);
-		for (int i = 0; i < np; i++)
+		for (int i = 0; i < *np; i++)
 			if (!strcmp(progs[i], one))
 				return sk_error(SK_EINVALID, "program '%s' names %s twice", program, one);
-		memcpy(progs[np++], one, 4);
+		memcpy(progs[(*np)++], one, 4);
 		if (!p[len])
 			break;
 		p += len + 1;
 	}
-	if (!funder || !*funder)
-		return sk_error(SK_EINVALID, "say who pays with --funder (APBD Kota, APBD Provinsi, CSR:<name>, Mandiri)");
-	if (income < 0 || income >= 100000000)
-		return sk_error(SK_EINVALID, "income bracket %lld is out of range", (long long)income);
-	if ((rc = parse_start(day, start)) < 0)
+	return 0;
+}
+
+static int scheme_pays(const struct sk_funder *s, const char *program)
+{
+	const char *q = s->programs;
+	while (*q) {
+		size_t len = strcspn(q, "+");
+		if (len == 3 && !strncmp(q, program, 3))
+			return 1;
+		q += len;
+		if (*q)
+			q++;
+	}
+	return 0;
+}
+
+static void fmt_day(char out[SK_DATE_SIZE], int y, int m, int d)
+{
+	snprintf(out, SK_DATE_SIZE, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+/* Whole years between birth ("YYYY-MM-DD") and day; -1 when the birth date is unknown. */
+static int age_on(const char *birth, const char *day)
+{
+	int by, bm, bd, y, m, d, age;
+	if (!birth || sscanf(birth, "%d-%d-%d", &by, &bm, &bd) != 3 || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
+		return -1;
+	age = y - by;
+	if (m < bm || (m == bm && d < bd))
+		age--;
+	return age;
+}
+
+/* The first day of the month `months` before today's. */
+static void month_back(char out[SK_DATE_SIZE], int months)
+{
+	int y, m, d;
+	sk_civil_from_days(sk_date_today(), &y, &m, &d);
+	m -= months;
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	fmt_day(out, y, m, 1);
+}
+
+/* The checks of a funder's scheme for worker w enrolled in progs from day: what it pays, the
+ * ages it covers, how far back a start may go.  Warnings go to is (may be NULL). */
+int sk_scheme_check(const struct sk_funder *sch, const struct sk_worker *w, const char progs[][4], int np,
+		    const char *day, const char *decision, struct sk_issues *is)
+{
+	char earliest[SK_DATE_SIZE];
+	int age;
+	for (int k = 0; k < np; k++)
+		if (!scheme_pays(sch, progs[k]))
+			return sk_error(SK_EINVALID, "the %s scheme pays %s only, not %s: enrol in %s, or choose another funder",
+					sch->name, sch->programs, progs[k], sch->programs);
+	age = age_on(w->birth_date, day);
+	if (age >= 0 && ((sch->age_min && age < sch->age_min) || (sch->age_max && age > sch->age_max))) {
+		if (!sch->age_warn)
+			return sk_error(SK_EINVALID, "%s is %d years old on %s: the %s scheme covers ages %d to %d; "
+					"choose another funder", w->name ? w->name : w->id, age, day, sch->name,
+					sch->age_min, sch->age_max);
+		if (is)
+			sk_issues_add(is, 0, "Umur", "%s is %d years old on %s, outside the ages %d to %d of the %s scheme",
+				      w->name ? w->name : w->id, age, day, sch->age_min, sch->age_max, sch->name);
+	}
+	month_back(earliest, sch->backdate_months);
+	if (strcmp(day, earliest) < 0 && (!decision || !*decision))
+		return sk_error(SK_EINVALID, "start %s lies before %s: the %s scheme does not pay past months unless "
+				"a decision allows it; give its number with --decision", day, earliest, sch->name);
+	return 0;
+}
+
+/* program is one programme or several joined by '+' (JKK+JKM): they are enrolled in one
+ * transaction, all or none; *id_out gets their ids, one a line */
+int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_enrol_input *in)
+{
+	struct sk_worker w;
+	struct sk_buf ids = SK_BUF_INIT;
+	struct sk_pricing *pr = NULL;
+	const struct sk_funder *sch;
+	sqlite3_stmt *st = NULL;
+	char day[SK_DATE_SIZE], progs[3][4], *id = NULL, funder[128];
+	int64_t bracket;
+	int rc, np = 0;
+
+	if (is)
+		memset(is, 0, sizeof(*is));
+	if ((rc = refuse_at_city(db)) < 0)
 		return rc;
-	if ((rc = sk_worker_get(db, &w, worker)) < 0)
+	if ((rc = parse_programs(progs, &np, in->program)) < 0)
 		return rc;
+	if (!in->funder || !*in->funder)
+		return sk_error(SK_EINVALID, "say who pays with --funder: one of the list 'sinkron funder list' shows");
+	if (in->income < 0 || in->income >= 100000000)
+		return sk_error(SK_EINVALID, "income bracket %lld is out of range", (long long)in->income);
+	if ((rc = parse_start(day, in->start)) < 0)
+		return rc;
+	if ((rc = sk_funder_resolve(db, funder, sizeof(funder), in->funder)) < 0)
+		return rc;
+	if ((rc = sk_pricing_load(&pr, db)) < 0)
+		return rc;
+	sch = sk_pricing_scheme(pr, funder);
+	if ((rc = sk_worker_get(db, &w, in->worker)) < 0) {
+		sk_pricing_free(pr);
+		return rc;
+	}
 	if (!w.status || strcmp(w.status, "active")) {
 		rc = sk_error(SK_ECONFLICT, "worker %s (%s) has ended: enrol an active worker", w.id, w.name);
 		goto done;
 	}
+	if (sch && (rc = sk_scheme_check(sch, &w, (const char (*)[4])progs, np, day, in->decision, is)) < 0)
+		goto done;
+	/* the bracket the enrolment records: the scheme's own when it has one */
+	bracket = sch && sch->bracket > 0 ? sch->bracket : in->income ? in->income : (w.income ? w.income : 1000000);
 	if ((rc = sk_db_begin(db)) < 0)
 		goto done;
 	for (int k = 0; k < np; k++) {
@@ -605,17 +745,18 @@ int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *pr
 		}
 		sqlite3_finalize(st);
 		id = sk_new_id(db);
-		if ((rc = sk_db_prepare(db, &st, "INSERT INTO enrolments (id, owner, worker_id, program, funder, decree, start_on, income) "
-						 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+		if ((rc = sk_db_prepare(db, &st, "INSERT INTO enrolments (id, owner, worker_id, program, funder, decree, start_on, income, decision) "
+						 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 			goto fail;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, db->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, progs[k], -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, funder, -1, SQLITE_STATIC);
-		bind_opt(st, 6, decree);
+		bind_opt(st, 6, in->decree);
 		sqlite3_bind_text(st, 7, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, income ? income : (w.income ? w.income : 1000000));
+		sqlite3_bind_int64(st, 8, bracket);
+		bind_opt(st, 9, in->decision);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = sk_db_fail(db, "cannot enrol the worker");
 			goto fail;
@@ -636,6 +777,253 @@ done:
 	free(id);
 	sk_buf_release(&ids);
 	sk_worker_release(&w);
+	sk_pricing_free(pr);
+	return rc;
+}
+
+int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
+	     const char *decree, const char *start, int64_t income)
+{
+	struct sk_enrol_input in = {worker, program, funder, decree, start, NULL, income};
+	return sk_enrolment_add(db, id_out, NULL, &in);
+}
+
+/* The day before day ("YYYY-MM-DD"). */
+static void day_before(char out[SK_DATE_SIZE], const char *day)
+{
+	int y, m, d;
+	sscanf(day, "%d-%d-%d", &y, &m, &d);
+	sk_civil_from_days(sk_days_from_civil(y, m, d) - 1, &y, &m, &d);
+	fmt_day(out, y, m, d);
+}
+
+/* Inside the caller's transaction: the open enrolments of w in program (NULL: all) are paid by
+ * funder (NULL: the same) at bracket (0: the scheme's, else the declared income) from `from`.
+ * One that starts on or after from is changed in place; an older one ends the day before and a
+ * new record carries on, so the history is kept. */
+static int change_open(struct sk_db *db, const struct sk_pricing *pr, const struct sk_worker *w, const char *program,
+		       const char *from, const char *funder, int64_t income, const char *decision, size_t *changed)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	char before[SK_DATE_SIZE];
+	int rc;
+
+	day_before(before, from);
+	if ((rc = sk_db_prepare(db, &st, "SELECT id, program, funder, decree, start_on, income FROM enrolments "
+					 "WHERE worker_id = ?1 AND end_on IS NULL AND (?2 IS NULL OR program = ?2) ORDER BY program")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+	bind_opt(st, 2, program);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *eid = (const char *)sqlite3_column_text(st, 0), *prog = (const char *)sqlite3_column_text(st, 1);
+		const char *ofunder = (const char *)sqlite3_column_text(st, 2), *decree = (const char *)sqlite3_column_text(st, 3);
+		const char *start = (const char *)sqlite3_column_text(st, 4);
+		const char *nf = funder ? funder : ofunder;
+		const struct sk_funder *sch = sk_pricing_scheme(pr, nf);
+		int64_t bracket = sch && sch->bracket > 0 ? sch->bracket : income ? income : (w->income ? w->income : 1000000);
+		char progs[1][4];
+		snprintf(progs[0], 4, "%s", prog ? prog : "");
+		if (funder && sch && (rc = sk_scheme_check(sch, w, (const char (*)[4])progs, 1, from, decision, NULL)) < 0)
+			goto done;
+		if (sqlite3_column_int64(st, 5) == bracket && ofunder && nf && !strcmp(ofunder, nf))
+			continue;
+		if (!funder && sch) {
+			/* a new bracket from a past month changes bills already raised: a decision too */
+			char earliest[SK_DATE_SIZE];
+			const char *eff = start && strcmp(start, from) > 0 ? start : from;
+			month_back(earliest, sch->backdate_months);
+			if (strcmp(eff, earliest) < 0 && (!decision || !*decision)) {
+				rc = sk_error(SK_EINVALID, "a change from %s lies before %s: the %s scheme does not change past "
+					      "months unless a decision allows it; give its number with --decision", eff, earliest, sch->name);
+				goto done;
+			}
+		}
+		if (start && strcmp(start, from) >= 0) {
+			if ((rc = sk_db_prepare(db, &up, "UPDATE enrolments SET funder = ?1, income = ?2 WHERE id = ?3")) < 0)
+				goto done;
+			sqlite3_bind_text(up, 1, nf, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(up, 2, bracket);
+			sqlite3_bind_text(up, 3, eid, -1, SQLITE_STATIC);
+		} else {
+			char *nid;
+			if ((rc = sk_db_prepare(db, &up, "UPDATE enrolments SET end_on = ?1, end_reason = 'diganti' WHERE id = ?2")) < 0)
+				goto done;
+			sqlite3_bind_text(up, 1, before, -1, SQLITE_STATIC);
+			sqlite3_bind_text(up, 2, eid, -1, SQLITE_STATIC);
+			if (sqlite3_step(up) != SQLITE_DONE) {
+				rc = sk_db_fail(db, "cannot change the enrolment");
+				goto done;
+			}
+			sqlite3_finalize(up);
+			nid = sk_new_id(db);
+			if ((rc = sk_db_prepare(db, &up, "INSERT INTO enrolments (id, owner, worker_id, program, funder, decree, "
+							 "start_on, income, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0) {
+				free(nid);
+				goto done;
+			}
+			sqlite3_bind_text(up, 1, nid, -1, SQLITE_TRANSIENT);
+			free(nid);
+			sqlite3_bind_text(up, 2, db->code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(up, 3, w->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(up, 4, prog, -1, SQLITE_STATIC);
+			sqlite3_bind_text(up, 5, nf, -1, SQLITE_STATIC);
+			bind_opt(up, 6, decree);
+			sqlite3_bind_text(up, 7, from, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(up, 8, bracket);
+			bind_opt(up, 9, decision);
+		}
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			rc = sk_db_fail(db, "cannot change the enrolment");
+			goto done;
+		}
+		sqlite3_finalize(up);
+		up = NULL;
+		(*changed)++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the enrolments");
+done:
+	sqlite3_finalize(up);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sk_enrolment_change(struct sk_db *db, const char *worker, const char *program, const char *from,
+			const char *funder, int64_t income, const char *decision, size_t *changed)
+{
+	struct sk_worker w;
+	struct sk_pricing *pr = NULL;
+	char day[SK_DATE_SIZE], fname[128], progs[3][4];
+	int rc, np;
+
+	*changed = 0;
+	if ((rc = refuse_at_city(db)) < 0)
+		return rc;
+	if (program && (rc = parse_programs(progs, &np, program)) < 0)
+		return rc;
+	if (program && np != 1)
+		return sk_error(SK_EINVALID, "change one programme at a time, or leave --program out for all of them");
+	if (!from || !*from)
+		return sk_error(SK_EINVALID, "say from when with --from (a month like 2025-01, or a date)");
+	if ((rc = parse_start(day, from)) < 0)
+		return rc;
+	if (income < 0 || income >= 100000000)
+		return sk_error(SK_EINVALID, "income bracket %lld is out of range", (long long)income);
+	if (funder && (rc = sk_funder_resolve(db, fname, sizeof(fname), funder)) < 0)
+		return rc;
+	if ((rc = sk_worker_get(db, &w, worker)) < 0)
+		return rc;
+	if ((rc = sk_pricing_load(&pr, db)) < 0)
+		goto done;
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	if ((rc = change_open(db, pr, &w, program ? progs[0] : NULL, day, funder ? fname : NULL, income, decision, changed)) < 0) {
+		sk_db_rollback(db);
+		goto done;
+	}
+	rc = sk_db_commit(db);
+done:
+	sk_pricing_free(pr);
+	sk_worker_release(&w);
+	return rc;
+}
+
+static const char *const end_reasons[] = {"meninggal dunia", "pindah domisili", "tidak memenuhi syarat", "mengundurkan diri",
+					  "usia di atas batas", "terdaftar ganda", "beralih ke penerima upah", "diganti", NULL};
+
+const char *const *sk_end_reasons(void)
+{
+	/* the last, "diganti", is written by an enrolment change, never chosen */
+	static const char *const chosen[] = {"meninggal dunia", "pindah domisili", "tidak memenuhi syarat", "mengundurkan diri",
+					     "usia di atas batas", "terdaftar ganda", "beralih ke penerima upah", NULL};
+	return chosen;
+}
+
+/* The reason as the list spells it ("meninggal" and "pindah" are read as the full words);
+ * SK_EINVALID naming the list. */
+int sk_end_reason(char *out, size_t n, const char *reason)
+{
+	struct sk_buf list = SK_BUF_INIT;
+	int rc;
+	if (reason && *reason) {
+		size_t len = strlen(reason);
+		for (int i = 0; end_reasons[i]; i++)
+			if (!strncasecmp(end_reasons[i], reason, len) && (!end_reasons[i][len] || end_reasons[i][len] == ' ')) {
+				snprintf(out, n, "%s", end_reasons[i]);
+				return 0;
+			}
+	}
+	for (int i = 0; end_reasons[i]; i++)
+		if (strcmp(end_reasons[i], "diganti"))
+			sk_buf_printf(&list, "%s'%s'", list.len ? ", " : "", end_reasons[i]);
+	rc = sk_error(SK_EINVALID, "say why with --reason, one of: %s", (const char *)list.ptr);
+	sk_buf_release(&list);
+	return rc;
+}
+
+/* An end date: today when empty; never in the future. */
+static int end_date(char day[SK_DATE_SIZE], const char *date)
+{
+	char why[200];
+	int two;
+	long today = sk_date_today();
+	if (date && *date) {
+		int y, m, d;
+		if (sk_parse_date(day, &two, date, today, why, sizeof(why)) < 0)
+			return sk_error(SK_EINVALID, "end date: %s", why);
+		sscanf(day, "%d-%d-%d", &y, &m, &d);
+		if (sk_days_from_civil(y, m, d) > today)
+			return sk_error(SK_EINVALID, "end date %s is in the future: record an end once it has happened", day);
+	} else {
+		int y, m, d;
+		sk_civil_from_days(today, &y, &m, &d);
+		fmt_day(day, y, m, d);
+	}
+	return 0;
+}
+
+int sk_enrolment_end(struct sk_db *db, const char *worker, const char *program, const char *date, const char *reason)
+{
+	struct sk_worker w;
+	sqlite3_stmt *st = NULL;
+	char day[SK_DATE_SIZE], why[64], progs[3][4];
+	int rc, np;
+
+	if ((rc = refuse_at_city(db)) < 0)
+		return rc;
+	if ((rc = parse_programs(progs, &np, program)) < 0)
+		return rc;
+	if ((rc = sk_end_reason(why, sizeof(why), reason)) < 0 || (rc = end_date(day, date)) < 0)
+		return rc;
+	if ((rc = sk_worker_get(db, &w, worker)) < 0)
+		return rc;
+	if ((rc = sk_db_begin(db)) < 0)
+		goto done;
+	for (int k = 0; k < np; k++) {
+		if ((rc = sk_db_prepare(db, &st, "UPDATE enrolments SET end_on = ?1, end_reason = ?2 "
+						 "WHERE worker_id = ?3 AND program = ?4 AND end_on IS NULL")) < 0)
+			goto fail;
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, progs[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = sk_db_fail(db, "cannot end the enrolment");
+			goto fail;
+		}
+		if (sqlite3_changes(db->h) == 0) {
+			rc = sk_error(SK_ENOTFOUND, "%s (%s) has no open %s enrolment", w.name ? w.name : "?", w.id, progs[k]);
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = sk_db_commit(db);
+	goto done;
+fail:
+	sqlite3_finalize(st);
+	sk_db_rollback(db);
+done:
+	sk_worker_release(&w);
 	return rc;
 }
 
@@ -643,7 +1031,7 @@ int sk_enrolment_each(struct sk_db *db, const char *worker_id, int (*fn)(void *p
 {
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "SELECT id, program, funder, decree, start_on, end_on, income FROM enrolments "
+	if ((rc = sk_db_prepare(db, &st, "SELECT id, program, funder, decree, start_on, end_on, income, decision, end_reason FROM enrolments "
 					 "WHERE worker_id = ? ORDER BY start_on, program")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, worker_id, -1, SQLITE_STATIC);
@@ -656,6 +1044,8 @@ int sk_enrolment_each(struct sk_db *db, const char *worker_id, int (*fn)(void *p
 		e.start_on = (const char *)sqlite3_column_text(st, 4);
 		e.end_on = (const char *)sqlite3_column_text(st, 5);
 		e.income = sqlite3_column_int64(st, 6);
+		e.decision = (const char *)sqlite3_column_text(st, 7);
+		e.end_reason = (const char *)sqlite3_column_text(st, 8);
 		if ((rc = fn(payload, &e)) != 0)
 			break;
 	}
@@ -688,44 +1078,42 @@ int sk_heir_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payloa
 
 int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload)
 {
-	sqlite3_stmt *st;
-	char first[SK_DATE_SIZE], last[SK_DATE_SIZE];
-	int y, m, rc, any = 0;
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	sqlite3_stmt *st = NULL;
+	struct sk_pricing *pr = NULL;
+	char first[11], last[11];
+	int y, m, rc;
 
 	if (!month || strlen(month) != 7 || month[4] != '-' || (y = atoi(month)) < 2000 || y > 2100 ||
 	    (m = atoi(month + 5)) < 1 || m > 12)
 		return sk_error(SK_EINVALID, "month '%s' is not a month like 2024-03", month ? month : "");
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m,
-		 mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0)));
-	/* an enrolment is billed for a month it covers on any day; the rate is the one in force
-	 * on the first of that month */
+	sk_month_bounds(first, last, y, m);
+	if ((rc = sk_pricing_load(&pr, db)) < 0 || (rc = sk_pricing_register(db, pr)) < 0)
+		goto done;
+	/* the pricing rule (pricing.c): months covered on any day, the scheme's bracket, the rate
+	 * in force on the month's first day; a duplicate-marked record is not billed */
 	if ((rc = sk_db_prepare(db, &st,
-		"SELECT e.funder, e.program, count(DISTINCT w.nik), "
-		"sum(CASE r.basis WHEN 'percent' THEN (coalesce(e.income, w.income, 1000000) * r.value) / 10000 ELSE r.value END), "
-		"count(*) - count(r.program) "
+		"SELECT " SK_FUNDER_SQL " AS fu, e.program, count(DISTINCT w.nik), sum(" SK_PREMIUM_SQL "), "
+		"count(*) - count(" SK_PREMIUM_SQL ") "
 		"FROM enrolments e JOIN workers w ON w.id = e.worker_id "
-		"LEFT JOIN rates r ON r.program = e.program AND r.valid_from <= ?1 AND (r.valid_to IS NULL OR r.valid_to >= ?1) "
-		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) AND w.duplicate_of IS NULL "
-		"GROUP BY e.funder, e.program ORDER BY e.funder, e.program")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
+		"WHERE " SK_IN_FORCE_SQL " GROUP BY fu, e.program ORDER BY fu, e.program")) < 0)
+		goto done;
+	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sk_bill_line l;
-		snprintf(l.funder, sizeof(l.funder), "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "(none)");
+		snprintf(l.funder, sizeof(l.funder), "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(l.program, sizeof(l.program), "%s", (const char *)sqlite3_column_text(st, 1));
 		l.people = sqlite3_column_int64(st, 2);
 		l.amount = sqlite3_column_int64(st, 3);
 		l.unrated = sqlite3_column_int64(st, 4);
-		any = 1;
 		if ((rc = fn(payload, &l)) != 0)
 			break;
 	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW || rc > 0 ? 0 : rc < 0 ? rc : sk_db_fail(db, "cannot compute the bill");
+done:
 	sqlite3_finalize(st);
-	(void)any;
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sk_db_fail(db, "cannot compute the bill");
+	sk_pricing_free(pr);
+	return rc;
 }
 
 /* ---- counts ---- */

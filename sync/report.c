@@ -9,22 +9,22 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
 #include "db.h"
+#include "pricing.h"
+#include "xlsxout.h"
 
 static const char *const month_names[12] = {"January", "February", "March", "April", "May", "June",
 					    "July", "August", "September", "October", "November", "December"};
 
 /* An enrolment is in force in a month it covers on any day (?2 first day, ?3 last day), and is
- * priced by the rate in force on the first day: the same rule as sk_bill(). */
-/* in force, and not a record the city marked as a duplicate of another (those are not billed) */
-#define IN_FORCE "e.start_on <= ?3 AND (e.end_on IS NULL OR e.end_on >= ?2) AND w.duplicate_of IS NULL"
-#define RATE_JOIN "LEFT JOIN rates r ON r.program = e.program AND r.valid_from <= ?2 AND (r.valid_to IS NULL OR r.valid_to >= ?2) "
-#define PRICE "(CASE r.basis WHEN 'percent' THEN (coalesce(e.income, w.income, 1000000) * r.value) / 10000 ELSE r.value END)"
+ * priced by the one pricing rule (pricing.c), like sk_bill(). */
+#define IN_FORCE SK_IN_FORCE_SQL
 
 /* ---- rupiah ---- */
 
@@ -135,7 +135,7 @@ bad:
 int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount)
 {
 	sqlite3_stmt *st;
-	char *key;
+	char *key, name[128];
 	int rc;
 
 	if (year < 2000 || year > 2100)
@@ -144,6 +144,11 @@ int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount
 		return sk_error(SK_EINVALID, "funder '%s' is not a funder's name", funder ? funder : "");
 	if (amount < 0)
 		return sk_error(SK_EINVALID, "a budget cannot be negative");
+	/* a budget belongs to a funder of the list, spelt as the list spells it */
+	if (amount > 0 && (rc = sk_funder_resolve(db, name, sizeof(name), funder)) < 0)
+		return rc;
+	if (amount > 0)
+		funder = name;
 	key = sk_printf("budget.%04d.%s", year, funder);
 	if (amount == 0) {
 		if ((rc = sk_db_prepare(db, &st, "DELETE FROM settings WHERE key = ?")) < 0)
@@ -292,8 +297,8 @@ static int count_table(struct sk_db *db, struct sk_report *r, struct sk_report_t
 		return sk_db_fail(db, "cannot count the workers");
 
 	sql = sk_printf("SELECT k, n, p, program, count(*), sum(price) FROM (SELECT %s AS k, %s AS n, %s AS p, "
-			"e.program AS program, " PRICE " AS price FROM enrolments e JOIN workers w ON w.id = e.worker_id "
-			RATE_JOIN "WHERE " IN_FORCE ") GROUP BY k, program", key, name, parent);
+			"e.program AS program, " SK_PREMIUM_SQL " AS price FROM enrolments e JOIN workers w ON w.id = e.worker_id "
+			"WHERE " IN_FORCE ") GROUP BY k, program", key, name, parent);
 	rc = sk_db_prepare(db, &st, sql);
 	free(sql);
 	if (rc < 0)
@@ -367,7 +372,7 @@ static struct sk_report_funder *bill_of(struct sk_report *r, const char *funder)
 {
 	struct sk_report_funder *f;
 	for (size_t i = 0; i < r->nbills; i++)
-		if (!strcmp(r->bills[i].funder, funder))
+		if (!strcasecmp(r->bills[i].funder, funder))
 			return &r->bills[i];
 	r->bills = sk_realloc(r->bills, (r->nbills + 1) * sizeof(*r->bills));
 	f = &r->bills[r->nbills++];
@@ -376,46 +381,15 @@ static struct sk_report_funder *bill_of(struct sk_report *r, const char *funder)
 	return f;
 }
 
-struct rate {
-	char program[8], from[16], to[16]; /* to "" while in force */
-	int percent;
-	int64_t value;
-};
-
-/* The whole rates table: a few rows. */
-static int load_rates(struct sk_db *db, struct rate **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((rc = sk_db_prepare(db, &st, "SELECT program, basis, value, valid_from, coalesce(valid_to, '') FROM rates")) < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rate *x;
-		*out = sk_realloc(*out, (*n + 1) * sizeof(**out));
-		x = &(*out)[(*n)++];
-		snprintf(x->program, sizeof(x->program), "%s", col_text(st, 0));
-		x->percent = !strcmp(col_text(st, 1), "percent");
-		x->value = sqlite3_column_int64(st, 2);
-		snprintf(x->from, sizeof(x->from), "%s", col_text(st, 3));
-		snprintf(x->to, sizeof(x->to), "%s", col_text(st, 4));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the rates");
-}
-
 /*
  * The year's bill in one pass over the enrolments touching it, sorted by funder and NIK so that
  * a person is counted once a month however many programmes (or districts) bill them.  The rule
  * is sk_bill()'s: every enrolment covering a month on any day, priced by each rate of its
  * programme in force on the month's first day.
  */
-static int bill_year(struct sk_db *db, struct sk_report *r)
+static int bill_year(struct sk_db *db, struct sk_report *r, const struct sk_pricing *pr)
 {
 	sqlite3_stmt *st = NULL;
-	struct rate *rates = NULL;
-	size_t nrates = 0;
 	char first[12][16], last[12][16], ystart[16], yend[16];
 	char *cur_funder = NULL, *cur_nik = NULL;
 	unsigned person = 0;        /* months the current person is billed in */
@@ -423,20 +397,13 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	struct sk_report_funder *f = NULL;
 	int rc;
 
-	for (int m = 0; m < 12; m++) {
-		static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-		int y = r->year;
-		snprintf(first[m], sizeof(first[m]), "%04d-%02d-01", y, m + 1);
-		snprintf(last[m], sizeof(last[m]), "%04d-%02d-%02d", y, m + 1,
-			 mdays[m] + (m == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0)));
-	}
+	for (int m = 0; m < 12; m++)
+		sk_month_bounds(first[m], last[m], r->year, m + 1);
 	snprintf(ystart, sizeof(ystart), "%s", first[0]);
 	snprintf(yend, sizeof(yend), "%s", last[11]);
-	if ((rc = load_rates(db, &rates, &nrates)) < 0)
-		return rc;
 	if ((rc = sk_db_prepare(db, &st,
-		"SELECT coalesce(e.funder, '(none)'), coalesce(w.nik, ''), e.program, e.start_on, e.end_on, "
-		"coalesce(e.income, w.income, 1000000) FROM enrolments e JOIN workers w ON w.id = e.worker_id "
+		"SELECT " SK_FUNDER_SQL ", coalesce(w.nik, ''), e.program, e.start_on, e.end_on, "
+		"coalesce(e.income, 0), coalesce(w.income, 0), e.funder FROM enrolments e JOIN workers w ON w.id = e.worker_id "
 		"WHERE e.start_on <= ?2 AND (e.end_on IS NULL OR e.end_on >= ?1) AND w.duplicate_of IS NULL ORDER BY 1, 2")) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, ystart, -1, SQLITE_STATIC);
@@ -445,7 +412,7 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	for (;;) {
 		const char *funder, *nik, *program, *start, *end;
 		int p, is_new;
-		int64_t income;
+		int64_t income, declared;
 
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
@@ -480,6 +447,7 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 		start = (const char *)sqlite3_column_text(st, 3);
 		end = (const char *)sqlite3_column_text(st, 4);
 		income = sqlite3_column_int64(st, 5);
+		declared = sqlite3_column_int64(st, 6);
 		p = program_index(r, program);
 		for (int m = 0; m < 12; m++) {
 			int rated = 0;
@@ -488,17 +456,14 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 			person |= 1u << m;
 			if (p >= 0)
 				seen[m][p]++;
-			for (size_t i = 0; i < nrates; i++) {
-				const struct rate *x = &rates[i];
+			{
 				int64_t amount;
-				if (strcmp(x->program, program) || strcmp(x->from, first[m]) > 0 ||
-				    (x->to[0] && strcmp(x->to, first[m]) < 0))
-					continue;
-				amount = x->percent ? income * x->value / 10000 : x->value;
-				rated = 1;
-				if (p >= 0)
-					f->amount[m][p] += amount;
-				f->total[m] += amount;
+				if (sk_price(pr, &amount, col_text(st, 7), program, income, declared, first[m]) == 0) {
+					rated = 1;
+					if (p >= 0)
+						f->amount[m][p] += amount;
+					f->total[m] += amount;
+				}
 			}
 			r->unrated += !rated;
 		}
@@ -506,7 +471,6 @@ static int bill_year(struct sk_db *db, struct sk_report *r)
 	rc = rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot compute the bill");
 done:
 	sqlite3_finalize(st);
-	free(rates);
 	free(cur_funder);
 	free(cur_nik);
 	return rc;
@@ -572,8 +536,8 @@ static int load_programs(struct sk_db *db, struct sk_report *r)
 int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int month)
 {
 	struct sk_report *r;
+	struct sk_pricing *pr = NULL;
 	char first[16], last[16];
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc;
@@ -591,12 +555,12 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 	r->is_city = db->is_city;
 	localtime_r(&now, &tm);
 	strftime(r->generated, sizeof(r->generated), "%Y-%m-%d %H:%M %Z", &tm);
-	snprintf(first, sizeof(first), "%04d-%02d-01", year, month);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", year, month,
-		 mdays[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100) || year % 400 == 0)));
+	sk_month_bounds(first, last, year, month);
 
 	/* one read transaction: every table sees the same state while the agent applies */
 	if ((rc = sk_db_exec(db, "BEGIN")) < 0)
+		goto done;
+	if ((rc = sk_pricing_load(&pr, db)) < 0 || (rc = sk_pricing_register(db, pr)) < 0)
 		goto done;
 	if ((rc = load_programs(db, r)) < 0)
 		goto done;
@@ -607,11 +571,11 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 			      "coalesce((SELECT name FROM regions WHERE code = w.owner), w.owner)", 0, first, last)) < 0 ||
 	    (rc = count_table(db, r, &r->occupations, "coalesce(lower(trim(w.occupation)), '')",
 			      "coalesce(nullif(trim(w.occupation), ''), '(not given)')", "NULL", 0, first, last)) < 0 ||
-	    (rc = count_table(db, r, &r->funders, "coalesce(e.funder, '(none)')", "coalesce(e.funder, '(none)')",
+	    (rc = count_table(db, r, &r->funders, SK_FUNDER_SQL, SK_FUNDER_SQL,
 			      "NULL", 1, first, last)) < 0 ||
 	    (rc = name_occupations(db, &r->occupations)) < 0)
 		goto done;
-	if ((rc = bill_year(db, r)) < 0 || (rc = sk_budget_each(db, add_budget, r)) < 0)
+	if ((rc = bill_year(db, r, pr)) < 0 || (rc = sk_budget_each(db, add_budget, r)) < 0)
 		goto done;
 
 	/* the funders' total counts each worker once however many funders pay for them */
@@ -637,6 +601,7 @@ int sk_report_build(struct sk_report **out, struct sk_db *db, int year, int mont
 done:
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	sk_pricing_free(pr);
 	if (rc < 0) {
 		sk_report_free(r);
 		return rc;
@@ -874,62 +839,70 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 
 /* ---- files: written beside, then renamed, readable by the owner only ---- */
 
+/* A report table goes to a file of its own (CSV, or the HTML page), or to a sheet of one
+ * workbook (.xlsx). */
 struct out_file {
+	struct sk_private_file pf;
 	FILE *f;
-	char *path, *tmp;
+	struct sk_xlsx_out *x;
 };
 
 static int out_open(struct out_file *o, const char *path)
 {
-	int fd;
-	o->path = sk_strdup(path);
-	o->tmp = sk_printf("%s.tmp%ld", path, (long)getpid());
-	fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
-		return sk_error(SK_ERROR, "cannot write '%s': %s", path, strerror(e));
-	}
-	return 0;
+	int rc = sk_private_open(&o->pf, path);
+	o->f = o->pf.f;
+	return rc;
 }
 
 static int out_close(struct out_file *o, int ok)
 {
-	int rc = 0;
-	if (!o->f)
-		return 0;
-	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	if (fclose(o->f) != 0 && ok)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	o->f = NULL;
-	if (ok && rename(o->tmp, o->path) != 0)
-		ok = 0, rc = sk_error(SK_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
-	if (!ok)
-		unlink(o->tmp);
-	free(o->path);
-	free(o->tmp);
-	o->path = o->tmp = NULL;
-	return ok ? 0 : rc < 0 ? rc : SK_ERROR;
+	if (o->x)
+		return 0; /* the workbook is closed once, after its last sheet */
+	return sk_private_close(&o->pf, ok);
+}
+
+/* The table's file in dir, or its sheet in book (named after the file without .csv). */
+static int table_open(struct out_file *o, const char *dir, struct sk_xlsx_out *book, const char *file)
+{
+	char *path;
+	int rc;
+	if (book) {
+		char sheet[32];
+		snprintf(sheet, sizeof(sheet), "%.*s", (int)strcspn(file, "."), file);
+		o->x = book;
+		return sk_xlsx_sheet(book, sheet);
+	}
+	path = sk_printf("%s/%s", dir, file);
+	rc = out_open(o, path);
+	free(path);
+	return rc;
 }
 
 /* ---- CSV ---- */
 
-static int csv_table(const struct sk_report *r, const char *dir, const char *file, const struct sk_report_table *t,
-		     const char *const *heads, int nlabels)
+/* A row of a report table: in a workbook, text cells; in CSV, the dialect the office's Excel
+ * reads (';', UTF-8 with a BOM, CRLF), the BOM before the first. */
+static int report_row(struct out_file *o, const char *const *fields, size_t n)
+{
+	static const struct sk_csv_style excel = SK_CSV_EXCEL_ID;
+	int rc;
+	if (o->x)
+		return sk_xlsx_row(o->x, fields, n);
+	if (ftell(o->f) == 0 && (rc = sk_csv_write_start(o->f, &excel)) < 0)
+		return rc;
+	return sk_csv_write(o->f, &excel, fields, n);
+}
+
+static int csv_table(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book, const char *file,
+		     const struct sk_report_table *t, const char *const *heads, int nlabels)
 {
 	struct out_file o = {0};
-	char *path = sk_printf("%s/%s", dir, file), *num[3 + 1 + SK_REPORT_PROGRAMS + 1];
+	char *num[3 + 1 + SK_REPORT_PROGRAMS + 1];
 	const char *fields[3 + 1 + SK_REPORT_PROGRAMS + 1 + 1];
 	char premium[40];
 	int rc, n = 0;
 
-	rc = out_open(&o, path);
-	free(path);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < nlabels; i++)
@@ -939,7 +912,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		fields[n++] = r->programs[p];
 	snprintf(premium, sizeof(premium), "premium_%04d_%02d", r->year, r->month);
 	fields[n++] = premium;
-	if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i <= t->n; i++) {
 		const struct sk_report_row *row = i < t->n ? &t->rows[i] : &t->total;
@@ -957,7 +930,7 @@ static int csv_table(const struct sk_report *r, const char *dir, const char *fil
 		}
 		num[k] = sk_printf("%lld", (long long)row->premium);
 		fields[n++] = num[k++];
-		rc = sk_csv_write_row(o.f, fields, (size_t)n);
+		rc = report_row(&o, fields, (size_t)n);
 		for (int j = 0; j < k; j++)
 			free(num[j]);
 		if (rc < 0)
@@ -970,16 +943,16 @@ done:
 	}
 }
 
-static int csv_bill(const struct sk_report *r, const char *dir)
+static int csv_bill(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	struct out_file o = {0};
-	char *path = sk_printf("%s/bill-%04d.csv", dir, r->year), month[16];
+	char file[32], month[16];
 	const char *fields[8 + SK_REPORT_PROGRAMS];
 	char num[8 + SK_REPORT_PROGRAMS][32];
 	int rc, n = 0;
 
-	rc = out_open(&o, path);
-	free(path);
+	snprintf(file, sizeof(file), "bill-%04d.csv", r->year);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
 	fields[n++] = "month";
@@ -991,7 +964,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 	fields[n++] = "cumulative";
 	fields[n++] = "budget";
 	fields[n++] = "budget_left";
-	if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+	if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -1020,7 +993,7 @@ static int csv_bill(const struct sk_report *r, const char *dir)
 				fields[n++] = NULL;
 				fields[n++] = NULL;
 			}
-			if ((rc = sk_csv_write_row(o.f, fields, (size_t)n)) < 0)
+			if ((rc = report_row(&o, fields, (size_t)n)) < 0)
 				goto done;
 		}
 	}
@@ -1031,21 +1004,20 @@ done:
 	}
 }
 
-static int csv_budget(const struct sk_report *r, const char *dir)
+static int csv_budget(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	static const char *const heads[] = {"funder", "year", "budget", "bill_year", "person_months", "months_billed",
 					    "months_paid", "runs_out", "present_rate", "conclusion"};
 	struct out_file o = {0};
-	char *path = sk_printf("%s/budget-%04d.csv", dir, r->year);
-	char num[8][32], line[512];
+	char file[32], num[8][32], line[512];
 	const char *fields[10];
 	int rc;
 
-	rc = out_open(&o, path);
-	free(path);
+	snprintf(file, sizeof(file), "budget-%04d.csv", r->year);
+	rc = table_open(&o, dir, book, file);
 	if (rc < 0)
 		return rc;
-	if ((rc = sk_csv_write_row(o.f, heads, 10)) < 0)
+	if ((rc = report_row(&o, heads, 10)) < 0)
 		goto done;
 	for (size_t i = 0; i < r->nbills; i++) {
 		const struct sk_report_funder *b = &r->bills[i];
@@ -1067,7 +1039,7 @@ static int csv_budget(const struct sk_report *r, const char *dir)
 			fields[2] = fields[6] = NULL;
 		sk_report_conclusion(line, sizeof(line), r, b);
 		fields[9] = line;
-		if ((rc = sk_csv_write_row(o.f, fields, 10)) < 0)
+		if ((rc = report_row(&o, fields, 10)) < 0)
 			goto done;
 	}
 done:
@@ -1077,10 +1049,36 @@ done:
 	}
 }
 
-int sk_report_write_csv(const struct sk_report *r, const char *dir)
+/* Every table, as files in dir or as sheets of book. */
+static int write_tables(const struct sk_report *r, const char *dir, struct sk_xlsx_out *book)
 {
 	static const char *const h_district[] = {"code", "distrik"}, *const h_kel[] = {"code", "kelurahan", "distrik"};
 	static const char *const h_occ[] = {"occupation_key", "occupation"}, *const h_fund[] = {"funder"};
+	int rc;
+	if ((rc = csv_budget(r, dir, book)) < 0 || (rc = csv_bill(r, dir, book)) < 0 ||
+	    (rc = csv_table(r, dir, book, "districts.csv", &r->districts, h_district, 2)) < 0 ||
+	    (rc = csv_table(r, dir, book, "kelurahan.csv", &r->kelurahan, h_kel, 3)) < 0 ||
+	    (rc = csv_table(r, dir, book, "occupations.csv", &r->occupations, h_occ, 2)) < 0 ||
+	    (rc = csv_table(r, dir, book, "funders.csv", &r->funders, h_fund, 1)) < 0)
+		return rc;
+	return 0;
+}
+
+int sk_report_write_xlsx(const struct sk_report *r, const char *path)
+{
+	struct sk_xlsx_out *book;
+	int rc;
+	if ((rc = sk_xlsx_open(&book, path, NULL)) < 0)
+		return rc;
+	rc = write_tables(r, NULL, book);
+	{
+		int rc2 = sk_xlsx_close(book, rc == 0);
+		return rc < 0 ? rc : rc2;
+	}
+}
+
+int sk_report_write_csv(const struct sk_report *r, const char *dir)
+{
 	struct stat sb;
 	int rc;
 
@@ -1088,11 +1086,7 @@ int sk_report_write_csv(const struct sk_report *r, const char *dir)
 		return sk_error(SK_ERROR, "cannot create '%s': %s", dir, strerror(errno));
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return sk_error(SK_EINVALID, "'%s' is not a folder", dir);
-	if ((rc = csv_table(r, dir, "districts.csv", &r->districts, h_district, 2)) < 0 ||
-	    (rc = csv_table(r, dir, "kelurahan.csv", &r->kelurahan, h_kel, 3)) < 0 ||
-	    (rc = csv_table(r, dir, "occupations.csv", &r->occupations, h_occ, 2)) < 0 ||
-	    (rc = csv_table(r, dir, "funders.csv", &r->funders, h_fund, 1)) < 0 ||
-	    (rc = csv_bill(r, dir)) < 0 || (rc = csv_budget(r, dir)) < 0)
+	if ((rc = write_tables(r, dir, NULL)) < 0)
 		return rc;
 	return 0;
 }

@@ -214,7 +214,10 @@ int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const s
 /* Changes the fields of in that are not NULL on the worker `key` (id or NIK); *changed counts
  * the columns that really changed (0: nothing to do). */
 int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, const struct sk_worker_input *in, int *changed);
-/* Ends the worker and its open enrolments on date (NULL: today), for reason. */
+/* The reasons an end may give, as a form lists them (NULL-terminated). */
+const char *const *sk_end_reasons(void);
+/* Ends the worker and its open enrolments on date (NULL: today, never in the future), for reason
+ * (one of sk_end_reasons(); its first word is enough). */
 int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason);
 /* The worker with id or NIK key; released with sk_worker_release(). */
 int sk_worker_get(struct sk_db *db, struct sk_worker *out, const char *key);
@@ -228,12 +231,64 @@ int sk_heir_add(struct sk_db *db, char **id_out, struct sk_issues *is, const cha
 		const char *nik, const char *relationship, const char *phone);
 int sk_heir_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_heir *h), void *payload);
 
-struct sk_enrolment { const char *id, *program, *funder, *decree, *start_on, *end_on; int64_t income; };
+struct sk_enrolment { const char *id, *program, *funder, *decree, *start_on, *end_on; int64_t income;
+	const char *decision, *end_reason; };
 /* Enrols worker in program (JKK, JKM, JHT) paid by funder from start ("2024-03" or a date);
- * income 0 takes the worker's bracket.  One active enrolment per programme per NIK. */
+ * income 0 takes the worker's bracket.  One active enrolment per programme per NIK.  The same
+ * as sk_enrolment_add() without a decision and without warnings. */
 int sk_enrol(struct sk_db *db, char **id_out, const char *worker, const char *program, const char *funder,
 	     const char *decree, const char *start, int64_t income);
+
+struct sk_enrol_input {
+	const char *worker;    /* id or NIK */
+	const char *program;   /* JKK, JKM, JHT or a sum: JKK+JKM */
+	const char *funder;    /* a name from the funders list (sk_funder_each) */
+	const char *decree;    /* the decree (SK) that funds it, or NULL */
+	const char *start;     /* "2024-03" or a date; NULL: this month */
+	const char *decision;  /* the recorded decision that allows a start further back than the
+				* scheme allows (a decree number, a minute), or NULL */
+	int64_t income;        /* bracket; 0: the scheme's, else the worker's declared one */
+};
+/* Enrols after the checks of the funder's scheme: the programmes it pays, the ages it covers
+ * (outside: refused, or a warning in *is, per scheme), how far back the start may go (further
+ * needs in->decision).  *id_out gets the new ids, one a line.  SK_EINVALID with the reason;
+ * is may be NULL. */
+int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_enrol_input *in);
+/* From date `from` ("2024-03" or a date) the worker's enrolments in program (NULL: every open
+ * one) are paid by funder (NULL: the same) at bracket income (0: as the scheme says): each open
+ * enrolment ends the day before and a new one starts on that day, so the history is kept.
+ * *changed counts the enrolments replaced. */
+int sk_enrolment_change(struct sk_db *db, const char *worker, const char *program, const char *from,
+			const char *funder, int64_t income, const char *decision, size_t *changed);
+/* Ends the worker's open enrolment in program on date (NULL: today) for reason; the worker
+ * stays registered.  A date in the future is refused. */
+int sk_enrolment_end(struct sk_db *db, const char *worker, const char *program, const char *date,
+		     const char *reason);
 int sk_enrolment_each(struct sk_db *db, const char *worker_id, int (*fn)(void *payload, const struct sk_enrolment *e), void *payload);
+
+/* ---- funders and their schemes ----
+ * Who pays (APBD Kota, APBD Provinsi, APBD Kabupaten, a company's CSR, the worker), on what
+ * terms: a list the command line and the forms choose from, kept as data (table funders). */
+struct sk_funder {
+	const char *name;       /* "APBD Kota"; compared without case */
+	const char *kind;       /* apbd, csr, self, other */
+	const char *programs;   /* the programmes the scheme pays: "JKK+JKM" */
+	int64_t bracket;        /* the income bracket it pays at, rupiah; 0: the worker's declared one */
+	int age_min, age_max;   /* ages covered (0: no limit) */
+	int age_warn;           /* outside those ages: 1 a warning, 0 the enrolment is refused */
+	int backdate_months;    /* months before the current one a start may lie in without a decision */
+	const char *regulation; /* what it rests on, or NULL */
+	int active;             /* 0: kept for history, no new enrolments */
+};
+/* Calls fn for each funder by name (inactive ones too); fn returns non-zero to stop. */
+int sk_funder_each(struct sk_db *db, int (*fn)(void *payload, const struct sk_funder *f), void *payload);
+/* Adds the funder f->name, or changes it when it exists (same name without case).  SK_EINVALID
+ * for a programme list that is not JKK, JKM, JHT joined by '+', a kind not in the list, ages
+ * out of order. */
+int sk_funder_set(struct sk_db *db, const struct sk_funder *f);
+/* The funder's name as the list spells it, into out; SK_ENOTFOUND (naming the list) when no
+ * funder of that name exists or it is inactive. */
+int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name);
 
 struct sk_bill_line {
 	char funder[64], program[8];
@@ -243,6 +298,16 @@ struct sk_bill_line {
 };
 /* The premium for month ("2024-03") per funder and programme, from the rates in force then. */
 int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload);
+
+/* One death of the month: a worker ended with the reason "meninggal dunia". */
+struct sk_death {
+	const char *id, *owner, *district, *nik, *name, *died_on, *kpj;
+	int nheirs;          /* 0: no heir registered, the JKM benefit cannot be claimed yet */
+	const char *heirs;   /* "Maria Kambu (istri, NIK ..., 0812...); ..." or NULL */
+	int jkm;             /* enrolled in JKM when they died */
+};
+/* The deaths of month ("2024-03") by district, never a record marked as a duplicate. */
+int sk_deaths_each(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_death *d), void *payload);
 
 struct sk_counts { int64_t active, ended, heirs, enrolments; };
 int sk_counts(struct sk_db *db, struct sk_counts *out);
@@ -309,6 +374,18 @@ int sk_quarantine_each(struct sk_db *db, int all, int (*fn)(void *payload, const
 int sk_quarantine_decide(struct sk_db *db, const char *id, int release);
 /* The city sets a city field ("kpj" or "verified") of the worker key (id or NIK). */
 int sk_worker_set_city_field(struct sk_db *db, const char *key, const char *field, const char *value);
+/* A KPJ (BPJS participant number) as BPJS gives it: 11 digits.  SK_EINVALID saying why. */
+int sk_kpj_check(const char *kpj);
+struct sk_kpj_result {
+	size_t rows, set, unchanged, unmatched;
+};
+/* At the city: sets the KPJ of each active worker whose NIK is on a row of the file BPJS
+ * returns after a registration (CSV, a NIK and a KPJ column under any title lines), in one
+ * transaction.  A row that matches no active worker, has a bad KPJ, or a KPJ another person
+ * holds is passed to unmatched (may be NULL) with its line and the reason, and counted. */
+int sk_kpj_import(struct sk_db *db, const char *path, struct sk_kpj_result *res,
+		  void (*unmatched)(void *payload, long line, const char *nik, const char *kpj, const char *why),
+		  void *payload);
 
 struct sk_duplicate {
 	const char *id, *owner, *district, *nik, *name, *birth_date, *sex, *kelurahan, *phone, *occupation;
@@ -335,12 +412,27 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);
 /* The digest of the rows owned by the district `code` in this database. */
 int sk_owner_digest(struct sk_db *db, const char *code, unsigned char out[SK_HASH_SIZE]);
 
+/* ---- files of personal data ----
+ * Created beside their path under a fresh name with O_EXCL (never through a symlink, never
+ * over an existing file), readable by the owner only, and renamed over the path when complete
+ * (sk_private_close with ok), else removed. */
+struct sk_private_file {
+	FILE *f;
+	char *path, *tmp;
+};
+int sk_private_open(struct sk_private_file *pf, const char *path);
+int sk_private_close(struct sk_private_file *pf, int ok);
+/* 1 when both paths name the same existing file. */
+int sk_same_file(const char *a, const char *b);
+
 /* ---- CSV import and export ---- */
 struct sk_import_opts {
 	const char *path;        /* the CSV */
 	const char *reject_path; /* NULL: beside it, NAME.rejected.csv */
 	const char *funder;      /* enrol each new worker in JKK and JKM paid by this funder; NULL: do not enrol */
 	const char *start;       /* first month of those enrolments (NULL: this month) */
+	const char *decision;    /* the recorded decision that allows a start further back than the
+				    funder's scheme allows, or NULL */
 	int dry_run;             /* check and report, change nothing */
 	/* each problem found: line of the file, the issue (warning or error) */
 	void (*report)(void *payload, long line, const struct sk_issue *issue);
@@ -349,6 +441,7 @@ struct sk_import_opts {
 };
 struct sk_import_result {
 	size_t rows, added, updated, unchanged, rejected, warnings, enrolled;
+	size_t not_enrolled;     /* registered, but outside the ages the funder's scheme covers */
 	char reject_path[4096];  /* "" when no row was rejected */
 	int recoded;             /* some rows were read as Windows-1252 */
 };
@@ -358,8 +451,32 @@ struct sk_import_result {
 int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import_result *res);
 /* Writes the empty template. */
 int sk_import_write_template(FILE *f);
-/* Writes the CSV for BPJS bulk registration of the active enrolled workers to f. */
+/* Writes the CSV for BPJS bulk registration of the active enrolled workers to f (mode all,
+ * comma-separated). */
 int sk_export(struct sk_db *db, FILE *f, size_t *rows);
+
+/* What goes to BPJS: new (active, not a duplicate, no KPJ yet: to register), ended (enrolments
+ * ended, deaths included, from `since` to today: to deregister), all (every active enrolled
+ * worker).  A record the city marked as a duplicate never goes.  One row per worker and
+ * funder, the heirs with each, in the columns of the table export_columns. */
+enum { SK_EXPORT_ALL = 0, SK_EXPORT_NEW = 1, SK_EXPORT_ENDED = 2 };
+struct sk_export_opts {
+	int mode;
+	const char *since;   /* ended: YYYY-MM-DD */
+	int comma;           /* CSV with ',' and no BOM; else the Indonesian Excel dialect (';', BOM, CRLF) */
+};
+/* Where rows go: the heading row first. */
+struct sk_export_sink {
+	int (*row)(struct sk_export_sink *s, const char *const *v, size_t n);
+};
+int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_export_sink *sink, size_t *rows);
+int sk_export_csv(struct sk_db *db, const struct sk_export_opts *o, FILE *f, size_t *rows);
+/* The same as an .xlsx at path (a personal-data file), every cell text. */
+int sk_export_xlsx(struct sk_db *db, const struct sk_export_opts *o, const char *path, size_t *rows);
+/* The layout's columns in order; the fields a column may name (NULL-terminated). */
+int sk_export_columns_each(struct sk_db *db, int (*fn)(void *payload, int pos, const char *header, const char *field),
+			   void *payload);
+const char *const *sk_export_fields(void);
 
 /* ---- sealing, applying, the local history ---- */
 struct sk_seal_result {
@@ -492,6 +609,8 @@ int sk_report_write_text(const struct sk_report *r, FILE *f);
 /* One CSV per table (districts, kelurahan, occupations, funders, bill-YEAR, budget-YEAR .csv)
  * in dir, which is created when missing; files are readable by their owner only. */
 int sk_report_write_csv(const struct sk_report *r, const char *dir);
+/* The same tables as the sheets of one .xlsx workbook at path, every cell text. */
+int sk_report_write_xlsx(const struct sk_report *r, const char *path);
 /* One self-contained HTML page with inline SVG charts, nothing loaded from elsewhere, readable
  * by its owner only; written to a temporary file and renamed over path. */
 int sk_report_write_html(const struct sk_report *r, const char *path);

@@ -149,23 +149,29 @@ check "search with no match prints nothing, exit 0" '[ -z "$($SINKRON worker sea
 check_exit "search without text exits 2" 2 $SINKRON worker search
 
 # end: status, date, reason; enrolments closed
-$SINKRON enrol $NIK1 --program JKK+JKM --funder "APBD Kota" --start 2026-01 >/dev/null 2>&1
+$SINKRON enrol $NIK1 --program JKK+JKM --funder "APBD Kota" --start 2026-01 --decision "SK 1/2026" >/dev/null 2>&1
 check "two open enrolments before end" '[ "$(q "SELECT count(*) FROM enrolments WHERE worker_id=\"$ID1\" AND end_on IS NULL")" = 2 ]'
 n0=$(outbox_n)
-$SINKRON worker end $NIK1 --reason meninggal --date 15/03/2026 >/dev/null 2>&1; rc=$?
+$SINKRON worker end $NIK1 --reason meninggal --date 15/03/2026 >/dev/null 2>err; rc=$?
 check "end: exit 0" '[ $rc -eq 0 ]'
-check "end: status ended, ended_on, end_reason" '[ "$(q "SELECT status, ended_on, end_reason FROM workers WHERE id=\"$ID1\"")" = "ended|2026-03-15|meninggal" ]'
+check "end: status ended, ended_on, end_reason (as the list of reasons spells it)" '[ "$(q "SELECT status, ended_on, end_reason FROM workers WHERE id=\"$ID1\"")" = "ended|2026-03-15|meninggal dunia" ]'
+check "a death with no heir registered is warned, saying what to do" 'grep -q "died with no heir registered: the JKM benefit (Rp42,000,000) needs one; add it with .sinkron heir add $ID1." err'
 check "end: both enrolments closed on that day" '[ "$(q "SELECT group_concat(end_on) FROM enrolments WHERE worker_id=\"$ID1\"")" = "2026-03-15,2026-03-15" ]'
 want=$(( $(bit status) | $(bit ended_on) | $(bit end_reason) ))
 check "end: outbox has the worker (status, ended_on, end_reason bits) and 2 enrolment updates" \
 	'[ "$(q "SELECT cols FROM sk_outbox WHERE seq > $n0 AND tbl = 1")" = $want ] && [ "$(q "SELECT count(*) FROM sk_outbox WHERE seq > $n0 AND tbl = 3 AND op = 2")" = 2 ]'
+out=$($SINKRON deaths --month 2026-03 2>&1)
+check "deaths --month 2026-03: the death listed, with JKM, and marked as having no heir" 'printf "%s\n" "$out" | grep -q "^2026-03-15 .*$NIK1 .*JKM .*NO HEIR REGISTERED: add one with .sinkron heir add $ID1. at its district"'
+$SINKRON heir add $ID1 --name "Maria Mambrasar" --relationship istri --phone 081244445555 >/dev/null 2>&1
+check "... once an heir is added, the list names them for the claim" '$SINKRON deaths --month 2026-03 | grep -q "^2026-03-15 .*$NIK1 .*heirs: Maria Mambrasar (istri, 081244445555)"'
+check "... and April has none" '! $SINKRON deaths --month 2026-04 2>/dev/null | grep -q "$NIK1"'
 check "end: list leaves the ended worker out, list --all shows it" '! $SINKRON worker list 2>/dev/null | grep -q $NIK1 && $SINKRON worker list --all 2>/dev/null | grep -q "$NIK1.*ended"'
 check "show of an ended worker says why and when" '$SINKRON worker show $NIK1 | grep -q "meninggal" && $SINKRON worker show $NIK1 | grep -q 2026-03-15'
 check_exit "ending it again fails" 1 $SINKRON worker end $NIK1 --reason pindah
 check_exit "end without --reason exits 2" 2 $SINKRON worker end 9671010101900001
 check_exit "end with a bad date exits 2" 2 $SINKRON worker end 9671010101900001 --reason pindah --date 32/13/2026
 check "the refused ends changed nothing" '[ "$(q "SELECT status FROM workers WHERE nik=\"9671010101900001\"")" = active ]'
-$SINKRON worker end 9671010101900001 --reason mampu >/dev/null 2>&1
+$SINKRON worker end 9671010101900001 --reason mengundurkan >/dev/null 2>&1
 check "end without --date: today" '[ "$(q "SELECT ended_on FROM workers WHERE nik=\"9671010101900001\"")" = "$(date +%F)" ]'
 # the NIK of an ended worker may be registered again
 out=$($SINKRON worker add --nik $NIK1 --name "Yakobus Mambrasar" --birth-date 31/12/1980 --sex L --kelurahan Remu 2>/dev/null); rc=$?

@@ -142,14 +142,18 @@ added=$(printf '%s\n' "$out" | sed -nE 's/.*: ([0-9]+) added.*/\1/p')
 out=$($SINKRON import dry.csv 2>/dev/null)
 check "the real import adds what the dry run said" '[[ "$out" == *": $added added"* ]] && [ "$added" -gt 30 ]'
 
-# --funder enrols each new worker in JKK and JKM
-printf 'NIK,Nama,Jenis Kelamin,Tanggal Lahir,Kelurahan,Penghasilan\n9671014101040015,Fransina Sapulete,P,01/01/2004,Remu,2000000\n9671014303920003,Carolina Womsiwor,P,03/03/1992,Remu,\n' >fund.csv
-out=$($SINKRON import fund.csv --funder "APBD Kota" --start 2026-02 2>/dev/null); rc=$?
-check "--funder: exit 0, 1 added, 1 enrolled" '[ $rc -eq 0 ] && [[ "$out" == *"1 added"* ]] && [[ "$out" == *"1 new worker(s) enrolled in JKK and JKM, funder APBD Kota"* ]]'
+# --funder enrols each new worker in JKK and JKM, as the funder's scheme says
+printf 'NIK,Nama,Jenis Kelamin,Tanggal Lahir,Kelurahan,Penghasilan\n9671014101040015,Fransina Sapulete,P,01/01/2004,Remu,2000000\n9671014303920003,Carolina Womsiwor,P,03/03/1992,Remu,\n9671010101100016,Yance Rumbiak,L,01/01/2010,Remu,\n' >fund.csv
+before=$(sqlite3 sinkron.db "SELECT count(*) FROM workers; SELECT count(*) FROM enrolments")
+out=$($SINKRON import fund.csv --funder "APBD Kota" --start 2026-02 2>err); rc=$?
+check "--funder with a start in a past month and no decision: refused before anything is imported" '[ $rc -eq 2 ] && grep -q "give its number with --decision" err && [ "$(sqlite3 sinkron.db "SELECT count(*) FROM workers; SELECT count(*) FROM enrolments")" = "$before" ]'
+out=$($SINKRON import fund.csv --funder "APBD Kota" --start 2026-02 --decision "SK 561/7/2026" 2>err); rc=$?
+check "--funder: exit 0, 2 added, 1 enrolled" '[ $rc -eq 0 ] && [[ "$out" == *"2 added"* ]] && [[ "$out" == *"1 new worker(s) enrolled in JKK and JKM, funder APBD Kota"* ]]'
+check "... a worker of 16 is registered, not enrolled, and the line says why" '[[ "$out" == *"1 new worker(s) registered but not enrolled"* ]] && grep -q "^line 4: warning: Umur: registered but not enrolled: Yance Rumbiak is 16 years old on 2026-02-01: the APBD Kota scheme covers ages 18 to 65" err'
 fid=$(worker 9671014101040015 id)
-check "... JKK and JKM from 2026-02-01 at the declared bracket" '[ "$(q "SELECT group_concat(program || \"/\" || funder || \"/\" || start_on || \"/\" || income, \" \") FROM (SELECT * FROM enrolments WHERE worker_id = \"$fid\" ORDER BY program)")" = "JKK/APBD Kota/2026-02-01/2000000 JKM/APBD Kota/2026-02-01/2000000" ]'
+check "... JKK and JKM from 2026-02-01 at the scheme's bracket, the decision recorded" '[ "$(q "SELECT group_concat(program || \"/\" || funder || \"/\" || start_on || \"/\" || income || \"/\" || decision, \" \") FROM (SELECT * FROM enrolments WHERE worker_id = \"$fid\" ORDER BY program)")" = "JKK/APBD Kota/2026-02-01/1000000/SK 561/7/2026 JKM/APBD Kota/2026-02-01/1000000/SK 561/7/2026" ]'
 check "... the worker already registered is not enrolled" '[ "$(q "SELECT count(*) FROM enrolments e JOIN workers w ON w.id = e.worker_id WHERE w.nik = \"9671014303920003\"")" = 0 ]'
-check "... billed: JKK 20,000 + JKM 6,800" '[ "$($SINKRON bill --month 2026-02 --csv | tail -n +2 | tr "\n" " ")" = "APBD Kota,JKK,1,20000 APBD Kota,JKM,1,6800 " ]'
+check "... billed: JKK 10,000 + JKM 6,800 (the declared Rp2,000,000 does not count under APBD)" '[ "$($SINKRON bill --month 2026-02 --csv | tail -n +2 | tr "\n" " ")" = "APBD Kota,JKK,1,10000 APBD Kota,JKM,1,6800 " ]'
 check_exit "--start without a month shape: exit 2" 2 $SINKRON import fund.csv --funder "APBD Kota" --start maret
 
 # --template

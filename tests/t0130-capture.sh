@@ -86,7 +86,7 @@ cd ..
 $SINKRON --db good.db init 96.71.01 >/dev/null 2>&1
 G() { $SINKRON --db good.db "$@"; }
 GID=$(G worker add --nik 9671013112800001 --name "Yakobus Mambrasar" --birth-date 31/12/1980 --sex L --kelurahan Remu --phone 081234567890 --income 1500000 2>/dev/null)
-G enrol $GID --program JKK+JKM --funder "APBD Kota" --start 2026-01 >/dev/null 2>&1
+G enrol $GID --program JKK+JKM --funder "APBD Kota" --start 2026-01 --decision "SK 1/2026" >/dev/null 2>&1
 G seal >/dev/null 2>&1
 snap() { sqlite3 good.db "SELECT * FROM workers; SELECT * FROM enrolments; SELECT * FROM heirs; SELECT * FROM sk_outbox; SELECT * FROM sk_state"; }
 s0=$(snap)

@@ -30,21 +30,25 @@ head -n 36 d1.csv >d1a.csv   # 35 workers; the other 5 are csr.csv
 "$S" -q --db 96.71.01.db init 96.71.01 >/dev/null
 "$S" -q --db 96.71.03.db init 96.71.03 >/dev/null
 "$S" -q --db 96.71.07.db init 96.71.07 >/dev/null
-check_cmd "import 96.71.01 (APBD Kota from 2024-01)" "$S" -q --db 96.71.01.db import d1a.csv --funder "APBD Kota" --start 2024-01
+# the CSR funder and its scheme (the declared bracket), at the district that enrols and at the city that bills
+for d in 96.71.01 city; do
+	[ $d = city ] && "$S" -q --db city.db init --city 96.71 >/dev/null
+	"$S" -q --db $d.db funder add "$odd_funder" --kind csr --programs JKK+JKM --backdate-months 60 >/dev/null
+done
+check_cmd "import 96.71.01 (APBD Kota from 2024-01)" "$S" -q --db 96.71.01.db import d1a.csv --funder "APBD Kota" --start 2024-01 --decision "SK 100/2024"
 check_cmd "import 96.71.01 (a CSR funder from 2024-03)" "$S" -q --db 96.71.01.db import csr.csv --funder "$odd_funder" --start 2024-03
-check_cmd "import 96.71.03 (APBD Kota from 2024-01)" "$S" -q --db 96.71.03.db import d3.csv --funder "APBD Kota" --start 2024-01
-check_cmd "import 96.71.07 (APBD Kota from 2024-04)" "$S" -q --db 96.71.07.db import d7.csv --funder "APBD Kota" --start 2024-04
+check_cmd "import 96.71.03 (APBD Kota from 2024-01)" "$S" -q --db 96.71.03.db import d3.csv --funder "APBD Kota" --start 2024-01 --decision "SK 100/2024"
+check_cmd "import 96.71.07 (APBD Kota from 2024-04)" "$S" -q --db 96.71.07.db import d7.csv --funder "APBD Kota" --start 2024-04 --decision "SK 100/2024"
 leaver=$(sqlite3 96.71.03.db "SELECT nik FROM workers ORDER BY nik LIMIT 1")
 check_cmd "a worker of 96.71.03 leaves in May" "$S" -q --db 96.71.03.db worker end "$leaver" --reason pindah --date 2024-05-15
 
-"$S" -q --db city.db init --city 96.71 >/dev/null
 for d in 96.71.01 96.71.03 96.71.07; do
 	"$S" -q --db $d.db seal >/dev/null
 	check_cmd "the city applies $d" "$S" -q --db city.db apply --from $d.git $d
 done
 # JKM's rate changes on 1 July (a made-up regulation): the report must bill by validity date
 q "UPDATE rates SET valid_to = '2024-06-30' WHERE program = 'JKM' AND valid_to IS NULL;
-   INSERT INTO rates VALUES ('JKM', 'flat', 7500, '2024-07-01', NULL, 'test');"
+   INSERT INTO rates (program, basis, value, valid_from, valid_to, regulation) VALUES ('JKM', 'flat', 7500, '2024-07-01', NULL, 'test');"
 check "the city holds the three districts' workers" '[ "$(q "SELECT count(*) FROM workers")" -eq 95 ]'
 
 # ---- the bill, computed here independently: month by month, enrolment by enrolment ----
@@ -52,8 +56,9 @@ month_bill() { # FUNDER MONTH(1-12) -> rupiah
 	local first last
 	first=$(printf '2024-%02d-01' "$2")
 	last=$(q "SELECT date('$first', '+1 month', '-1 day')")
-	q "SELECT coalesce(sum(CASE r.basis WHEN 'percent' THEN coalesce(e.income, w.income) * r.value / 10000 ELSE r.value END), 0)
-	   FROM enrolments e JOIN workers w ON w.id = e.worker_id
+	# the scheme's bracket, else the declared one, never below the rate's lowest bracket
+	q "SELECT coalesce(sum(CASE r.basis WHEN 'percent' THEN max(coalesce(f.bracket, nullif(e.income, 0), w.income, 0), r.min_base) * r.value / 10000 ELSE r.value END), 0)
+	   FROM enrolments e JOIN workers w ON w.id = e.worker_id LEFT JOIN funders f ON f.name = e.funder
 	   JOIN rates r ON r.program = e.program AND r.valid_from <= '$first' AND coalesce(r.valid_to, '9999') >= '$first'
 	   WHERE e.funder = '$(sed "s/'/''/g" <<<"$1")' AND e.start_on <= '$last' AND (e.end_on IS NULL OR e.end_on >= '$first')"
 }
@@ -144,12 +149,15 @@ check "no warning about unpriced enrolments" '! grep -q "no rate" report.err'
 # ---- CSV ----
 check "one CSV per table, readable by the owner only" \
 	'for f in districts kelurahan occupations funders bill-2024 budget-2024; do [ "$(stat -c %a csv/$f.csv)" = 600 ] || exit 1; done'
-check "districts.csv: header and a row" 'head -n 1 csv/districts.csv | grep -q "^code,distrik,workers,JKK,JKM,premium_2024_06" && grep -q "^96.71.07,Sorong Kota,25,25,25," csv/districts.csv'
-check "bill-2024.csv: 12 months per funder" '[ "$(grep -c "^2024-" csv/bill-2024.csv)" -eq 24 ]'
+check "the CSV files are as the Indonesian Excel reads them: a UTF-8 BOM, ';', CRLF" '[ "$(head -c 3 csv/districts.csv | od -An -tx1 | tr -d " ")" = efbbbf ] && head -n 1 csv/districts.csv | grep -q ";workers;.*"$'"'"'\r'"'"'"$"'
+# the rest reads them as plain comma-separated text
+for f in csv/*.csv; do sed '1s/^\xef\xbb\xbf//; s/\r$//' "$f" | tr ';' ',' >"$f.plain"; done
+check "districts.csv: header and a row" 'head -n 1 csv/districts.csv.plain | grep -q "^code,distrik,workers,JKK,JKM,premium_2024_06" && grep -q "^96.71.07,Sorong Kota,25,25,25," csv/districts.csv.plain'
+check "bill-2024.csv: 12 months per funder" '[ "$(grep -c "^2024-" csv/bill-2024.csv.plain)" -eq 24 ]'
 check "bill-2024.csv: August's figures" \
-	'grep -q "^2024-08,APBD Kota,89,[0-9]*,[0-9]*,${bill[8]},${cum[8]},$budget,$((budget - cum[8]))" csv/bill-2024.csv'
-check "budget-2024.csv: runs out 2024-08, 7 of 12" 'grep -q "^APBD Kota,2024,$budget,$total,[0-9]*,12,7,2024-08," csv/budget-2024.csv'
-check "the CSR funder's name is quoted in CSV" 'grep -qF "\"CSR:Bank <Mitra> & \"\"Papua\"\"\"" csv/funders.csv'
+	'grep -q "^2024-08,APBD Kota,89,[0-9]*,[0-9]*,${bill[8]},${cum[8]},$budget,$((budget - cum[8]))" csv/bill-2024.csv.plain'
+check "budget-2024.csv: runs out 2024-08, 7 of 12" 'grep -q "^APBD Kota,2024,$budget,$total,[0-9]*,12,7,2024-08," csv/budget-2024.csv.plain'
+check "the CSR funder's name is quoted in CSV" 'grep -qF "\"CSR:Bank <Mitra> & \"\"Papua\"\"\"" csv/funders.csv.plain'
 
 # ---- HTML ----
 check "report.html is readable by the owner only" '[ "$(stat -c %a report.html)" = 600 ]'
