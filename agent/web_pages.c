@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,22 +28,54 @@ struct choice {
 	const char *value, *label;
 };
 
-/* who pays an enrolment, as the enrolments name them */
-static const struct choice *web_funders(void)
+static void choices_free(struct choice *v, size_t n);
+
+struct funder_choices {
+	struct choice *v;
+	size_t n, cap;
+};
+
+static int add_funder_choice(void *payload, const struct sk_funder *f)
 {
-	static const struct choice v[] = {{"APBD Kota", "APBD Kota"}, {"APBD Provinsi", "APBD Provinsi"},
-					  {"CSR:Bank Papua", "CSR Bank Papua"}, {"Mandiri", "Mandiri (bayar sendiri)"}, {NULL, NULL}};
-	return v;
+	struct funder_choices *l = payload;
+	if (!f->active)
+		return 0;
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = sk_realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].value = sk_strdup(f->name);
+	l->v[l->n].label = sk_strdup(f->name);
+	l->n++;
+	l->v[l->n] = (struct choice){NULL, NULL};
+	return 0;
 }
 
-/* why an enrolment ends, as offices write it */
+/* who pays an enrolment: the funders list of the database (sk_funder_each), the active ones;
+ * released with choices_free(v, *n_out) */
+static struct choice *web_funders(struct web_req *r, size_t *n_out)
+{
+	struct funder_choices l = {sk_calloc(1, sizeof(struct choice)), 0, 1};
+	struct sk_db *db = web_engine(r);
+	if (db)
+		sk_funder_each(db, add_funder_choice, &l);
+	*n_out = l.n;
+	return l.v;
+}
+
+/* why an enrolment ends: the engine's list (sk_end_reasons), as offices write it */
+static struct choice end_reason_choices[16];
+static void end_reasons_fill(void)
+{
+	const char *const *v = sk_end_reasons();
+	for (size_t i = 0; v[i] && i + 1 < sizeof(end_reason_choices) / sizeof(end_reason_choices[0]); i++)
+		end_reason_choices[i] = (struct choice){v[i], v[i]};
+}
 static const struct choice *web_end_reasons(void)
 {
-	static const struct choice v[] = {{"meninggal dunia", "meninggal dunia"}, {"pindah domisili", "pindah domisili"},
-					  {"tidak lagi pekerja rentan", "tidak lagi pekerja rentan (sudah mampu)"},
-					  {"usia lebih dari 65 tahun", "usia lebih dari 65 tahun"},
-					  {"mengundurkan diri", "mengundurkan diri"}, {NULL, NULL}};
-	return v;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, end_reasons_fill);
+	return end_reason_choices;
 }
 #define REASON_DIED "meninggal dunia"
 
@@ -629,7 +662,10 @@ static void page_worker(struct web_req *r)
 		web_put(r, "<form method=\"post\" action=\"/kepesertaan\" class=\"inline\">");
 		web_csrf_field(r);
 		web_put(r, "<input type=\"hidden\" name=\"id\" value=\"%a\">", w.id);
-		select_field(r, "funder", N_("Paid by"), web_funders(), "APBD Kota", 0);
+		size_t nf;
+		struct choice *funders = web_funders(r, &nf);
+		select_field(r, "funder", N_("Paid by"), funders, "APBD Kota", 0);
+		choices_free(funders, nf);
 		web_put(r, "<label>%t<input name=\"start\" type=\"month\" placeholder=\"2024-03\"></label>"
 			   "<button type=\"submit\">%t</button></form>",
 			N_("First month"), N_("Enrol in JKK and JKM"));
@@ -735,7 +771,10 @@ static void worker_form(struct web_req *r, const char *action, const char *id, c
 	}
 	if (with_funder) {
 		web_put(r, "<div class=\"field\">");
-		select_field(r, "funder", N_("Enrol in JKK and JKM, paid by"), web_funders(), vals ? web_arg(r, "funder") : "APBD Kota", 1);
+		size_t nf;
+		struct choice *funders = web_funders(r, &nf);
+		select_field(r, "funder", N_("Enrol in JKK and JKM, paid by"), funders, vals ? web_arg(r, "funder") : "APBD Kota", 1);
+		choices_free(funders, nf);
 		web_put(r, "</div>");
 	}
 	if (ask_confirm)
@@ -993,8 +1032,11 @@ static void page_enrol(struct web_req *r)
 	struct sk_db *db = web_engine(r);
 	char *eid = NULL;
 	int known = 0;
-	for (const struct choice *c = web_funders(); funder && c->value; c++)
+	size_t nf;
+	struct choice *funders = web_funders(r, &nf);
+	for (const struct choice *c = funders; funder && c->value; c++)
 		known |= !strcmp(c->value, funder);
+	choices_free(funders, nf);
 	if (!db || !id || !known || sk_enrol(db, &eid, id, "JKK+JKM", funder, NULL, start && *start ? start : NULL, 0) < 0) {
 		r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		web_page_begin(r, N_("Enrolments"));

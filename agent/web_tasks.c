@@ -63,16 +63,49 @@ static void collect_issue(void *payload, long line, const struct sk_issue *is)
 	free(t);
 }
 
+static int put_funder_option(void *payload, const struct sk_funder *f)
+{
+	if (f->active)
+		web_put(payload, "<option value=\"%a\">%h</option>", f->name, f->name);
+	return 0;
+}
+
 static void upload_form(struct web_req *r)
 {
+	struct sk_db *db = web_engine(r);
 	web_put(r, "<form method=\"post\" action=\"/impor\" enctype=\"multipart/form-data\" class=\"card form\">");
 	web_csrf_field(r);
-	web_put(r, "<label>%t<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label>"
+	web_put(r, "<label>%t<input type=\"file\" name=\"file\" accept=\".csv,.xlsx,.xls,text/csv\" required></label>"
 		   "<label>%t<select name=\"funder\"><option value=\"\">%t</option>",
-		N_("Spreadsheet saved as CSV"), N_("Enrol new workers in JKK and JKM, paid by"), N_("(do not enrol)"));
-	web_put(r, "<option value=\"APBD Kota\">APBD Kota</option><option value=\"APBD Provinsi\">APBD Provinsi</option></select></label>"
-		   "<p class=\"hint\">%t</p><p><button type=\"submit\">%t</button></p></form>",
+		N_("Spreadsheet (Excel .xlsx or .xls, or CSV)"), N_("Enrol new workers in JKK and JKM, paid by"), N_("(do not enrol)"));
+	if (db)
+		sk_funder_each(db, put_funder_option, r);
+	web_put(r, "</select></label><p class=\"hint\">%t</p><p><button type=\"submit\">%t</button></p></form>",
 		N_("Nothing is saved yet: you first see what the file would change."), N_("Check the file"));
+}
+
+/* the kinds of spreadsheet the import reads, by the uploaded file's name: the engine reads a
+ * workbook by its name, and writes its rejected rows in the same kind */
+static const char *const upload_kinds[] = {"xlsx", "xls", "csv", NULL};
+static const char *upload_kind(const char *filename)
+{
+	const char *dot = filename ? strrchr(filename, '.') : NULL;
+	for (size_t i = 0; dot && upload_kinds[i]; i++)
+		if (!strcasecmp(dot + 1, upload_kinds[i]))
+			return upload_kinds[i];
+	return "csv";
+}
+
+/* the upload kept for token t, or NULL (the caller frees it) */
+static char *upload_path(const char *dir, const char *t)
+{
+	for (size_t i = 0; upload_kinds[i]; i++) {
+		char *p = sk_printf("%s/%s.%s", dir, t, upload_kinds[i]);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
 }
 
 static void page_import(struct web_req *r)
@@ -103,7 +136,7 @@ static void page_import(struct web_req *r)
 	randombytes_buf(raw, sizeof(raw));
 	sk_hex(token, raw, sizeof(raw));
 	dir = upload_dir(r);
-	path = sk_printf("%s/%s.csv", dir, token);
+	path = sk_printf("%s/%s.%s", dir, token, upload_kind(f->filename));
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, f->value.ptr, f->value.len) != (ssize_t)f->value.len) {
 		if (fd >= 0)
@@ -160,21 +193,20 @@ static void page_import_save(struct web_req *r)
 	const char *t = web_arg(r, "t"), *funder = web_arg(r, "funder");
 	struct sk_import_opts o;
 	struct sk_import_result res;
-	char *dir = upload_dir(r), *path = NULL, *rej = NULL;
+	char *dir = upload_dir(r), *path = NULL;
 	struct sk_db *db;
 	int rc;
 
 	web_page_begin(r, N_("Import"));
-	if (!token_ok(t) || access((path = sk_printf("%s/%s.csv", dir, t)), R_OK) < 0) {
+	if (!token_ok(t) || !(path = upload_path(dir, t))) {
 		r->status = MHD_HTTP_NOT_FOUND;
 		web_put(r, "<p class=\"error\" role=\"alert\">%t</p>", N_("this import was already saved or has expired: upload the file again"));
 		goto done;
 	}
-	rej = sk_printf("%s/%s.rejected.csv", dir, t);
 	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
 	o.path = path;
-	o.reject_path = rej;
+	o.reject_path = NULL; /* beside it: TOKEN.rejected.xlsx for a workbook, .csv for a CSV */
 	o.funder = funder && *funder ? funder : NULL;
 	db = web_engine(r);
 	rc = db ? sk_import(db, &o, &res) : SK_ERROR;
@@ -199,7 +231,6 @@ static void page_import_save(struct web_req *r)
 done:
 	free(dir);
 	free(path);
-	free(rej);
 	web_page_end(r);
 }
 
@@ -207,8 +238,19 @@ static void page_import_rejects(struct web_req *r)
 {
 	const char *t = web_arg(r, "t");
 	char *dir = upload_dir(r), *path = NULL;
-	FILE *f;
-	if (!token_ok(t) || !(f = fopen((path = sk_printf("%s/%s.rejected.csv", dir, t)), "rb"))) {
+	int xlsx = 0;
+	FILE *f = NULL;
+	if (token_ok(t)) {
+		path = sk_printf("%s/%s.rejected.xlsx", dir, t);
+		if ((f = fopen(path, "rb")))
+			xlsx = 1;
+		else {
+			free(path);
+			path = sk_printf("%s/%s.rejected.csv", dir, t);
+			f = fopen(path, "rb");
+		}
+	}
+	if (!f) {
 		r->status = MHD_HTTP_NOT_FOUND;
 		web_page_begin(r, N_("Import"));
 		web_put(r, "<p class=\"error\">%t</p>", N_("there is no file of rejected rows for this import"));
@@ -219,8 +261,8 @@ static void page_import_rejects(struct web_req *r)
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			sk_buf_put(&r->out, chunk, n);
 		fclose(f);
-		r->ctype = "text/csv; charset=utf-8";
-		r->disposition = sk_strdup("attachment; filename=\"baris-ditolak.csv\"");
+		r->ctype = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
+		r->disposition = sk_strdup(xlsx ? "attachment; filename=\"baris-ditolak.xlsx\"" : "attachment; filename=\"baris-ditolak.csv\"");
 	}
 	free(dir);
 	free(path);

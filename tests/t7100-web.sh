@@ -164,6 +164,25 @@ curl -s -b ani.jar -o rej.csv "$WEB_URL/impor/tolak?t=$t"
 check "the rejected rows download as CSV with the reason" 'head -1 rej.csv | grep -q "^Baris,NIK,.*Alasan" && grep -q "^4,12345,Baris Salah" rej.csv'
 check "... confirming twice imports nothing more" '[ "$(curl -s -b ani.jar -o /dev/null -w "%{http_code}" --data-urlencode csrf=$tok --data-urlencode t=$t "$WEB_URL/impor/simpan")" = 404 ]'
 
+# ---- import of a workbook: LibreOffice makes an .xlsx of the same rows; its rejects come back as .xlsx ----
+if command -v soffice >/dev/null 2>&1; then
+	sed 's/^9671016606850004,Dorkas Kambuaya/9671014107880006,Yohana Rumbiak/; s/^9671012002900005,Petrus Kalami/9671011503910007,Markus Waromi/' \
+		small.csv >book.csv
+	HOME=$TMP soffice --headless --norestore "-env:UserInstallation=file://$TMP/lo" \
+		--convert-to xlsx:"Calc MS Excel 2007 XML" --infilter="CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2" book.csv >lo.log 2>&1
+	pre=$(curl -s -b ani.jar -F csrf=$tok -F file=@book.xlsx -F funder= "$WEB_URL/impor")
+	check "an .xlsx upload: the same preview as its CSV (2 to add, 1 rejected with the reason)" \
+		'[[ "$pre" == *"<div class=\"big\">2</div>akan ditambahkan"*"<div class=\"big\">1</div>ditolak"* && "$pre" == *"NIK harus 16 angka, sekarang 5"* ]]'
+	t=$(grep -o 'name="t" value="[0-9a-f]*"' <<<"$pre" | sed 's/.*value="//; s/"$//')
+	done_=$(curl -s -b ani.jar --data-urlencode csrf=$tok --data-urlencode t=$t -d funder= "$WEB_URL/impor/simpan")
+	check "... confirmed, its good rows are imported" '[[ "$done_" == *"2 ditambahkan"* ]] && [ "$(q "SELECT count(*) FROM workers")" = $((n1 + 4)) ]'
+	hdr=$(curl -s -b ani.jar -o rej.xlsx -D - "$WEB_URL/impor/tolak?t=$t")
+	check "... and its rejected rows download as an .xlsx workbook" \
+		'[[ "$hdr" == *"baris-ditolak.xlsx"* ]] && [ "$(head -c 2 rej.xlsx)" = PK ]'
+else
+	check "LibreOffice (soffice) is installed for the workbook upload" false
+fi
+
 # ---- connections: a silent one is closed; a hundred silent ones do not stop the others ----
 exec 3<>"/dev/tcp/127.0.0.1/$P"
 check "a connection that sends nothing is closed by the server (idle timeout 2 s)" 'timeout 20 cat <&3 >/dev/null'
