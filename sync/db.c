@@ -529,7 +529,7 @@ fail:
  * city's columns and the city's database refuses writes to a district's, whoever writes (a
  * clerk's SQLite tool included), so no office holds data the other side can never receive. */
 /* Guards made by another build are made again (the schema files and the guards' own version). */
-#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 4)
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 5)
 
 static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
@@ -548,24 +548,59 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 	}
 	sk_buf_printf(&sql, "DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;"
 			    "DROP TRIGGER IF EXISTS sk_guard_types_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_types_%1$s_insert;", t->name);
-	/* A value of the wrong type (text in a number column, say) would make a change-set that
-	 * every receiver refuses, stopping the office's branch: refused here, at the write.
-	 * AFTER triggers see the values as stored, after the column's type conversion. */
+	/* A value of the wrong type (text in a number column, say), a key or a text the change-set
+	 * format cannot carry (sync/FORMAT.md) would make a change-set that every receiver
+	 * refuses, or that cannot be sealed at all, stopping the office's branch: refused here, at
+	 * the write.  AFTER triggers see the values as stored, after the column's type conversion.
+	 * All checks share the one WHEN, so a write that passes them costs one evaluation. */
 	{
-		struct sk_buf bad = SK_BUF_INIT, of = SK_BUF_INIT;
+		struct sk_buf bad = SK_BUF_INIT, of = SK_BUF_INIT, big = SK_BUF_INIT, key = SK_BUF_INIT, body = SK_BUF_INIT;
+		struct sk_buf own = SK_BUF_INIT;
+		char ctl[40];
+		int k = 0;
+		for (int c = 1; c < 32; c++)
+			ctl[k++] = (char)c;
+		ctl[k++] = 127;
+		ctl[k] = '\0';
 		for (int i = 0; i < t->ncols; i++) {
 			sk_buf_printf(&bad, "%stypeof(NEW.\"%s\") NOT IN ('null', '%s')", i ? " OR " : "", t->cols[i],
 				      t->types[i] == SK_INT ? "integer" : "text");
-			sk_buf_printf(&of, "%s\"%s\"", i ? ", " : "UPDATE OF ", t->cols[i]);
+			sk_buf_printf(&of, "%s\"%s\"", i ? ", " : "UPDATE OF id, ", t->cols[i]);
+			if (t->types[i] != SK_INT)
+				sk_buf_printf(&big, "%slength(NEW.\"%s\") > %d", big.len ? " OR " : "", t->cols[i], SK_MAX_TEXT_CHARS);
 		}
-		/* updates of the bookkeeping alone (sealing stamps every row it sends) are not checked */
-		for (int k = 0; k < 2; k++)
+		/* a key: text of 1 to 255 bytes without control characters */
+		sk_buf_printf(&key, "typeof(NEW.id) IS NOT 'text' OR length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 "
+				    "OR NEW.id GLOB '*[%s]*' OR instr(CAST(NEW.id AS BLOB), x'00') > 0", ctl);
+		/* a district creates and changes only its own records (the city hands them over) */
+		if (!db->is_city && t->owner_col >= 0 && t->city_mask != sk_table_all(t))
+			sk_buf_printf(&own, "NEW.owner IS NOT '%s'", db->code);
+		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or a number or "
+				     "blob where text belongs): sinkron could not send it') WHERE %s; ", t->name, (const char *)bad.ptr);
+		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: the id must be text of 1 to 255 bytes without tabs, line breaks or "
+				     "other control characters: sinkron could not send it') WHERE %s; ", t->name, (const char *)key.ptr);
+		if (big.len)
+			sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a text longer than %d characters: sinkron could not send it') "
+					     "WHERE %s; ", t->name, SK_MAX_TEXT_CHARS, (const char *)big.ptr);
+		for (int u = 0; u < 2; u++) {
+			const char *upd = u ? "OLD.owner IS NOT NEW.owner OR " : "";
 			sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_types_%s_%s AFTER %s ON \"%s\" WHEN (SELECT applying FROM sk_ctx) = 0 "
-					    "AND (%s) BEGIN SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or "
-					    "a number or blob where text belongs): sinkron could not send it'); END;",
-				      t->name, k ? "update" : "insert", k ? (const char *)of.ptr : "INSERT", t->name, (const char *)bad.ptr, t->name);
+					    "AND (%s OR %s%s%s%s%s%s) BEGIN %s",
+				      t->name, u ? "update" : "insert", u ? (const char *)of.ptr : "INSERT", t->name,
+				      (const char *)bad.ptr, (const char *)key.ptr, big.len ? " OR " : "", big.len ? (const char *)big.ptr : "",
+				      own.len ? " OR " : "", own.len ? upd : "", own.len ? (const char *)own.ptr : "", (const char *)body.ptr);
+			if (own.len)
+				sk_buf_printf(&sql, "SELECT RAISE(ABORT, '%s: this office (%s) may only %s records it owns, with owner ''%s'': "
+						    "the city hands a record over to another district') WHERE %s%s; ",
+					      t->name, db->code, u ? "change" : "create", db->code, upd, (const char *)own.ptr);
+			sk_buf_puts(&sql, "END;");
+		}
 		sk_buf_release(&bad);
 		sk_buf_release(&of);
+		sk_buf_release(&big);
+		sk_buf_release(&key);
+		sk_buf_release(&body);
+		sk_buf_release(&own);
 	}
 	if (n) {
 		const char *msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"

@@ -11,6 +11,9 @@
 #include "common.h"
 
 #define SK_MAX_COLS 64
+/* The longest text a synced column may hold, in characters (at most 4 bytes each): a row of
+ * 64 such values still fits a change-set (sync/FORMAT.md: 1 MiB a value, 4 MiB compressed). */
+#define SK_MAX_TEXT_CHARS 8192
 
 /* A synced table as the triggers, the sealer and the applier see it: its columns in
  * PRAGMA table_info order without `id` and `_sk`; bit i of a mask is cols[i]. */

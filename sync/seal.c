@@ -73,6 +73,41 @@ static void arena_free(struct arena *a)
 	}
 }
 
+/* The operator name as a change-set can carry it (sync/FORMAT.md: 0-255 bytes of UTF-8 text
+ * without control characters): a name set with --operator, $SINKRON_OPERATOR or by hand in
+ * sk_ctx is stored as given, so it is cleaned here rather than refused at a seal, which would
+ * stop the office's branch for good.  Control characters become spaces, bytes that are not
+ * UTF-8 '?', and a longer name is cut at a character boundary. */
+static char *operator_clean(struct arena *a, const char *name)
+{
+	size_t n = strlen(name), i = 0, o = 0;
+	char *out;
+	if (n <= 255 && sk_utf8_valid((const unsigned char *)name, n, 0))
+		return (char *)name;
+	out = arena_alloc(a, 256);
+	while (i < n) {
+		unsigned char c = (unsigned char)name[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (k > n - i || (c >= 0x80 && !sk_utf8_valid((const unsigned char *)name + i, k, 1)))
+			k = 0; /* not a character: one byte replaced */
+		if (o + (k ? k : 1) > 255)
+			break;
+		if (!k) {
+			out[o++] = '?';
+			i++;
+		} else if (k == 1 && (c < 0x20 || c == 0x7f)) {
+			out[o++] = ' ';
+			i++;
+		} else {
+			memcpy(out + o, name + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* ---- folding the outbox ---- */
 
 struct fold {
@@ -154,7 +189,7 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 			e->seq_min = seq;
 		e->seq_max = seq;
 		e->at = sqlite3_column_int64(st, 5);
-		e->operator_name = oper ? arena_strdup(a, oper, strlen(oper)) : NULL;
+		e->operator_name = oper ? operator_clean(a, arena_strdup(a, oper, strlen(oper))) : NULL;
 		if (op == 1) {
 			e->inserted = 1;
 		} else if (op == 2) {
