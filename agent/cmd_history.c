@@ -55,6 +55,7 @@ int cmd_status(int argc, char **argv)
 	struct sk_receipt r;
 	char *central, *last_error, *quarantine, *agent_pid;
 	int64_t last_push, last_fetch, last_ok, last_error_at, next_attempt;
+	const char *problem;
 	int json, rc, all_sent;
 
 	args_init(&a, argc, argv);
@@ -74,7 +75,9 @@ int cmd_status(int argc, char **argv)
 	last_ok = setting_ms(db, "status.last_ok");
 	last_error_at = setting_ms(db, "status.last_error_at");
 	next_attempt = setting_ms(db, "status.next_attempt");
-	all_sent = !p.outbox_entries && !p.unsent;
+	problem = sk_db_problem(db);
+	/* with capture in doubt, or a change-set the city refused, nothing is known to be in step */
+	all_sent = !p.outbox_entries && !p.unsent && !problem;
 	if (json) {
 		printf("{");
 		json_str("office", sk_db_code(db), 1);
@@ -90,6 +93,7 @@ int cmd_status(int argc, char **argv)
 		       (long long)last_error_at, (long long)next_attempt);
 		json_str("last_error", last_error, 1);
 		json_str("agent_pid", agent_pid, 1);
+		json_str("problem", problem, 1);
 		if (r.have)
 			printf("\"receipt\":{\"last_number\":%lld,\"sealed_ms\":%lld,\"consolidated_ms\":%lld,\"digest\":\"%s\","
 			       "\"matches\":%s,\"city_has_everything\":%s}",
@@ -111,17 +115,19 @@ int cmd_status(int argc, char **argv)
 		}
 		if (p.unsent)
 			printf("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n", p.unsent, p.unsent_bytes);
+		if (problem)
+			printf("NOT IN STEP: %s\n", problem);
 		if (!sk_db_is_city(db)) {
 			if (r.have && (size_t)r.last_number == p.sealed && all_sent) {
 				local_time(when, sizeof(when), r.sealed_at);
 				local_time(when2, sizeof(when2), r.consolidated_at);
 				printf("the city has everything: every change-set up to #%lld (sealed %s), applied at the city %s\n",
 				       (long long)r.last_number, when, when2);
-			} else if (r.have && (size_t)r.last_number >= p.sealed) {
+			} else if (r.have && (size_t)r.last_number >= p.sealed && !problem) {
 				local_time(when, sizeof(when), r.sealed_at);
 				printf("the city has every change-set sealed so far, up to #%lld (sealed %s); the changes made since "
 				       "go with the next sync\n", (long long)r.last_number, when);
-			} else if (r.have) {
+			} else if (r.have && (size_t)r.last_number < p.sealed) {
 				local_time(when, sizeof(when), r.sealed_at);
 				printf("the city has everything up to #%lld (sealed %s); #%lld to #%zu %s\n", (long long)r.last_number,
 				       when, (long long)r.last_number + 1, p.sealed,
@@ -257,11 +263,20 @@ int cmd_verify(int argc, char **argv)
 	struct args a;
 	struct sk_db *db;
 	struct sk_verify_result r;
-	int rc;
+	int rc, repair;
 
 	args_init(&a, argc, argv);
+	repair = arg_flag(&a, "--repair");
 	arg_operands(&a, "verify", NULL, 0);
 	db = open_db();
+	if (repair) {
+		size_t n;
+		if ((rc = sk_db_repair_capture(db, &n)) < 0) {
+			sk_db_free(db);
+			return fail(rc, "verify --repair");
+		}
+		printf("capture triggers made again; %zu record(s) changed without capture are now recorded, to be sealed and sent\n", n);
+	}
 	rc = sk_verify(db, &r);
 	sk_db_free(db);
 	if (rc < 0)

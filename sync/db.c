@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "embedded.h"
+#include "engine.h"
 #include "row.h"
 
 int sk_db_fail(struct sk_db *db, const char *what)
@@ -484,6 +485,7 @@ static int migrate(struct sk_db *db)
 			goto fail;
 	if ((rc = sk_db_exec(db, "COMMIT")) < 0)
 		goto fail;
+	db->migrated = 1;
 	return 0;
 fail:
 	sk_db_rollback(db);
@@ -530,6 +532,8 @@ fail:
  * clerk's SQLite tool included), so no office holds data the other side can never receive. */
 /* Guards made by another build are made again (the schema files and the guards' own version). */
 #define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 5)
+/* The capture triggers' generation: a new one makes them again in existing databases. */
+#define CAPTURE_VERSION 2
 
 static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
@@ -653,8 +657,254 @@ static int load_identity(struct sk_db *db)
 			sk_db_rollback(db);
 		if (rc < 0)
 			return rc;
+		db->migrated = 1;
 	}
 	return 0;
+}
+
+/* ---- is capture intact? ----
+ * Capture is only as good as its triggers and the columns they were made from.  A trigger
+ * dropped or altered with another SQLite tool loses writes silently; a column added by hand
+ * travels to a city that does not know it.  So the synced tables' columns and the text of
+ * every capture and guard trigger are recorded when sinkron makes them, and compared at
+ * every open (a few rows of sqlite_schema): a difference is reported by status and refused
+ * by seal until it is undone or repaired (sk_db_repair_capture). */
+
+/* "workers:owner,nik,...,income#,...;heirs:..." (# an INTEGER column) */
+static void columns_text(const struct sk_db *db, struct sk_buf *out)
+{
+	for (int i = 0; i < db->ntables; i++) {
+		const struct sk_table *t = &db->tables[i];
+		sk_buf_printf(out, "%s%s:", i ? ";" : "", t->name);
+		for (int c = 0; c < t->ncols; c++)
+			sk_buf_printf(out, "%s%s%s", c ? "," : "", t->cols[c], t->types[c] == SK_INT ? "#" : "");
+	}
+}
+
+static void triggers_hash(struct sk_db *db, char out[2 * SK_HASH_SIZE + 1])
+{
+	struct sk_sha256_ctx c;
+	unsigned char h[SK_HASH_SIZE];
+	sqlite3_stmt *st;
+	sk_sha256_init(&c);
+	if (sqlite3_prepare_v2(db->h, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB 'sk_capture_*' "
+				      "OR name GLOB 'sk_guard_*') ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			sk_sha256_update(&c, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+			sk_sha256_update(&c, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1) + 1);
+		}
+		sqlite3_finalize(st);
+	}
+	sk_sha256_final(&c, h);
+	sk_hex(out, h, SK_HASH_SIZE);
+}
+
+static int fingerprint_store(struct sk_db *db)
+{
+	struct sk_buf cols = SK_BUF_INIT;
+	char hex[2 * SK_HASH_SIZE + 1];
+	int rc;
+	columns_text(db, &cols);
+	triggers_hash(db, hex);
+	if ((rc = sk_state_set_text(db, "schema_columns", (const char *)cols.ptr)) == 0 &&
+	    (rc = sk_state_set_text(db, "capture_triggers", hex)) == 0)
+		rc = sk_state_set_int(db, "capture_version", CAPTURE_VERSION);
+	sk_buf_release(&cols);
+	return rc;
+}
+
+/* Whether column `col` of table `tbl` appears in a columns_text() list. */
+static int list_has(const char *list, const char *tbl, const char *col)
+{
+	size_t tl = strlen(tbl), cl = strlen(col);
+	const char *p = list;
+	while (p && *p) {
+		const char *end = strchr(p, ';');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n > tl && !strncmp(p, tbl, tl) && p[tl] == ':') {
+			const char *q = p + tl + 1;
+			while (q < p + n) {
+				size_t k = strcspn(q, ",;");
+				size_t kk = k && q[k - 1] == '#' ? k - 1 : k;
+				if (kk == cl && !strncmp(q, col, cl))
+					return 1;
+				q += k + 1;
+			}
+			return 0;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static void fingerprint_check(struct sk_db *db)
+{
+	struct sk_buf cols = SK_BUF_INIT, msg = SK_BUF_INIT;
+	char *want_cols = sk_state_text(db, "schema_columns"), *want_trig = sk_state_text(db, "capture_triggers");
+	char hex[2 * SK_HASH_SIZE + 1];
+
+	free(db->problem);
+	db->problem = NULL;
+	columns_text(db, &cols);
+	if (want_cols && strcmp(want_cols, (const char *)cols.ptr)) {
+		/* name the columns added (what a clerk's tool does) or removed */
+		for (int i = 0; i < db->ntables; i++) {
+			const struct sk_table *t = &db->tables[i];
+			for (int c = 0; c < t->ncols; c++)
+				if (!list_has(want_cols, t->name, t->cols[c]))
+					sk_buf_printf(&msg, "%scolumn '%s' was added to table '%s' outside sinkron (undo it with the "
+							    "sqlite3 shell: ALTER TABLE %s DROP COLUMN %s)", msg.len ? "; " : "",
+						      t->cols[c], t->name, t->name, t->cols[c]);
+		}
+		if (!msg.len)
+			sk_buf_puts(&msg, "the synced tables were changed outside sinkron (a column removed or its type changed): "
+					  "rebuild the database with 'sinkron restore --at LATEST --replace'");
+		sk_buf_puts(&msg, "; the city could not read change-sets with a column it does not know, so nothing is sealed "
+				  "until then (a new column is a new sinkron version, for every office and the city)");
+	} else if (want_trig && (triggers_hash(db, hex), strcmp(want_trig, hex))) {
+		sqlite3_stmt *st;
+		int missing = 0;
+		for (int i = 0; i < db->ntables; i++)
+			for (int k = 0; k < 3; k++) {
+				static const char *ops[] = {"insert", "update", "delete"};
+				char name[128];
+				snprintf(name, sizeof(name), "sk_capture_%s_%s", db->tables[i].name, ops[k]);
+				if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?", -1,
+						       &st, NULL) != SQLITE_OK)
+					continue;
+				sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+				if (sqlite3_step(st) != SQLITE_ROW)
+					sk_buf_printf(&msg, "%s'%s'", missing++ ? ", " : "", name);
+				sqlite3_finalize(st);
+			}
+		if (missing)
+			sk_buf_puts(&msg, missing > 1 ? " are missing" : " is missing");
+		else
+			sk_buf_puts(&msg, "sinkron's capture or guard triggers were changed");
+		sk_buf_puts(&msg, " (dropped or changed outside sinkron): changes made since may not have been recorded for the "
+				  "city; run 'sinkron verify --repair' to make them again and record every difference");
+	}
+	if (msg.len)
+		db->problem = sk_strdup((const char *)msg.ptr);
+	free(want_cols);
+	free(want_trig);
+	sk_buf_release(&cols);
+	sk_buf_release(&msg);
+}
+
+/* Made again by a sinkron whose capture triggers differ (CAPTURE_VERSION), recorded after any
+ * change sinkron made, checked otherwise. */
+static int capture_open(struct sk_db *db)
+{
+	int rc = 0;
+	if (sk_state_int(db, "capture_version", 0) != CAPTURE_VERSION) {
+		if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+			return rc;
+		for (int i = 0; rc == 0 && i < db->ntables; i++)
+			rc = make_triggers(db, &db->tables[i]);
+		if (rc == 0)
+			rc = fingerprint_store(db);
+		if (rc == 0)
+			rc = sk_db_exec(db, "COMMIT");
+		else
+			sk_db_rollback(db);
+		return rc;
+	}
+	{
+		char *have = sk_state_text(db, "capture_triggers");
+		int none = !have;
+		free(have);
+		if (none)
+			db->migrated = 1;
+	}
+	if (db->migrated) {
+		if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+			return rc;
+		if ((rc = fingerprint_store(db)) == 0)
+			rc = sk_db_exec(db, "COMMIT");
+		else
+			sk_db_rollback(db);
+		return rc;
+	}
+	fingerprint_check(db);
+	return 0;
+}
+
+const char *sk_db_problem(const struct sk_db *db)
+{
+	return db->problem;
+}
+
+int sk_db_repair_capture(struct sk_db *db, size_t *rescanned)
+{
+	int rc;
+	*rescanned = 0;
+	fingerprint_check(db);
+	if (db->problem && !strstr(db->problem, "verify --repair"))
+		return sk_error(SK_EINVALID, "%s", db->problem);
+	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	for (int i = 0; rc == 0 && i < db->ntables; i++)
+		if ((rc = make_triggers(db, &db->tables[i])) == 0)
+			rc = make_guards(db, &db->tables[i]);
+	/* every row whose values are not those its bookkeeping recorded, and that no pending
+	 * change names, changed without capture: recorded now as changed in every column */
+	for (int i = 0; rc == 0 && i < db->ntables; i++) {
+		const struct sk_table *t = &db->tables[i];
+		struct sk_buf q = SK_BUF_INIT;
+		sqlite3_stmt *st, *ins;
+		sk_buf_puts(&q, "SELECT id, _sk");
+		for (int c = 0; c < t->ncols; c++)
+			sk_buf_printf(&q, ", \"%s\"", t->cols[c]);
+		sk_buf_printf(&q, " FROM \"%s\" WHERE id NOT IN (SELECT pk FROM sk_outbox WHERE tbl = %d)", t->name, t->id);
+		rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+		sk_buf_release(&q);
+		if (rc < 0)
+			break;
+		if ((rc = sk_db_prepare(db, &ins, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, NULL)")) < 0) {
+			sqlite3_finalize(st);
+			break;
+		}
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			struct sk_value v[SK_MAX_COLS];
+			struct sk_meta m;
+			unsigned char h[SK_HASH_SIZE];
+			const char *pk = (const char *)sqlite3_column_text(st, 0);
+			int differs;
+			if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0)
+				m.has_hash = 0;
+			for (int c = 0; c < t->ncols; c++)
+				sk_value_from_column(&v[c], st, 2 + c);
+			sk_row_hash(h, t, pk, v);
+			differs = !m.has_hash || memcmp(h, m.hash, SK_HASH_SIZE);
+			if (!differs)
+				continue;
+			sqlite3_reset(ins);
+			sqlite3_bind_int(ins, 1, t->id);
+			sqlite3_bind_text(ins, 2, pk, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(ins, 3, m.has_hash ? 2 : 1);
+			if (m.has_hash)
+				sqlite3_bind_int64(ins, 4, (int64_t)sk_table_all(t));
+			else
+				sqlite3_bind_null(ins, 4);
+			sqlite3_bind_int64(ins, 5, sk_wall_ms());
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = sk_db_fail(db, "cannot record a change");
+			else
+				(*rescanned)++;
+		}
+		sqlite3_finalize(st);
+		sqlite3_finalize(ins);
+	}
+	if (rc == 0)
+		rc = fingerprint_store(db);
+	if (rc == 0 && (rc = sk_db_exec(db, "COMMIT")) == 0) {
+		free(db->problem);
+		db->problem = NULL;
+		return 0;
+	}
+	sk_db_rollback(db);
+	return rc;
 }
 
 int sk_db_open(struct sk_db **out, const char *path)
@@ -677,7 +927,7 @@ int sk_db_open(struct sk_db **out, const char *path)
 		rc = sk_error(SK_EINVALID, "'%s' is not a sinkron database", path);
 		goto fail;
 	}
-	if ((rc = migrate(db)) < 0 || (rc = load_identity(db)) < 0)
+	if ((rc = migrate(db)) < 0 || (rc = load_identity(db)) < 0 || (rc = capture_open(db)) < 0)
 		goto fail;
 	*out = db;
 	return 0;
@@ -754,7 +1004,7 @@ int sk_db_create(struct sk_db **out, const char *path, const char *code, int cit
 		goto fail;
 	free(db->code);
 	db->code = NULL;
-	if ((rc = load_identity(db)) < 0)
+	if ((rc = load_identity(db)) < 0 || (rc = capture_open(db)) < 0)
 		goto fail;
 	*out = db;
 	return 0;
@@ -788,6 +1038,7 @@ void sk_db_free(struct sk_db *db)
 	free(db->name);
 	free(db->city);
 	free(db->operator_name);
+	free(db->problem);
 	free(db);
 }
 

@@ -173,6 +173,13 @@ void sk_db_set_operator(struct sk_db *db, const char *name);
 const char *sk_db_code(const struct sk_db *db);   /* "96.71.01" */
 const char *sk_db_name(const struct sk_db *db);   /* "Sorong" */
 int sk_db_is_city(const struct sk_db *db);
+/* Why capture cannot be trusted (a synced table or a capture trigger changed outside sinkron),
+ * with what to do, or NULL; checked at every open.  Seal refuses while it is set. */
+const char *sk_db_problem(const struct sk_db *db);
+/* Makes the capture and guard triggers again and records, as changed in every column, each row
+ * whose values differ from what its bookkeeping recorded (*rescanned: how many).  Refused
+ * (SK_EINVALID) when a table's columns were changed: that is undone by hand. */
+int sk_db_repair_capture(struct sk_db *db, size_t *rescanned);
 const char *sk_db_path(const struct sk_db *db);
 /* A setting from the database (central URL, ...) or NULL; freed by the caller. */
 char *sk_db_setting(struct sk_db *db, const char *key);

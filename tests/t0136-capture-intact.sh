@@ -1,0 +1,65 @@
+#!/bin/bash
+# t0136-capture-intact: sinkron notices, at every open, a capture trigger dropped or changed and a
+# synced table changed with another SQLite tool; then status says the office is not in step (text and
+# --json), seal and sync refuse and say what to do; `verify --repair` makes the triggers again and
+# records what changed meanwhile, and the city ends with the same data (digests equal).  A column
+# added by hand is named, with how to undo it; once undone the office seals again.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+need_pkg git git || skip_all "git is not installed and cannot be"
+need_pkg sqlite3 sqlite3 || skip_all "sqlite3 is not installed and cannot be"
+q() { sqlite3 -batch -noheader "$@"; }
+sk() { "$SINKRON" "$@"; }
+
+central-setup "$TMP/central.git" >/dev/null || skip_all "central-setup failed"
+sk --db city.db init --city 96.71 --central "$TMP/central.git" >/dev/null 2>&1
+sk --db d01.db init 96.71.01 --central "$TMP/central.git" >/dev/null 2>&1
+gen-workers --district 96.71.01 --count 5 --seed 3 --out w.csv 2>/dev/null
+sk --db d01.db import w.csv --funder "APBD Kota" >/dev/null 2>&1
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "in step to begin with" 'sk --db d01.db status | grep -q "the city has everything"'
+W=$(q d01.db "SELECT id FROM workers ORDER BY id LIMIT 1")
+W2=$(q d01.db "SELECT id FROM workers ORDER BY id LIMIT 1 OFFSET 1")
+
+# ---- a capture trigger dropped ----
+q d01.db "DROP TRIGGER sk_capture_workers_update"
+q d01.db "UPDATE workers SET phone = '081299990001' WHERE id = '$W'"
+out=$(sk --db d01.db status 2>&1)
+check "status: not in step, naming the missing trigger and the repair" 'printf "%s\n" "$out" | grep -q "NOT IN STEP: .sk_capture_workers_update. is missing.*verify --repair"'
+check "status never says the city has everything" '! printf "%s\n" "$out" | grep -q "the city has everything"'
+check "status --json: a problem, everything_sent false" 'sk --db d01.db status --json | grep -q "\"everything_sent\":false.*\"problem\":\"'"'"'sk_capture_workers_update'"'"' is missing"'
+check_exit "seal refuses" 2 sk --db d01.db seal
+check "sync fails and says why" '! sk --db d01.db sync >sync.out 2>&1 && grep -q "sk_capture_workers_update" sync.out'
+out=$(sk --db d01.db verify --repair 2>&1); rc=$?
+check "verify --repair: triggers made again, one record recorded, ok" '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "1 record(s) changed without capture" && printf "%s\n" "$out" | grep -qx ok'
+check "the trigger is back" '[ "$(q d01.db "SELECT count(*) FROM sqlite_schema WHERE name = '"'sk_capture_workers_update'"'")" = 1 ]'
+q d01.db "UPDATE workers SET phone = '081299990002' WHERE id = '$W2'"
+check "... and captures again" '[ "$(q d01.db "SELECT count(*) FROM sk_outbox WHERE pk = '"'$W2'"'")" = 1 ]'
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "the uncaptured change reached the city" '[ "$(q city.db "SELECT phone FROM workers WHERE id = '"'$W'"'")" = 081299990001 ]'
+check "nothing quarantined" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine")" = 0 ]'
+check "in step again, with equal digests" 'sk --db d01.db status | grep -q "the city has everything" && sk --db d01.db status | grep -q "matches ours"'
+
+# ---- a capture trigger changed (made to capture nothing) ----
+body=$(q d01.db "SELECT sql FROM sqlite_schema WHERE name = 'sk_capture_heirs_insert'")
+q d01.db "DROP TRIGGER sk_capture_heirs_insert; CREATE TRIGGER sk_capture_heirs_insert AFTER INSERT ON heirs BEGIN SELECT 1; END"
+check "a changed trigger: status says so" 'sk --db d01.db status | grep -q "NOT IN STEP: .*changed"'
+check_exit "seal refuses" 2 sk --db d01.db seal
+check_cmd "verify --repair" sk --db d01.db verify --repair
+check "the trigger is sinkron's again" '[ "$(q d01.db "SELECT sql FROM sqlite_schema WHERE name = '"'sk_capture_heirs_insert'"'")" = "$body" ]'
+check "status: no problem" '! sk --db d01.db status | grep -q "NOT IN STEP"'
+
+# ---- a column added by hand ----
+q d01.db "ALTER TABLE workers ADD COLUMN nickname TEXT"
+q d01.db "UPDATE workers SET nickname = 'Yan', phone = '081299990003' WHERE id = '$W'"
+out=$(sk --db d01.db status 2>&1)
+check "status names the column and the undo" 'printf "%s\n" "$out" | grep -q "column .nickname. was added to table .workers. outside sinkron.*ALTER TABLE workers DROP COLUMN nickname"'
+check_exit "seal refuses" 2 sk --db d01.db seal
+check "nothing reached the central repository" '[ "$(git --git-dir=central.git rev-parse district/96.71.01)" = "$(git --git-dir=d01.git rev-parse district/96.71.01)" ]'
+check "repair refuses too (a column is undone by hand)" '! sk --db d01.db verify --repair >/dev/null 2>&1'
+q d01.db "ALTER TABLE workers DROP COLUMN nickname"
+check "undone: no problem" '! sk --db d01.db status | grep -q "NOT IN STEP"'
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "the edit made meanwhile reached the city" '[ "$(q city.db "SELECT phone FROM workers WHERE id = '"'$W'"'")" = 081299990003 ]'
+check "in step, digests equal" 'sk --db d01.db status | grep -q "matches ours"'
+finish
