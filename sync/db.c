@@ -412,9 +412,15 @@ static int make_triggers(struct sk_db *db, const struct sk_table *t)
 		"SELECT %1$d, OLD.id, 3, NULL, %2$s, operator, OLD._sk FROM sk_ctx WHERE applying = 0 AND NEW.id IS NOT OLD.id; "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
 		"SELECT %1$d, NEW.id, 1, NULL, %2$s, operator FROM sk_ctx WHERE applying = 0 AND NEW.id IS NOT OLD.id; "
-		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
-		"SELECT %1$d, NEW.id, 2, m, %2$s, operator FROM sk_ctx, (SELECT 0",
+		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
+		"SELECT %1$d, NEW.id, 2, m, %2$s, operator, ",
 		t->id, now);
+	/* an update keeps the row's values before it (as SQL literals, computed only for an
+	 * update that changed something): sealing checks with them that nothing changed around
+	 * capture since the row was last sealed (seal.c) */
+	for (int i = 0; i < t->ncols; i++)
+		sk_buf_printf(&sql, "%squote(OLD.\"%s\")", i ? " || ',' || " : "", t->cols[i]);
+	sk_buf_puts(&sql, " FROM sk_ctx, (SELECT 0");
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&sql, " | ((NEW.\"%s\" IS NOT OLD.\"%s\") << %d)", t->cols[i], t->cols[i], i);
 	sk_buf_printf(&sql, " AS m) WHERE applying = 0 AND m != 0 AND NEW.id IS OLD.id; END;");

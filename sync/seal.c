@@ -25,6 +25,8 @@ struct entry {
 	unsigned char *old; /* _sk of the row as last replicated, from a delete entry */
 	size_t old_len;
 	int has_old;
+	const char *before;  /* the row's values before its first update since the last seal,
+				  as SQL literals (quote()), or NULL */
 };
 
 /* A row change ready to encode, with what it does to the digest. */
@@ -193,6 +195,8 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 		if (op == 1) {
 			e->inserted = 1;
 		} else if (op == 2) {
+			if (!e->mask && !e->inserted && !e->has_old && sqlite3_column_type(st, 7) == SQLITE_TEXT)
+				e->before = arena_strdup(a, (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
 			e->mask |= (uint64_t)sqlite3_column_int64(st, 4);
 		} else if (op == 3) {
 			/* the first delete sees the row as it was last replicated: later
@@ -207,6 +211,7 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 			}
 			e->inserted = 0;
 			e->mask = 0;
+			e->before = NULL;
 		}
 		*seq_max = seq;
 	}
@@ -270,6 +275,68 @@ static int owner_change(struct sealer *s, const struct sk_value *owner, const un
 	return 0;
 }
 
+/* Reads the SQL literals quote() wrote (NULL, integers, 'text' with '' doubled) into
+ * vals; 0 when the list is whole and has n values. */
+static int parse_literals(struct arena *a, const char *s, struct sk_value *vals, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sk_value *v = &vals[i];
+		memset(v, 0, sizeof(*v));
+		if (i && *s++ != ',')
+			return -1;
+		if (!strncmp(s, "NULL", 4)) {
+			v->type = SK_NULL;
+			s += 4;
+		} else if (*s == '\'') {
+			char *out = arena_alloc(a, strlen(s) + 1);
+			size_t k = 0;
+			for (s++;; s++) {
+				if (!*s)
+					return -1;
+				if (*s == '\'' && s[1] != '\'')
+					break;
+				if (*s == '\'')
+					s++;
+				out[k++] = *s;
+			}
+			s++;
+			v->type = SK_TEXT;
+			v->p = (const unsigned char *)out;
+			v->n = k;
+		} else if (*s == 'X' || *s == 'x') {
+			return -1; /* a blob: the guards refuse them, not checked */
+		} else {
+			char *end;
+			v->type = SK_INT;
+			v->i = strtoll(s, &end, 10);
+			if (end == s || (*end && *end != ','))
+				return -1; /* a real, or anything else: not checked */
+			s = end;
+		}
+	}
+	return *s ? -1 : 0;
+}
+
+/* Whether the row changed outside capture since it was last sealed: its values before its first
+ * captured update must be those it was sealed with (their hash is the one recorded), and the
+ * columns no captured update touched must still hold them.  Such a difference is carried, never
+ * folded silently into the digest: the receiver would hold other values under the same digest. */
+static int changed_around_capture(struct sealer *s, const struct entry *e, const struct sk_table *t,
+				  const struct sk_meta *rep, const struct sk_value *cur)
+{
+	struct sk_value before[SK_MAX_COLS];
+	unsigned char h[SK_HASH_SIZE];
+	if (!e->before || parse_literals(&s->arena, e->before, before, t->ncols) < 0)
+		return 0;
+	sk_row_hash(h, t, e->pk, before);
+	if (memcmp(h, rep->hash, SK_HASH_SIZE))
+		return 1;
+	for (int i = 0; i < t->ncols; i++)
+		if (!(e->mask >> i & 1) && !sk_value_equal(&before[i], &cur[i]))
+			return 1;
+	return 0;
+}
+
 /* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
 static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 {
@@ -322,6 +389,8 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	}
 
 	uint64_t mask = e->inserted || !rep.has_hash ? sk_table_all(t) : e->mask;
+	if (mask != sk_table_all(t) && changed_around_capture(s, e, t, &rep, cur))
+		mask = sk_table_all(t);
 	/* the city sends only its own columns, a district never sends them */
 	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes

@@ -62,4 +62,20 @@ check "undone: no problem" '! sk --db d01.db status | grep -q "NOT IN STEP"'
 sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
 check "the edit made meanwhile reached the city" '[ "$(q city.db "SELECT phone FROM workers WHERE id = '"'$W'"'")" = 081299990003 ]'
 check "in step, digests equal" 'sk --db d01.db status | grep -q "matches ours"'
+
+# ---- a value changed without capture, then an ordinary edit of the same row ----
+W3=$(q d01.db "SELECT id FROM workers ORDER BY id LIMIT 1 OFFSET 2")
+W4=$(q d01.db "SELECT id FROM workers ORDER BY id LIMIT 1 OFFSET 3")
+around() { q d01.db "UPDATE sk_ctx SET applying = 1; $1; UPDATE sk_ctx SET applying = 0"; }
+around "UPDATE workers SET name = 'Diam-diam Sebelum' WHERE id = '$W3'"
+sk --db d01.db worker edit "$W3" --phone 081299990004 >/dev/null 2>&1
+sk --db d01.db worker edit "$W4" --phone 081299990005 >/dev/null 2>&1
+around "UPDATE workers SET name = 'Diam-diam Sesudah' WHERE id = '$W4'"
+check_cmd "seal" sk --db d01.db seal
+check_cmd "verify at the district: ok" sk --db d01.db verify
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "nothing quarantined at the city" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine")" = 0 ]'
+check "the change made before the edit was carried with it" '[ "$(q city.db "SELECT name || phone FROM workers WHERE id = '"'$W3'"'")" = "Diam-diam Sebelum081299990004" ]'
+check "the change made after the edit was carried with it" '[ "$(q city.db "SELECT name || phone FROM workers WHERE id = '"'$W4'"'")" = "Diam-diam Sesudah081299990005" ]'
+check "the city's copy matches" 'sk --db d01.db status | grep -q "matches ours"'
 finish
