@@ -256,6 +256,50 @@ static int write_receipt(struct consolidator *c, const struct district_state *d)
 	return rc;
 }
 
+/* What the city refuses of a district goes in its receipt, in words: the change-set held (its
+ * later ones wait behind it) or, failing that, the last one rejected.  Written only when it
+ * changed, so a quiet round sends nothing.  1 when the receipt changed. */
+static int write_refusal(struct consolidator *c, const struct district_state *d)
+{
+	sqlite3_stmt *st;
+	int64_t number = 0;
+	char state[16] = "", *reason = NULL;
+	int rc, changed = 0;
+
+	if ((rc = sk_db_prepare(c->db, &st, "SELECT number, state, reason FROM sk_quarantine WHERE origin = ? AND state IN "
+					    "('held', 'rejected') ORDER BY state = 'held' DESC, number DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		number = sqlite3_column_int64(st, 0);
+		snprintf(state, sizeof(state), "%s", (const char *)sqlite3_column_text(st, 1));
+		reason = sk_strdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (!state[0])
+		rc = sk_db_prepare(c->db, &st, "UPDATE receipts SET refused_number = NULL, refused_state = NULL, refused_reason = NULL "
+					       "WHERE id = ?1 AND refused_state IS NOT NULL");
+	else
+		rc = sk_db_prepare(c->db, &st, "INSERT INTO receipts (id, owner, refused_number, refused_state, refused_reason) "
+					       "VALUES (?1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET refused_number = ?2, "
+					       "refused_state = ?3, refused_reason = ?4 WHERE refused_number IS NOT ?2 OR "
+					       "refused_state IS NOT ?3 OR refused_reason IS NOT ?4");
+	if (rc < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+	if (state[0]) {
+		sqlite3_bind_int64(st, 2, number);
+		sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(c->db, "cannot write a receipt");
+	changed = sqlite3_changes(c->db->h) > 0;
+	sqlite3_finalize(st);
+done:
+	free(reason);
+	return rc < 0 ? rc : changed;
+}
+
 int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_result *res,
 		   sk_progress_fn progress, void *payload)
 {
@@ -346,11 +390,12 @@ again:
 				snprintf(res->quarantined[res->nquarantined], sizeof(res->quarantined[0]), "%s: %s", code, sk_error_last());
 			res->nquarantined++;
 		}
-		if (d->applied_now) {
+		if (d->applied_now && (rc = write_receipt(&c, d)) < 0)
+			goto fail;
+		if ((rc = write_refusal(&c, d)) < 0)
+			goto fail;
+		if (d->applied_now || rc)
 			res->districts++;
-			if ((rc = write_receipt(&c, d)) < 0)
-				goto fail;
-		}
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto out;

@@ -335,6 +335,9 @@ struct sk_receipt {
 	char digest[2 * SK_HASH_SIZE + 1];  /* this office's data at the city then */
 	int matches;              /* 1 it equals the digest this office recorded for that change-set,
 	                           * 0 it differs, -1 nothing to compare */
+	int64_t refused_number;   /* a change-set of this office the city refused, 0 none */
+	char refused_state[16];   /* "held" (the later ones wait behind it) or "rejected" */
+	char refused_reason[700]; /* why, in words */
 };
 /* The city's last receipt for this district. */
 int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);

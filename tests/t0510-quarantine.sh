@@ -197,10 +197,23 @@ check_exit "consolidate exits 1" 1 sk --db city.db consolidate
 sk --db city.db sync >/dev/null 2>&1
 sk --db d03.db sync >/dev/null 2>&1
 check "no other district received the record" '[ "$(q d03.db "SELECT count(*) FROM workers WHERE id = '"'$FOREIGN'"'")" = 0 ]'
+sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db status >st.out 2>&1
+check "the district's status: the city holds its change-set, with the reason in words" 'grep -q "NOT IN STEP: the city holds change-set #[0-9]* of this office in quarantine: .*another owner" st.out'
+check "... and never that the city has everything" '! grep -q "the city has every" st.out'
+check "status --json: refused, held, with the reason; not everything sent" 'sk --db d01.db status --json | grep -q "\"everything_sent\":false.*\"refused\":{\"number\":[0-9]*,\"state\":\"held\",\"reason\":\"[^\"]*another owner"'
 check_exit "reject it" 0 sk --db city.db quarantine reject "$(qid "$FOREIGN")"
 check_exit "the city syncs" 0 sk --db city.db sync
 check "the rejected change-set had a number: the next one follows on and is applied" '[ "$(at_city "$W1e")" = 081200011111 ]'
 check "the record is still not at the city" '[ "$(q city.db "SELECT count(*) FROM workers WHERE id = '"'$FOREIGN'"'")" = 0 ]'
+sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db status >st.out 2>&1
+check "the district's status: the city rejected its change-set, and what to do" 'grep -q "NOT IN STEP: the city rejected change-set #[0-9]* of this office: .*another owner" st.out && grep -q "delete it" st.out'
+check "... and never that the city has everything" '! grep -q "the city has every" st.out'
+# the office deletes the record it may not hold (a delete is its own to make) and sends it
+q d01.db "DELETE FROM workers WHERE id = '$FOREIGN'"
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "once the copies agree again, the district is in step" 'sk --db d01.db status | grep -q "the city has everything" && sk --db d01.db status | grep -q "matches ours"'
 
 # ---- 5. what was applied is whole ----------------------------------------------------------------------
 check_exit "sinkron verify at the city" 0 sk --db city.db verify
