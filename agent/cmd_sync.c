@@ -285,6 +285,9 @@ int cmd_sync(int argc, char **argv)
 		printf("everything sealed here has reached the central repository\n");
 		for (size_t i = 0; i < r.consolidate.nquarantined && i < 8; i++)
 			printf("quarantined: %s\n", r.consolidate.quarantined[i]);
+		if (r.consolidate.city_clock_behind)
+			printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
+			       "set this computer's date and time right\n");
 		if (r.consolidate.nquarantined || r.consolidate.waiting) {
 			printf("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n");
 			rc = SK_ECONFLICT;

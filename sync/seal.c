@@ -394,11 +394,14 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	/* the city sends only its own columns, a district never sends them */
 	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
-	 * what the clerk saw even if that came from a clock running ahead */
+	 * what the clerk saw even if that came from a clock running ahead; but a stamp raised
+	 * that far stays this row's: the clock goes on from the wall clock for every other row,
+	 * so a corrected clock's error is not carried into every later change (the city accepts
+	 * a stamp from the future only where it supersedes one it already holds) */
 	for (int i = 0; i < t->ncols; i++)
 		if ((mask >> i & 1) && rep.cell[i].hlc >= hlc)
 			hlc = rep.cell[i].hlc + 1;
-	s->hlc = hlc;
+	s->hlc = SK_HLC_MS(hlc) > sk_wall_ms() + sk_hlc_skew_bound_ms() ? s->hlc + 1 : hlc;
 	p->row.op = SK_OP_UPSERT;
 	p->row.hlc = hlc;
 	p->row.mask = mask;

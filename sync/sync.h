@@ -293,6 +293,7 @@ void sk_transport_set_stop_flag(volatile sig_atomic_t *flag);
 struct sk_consolidate_result {
 	size_t changesets, rows;  /* applied now */
 	size_t districts;         /* districts with something new (a receipt was written) */
+	int city_clock_behind;    /* districts' clocks agree the city's own clock is behind */
 	size_t waiting;           /* branches waiting behind a held change-set */
 	size_t nquarantined;      /* refused now */
 	char quarantined[8][400];

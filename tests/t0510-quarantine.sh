@@ -153,7 +153,7 @@ W3c=$(first d03.db 2)
 sk --db d03.db worker edit "$W3c" --phone 081200000333 >/dev/null 2>&1
 sk --db d03.db sync >/dev/null 2>&1
 sk --db city.db sync >/dev/null 2>&1
-check "quarantined for its clock, with the reason" 'sk --db city.db quarantine | grep -q "96.71.01 .*held .*more than a day ahead of the city.s: check the office.s date, then release it"'
+check "quarantined for its clock, with the reason naming the district's clock" 'sk --db city.db quarantine | grep -q "96.71.01 .*held .*the district.s clock is wrong: .* more than a day ahead of the city.s clock"'
 check "not applied" '[ "$(at_city "$W1c")" != 081200000111 ]'
 check "96.71.03 went on" '[ "$(at_city "$W3c")" = 081200000333 ]'
 check_exit "consolidate exits 1 while it is held" 1 sk --db city.db consolidate
@@ -169,6 +169,29 @@ check "after release it is applied" '[ "$(at_city "$W1c")" = 081200000111 ]'
 check "and the one after it" '[ "$(at_city "$W1d")" = 081200001111 ]'
 check_exit "consolidate: nothing waits (exit 0)" 0 sk --db city.db consolidate
 check "the city did not adopt the clock from the future" '[ "$(q city.db "SELECT value FROM sk_state WHERE key = '"'hlc_last'"'")" -lt $(( ($(date +%s) + 86400) * 1000 * 65536 )) ]'
+# the clock is right again: editing what was stamped in the future, and anything else, needs no release
+nq=$(q city.db "SELECT count(*) FROM sk_quarantine")
+sk --db d01.db worker edit "$W1c" --phone 081200000112 >/dev/null 2>&1
+sk --db d01.db worker edit "$W1d" --phone 081200001112 >/dev/null 2>&1
+sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db worker edit "$W1c" --phone 081200000113 >/dev/null 2>&1
+sk --db d01.db sync >/dev/null 2>&1
+check_exit "the city syncs: nothing held" 0 sk --db city.db sync
+check "nothing more was quarantined" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine")" = "$nq" ]'
+check "both edits of the cell stamped in the future are applied" '[ "$(at_city "$W1c")" = 081200000113 ] && [ "$(at_city "$W1d")" = 081200001112 ]'
+check "the district's clock went back to the wall clock" '[ "$(q d01.db "SELECT value FROM sk_state WHERE key = '"'hlc_last'"'")" -lt $(( ($(date +%s) + 86400) * 1000 * 65536 )) ]'
+
+# ---- 3b. the city's own clock 10 days behind ---------------------------------------------------------
+for n in 01 03; do sk --db d$n.db sync >/dev/null 2>&1; done
+nq=$(q city.db "SELECT count(*) FROM sk_quarantine WHERE state = 'held'")
+sk --db d01.db worker edit "$(first d01.db 5)" --phone 081200000121 >/dev/null 2>&1
+sk --db d03.db worker edit "$(first d03.db 5)" --phone 081200000323 >/dev/null 2>&1
+for n in 01 03; do sk --db d$n.db sync >/dev/null 2>&1; done
+SINKRON_CLOCK_OFFSET=-864000 sk --db city.db sync >behind.out 2>&1
+SINKRON_CLOCK_OFFSET=-864000 sk --db city.db sync >>behind.out 2>&1
+check "the city's sync says its own clock is behind" 'grep -q "the city.s clock is behind" behind.out'
+check "both districts' changes are applied without a person releasing anything" '[ "$(at_city "$(first d01.db 5)")" = 081200000121 ] && [ "$(at_city "$(first d03.db 5)")" = 081200000323 ]'
+check "nothing is held" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine WHERE state = '"'held'"'")" = "$nq" ]'
 
 # ---- 4. a district writing another district's record ------------------------------------------------
 sk --db d01.db sync >/dev/null 2>&1
