@@ -62,6 +62,10 @@ int cmd_status(int argc, char **argv)
 	json = arg_flag(&a, "--json");
 	arg_operands(&a, "status", NULL, 0);
 	db = open_db();
+	if ((rc = sk_db_health(db, 500)) < 0) {
+		sk_db_free(db);
+		return fail(rc, "status");
+	}
 	if ((rc = sk_pending(db, &p)) < 0 || (rc = sk_counts(db, &c)) < 0 || (rc = sk_receipt_get(db, &r)) < 0) {
 		sk_db_free(db);
 		return fail(rc, "status");

@@ -273,6 +273,13 @@ int cmd_sync(int argc, char **argv)
 	}
 	install_signals();
 	db = open_db();
+	if ((rc = sk_db_health(db, 1000)) < 0) {
+		fprintf(stderr, "sinkron: sync: %s\n", sk_error_last());
+		sk_db_free(db);
+		config_release(&c);
+		close(lockfd);
+		return EXIT_FAILED;
+	}
 	rc = do_round(db, &c, &r);
 	describe_round(&r, line, sizeof(line));
 	if (rc < 0) {

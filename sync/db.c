@@ -836,6 +836,53 @@ static int capture_open(struct sk_db *db)
 	return 0;
 }
 
+struct budget {
+	int64_t until;
+};
+
+static int over_budget(void *payload)
+{
+	return sk_wall_ms() > ((struct budget *)payload)->until;
+}
+
+int sk_db_health(struct sk_db *db, int budget_ms)
+{
+	struct budget b = {sk_wall_ms() + budget_ms};
+	struct sk_buf msg = SK_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, interrupted = 0, n = 0;
+
+	/* a quick_check bounded in time: a big database gets a partial look rather than a slow verb */
+	sqlite3_progress_handler(db->h, 10000, over_budget, &b);
+	rc = sqlite3_prepare_v2(db->h, "PRAGMA quick_check(5)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *line = (const char *)sqlite3_column_text(st, 0);
+			if (!line || !strcmp(line, "ok"))
+				continue;
+			for (const char *l = line; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+				size_t k = strcspn(l, "\n");
+				if (k && strncmp(l, "*** in database", 15))
+					sk_buf_printf(&msg, "%s%.*s", n++ ? "; " : "", (int)k, l);
+			}
+		}
+		interrupted = rc == SQLITE_INTERRUPT;
+		if (rc != SQLITE_DONE && !interrupted && !n)
+			sk_buf_printf(&msg, "%s", sqlite3_errmsg(db->h));
+		sqlite3_finalize(st);
+	} else if (rc != SQLITE_INTERRUPT) {
+		sk_buf_printf(&msg, "%s", sqlite3_errmsg(db->h));
+	}
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
+	rc = 0;
+	if (msg.len)
+		rc = sk_error(SK_ECORRUPT, "the database '%s' is damaged (%s): stop the agent, keep a copy of the file, and "
+			      "rebuild it from the office's history with 'sinkron restore --at DATE --replace' (see 'sinkron help "
+			      "restore')", db->path, (const char *)msg.ptr);
+	sk_buf_release(&msg);
+	return rc;
+}
+
 const char *sk_db_problem(const struct sk_db *db)
 {
 	return db->problem;

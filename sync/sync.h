@@ -176,6 +176,9 @@ int sk_db_is_city(const struct sk_db *db);
 /* Why capture cannot be trusted (a synced table or a capture trigger changed outside sinkron),
  * with what to do, or NULL; checked at every open.  Seal refuses while it is set. */
 const char *sk_db_problem(const struct sk_db *db);
+/* A bounded PRAGMA quick_check (at most budget_ms; a bigger database is checked in part):
+ * SK_ECORRUPT with what is damaged and what to do, 0 otherwise. */
+int sk_db_health(struct sk_db *db, int budget_ms);
 /* Makes the capture and guard triggers again and records, as changed in every column, each row
  * whose values differ from what its bookkeeping recorded (*rescanned: how many).  Refused
  * (SK_EINVALID) when a table's columns were changed: that is undone by hand. */

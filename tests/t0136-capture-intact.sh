@@ -78,4 +78,23 @@ check "nothing quarantined at the city" '[ "$(q city.db "SELECT count(*) FROM sk
 check "the change made before the edit was carried with it" '[ "$(q city.db "SELECT name || phone FROM workers WHERE id = '"'$W3'"'")" = "Diam-diam Sebelum081299990004" ]'
 check "the change made after the edit was carried with it" '[ "$(q city.db "SELECT name || phone FROM workers WHERE id = '"'$W4'"'")" = "Diam-diam Sesudah081299990005" ]'
 check "the city's copy matches" 'sk --db d01.db status | grep -q "matches ours"'
+
+# ---- a damaged database is noticed by status, worker list and sync ----
+mkdir big && cd big
+sk init 96.71.01 --central "$TMP/central.git" >/dev/null 2>&1
+gen-workers --district 96.71.01 --count 400 --seed 5 --out w.csv 2>/dev/null
+sk import w.csv --funder "APBD Kota" >/dev/null 2>&1
+check_exit "status of the sound database" 0 sk status
+q sinkron.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+pg=$(q sinkron.db "SELECT pageno FROM dbstat WHERE name = 'workers_nik' AND pagetype = 'leaf' LIMIT 1 OFFSET 1")
+ps=$(q sinkron.db "PRAGMA page_size")
+printf '%0200d' 0 | dd of=sinkron.db bs=1 seek=$(( (pg - 1) * ps + 300 )) conv=notrunc 2>/dev/null
+check "the damage is real (sqlite3's quick_check sees it)" '[ "$(q sinkron.db "PRAGMA quick_check" | head -1)" != ok ]'
+out=$(sk status 2>&1); rc=$?
+check "status: exit 1, says the database is damaged and how to rebuild it" '[ $rc -eq 1 ] && printf "%s\n" "$out" | grep -q "database .sinkron.db. is damaged.*restore --at DATE --replace"'
+out=$(sk worker list 2>&1); rc=$?
+check "worker list: exit 1, says so" '[ $rc -eq 1 ] && printf "%s\n" "$out" | grep -q "is damaged"'
+out=$(sk sync 2>&1); rc=$?
+check "sync: exit 1, says so" '[ $rc -eq 1 ] && printf "%s\n" "$out" | grep -q "is damaged"'
+cd ..
 finish
