@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "config.h"
 
 static void local_time(char *out, size_t n, int64_t ms)
 {
@@ -71,6 +72,17 @@ int cmd_status(int argc, char **argv)
 		return fail(rc, "status");
 	}
 	central = sk_db_setting(db, "central");
+	if (!central) {
+		/* the agent reads its central repository from office.conf before the database */
+		struct config cf;
+		char *cpath = config_default_path(g_opts.db_path);
+		if (config_load(&cf, cpath, 0) == 0) {
+			if (cf.central)
+				central = sk_strdup(cf.central);
+			config_release(&cf);
+		}
+		free(cpath);
+	}
 	last_error = sk_db_setting(db, "status.last_error");
 	quarantine = sk_db_setting(db, "status.last_quarantine");
 	agent_pid = sk_db_setting(db, "status.agent_pid");

@@ -97,4 +97,12 @@ check "worker list: exit 1, says so" '[ $rc -eq 1 ] && printf "%s\n" "$out" | gr
 out=$(sk sync 2>&1); rc=$?
 check "sync: exit 1, says so" '[ $rc -eq 1 ] && printf "%s\n" "$out" | grep -q "is damaged"'
 cd ..
+
+# ---- status before the first sync reads the central repository from office.conf ----
+mkdir conf && cd conf
+sk --db office.db init 96.71.01 >/dev/null 2>&1
+check "no central anywhere: status says none is set" 'sk --db office.db status | grep -q "no central repository is set"'
+(umask 077; echo "central = $TMP/central.git" >office.conf)
+check "central set in office.conf: status does not say none is set" '! sk --db office.db status | grep -q "no central repository is set"'
+cd ..
 finish
