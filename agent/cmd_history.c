@@ -248,6 +248,9 @@ int cmd_seal(int argc, char **argv)
 		printf("sealed %zu change(s) into %zu change-set(s), %zu bytes\n", res.rows, res.changesets, res.bytes);
 	else
 		printf("nothing to seal\n");
+	if (res.aside)
+		fprintf(stderr, "sinkron: seal: %zu change(s) could not be sealed, the first to %s: its id is not UTF-8 text "
+			"(written with another SQLite tool); give the record a proper id or delete it\n", res.aside, res.aside_first);
 	if (res.flags & SK_CSF_CLOCK_AHEAD)
 		say("warning: this computer's clock is more than a day ahead of the last time heard from the city: check the date\n");
 	if (res.flags & SK_CSF_CLOCK_BEHIND)

@@ -539,7 +539,7 @@ fail:
 /* Guards made by another build are made again (the schema files and the guards' own version). */
 #define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 5)
 /* The capture triggers' generation: a new one makes them again in existing databases. */
-#define CAPTURE_VERSION 2
+#define CAPTURE_VERSION 3
 
 static int make_guards(struct sk_db *db, const struct sk_table *t)
 {
@@ -693,8 +693,9 @@ static void triggers_hash(struct sk_db *db, char out[2 * SK_HASH_SIZE + 1])
 	unsigned char h[SK_HASH_SIZE];
 	sqlite3_stmt *st;
 	sk_sha256_init(&c);
-	if (sqlite3_prepare_v2(db->h, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB 'sk_capture_*' "
-				      "OR name GLOB 'sk_guard_*') ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+	/* every trigger: one added by hand (on sk_outbox, say) can undo capture as surely */
+	if (sqlite3_prepare_v2(db->h, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name", -1, &st,
+			       NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			sk_sha256_update(&c, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
 			sk_sha256_update(&c, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1) + 1);
@@ -743,6 +744,19 @@ static int list_has(const char *list, const char *tbl, const char *col)
 	return 0;
 }
 
+/* sk_ctx.applying is set only inside sinkron's own apply transactions: committed, it means
+ * capture was switched off by hand. */
+static int applying_set(struct sk_db *db)
+{
+	sqlite3_stmt *st;
+	int on = 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT applying FROM sk_ctx", -1, &st, NULL) == SQLITE_OK) {
+		on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+		sqlite3_finalize(st);
+	}
+	return on && !db->in_tx;
+}
+
 static void fingerprint_check(struct sk_db *db)
 {
 	struct sk_buf cols = SK_BUF_INIT, msg = SK_BUF_INIT;
@@ -767,6 +781,10 @@ static void fingerprint_check(struct sk_db *db)
 					  "rebuild the database with 'sinkron restore --at LATEST --replace'");
 		sk_buf_puts(&msg, "; the city could not read change-sets with a column it does not know, so nothing is sealed "
 				  "until then (a new column is a new sinkron version, for every office and the city)");
+	} else if (applying_set(db)) {
+		sk_buf_puts(&msg, "capture is switched off (sk_ctx.applying was set with another SQLite tool): changes made "
+				  "since may not have been recorded for the city; run 'sinkron verify --repair' to switch it on "
+				  "again and record every difference");
 	} else if (want_trig && (triggers_hash(db, hex), strcmp(want_trig, hex))) {
 		sqlite3_stmt *st;
 		int missing = 0;
@@ -783,10 +801,16 @@ static void fingerprint_check(struct sk_db *db)
 					sk_buf_printf(&msg, "%s'%s'", missing++ ? ", " : "", name);
 				sqlite3_finalize(st);
 			}
-		if (missing)
+		if (missing) {
 			sk_buf_puts(&msg, missing > 1 ? " are missing" : " is missing");
-		else
-			sk_buf_puts(&msg, "sinkron's capture or guard triggers were changed");
+		} else if (sqlite3_prepare_v2(db->h, "SELECT group_concat(name, ', ') FROM sqlite_schema WHERE type = 'trigger' AND "
+						     "name NOT GLOB 'sk_capture_*' AND name NOT GLOB 'sk_guard_*'", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+				sk_buf_printf(&msg, "trigger(s) %s, not sinkron's, were added", (const char *)sqlite3_column_text(st, 0));
+			else
+				sk_buf_puts(&msg, "sinkron's capture or guard triggers were changed");
+			sqlite3_finalize(st);
+		}
 		sk_buf_puts(&msg, " (dropped or changed outside sinkron): changes made since may not have been recorded for the "
 				  "city; run 'sinkron verify --repair' to make them again and record every difference");
 	}
@@ -897,6 +921,21 @@ int sk_db_repair_capture(struct sk_db *db, size_t *rescanned)
 		return sk_error(SK_EINVALID, "%s", db->problem);
 	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
 		return rc;
+	rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 0");
+	{
+		/* triggers that are not sinkron's go: they could undo capture */
+		struct sk_buf drop = SK_BUF_INIT;
+		sqlite3_stmt *st;
+		if (rc == 0 && (rc = sk_db_prepare(db, &st, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name NOT GLOB "
+							    "'sk_capture_*' AND name NOT GLOB 'sk_guard_*'")) == 0) {
+			while (sqlite3_step(st) == SQLITE_ROW)
+				sk_buf_printf(&drop, "DROP TRIGGER \"%s\";", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+			if (drop.len)
+				rc = sk_db_exec(db, (const char *)drop.ptr);
+		}
+		sk_buf_release(&drop);
+	}
 	for (int i = 0; rc == 0 && i < db->ntables; i++)
 		if ((rc = make_triggers(db, &db->tables[i])) == 0)
 			rc = make_guards(db, &db->tables[i]);

@@ -758,6 +758,16 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 			apend = apend ? apend * 2 : 1024;
 			pend = sk_realloc(pend, apend * sizeof(*pend));
 		}
+		if (!sk_utf8_valid((const unsigned char *)f.v[i].pk, strlen(f.v[i].pk), 0) || strlen(f.v[i].pk) > 255) {
+			/* an id no change-set can carry (written around the guards, not UTF-8): the
+			 * rest is sealed, this change stays in the outbox and is named */
+			int keep = f.v[i].inserted || (!f.v[i].has_old && f.v[i].mask);
+			if (keep && !res->aside++)
+				snprintf(res->aside_first, sizeof(res->aside_first), "%.40s record '%.60s'",
+					 sk_db_table_id(db, f.v[i].tbl)->name, operator_clean(&s.arena, f.v[i].pk));
+			f.v[i].tbl = -f.v[i].tbl;
+			continue;
+		}
 		if ((rc = prepare(&s, &f.v[i], &pend[npend])) < 0)
 			goto done;
 		if (rc == 0)
@@ -797,6 +807,26 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		sqlite3_bind_int64(del, 1, last);
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot empty the outbox");
 		sqlite3_finalize(del);
+		for (size_t i = 0; rc == 0 && res->aside && i < f.n; i++) {
+			sqlite3_stmt *keep;
+			/* one deleted since: never sealed, so nobody else holds it; nothing to keep */
+			if (f.v[i].tbl >= 0 || (!f.v[i].inserted && (f.v[i].has_old || !f.v[i].mask)))
+				continue;
+			if ((rc = sk_db_prepare(db, &keep, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+				break;
+			sqlite3_bind_int(keep, 1, -f.v[i].tbl);
+			sqlite3_bind_text(keep, 2, f.v[i].pk, -1, SQLITE_STATIC);
+			sqlite3_bind_int(keep, 3, f.v[i].inserted ? 1 : 2);
+			if (f.v[i].inserted)
+				sqlite3_bind_null(keep, 4);
+			else
+				sqlite3_bind_int64(keep, 4, (int64_t)f.v[i].mask);
+			sqlite3_bind_int64(keep, 5, f.v[i].at);
+			if (f.v[i].operator_name)
+				sqlite3_bind_text(keep, 6, f.v[i].operator_name, -1, SQLITE_STATIC);
+			rc = sqlite3_step(keep) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot keep a change in the outbox");
+			sqlite3_finalize(keep);
+		}
 		if (rc < 0 || (rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0)
 			goto done;
 	}

@@ -381,6 +381,8 @@ struct sk_seal_result {
 	size_t rows;        /* row changes in them */
 	size_t bytes;       /* their encoded size */
 	uint32_t flags;     /* SK_CSF_* seen while sealing */
+	size_t aside;       /* changes left in the outbox: their record's id cannot travel */
+	char aside_first[200]; /* the first of them, in words */
 };
 
 

@@ -46,4 +46,16 @@ check "... saying why" 'printf "%s\n" "$out" | grep -q "may only change records 
 check "a record of this office, inserted through the shell, is accepted" 'q "INSERT INTO workers (id, owner, name) VALUES ('"'967101-x3'"', '"'96.71.01'"', '"'X'"')"'
 check_exit "every seal went on" 0 $SINKRON seal
 check_cmd "verify: ok" $SINKRON verify
+
+# an id that is not UTF-8 passes SQL's checks: the seal sets that change aside, names it, seals the rest
+q "INSERT INTO workers (id, owner, name) VALUES (CAST(x'393637313031ff' AS TEXT), '96.71.01', 'Bad Id')"
+q "UPDATE workers SET phone = '0813' WHERE rowid = 1"
+out=$($SINKRON seal 2>&1); rc=$?
+check "seal: exit 0, the good change sealed" '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "sealed 1 change(s)"'
+check "... naming the change it could not seal and what to do" 'printf "%s\n" "$out" | grep -q "1 change(s) could not be sealed, the first to workers record .*give the record a proper id or delete it"'
+check "the change set aside stays in the outbox, and status counts it" '[ "$(q "SELECT count(*) FROM sk_outbox")" = 1 ] && $SINKRON status | grep -q "1 change(s) to 1 record(s) not yet sealed"'
+q "DELETE FROM workers WHERE name = 'Bad Id'"
+check_exit "once the record is deleted, the seal is clean" 0 $SINKRON seal
+check "the outbox is empty" '[ "$(q "SELECT count(*) FROM sk_outbox")" = 0 ]'
+check_cmd "verify: ok" $SINKRON verify
 finish

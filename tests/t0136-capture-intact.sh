@@ -49,6 +49,18 @@ check_cmd "verify --repair" sk --db d01.db verify --repair
 check "the trigger is sinkron's again" '[ "$(q d01.db "SELECT sql FROM sqlite_schema WHERE name = '"'sk_capture_heirs_insert'"'")" = "$body" ]'
 check "status: no problem" '! sk --db d01.db status | grep -q "NOT IN STEP"'
 
+# ---- capture switched off through sk_ctx, or undone by a trigger of one's own ----
+q d01.db "UPDATE sk_ctx SET applying = 1"
+q d01.db "UPDATE workers SET phone = '081299990006' WHERE id = '$W2'"
+check "capture switched off in sk_ctx: status says so" 'sk --db d01.db status | grep -q "NOT IN STEP: capture is switched off"'
+check_exit "seal refuses" 2 sk --db d01.db seal
+check_cmd "verify --repair" sk --db d01.db verify --repair
+check "capture is on again, and the change is recorded" '[ "$(q d01.db "SELECT applying FROM sk_ctx")" = 0 ] && [ "$(q d01.db "SELECT count(*) FROM sk_outbox WHERE pk = '"'$W2'"'")" = 1 ]'
+q d01.db "CREATE TRIGGER eat AFTER INSERT ON sk_outbox BEGIN DELETE FROM sk_outbox WHERE seq = NEW.seq; END"
+check "a trigger of one's own: status names it" 'sk --db d01.db status | grep -q "NOT IN STEP: trigger(s) eat, not sinkron.s, were added"'
+check_cmd "verify --repair removes it" sk --db d01.db verify --repair
+check "gone" '[ "$(q d01.db "SELECT count(*) FROM sqlite_schema WHERE name = '"'eat'"'")" = 0 ] && ! sk --db d01.db status | grep -q "NOT IN STEP"'
+
 # ---- a column added by hand ----
 q d01.db "ALTER TABLE workers ADD COLUMN nickname TEXT"
 q d01.db "UPDATE workers SET nickname = 'Yan', phone = '081299990003' WHERE id = '$W'"
