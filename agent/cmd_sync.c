@@ -299,6 +299,15 @@ int cmd_sync(int argc, char **argv)
 			printf("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n");
 			rc = SK_ECONFLICT;
 		}
+		if (!sk_db_is_city(db)) {
+			/* reaching the central repository is not being in step: say what the city refused */
+			struct sk_receipt rc_;
+			if (sk_receipt_get(db, &rc_) == 0 && !strcmp(rc_.refused_state, "held")) {
+				printf("but the city holds a change-set of this office in quarantine: %s ('sinkron status' says more)\n",
+				       rc_.refused_reason);
+				rc = SK_ECONFLICT;
+			}
+		}
 	}
 	sk_db_free(db);
 	config_release(&c);

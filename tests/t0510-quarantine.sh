@@ -220,7 +220,8 @@ check_exit "consolidate exits 1" 1 sk --db city.db consolidate
 sk --db city.db sync >/dev/null 2>&1
 sk --db d03.db sync >/dev/null 2>&1
 check "no other district received the record" '[ "$(q d03.db "SELECT count(*) FROM workers WHERE id = '"'$FOREIGN'"'")" = 0 ]'
-sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db sync >sy.out 2>&1; rc=$?
+check "the district's sync: exit 1, the city holds a change-set of this office" '[ $rc -eq 1 ] && grep -q "the city holds a change-set of this office in quarantine: .*another owner" sy.out'
 sk --db d01.db status >st.out 2>&1
 check "the district's status: the city holds its change-set, with the reason in words" 'grep -q "NOT IN STEP: the city holds change-set #[0-9]* of this office in quarantine: .*another owner" st.out'
 check "... and never that the city has everything" '! grep -q "the city has every" st.out'
