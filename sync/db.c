@@ -537,7 +537,7 @@ fail:
  * city's columns and the city's database refuses writes to a district's, whoever writes (a
  * clerk's SQLite tool included), so no office holds data the other side can never receive. */
 /* Guards made by another build are made again (the schema files and the guards' own version). */
-#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 5)
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 6)
 /* The capture triggers' generation: a new one makes them again in existing databases. */
 #define CAPTURE_VERSION 3
 
@@ -582,9 +582,13 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 		/* a key: text of 1 to 255 bytes without control characters */
 		sk_buf_printf(&key, "typeof(NEW.id) IS NOT 'text' OR length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 "
 				    "OR NEW.id GLOB '*[%s]*' OR instr(CAST(NEW.id AS BLOB), x'00') > 0", ctl);
-		/* a district creates and changes only its own records (the city hands them over) */
+		/* a district creates and changes only its own records (the city hands them over); at
+		 * the city an owner is where a row is sent, so it must read as a region code */
 		if (!db->is_city && t->owner_col >= 0 && t->city_mask != sk_table_all(t))
 			sk_buf_printf(&own, "NEW.owner IS NOT '%s'", db->code);
+		else if (db->is_city && t->owner_col >= 0)
+			sk_buf_puts(&own, "(NEW.owner IS NOT NULL AND (NEW.owner NOT GLOB '[0-9]*.[0-9]*' OR NEW.owner GLOB "
+					  "'*[^0-9.]*' OR length(NEW.owner) > 23))");
 		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or a number or "
 				     "blob where text belongs): sinkron could not send it') WHERE %s; ", t->name, (const char *)bad.ptr);
 		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: the id must be text of 1 to 255 bytes without tabs, line breaks or "
@@ -593,13 +597,16 @@ static int make_guards(struct sk_db *db, const struct sk_table *t)
 			sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a text longer than %d characters: sinkron could not send it') "
 					     "WHERE %s; ", t->name, SK_MAX_TEXT_CHARS, (const char *)big.ptr);
 		for (int u = 0; u < 2; u++) {
-			const char *upd = u ? "OLD.owner IS NOT NEW.owner OR " : "";
+			const char *upd = u && !db->is_city ? "OLD.owner IS NOT NEW.owner OR " : "";
 			sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_types_%s_%s AFTER %s ON \"%s\" WHEN (SELECT applying FROM sk_ctx) = 0 "
 					    "AND (%s OR %s%s%s%s%s%s) BEGIN %s",
 				      t->name, u ? "update" : "insert", u ? (const char *)of.ptr : "INSERT", t->name,
 				      (const char *)bad.ptr, (const char *)key.ptr, big.len ? " OR " : "", big.len ? (const char *)big.ptr : "",
 				      own.len ? " OR " : "", own.len ? upd : "", own.len ? (const char *)own.ptr : "", (const char *)body.ptr);
-			if (own.len)
+			if (own.len && db->is_city)
+				sk_buf_printf(&sql, "SELECT RAISE(ABORT, '%s: the owner must be a district''s region code, such as "
+						    "96.71.01') WHERE %s; ", t->name, (const char *)own.ptr);
+			else if (own.len)
 				sk_buf_printf(&sql, "SELECT RAISE(ABORT, '%s: this office (%s) may only %s records it owns, with owner ''%s'': "
 						    "the city hands a record over to another district') WHERE %s%s; ",
 					      t->name, db->code, u ? "change" : "create", db->code, upd, (const char *)own.ptr);
@@ -667,6 +674,8 @@ static int load_identity(struct sk_db *db)
 	}
 	return 0;
 }
+
+static int code_shape(const char *code);
 
 /* ---- is capture intact? ----
  * Capture is only as good as its triggers and the columns they were made from.  A trigger
@@ -766,7 +775,11 @@ static void fingerprint_check(struct sk_db *db)
 	free(db->problem);
 	db->problem = NULL;
 	columns_text(db, &cols);
-	if (want_cols && strcmp(want_cols, (const char *)cols.ptr)) {
+	if (code_shape(db->code) < 0 || strncmp(db->code, db->city, strlen(db->city))) {
+		sk_buf_printf(&msg, "the office code in the settings table was changed to '%.40s' outside sinkron: set it back "
+				    "with the sqlite3 shell (UPDATE settings SET value = 'CODE' WHERE key = 'code') to the code this "
+				    "office was made with ('sinkron log' shows it)", db->code);
+	} else if (want_cols && strcmp(want_cols, (const char *)cols.ptr)) {
 		/* name the columns added (what a clerk's tool does) or removed */
 		for (int i = 0; i < db->ntables; i++) {
 			const struct sk_table *t = &db->tables[i];

@@ -58,4 +58,17 @@ q "DELETE FROM workers WHERE name = 'Bad Id'"
 check_exit "once the record is deleted, the seal is clean" 0 $SINKRON seal
 check "the outbox is empty" '[ "$(q "SELECT count(*) FROM sk_outbox")" = 0 ]'
 check_cmd "verify: ok" $SINKRON verify
+
+# at the city an owner is where a row is sent: it must read as a region code
+$SINKRON --db city.db init --city 96.71 >/dev/null 2>&1
+check "the city refuses a receipt whose owner is not a region code" '! sqlite3 city.db "INSERT INTO receipts (id, owner) VALUES ('"'96.71.01'"', '"'96 71 01'"')" 2>/dev/null'
+check "... and accepts one that is" 'sqlite3 city.db "INSERT INTO receipts (id, owner) VALUES ('"'96.71.01'"', '"'96.71.01'"')"'
+check_exit "the city seals" 0 $SINKRON --db city.db seal
+
+# the office code changed by hand: said, and nothing sealed under it
+q "UPDATE settings SET value = '96 71 01' WHERE key = 'code'"
+check "status says the office code was changed, and how to set it back" '$SINKRON status | grep -q "NOT IN STEP: the office code in the settings table was changed to .96 71 01."'
+check "seal refuses" '! $SINKRON seal >/dev/null 2>&1'
+q "UPDATE settings SET value = '96.71.01' WHERE key = 'code'"
+check_exit "set back: seal goes on" 0 $SINKRON seal
 finish
