@@ -753,8 +753,8 @@ static int list_has(const char *list, const char *tbl, const char *col)
 	return 0;
 }
 
-/* sk_ctx.applying is set only inside sinkron's own apply transactions: committed, it means
- * capture was switched off by hand. */
+/* sk_ctx.applying is set only inside sinkron's own apply transactions, which never hold a seal
+ * or an open: seen set, it was switched on by hand and capture is off. */
 static int applying_set(struct sk_db *db)
 {
 	sqlite3_stmt *st;
@@ -763,10 +763,10 @@ static int applying_set(struct sk_db *db)
 		on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
 		sqlite3_finalize(st);
 	}
-	return on && !db->in_tx;
+	return on;
 }
 
-static void fingerprint_check(struct sk_db *db)
+void sk_db_check_capture(struct sk_db *db)
 {
 	struct sk_buf cols = SK_BUF_INIT, msg = SK_BUF_INIT;
 	char *want_cols = sk_state_text(db, "schema_columns"), *want_trig = sk_state_text(db, "capture_triggers");
@@ -869,7 +869,7 @@ static int capture_open(struct sk_db *db)
 			sk_db_rollback(db);
 		return rc;
 	}
-	fingerprint_check(db);
+	sk_db_check_capture(db);
 	return 0;
 }
 
@@ -929,7 +929,7 @@ int sk_db_repair_capture(struct sk_db *db, size_t *rescanned)
 {
 	int rc;
 	*rescanned = 0;
-	fingerprint_check(db);
+	sk_db_check_capture(db);
 	if (db->problem && !strstr(db->problem, "verify --repair"))
 		return sk_error(SK_EINVALID, "%s", db->problem);
 	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)

@@ -47,6 +47,10 @@ struct sk_db {
 	char *problem;   /* capture cannot be trusted: why, and what to do (NULL: intact) */
 };
 
+/* Compares the synced tables' columns and the triggers with what sinkron recorded when it made
+ * them, and sets or clears db->problem (a few rows of sqlite_schema: cheap enough for every seal). */
+void sk_db_check_capture(struct sk_db *db);
+
 /* SK_ERROR with "what: sqlite's message". */
 int sk_db_fail(struct sk_db *db, const char *what);
 int sk_db_exec(struct sk_db *db, const char *sql);

@@ -721,6 +721,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	s.enc = (struct sk_buf)SK_BUF_INIT;
 	target = s.max_bytes * 3;
 
+	/* checked again at every seal: an agent keeps its database open for days */
+	sk_db_check_capture(db);
 	if (db->problem)
 		return sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
 	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)

@@ -61,6 +61,19 @@ check "a trigger of one's own: status names it" 'sk --db d01.db status | grep -q
 check_cmd "verify --repair removes it" sk --db d01.db verify --repair
 check "gone" '[ "$(q d01.db "SELECT count(*) FROM sqlite_schema WHERE name = '"'eat'"'")" = 0 ] && ! sk --db d01.db status | grep -q "NOT IN STEP"'
 
+# ---- an agent that keeps the database open notices a trigger dropped while it runs ----
+(umask 077; printf 'central = %s\nlog = %s\ninterval = 0.2\nbackoff_first = 0.2\nbackoff_cap = 0.5\n' "$TMP/central.git" "$TMP/agent.log" >d01.conf)
+"$SINKRON" --db d01.db agent >/dev/null 2>&1 &
+agent_pid=$!
+at_exit "kill $agent_pid 2>/dev/null"
+for _ in $(seq 1 100); do grep -qs "agent started" agent.log && break; sleep 0.1; done
+q -cmd ".timeout 10000" d01.db "DROP TRIGGER sk_capture_enrolments_update"
+for _ in $(seq 1 150); do grep -qs "sk_capture_enrolments_update. is missing" agent.log && break; sleep 0.1; done
+kill -TERM $agent_pid; wait $agent_pid
+check "the running agent's next seal refused, and its log says why" 'grep -q "seal failed .*sk_capture_enrolments_update. is missing" agent.log'
+check_cmd "verify --repair" sk --db d01.db verify --repair
+rm -f d01.conf
+
 # ---- a column added by hand ----
 q d01.db "ALTER TABLE workers ADD COLUMN nickname TEXT"
 q d01.db "UPDATE workers SET nickname = 'Yan', phone = '081299990003' WHERE id = '$W'"
