@@ -393,6 +393,17 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		mask = sk_table_all(t);
 	/* the city sends only its own columns, a district never sends them */
 	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
+	if (!rep.has_hash) {
+		/* a row nobody else has seen: its NULL cells are what a receiver has without them, so
+		 * they do not travel (smaller, and a receiver one schema version behind is not stopped
+		 * by a column that is still empty); at least one cell goes, or the row would not */
+		uint64_t set = 0;
+		for (int i = 0; i < t->ncols; i++)
+			if (cur[i].type != SK_NULL)
+				set |= 1ULL << i;
+		if (mask & set)
+			mask &= set;
+	}
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
 	 * what the clerk saw even if that came from a clock running ahead; but a stamp raised
 	 * that far stays this row's: the clock goes on from the wall clock for every other row,
