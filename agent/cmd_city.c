@@ -30,6 +30,9 @@ int cmd_consolidate(int argc, char **argv)
 	printf("applied %zu change-set(s), %zu row change(s), from %zu district(s)\n", r.changesets, r.rows, r.districts);
 	for (size_t i = 0; i < r.nquarantined && i < 8; i++)
 		printf("quarantined: %s\n", r.quarantined[i]);
+	if (r.city_clock_behind)
+		printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
+		       "set this computer's date and time right\n");
 	if (r.waiting)
 		printf("%zu district(s) wait behind a quarantined change-set: 'sinkron quarantine' lists them\n", r.waiting);
 	for (size_t i = 0; i < r.nskipped && i < 4; i++)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "config.h"
 
 static void local_time(char *out, size_t n, int64_t ms)
 {
@@ -55,17 +56,33 @@ int cmd_status(int argc, char **argv)
 	struct sk_receipt r;
 	char *central, *last_error, *quarantine, *agent_pid;
 	int64_t last_push, last_fetch, last_ok, last_error_at, next_attempt;
-	int json, rc, all_sent;
+	const char *problem;
+	int json, rc, all_sent, refused;
 
 	args_init(&a, argc, argv);
 	json = arg_flag(&a, "--json");
 	arg_operands(&a, "status", NULL, 0);
 	db = open_db();
+	if ((rc = sk_db_health(db, 500)) < 0) {
+		sk_db_free(db);
+		return fail(rc, "status");
+	}
 	if ((rc = sk_pending(db, &p)) < 0 || (rc = sk_counts(db, &c)) < 0 || (rc = sk_receipt_get(db, &r)) < 0) {
 		sk_db_free(db);
 		return fail(rc, "status");
 	}
 	central = sk_db_setting(db, "central");
+	if (!central) {
+		/* the agent reads its central repository from office.conf before the database */
+		struct config cf;
+		char *cpath = config_default_path(g_opts.db_path);
+		if (config_load(&cf, cpath, 0) == 0) {
+			if (cf.central)
+				central = sk_strdup(cf.central);
+			config_release(&cf);
+		}
+		free(cpath);
+	}
 	last_error = sk_db_setting(db, "status.last_error");
 	quarantine = sk_db_setting(db, "status.last_quarantine");
 	agent_pid = sk_db_setting(db, "status.agent_pid");
@@ -74,7 +91,11 @@ int cmd_status(int argc, char **argv)
 	last_ok = setting_ms(db, "status.last_ok");
 	last_error_at = setting_ms(db, "status.last_error_at");
 	next_attempt = setting_ms(db, "status.next_attempt");
-	all_sent = !p.outbox_entries && !p.unsent;
+	problem = sk_db_problem(db);
+	/* a change-set held at the city, or one rejected while the copies still differ */
+	refused = r.refused_state[0] && (!strcmp(r.refused_state, "held") || r.matches != 1);
+	/* with capture in doubt, or a change-set the city refused, nothing is known to be in step */
+	all_sent = !p.outbox_entries && !p.unsent && !problem && !refused;
 	if (json) {
 		printf("{");
 		json_str("office", sk_db_code(db), 1);
@@ -90,6 +111,7 @@ int cmd_status(int argc, char **argv)
 		       (long long)last_error_at, (long long)next_attempt);
 		json_str("last_error", last_error, 1);
 		json_str("agent_pid", agent_pid, 1);
+		json_str("problem", problem, 1);
 		if (r.have)
 			printf("\"receipt\":{\"last_number\":%lld,\"sealed_ms\":%lld,\"consolidated_ms\":%lld,\"digest\":\"%s\","
 			       "\"matches\":%s,\"city_has_everything\":%s}",
@@ -98,9 +120,17 @@ int cmd_status(int argc, char **argv)
 			       all_sent && (size_t)r.last_number == p.sealed ? "true" : "false");
 		else
 			printf("\"receipt\":null");
+		if (refused) {
+			printf(",\"refused\":{\"number\":%lld,", (long long)r.refused_number);
+			json_str("state", r.refused_state, 1);
+			json_str("reason", r.refused_reason, 0);
+			putchar('}');
+		} else {
+			printf(",\"refused\":null");
+		}
 		printf("}\n");
 	} else {
-		char when[32], when2[32];
+		char when[32], when2[32], which[64];
 		printf("%s %s (%s): %lld active worker(s), %lld ended, %lld active enrolment(s)\n",
 		       sk_db_is_city(db) ? "City" : "Distrik", sk_db_name(db), sk_db_code(db), (long long)c.active,
 		       (long long)c.ended, (long long)c.enrolments);
@@ -111,28 +141,44 @@ int cmd_status(int argc, char **argv)
 		}
 		if (p.unsent)
 			printf("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n", p.unsent, p.unsent_bytes);
+		if (problem)
+			printf("NOT IN STEP: %s\n", problem);
+		if (refused)
+			snprintf(which, sizeof(which), r.refused_number ? "change-set #%lld" : "a change-set", (long long)r.refused_number);
+		if (refused && !strcmp(r.refused_state, "held"))
+			printf("NOT IN STEP: the city holds %s of this office in quarantine: %s;\n"
+			       "  this office's later change-sets wait behind it. Tell the city: after checking, it releases\n"
+			       "  or rejects it ('sinkron quarantine'); %s\n", which, r.refused_reason,
+			       strstr(r.refused_reason, "clock") ? "and check this computer's date and time"
+								 : "nothing needs to be done again here until then");
+		else if (refused)
+			printf("NOT IN STEP: the city rejected %s of this office: %s;\n"
+			       "  what it carried is not at the city, and the city's copy of this office's data differs from ours.\n"
+			       "  Undo here what the city refused (a record of another office: delete it), then make the other\n"
+			       "  changes it carried again ('sinkron log' lists them), so they are sent anew\n",
+			       which, r.refused_reason);
 		if (!sk_db_is_city(db)) {
 			if (r.have && (size_t)r.last_number == p.sealed && all_sent) {
 				local_time(when, sizeof(when), r.sealed_at);
 				local_time(when2, sizeof(when2), r.consolidated_at);
 				printf("the city has everything: every change-set up to #%lld (sealed %s), applied at the city %s\n",
 				       (long long)r.last_number, when, when2);
-			} else if (r.have && (size_t)r.last_number >= p.sealed) {
+			} else if (r.have && (size_t)r.last_number >= p.sealed && !problem && !refused) {
 				local_time(when, sizeof(when), r.sealed_at);
 				printf("the city has every change-set sealed so far, up to #%lld (sealed %s); the changes made since "
 				       "go with the next sync\n", (long long)r.last_number, when);
-			} else if (r.have) {
+			} else if (r.have && (size_t)r.last_number < p.sealed && !refused) {
 				local_time(when, sizeof(when), r.sealed_at);
 				printf("the city has everything up to #%lld (sealed %s); #%lld to #%zu %s\n", (long long)r.last_number,
 				       when, (long long)r.last_number + 1, p.sealed,
 				       p.pushed > (size_t)r.last_number ? "reached the central repository and wait for the city to consolidate"
 									: "are not yet at the central repository");
-			} else if (p.sealed) {
+			} else if (p.sealed && !refused) {
 				printf("no receipt from the city yet: it has not confirmed any change-set of this office\n");
 			}
-			if (r.have && r.matches == 1)
+			if (r.have && r.matches == 1 && !refused)
 				printf("the city's copy of this office's data matches ours at #%lld\n", (long long)r.last_number);
-			else if (r.have && r.matches == 0)
+			else if (r.have && r.matches == 0 && !refused)
 				printf("note: the city's copy of this office's data at #%lld differs from ours then; this is expected\n"
 				       "  when the city changed these records (KPJ, duplicates) at the same time; if it persists, run\n"
 				       "  'sinkron verify' and tell the city\n", (long long)r.last_number);
@@ -202,6 +248,9 @@ int cmd_seal(int argc, char **argv)
 		printf("sealed %zu change(s) into %zu change-set(s), %zu bytes\n", res.rows, res.changesets, res.bytes);
 	else
 		printf("nothing to seal\n");
+	if (res.aside)
+		fprintf(stderr, "sinkron: seal: %zu change(s) could not be sealed, the first to %s: its id is not UTF-8 text "
+			"(written with another SQLite tool); give the record a proper id or delete it\n", res.aside, res.aside_first);
 	if (res.flags & SK_CSF_CLOCK_AHEAD)
 		say("warning: this computer's clock is more than a day ahead of the last time heard from the city: check the date\n");
 	if (res.flags & SK_CSF_CLOCK_BEHIND)
@@ -257,11 +306,20 @@ int cmd_verify(int argc, char **argv)
 	struct args a;
 	struct sk_db *db;
 	struct sk_verify_result r;
-	int rc;
+	int rc, repair;
 
 	args_init(&a, argc, argv);
+	repair = arg_flag(&a, "--repair");
 	arg_operands(&a, "verify", NULL, 0);
 	db = open_db();
+	if (repair) {
+		size_t n;
+		if ((rc = sk_db_repair_capture(db, &n)) < 0) {
+			sk_db_free(db);
+			return fail(rc, "verify --repair");
+		}
+		printf("capture triggers made again; %zu record(s) changed without capture are now recorded, to be sealed and sent\n", n);
+	}
 	rc = sk_verify(db, &r);
 	sk_db_free(db);
 	if (rc < 0)

@@ -213,7 +213,7 @@ int cmd_worker(int argc, char **argv)
 		if (!strcmp(sub, "search") && n != 1)
 			return usage_error("worker", "search needs a text: part of a name, NIK, phone or kelurahan");
 		db = open_db();
-		if ((rc = sk_worker_each(db, n ? ops[0] : NULL, all, list_line, &count)) < 0)
+		if ((rc = sk_db_health(db, 500)) < 0 || (rc = sk_worker_each(db, n ? ops[0] : NULL, all, list_line, &count)) < 0)
 			code = fail(rc, NULL);
 		else
 			say("%zu worker(s)\n", count);

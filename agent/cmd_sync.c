@@ -280,6 +280,13 @@ int cmd_sync(int argc, char **argv)
 	}
 	install_signals();
 	db = open_db();
+	if ((rc = sk_db_health(db, 1000)) < 0) {
+		fprintf(stderr, "sinkron: sync: %s\n", sk_error_last());
+		sk_db_free(db);
+		config_release(&c);
+		close(lockfd);
+		return EXIT_FAILED;
+	}
 	rc = do_round(db, &c, &r);
 	describe_round(&r, line, sizeof(line));
 	if (rc < 0) {
@@ -292,9 +299,21 @@ int cmd_sync(int argc, char **argv)
 		printf("everything sealed here has reached the central repository\n");
 		for (size_t i = 0; i < r.consolidate.nquarantined && i < 8; i++)
 			printf("quarantined: %s\n", r.consolidate.quarantined[i]);
+		if (r.consolidate.city_clock_behind)
+			printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
+			       "set this computer's date and time right\n");
 		if (r.consolidate.nquarantined || r.consolidate.waiting) {
 			printf("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n");
 			rc = SK_ECONFLICT;
+		}
+		if (!sk_db_is_city(db)) {
+			/* reaching the central repository is not being in step: say what the city refused */
+			struct sk_receipt rc_;
+			if (sk_receipt_get(db, &rc_) == 0 && !strcmp(rc_.refused_state, "held")) {
+				printf("but the city holds a change-set of this office in quarantine: %s ('sinkron status' says more)\n",
+				       rc_.refused_reason);
+				rc = SK_ECONFLICT;
+			}
 		}
 	}
 	sk_db_free(db);

@@ -153,10 +153,13 @@ const struct cmd commands[] = {
 	 "Lists the change-sets this database holds, sealed here or received: when, from which\n"
 	 "office, how many rows, and the state digest after each.\n"},
 	{"verify", cmd_verify, "recompute the state digest and compare",
-	 "usage: sinkron verify\n"
+	 "usage: sinkron verify [--repair]\n"
 	 "\n"
 	 "Recomputes the digest of every row and compares it with the one kept up to date;\n"
-	 "exit 1 when they differ, naming the rows that changed without being captured.\n"},
+	 "exit 1 when they differ, naming the rows that changed without being captured.\n"
+	 "--repair makes sinkron's capture triggers again (dropped or changed with another SQLite\n"
+	 "tool) and records every row whose values differ from what was last sealed, so the next\n"
+	 "seal sends them.\n"},
 	{"apply", cmd_apply, "apply change-sets from a repository",
 	 "usage: sinkron apply [--from REPO] [BRANCH]...\n"
 	 "\n"

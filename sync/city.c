@@ -185,7 +185,8 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
 	int rc;
 	memset(out, 0, sizeof(*out));
 	out->matches = -1;
-	if ((rc = sk_db_prepare(db, &st, "SELECT r.last_number, r.sealed_at, r.consolidated_at, r.digest, c.digest FROM receipts r "
+	if ((rc = sk_db_prepare(db, &st, "SELECT r.last_number, r.sealed_at, r.consolidated_at, r.digest, c.digest, r.refused_number, "
+					 "r.refused_state, r.refused_reason FROM receipts r "
 					 "LEFT JOIN sk_changesets c ON c.origin = r.id AND c.number = r.last_number AND c.local = 1 "
 					 "WHERE r.id = ?")) < 0)
 		return rc;
@@ -193,7 +194,13 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *mine = (const char *)sqlite3_column_text(st, 4);
 		const char *theirs = (const char *)sqlite3_column_text(st, 3);
-		out->have = 1;
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL && sqlite3_column_text(st, 6)) {
+			out->refused_number = sqlite3_column_int64(st, 5);
+			snprintf(out->refused_state, sizeof(out->refused_state), "%s", (const char *)sqlite3_column_text(st, 6));
+			snprintf(out->refused_reason, sizeof(out->refused_reason), "%s",
+				 sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
+		}
+		out->have = sqlite3_column_type(st, 0) != SQLITE_NULL;
 		out->last_number = sqlite3_column_int64(st, 0);
 		out->sealed_at = sqlite3_column_int64(st, 1);
 		out->consolidated_at = sqlite3_column_int64(st, 2);

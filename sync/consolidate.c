@@ -13,6 +13,7 @@
 #include "owners.h"
 #include "repo.h"
 #include "hlc.h"
+#include "row.h"
 
 struct district_state {
 	const char *code;
@@ -41,6 +42,7 @@ struct consolidator {
 	struct district_state *d;
 	const struct sk_cs_limits *lim;
 	sqlite3_stmt *known, *quar_get, *quar_put;
+	int city_behind;          /* two districts or more are ahead of the city: its clock is behind */
 	sk_progress_fn progress;
 	void *payload;
 };
@@ -130,6 +132,65 @@ static int digest_comparable(struct consolidator *c, const char *code, const cha
 	return !s.touched;
 }
 
+/* A clock from the future is accepted where it only supersedes one the city already holds: an
+ * office whose clock ran ahead and was corrected stamps an edit of a cell above that cell's
+ * clock (seal.c), and nothing else of its change-set goes past the bound.  So the error of a
+ * clock that was fast is never released by hand change-set after change-set. */
+static int supersedes_only(struct consolidator *c, const struct sk_changeset *cs)
+{
+	int64_t bound = sk_wall_ms() + sk_hlc_skew_bound_ms();
+	int ok = 1;
+	for (size_t ti = 0; ok && ti < cs->ntables; ti++) {
+		const struct sk_cs_table *ct = &cs->tables[ti];
+		const struct sk_table *t = sk_db_table(c->db, ct->name);
+		struct sk_rowio io;
+		if (!t || sk_rowio_init(&io, c->db, t) < 0)
+			return 0;
+		for (size_t i = 0; ok && i < ct->nrows; i++) {
+			const struct sk_cs_row *r = &ct->rows[i];
+			struct sk_value cur[SK_MAX_COLS];
+			struct sk_meta m;
+			uint64_t top = 0;
+			if (SK_HLC_MS(r->hlc) <= bound)
+				continue;
+			if (sk_rowio_get(&io, r->pk, cur, &m) != 1) {
+				ok = 0;
+				break;
+			}
+			for (int k = 0; k < ct->ncols; k++) {
+				int col = -1;
+				for (int j = 0; j < t->ncols; j++)
+					if (!strcmp(t->cols[j], ct->cols[k]))
+						col = j;
+				if (col >= 0 && (r->op == SK_OP_DELETE || (r->mask >> k & 1)) && m.cell[col].hlc > top)
+					top = m.cell[col].hlc;
+			}
+			/* the sealer stamps one above the cell; a second before it is plenty */
+			ok = top && r->hlc > top && r->hlc - top <= SK_HLC_MAKE(1000, 0);
+		}
+		sk_rowio_release(&io);
+	}
+	return ok;
+}
+
+/* Whether another district's change-sets are ahead of the city's clock by more than the bound too
+ * (held for it, or accepted while released): then the city's own clock is behind. */
+static int others_ahead(struct consolidator *c, const char *code)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sk_db_prepare(c->db, &st, "SELECT count(DISTINCT origin) FROM (SELECT origin FROM sk_quarantine WHERE state = 'held' AND "
+				      "reason LIKE '%clock is wrong%' AND origin != ?1 UNION ALL SELECT origin FROM sk_changesets "
+				      "WHERE local = 0 AND origin != ?1 AND origin LIKE '%.%.%' AND (hlc_max >> 16) > ?2)") < 0)
+		return 0;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sk_wall_ms() + sk_hlc_skew_bound_ms());
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n > 0;
+}
+
 static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 {
 	struct consolidator *c = payload;
@@ -178,13 +239,22 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
 		goto done;
 	}
-	if (!released && SK_HLC_MS(cs->hlc_max) > sk_wall_ms() + sk_hlc_skew_bound_ms()) {
-		char when[64];
-		sk_hlc_format(when, sizeof(when), cs->hlc_max);
-		snprintf(reason, sizeof(reason), "its clock (%s) is more than a day ahead of the city's: "
-			 "check the office's date, then release it", when);
-		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
-		goto done;
+	if (!released && !c->city_behind && SK_HLC_MS(cs->hlc_max) > sk_wall_ms() + sk_hlc_skew_bound_ms() &&
+	    !supersedes_only(c, cs)) {
+		char when[64], ours[64];
+		if (others_ahead(c, d->code)) {
+			/* a second office ahead by as much: the city's clock is the one behind */
+			c->city_behind = 1;
+			c->res->city_clock_behind = 1;
+		} else {
+			sk_hlc_format(when, sizeof(when), cs->hlc_max);
+			sk_hlc_format(ours, sizeof(ours), SK_HLC_MAKE(sk_wall_ms(), 0));
+			snprintf(reason, sizeof(reason), "the district's clock is wrong: its change-set is stamped %s, more than a day "
+				 "ahead of the city's clock (%s); set the date and time of the district's computer right: its next "
+				 "change-sets are then accepted, and this one can be released", when, ours);
+			rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
+			goto done;
+		}
 	}
 	/* a refused change-set leaves nothing behind (apply checks before it writes), so no
 	 * savepoint per change-set: that would copy every page again for each one */
@@ -256,6 +326,50 @@ static int write_receipt(struct consolidator *c, const struct district_state *d)
 	return rc;
 }
 
+/* What the city refuses of a district goes in its receipt, in words: the change-set held (its
+ * later ones wait behind it) or, failing that, the last one rejected.  Written only when it
+ * changed, so a quiet round sends nothing.  1 when the receipt changed. */
+static int write_refusal(struct consolidator *c, const struct district_state *d)
+{
+	sqlite3_stmt *st;
+	int64_t number = 0;
+	char state[16] = "", *reason = NULL;
+	int rc, changed = 0;
+
+	if ((rc = sk_db_prepare(c->db, &st, "SELECT number, state, reason FROM sk_quarantine WHERE origin = ? AND state IN "
+					    "('held', 'rejected') ORDER BY state = 'held' DESC, number DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		number = sqlite3_column_int64(st, 0);
+		snprintf(state, sizeof(state), "%s", (const char *)sqlite3_column_text(st, 1));
+		reason = sk_strdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (!state[0])
+		rc = sk_db_prepare(c->db, &st, "UPDATE receipts SET refused_number = NULL, refused_state = NULL, refused_reason = NULL "
+					       "WHERE id = ?1 AND refused_state IS NOT NULL");
+	else
+		rc = sk_db_prepare(c->db, &st, "INSERT INTO receipts (id, owner, refused_number, refused_state, refused_reason) "
+					       "VALUES (?1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET refused_number = ?2, "
+					       "refused_state = ?3, refused_reason = ?4 WHERE refused_number IS NOT ?2 OR "
+					       "refused_state IS NOT ?3 OR refused_reason IS NOT ?4");
+	if (rc < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+	if (state[0]) {
+		sqlite3_bind_int64(st, 2, number);
+		sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(c->db, "cannot write a receipt");
+	changed = sqlite3_changes(c->db->h) > 0;
+	sqlite3_finalize(st);
+done:
+	free(reason);
+	return rc < 0 ? rc : changed;
+}
+
 int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_result *res,
 		   sk_progress_fn progress, void *payload)
 {
@@ -292,9 +406,29 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	    (rc = sk_db_prepare(db, &c.quar_put, "INSERT OR REPLACE INTO sk_quarantine (id, origin, number, commit_id, reason, at, state) "
 						 "VALUES (?, ?, ?, ?, ?, ?, 'held')")) < 0)
 		goto out;
+	/* change-sets of two districts or more held as ahead of the city: the city's clock is the
+	 * one behind; they are released, and the run checks no clock against it */
+	{
+		sqlite3_stmt *st;
+		if ((rc = sk_db_prepare(db, &st, "SELECT count(DISTINCT origin), count(held) FROM (SELECT origin, 1 AS held FROM "
+						 "sk_quarantine WHERE state = 'held' AND reason LIKE '%clock is wrong%' UNION ALL "
+						 "SELECT origin, NULL FROM sk_changesets WHERE local = 0 AND origin LIKE '%.%.%' AND "
+						 "(hlc_max >> 16) > ?)")) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, sk_wall_ms() + sk_hlc_skew_bound_ms());
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= 2 && sqlite3_column_int(st, 1) >= 1)
+			c.city_behind = 1;
+		sqlite3_finalize(st);
+		if (c.city_behind && (rc = sk_db_exec(db, "UPDATE sk_quarantine SET state = 'released', decided_by = "
+						       "'(sinkron: the city''s clock is behind, not theirs)', decided_at = "
+						       "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE state = 'held' "
+						       "AND reason LIKE '%clock is wrong%'")) < 0)
+			goto out;
+	}
 again:
 	memset(ds, 0, sizeof(*ds) * (nrefs ? nrefs : 1));
 	memset(res, 0, sizeof(*res));
+	res->city_clock_behind = c.city_behind;
 	for (int k = 0; k < c.nredone && (size_t)k < SK_ARRAY_SIZE(res->quarantined); k++)
 		snprintf(res->quarantined[k], sizeof(res->quarantined[0]), "%s", c.redone[k]);
 	res->nquarantined = (size_t)c.nredone;
@@ -346,11 +480,12 @@ again:
 				snprintf(res->quarantined[res->nquarantined], sizeof(res->quarantined[0]), "%s: %s", code, sk_error_last());
 			res->nquarantined++;
 		}
-		if (d->applied_now) {
+		if (d->applied_now && (rc = write_receipt(&c, d)) < 0)
+			goto fail;
+		if ((rc = write_refusal(&c, d)) < 0)
+			goto fail;
+		if (d->applied_now || rc)
 			res->districts++;
-			if ((rc = write_receipt(&c, d)) < 0)
-				goto fail;
-		}
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto out;

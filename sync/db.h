@@ -11,6 +11,9 @@
 #include "common.h"
 
 #define SK_MAX_COLS 64
+/* The longest text a synced column may hold, in characters (at most 4 bytes each): a row of
+ * 64 such values still fits a change-set (sync/FORMAT.md: 1 MiB a value, 4 MiB compressed). */
+#define SK_MAX_TEXT_CHARS 8192
 
 /* A synced table as the triggers, the sealer and the applier see it: its columns in
  * PRAGMA table_info order without `id` and `_sk`; bit i of a mask is cols[i]. */
@@ -40,7 +43,13 @@ struct sk_db {
 	int in_tx;
 	int64_t id_ms;   /* the last id's time part, inside a write transaction */
 	int id_dirty;
+	int migrated;    /* sinkron changed the schema or its triggers at this open */
+	char *problem;   /* capture cannot be trusted: why, and what to do (NULL: intact) */
 };
+
+/* Compares the synced tables' columns and the triggers with what sinkron recorded when it made
+ * them, and sets or clears db->problem (a few rows of sqlite_schema: cheap enough for every seal). */
+void sk_db_check_capture(struct sk_db *db);
 
 /* SK_ERROR with "what: sqlite's message". */
 int sk_db_fail(struct sk_db *db, const char *what);

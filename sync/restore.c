@@ -297,11 +297,12 @@ static int load_district(struct rs *r, const char *code)
 /* ---- the point ---- */
 
 /* "2024-02-28", "2024-02-28 14:00", "2024-02-28T14:00:05", "@1709100000": the end of the day,
- * minute or second given, in the computer's time zone, as ms since the epoch. */
+ * minute or second given, in the computer's time zone, as ms since the epoch; ISO 8601 with a
+ * zone ("2026-12-05T23:02:17Z", "...+09:00", a fraction of a second) in that zone. */
 static int parse_date(const char *s, int64_t *out)
 {
 	struct tm tm;
-	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, got;
+	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, got, zoned = 0, offset = 0;
 	char sep;
 	if (s[0] == '@') {
 		char *end;
@@ -327,6 +328,32 @@ static int parse_date(const char *s, int64_t *out)
 			if (sscanf(s + n + 1, "%2d%n", &sec, &n3) != 1 || n3 != 2)
 				return -1;
 			n += 1 + n3;
+			if (s[n] == '.' || s[n] == ',') /* a fraction of the second: within that second */
+				for (n++; s[n] >= '0' && s[n] <= '9'; n++)
+					;
+		}
+		/* ISO 8601's zone, as sinkron's own log lines write it: Z, +09:00, +0900, -03 */
+		if (s[n] == 'Z' && !s[n + 1]) {
+			zoned = 1;
+			n++;
+		} else if ((s[n] == '+' || s[n] == '-') && s[n + 1]) {
+			int zh = 0, zm = 0, k = 0;
+			if (sscanf(s + n + 1, "%2d%n", &zh, &k) != 1 || k != 2)
+				return -1;
+			k += n + 1;
+			if (s[k] == ':')
+				k++;
+			if (s[k]) {
+				int k2 = 0;
+				if (sscanf(s + k, "%2d%n", &zm, &k2) != 1 || k2 != 2)
+					return -1;
+				k += k2;
+			}
+			if (zh > 14 || zm > 59)
+				return -1;
+			offset = (zh * 60 + zm) * 60 * (s[n] == '-' ? -1 : 1);
+			zoned = 1;
+			n = k;
 		}
 		if (s[n])
 			return -1;
@@ -341,7 +368,12 @@ static int parse_date(const char *s, int64_t *out)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
-	*out = (int64_t)mktime(&tm) * 1000 + 999;
+	if (zoned) {
+		tm.tm_isdst = 0;
+		*out = ((int64_t)timegm(&tm) - offset) * 1000 + 999;
+	} else {
+		*out = (int64_t)mktime(&tm) * 1000 + 999;
+	}
 	return 0;
 }
 

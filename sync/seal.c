@@ -25,6 +25,8 @@ struct entry {
 	unsigned char *old; /* _sk of the row as last replicated, from a delete entry */
 	size_t old_len;
 	int has_old;
+	const char *before;  /* the row's values before its first update since the last seal,
+				  as SQL literals (quote()), or NULL */
 };
 
 /* A row change ready to encode, with what it does to the digest. */
@@ -71,6 +73,41 @@ static void arena_free(struct arena *a)
 		a->head = b->next;
 		free(b);
 	}
+}
+
+/* The operator name as a change-set can carry it (sync/FORMAT.md: 0-255 bytes of UTF-8 text
+ * without control characters): a name set with --operator, $SINKRON_OPERATOR or by hand in
+ * sk_ctx is stored as given, so it is cleaned here rather than refused at a seal, which would
+ * stop the office's branch for good.  Control characters become spaces, bytes that are not
+ * UTF-8 '?', and a longer name is cut at a character boundary. */
+static char *operator_clean(struct arena *a, const char *name)
+{
+	size_t n = strlen(name), i = 0, o = 0;
+	char *out;
+	if (n <= 255 && sk_utf8_valid((const unsigned char *)name, n, 0))
+		return (char *)name;
+	out = arena_alloc(a, 256);
+	while (i < n) {
+		unsigned char c = (unsigned char)name[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (k > n - i || (c >= 0x80 && !sk_utf8_valid((const unsigned char *)name + i, k, 1)))
+			k = 0; /* not a character: one byte replaced */
+		if (o + (k ? k : 1) > 255)
+			break;
+		if (!k) {
+			out[o++] = '?';
+			i++;
+		} else if (k == 1 && (c < 0x20 || c == 0x7f)) {
+			out[o++] = ' ';
+			i++;
+		} else {
+			memcpy(out + o, name + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* ---- folding the outbox ---- */
@@ -154,10 +191,12 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 			e->seq_min = seq;
 		e->seq_max = seq;
 		e->at = sqlite3_column_int64(st, 5);
-		e->operator_name = oper ? arena_strdup(a, oper, strlen(oper)) : NULL;
+		e->operator_name = oper ? operator_clean(a, arena_strdup(a, oper, strlen(oper))) : NULL;
 		if (op == 1) {
 			e->inserted = 1;
 		} else if (op == 2) {
+			if (!e->mask && !e->inserted && !e->has_old && sqlite3_column_type(st, 7) == SQLITE_TEXT)
+				e->before = arena_strdup(a, (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
 			e->mask |= (uint64_t)sqlite3_column_int64(st, 4);
 		} else if (op == 3) {
 			/* the first delete sees the row as it was last replicated: later
@@ -172,6 +211,7 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 			}
 			e->inserted = 0;
 			e->mask = 0;
+			e->before = NULL;
 		}
 		*seq_max = seq;
 	}
@@ -235,6 +275,68 @@ static int owner_change(struct sealer *s, const struct sk_value *owner, const un
 	return 0;
 }
 
+/* Reads the SQL literals quote() wrote (NULL, integers, 'text' with '' doubled) into
+ * vals; 0 when the list is whole and has n values. */
+static int parse_literals(struct arena *a, const char *s, struct sk_value *vals, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sk_value *v = &vals[i];
+		memset(v, 0, sizeof(*v));
+		if (i && *s++ != ',')
+			return -1;
+		if (!strncmp(s, "NULL", 4)) {
+			v->type = SK_NULL;
+			s += 4;
+		} else if (*s == '\'') {
+			char *out = arena_alloc(a, strlen(s) + 1);
+			size_t k = 0;
+			for (s++;; s++) {
+				if (!*s)
+					return -1;
+				if (*s == '\'' && s[1] != '\'')
+					break;
+				if (*s == '\'')
+					s++;
+				out[k++] = *s;
+			}
+			s++;
+			v->type = SK_TEXT;
+			v->p = (const unsigned char *)out;
+			v->n = k;
+		} else if (*s == 'X' || *s == 'x') {
+			return -1; /* a blob: the guards refuse them, not checked */
+		} else {
+			char *end;
+			v->type = SK_INT;
+			v->i = strtoll(s, &end, 10);
+			if (end == s || (*end && *end != ','))
+				return -1; /* a real, or anything else: not checked */
+			s = end;
+		}
+	}
+	return *s ? -1 : 0;
+}
+
+/* Whether the row changed outside capture since it was last sealed: its values before its first
+ * captured update must be those it was sealed with (their hash is the one recorded), and the
+ * columns no captured update touched must still hold them.  Such a difference is carried, never
+ * folded silently into the digest: the receiver would hold other values under the same digest. */
+static int changed_around_capture(struct sealer *s, const struct entry *e, const struct sk_table *t,
+				  const struct sk_meta *rep, const struct sk_value *cur)
+{
+	struct sk_value before[SK_MAX_COLS];
+	unsigned char h[SK_HASH_SIZE];
+	if (!e->before || parse_literals(&s->arena, e->before, before, t->ncols) < 0)
+		return 0;
+	sk_row_hash(h, t, e->pk, before);
+	if (memcmp(h, rep->hash, SK_HASH_SIZE))
+		return 1;
+	for (int i = 0; i < t->ncols; i++)
+		if (!(e->mask >> i & 1) && !sk_value_equal(&before[i], &cur[i]))
+			return 1;
+	return 0;
+}
+
 /* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
 static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 {
@@ -287,14 +389,30 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	}
 
 	uint64_t mask = e->inserted || !rep.has_hash ? sk_table_all(t) : e->mask;
+	if (mask != sk_table_all(t) && changed_around_capture(s, e, t, &rep, cur))
+		mask = sk_table_all(t);
 	/* the city sends only its own columns, a district never sends them */
 	mask &= s->db->is_city ? t->city_mask : ~t->city_mask;
+	if (!rep.has_hash) {
+		/* a row nobody else has seen: its NULL cells are what a receiver has without them, so
+		 * they do not travel (smaller, and a receiver one schema version behind is not stopped
+		 * by a column that is still empty); at least one cell goes, or the row would not */
+		uint64_t set = 0;
+		for (int i = 0; i < t->ncols; i++)
+			if (cur[i].type != SK_NULL)
+				set |= 1ULL << i;
+		if (mask & set)
+			mask &= set;
+	}
 	/* a cell is stamped above its previous clock, whoever set it, so this edit supersedes
-	 * what the clerk saw even if that came from a clock running ahead */
+	 * what the clerk saw even if that came from a clock running ahead; but a stamp raised
+	 * that far stays this row's: the clock goes on from the wall clock for every other row,
+	 * so a corrected clock's error is not carried into every later change (the city accepts
+	 * a stamp from the future only where it supersedes one it already holds) */
 	for (int i = 0; i < t->ncols; i++)
 		if ((mask >> i & 1) && rep.cell[i].hlc >= hlc)
 			hlc = rep.cell[i].hlc + 1;
-	s->hlc = hlc;
+	s->hlc = SK_HLC_MS(hlc) > sk_wall_ms() + sk_hlc_skew_bound_ms() ? s->hlc + 1 : hlc;
 	p->row.op = SK_OP_UPSERT;
 	p->row.hlc = hlc;
 	p->row.mask = mask;
@@ -614,6 +732,10 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	s.enc = (struct sk_buf)SK_BUF_INIT;
 	target = s.max_bytes * 3;
 
+	/* checked again at every seal: an agent keeps its database open for days */
+	sk_db_check_capture(db);
+	if (db->problem)
+		return sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
 	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)
 		goto done;
 	if (f.n == 0) {
@@ -648,6 +770,16 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		if (npend == apend) {
 			apend = apend ? apend * 2 : 1024;
 			pend = sk_realloc(pend, apend * sizeof(*pend));
+		}
+		if (!sk_utf8_valid((const unsigned char *)f.v[i].pk, strlen(f.v[i].pk), 0) || strlen(f.v[i].pk) > 255) {
+			/* an id no change-set can carry (written around the guards, not UTF-8): the
+			 * rest is sealed, this change stays in the outbox and is named */
+			int keep = f.v[i].inserted || (!f.v[i].has_old && f.v[i].mask);
+			if (keep && !res->aside++)
+				snprintf(res->aside_first, sizeof(res->aside_first), "%.40s record '%.60s'",
+					 sk_db_table_id(db, f.v[i].tbl)->name, operator_clean(&s.arena, f.v[i].pk));
+			f.v[i].tbl = -f.v[i].tbl;
+			continue;
 		}
 		if ((rc = prepare(&s, &f.v[i], &pend[npend])) < 0)
 			goto done;
@@ -688,6 +820,26 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		sqlite3_bind_int64(del, 1, last);
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot empty the outbox");
 		sqlite3_finalize(del);
+		for (size_t i = 0; rc == 0 && res->aside && i < f.n; i++) {
+			sqlite3_stmt *keep;
+			/* one deleted since: never sealed, so nobody else holds it; nothing to keep */
+			if (f.v[i].tbl >= 0 || (!f.v[i].inserted && (f.v[i].has_old || !f.v[i].mask)))
+				continue;
+			if ((rc = sk_db_prepare(db, &keep, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+				break;
+			sqlite3_bind_int(keep, 1, -f.v[i].tbl);
+			sqlite3_bind_text(keep, 2, f.v[i].pk, -1, SQLITE_STATIC);
+			sqlite3_bind_int(keep, 3, f.v[i].inserted ? 1 : 2);
+			if (f.v[i].inserted)
+				sqlite3_bind_null(keep, 4);
+			else
+				sqlite3_bind_int64(keep, 4, (int64_t)f.v[i].mask);
+			sqlite3_bind_int64(keep, 5, f.v[i].at);
+			if (f.v[i].operator_name)
+				sqlite3_bind_text(keep, 6, f.v[i].operator_name, -1, SQLITE_STATIC);
+			rc = sqlite3_step(keep) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot keep a change in the outbox");
+			sqlite3_finalize(keep);
+		}
 		if (rc < 0 || (rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0)
 			goto done;
 	}

@@ -173,6 +173,16 @@ void sk_db_set_operator(struct sk_db *db, const char *name);
 const char *sk_db_code(const struct sk_db *db);   /* "96.71.01" */
 const char *sk_db_name(const struct sk_db *db);   /* "Sorong" */
 int sk_db_is_city(const struct sk_db *db);
+/* Why capture cannot be trusted (a synced table or a capture trigger changed outside sinkron),
+ * with what to do, or NULL; checked at every open.  Seal refuses while it is set. */
+const char *sk_db_problem(const struct sk_db *db);
+/* A bounded PRAGMA quick_check (at most budget_ms; a bigger database is checked in part):
+ * SK_ECORRUPT with what is damaged and what to do, 0 otherwise. */
+int sk_db_health(struct sk_db *db, int budget_ms);
+/* Makes the capture and guard triggers again and records, as changed in every column, each row
+ * whose values differ from what its bookkeeping recorded (*rescanned: how many).  Refused
+ * (SK_EINVALID) when a table's columns were changed: that is undone by hand. */
+int sk_db_repair_capture(struct sk_db *db, size_t *rescanned);
 const char *sk_db_path(const struct sk_db *db);
 /* A setting from the database (central URL, ...) or NULL; freed by the caller. */
 char *sk_db_setting(struct sk_db *db, const char *key);
@@ -351,6 +361,7 @@ void sk_transport_set_stop_flag(volatile sig_atomic_t *flag);
 struct sk_consolidate_result {
 	size_t changesets, rows;  /* applied now */
 	size_t districts;         /* districts with something new (a receipt was written) */
+	int city_clock_behind;    /* districts' clocks agree the city's own clock is behind */
 	size_t waiting;           /* branches waiting behind a held change-set */
 	size_t nquarantined;      /* refused now */
 	char quarantined[8][400];
@@ -405,6 +416,9 @@ struct sk_receipt {
 	char digest[2 * SK_HASH_SIZE + 1];  /* this office's data at the city then */
 	int matches;              /* 1 it equals the digest this office recorded for that change-set,
 	                           * 0 it differs, -1 nothing to compare */
+	int64_t refused_number;   /* a change-set of this office the city refused, 0 none */
+	char refused_state[16];   /* "held" (the later ones wait behind it) or "rejected" */
+	char refused_reason[700]; /* why, in words */
 };
 /* The city's last receipt for this district. */
 int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);
@@ -484,6 +498,8 @@ struct sk_seal_result {
 	size_t rows;        /* row changes in them */
 	size_t bytes;       /* their encoded size */
 	uint32_t flags;     /* SK_CSF_* seen while sealing */
+	size_t aside;       /* changes left in the outbox: their record's id cannot travel */
+	char aside_first[200]; /* the first of them, in words */
 };
 
 

@@ -153,7 +153,7 @@ W3c=$(first d03.db 2)
 sk --db d03.db worker edit "$W3c" --phone 081200000333 >/dev/null 2>&1
 sk --db d03.db sync >/dev/null 2>&1
 sk --db city.db sync >/dev/null 2>&1
-check "quarantined for its clock, with the reason" 'sk --db city.db quarantine | grep -q "96.71.01 .*held .*more than a day ahead of the city.s: check the office.s date, then release it"'
+check "quarantined for its clock, with the reason naming the district's clock" 'sk --db city.db quarantine | grep -q "96.71.01 .*held .*the district.s clock is wrong: .* more than a day ahead of the city.s clock"'
 check "not applied" '[ "$(at_city "$W1c")" != 081200000111 ]'
 check "96.71.03 went on" '[ "$(at_city "$W3c")" = 081200000333 ]'
 check_exit "consolidate exits 1 while it is held" 1 sk --db city.db consolidate
@@ -169,12 +169,39 @@ check "after release it is applied" '[ "$(at_city "$W1c")" = 081200000111 ]'
 check "and the one after it" '[ "$(at_city "$W1d")" = 081200001111 ]'
 check_exit "consolidate: nothing waits (exit 0)" 0 sk --db city.db consolidate
 check "the city did not adopt the clock from the future" '[ "$(q city.db "SELECT value FROM sk_state WHERE key = '"'hlc_last'"'")" -lt $(( ($(date +%s) + 86400) * 1000 * 65536 )) ]'
+# the clock is right again: editing what was stamped in the future, and anything else, needs no release
+nq=$(q city.db "SELECT count(*) FROM sk_quarantine")
+sk --db d01.db worker edit "$W1c" --phone 081200000112 >/dev/null 2>&1
+sk --db d01.db worker edit "$W1d" --phone 081200001112 >/dev/null 2>&1
+sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db worker edit "$W1c" --phone 081200000113 >/dev/null 2>&1
+sk --db d01.db sync >/dev/null 2>&1
+check_exit "the city syncs: nothing held" 0 sk --db city.db sync
+check "nothing more was quarantined" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine")" = "$nq" ]'
+check "both edits of the cell stamped in the future are applied" '[ "$(at_city "$W1c")" = 081200000113 ] && [ "$(at_city "$W1d")" = 081200001112 ]'
+check "the district's clock went back to the wall clock" '[ "$(q d01.db "SELECT value FROM sk_state WHERE key = '"'hlc_last'"'")" -lt $(( ($(date +%s) + 86400) * 1000 * 65536 )) ]'
+
+# ---- 3b. the city's own clock 10 days behind ---------------------------------------------------------
+for n in 01 03; do sk --db d$n.db sync >/dev/null 2>&1; done
+nq=$(q city.db "SELECT count(*) FROM sk_quarantine WHERE state = 'held'")
+sk --db d01.db worker edit "$(first d01.db 5)" --phone 081200000121 >/dev/null 2>&1
+sk --db d03.db worker edit "$(first d03.db 5)" --phone 081200000323 >/dev/null 2>&1
+for n in 01 03; do sk --db d$n.db sync >/dev/null 2>&1; done
+SINKRON_CLOCK_OFFSET=-864000 sk --db city.db sync >behind.out 2>&1
+SINKRON_CLOCK_OFFSET=-864000 sk --db city.db sync >>behind.out 2>&1
+check "the city's sync says its own clock is behind" 'grep -q "the city.s clock is behind" behind.out'
+check "both districts' changes are applied without a person releasing anything" '[ "$(at_city "$(first d01.db 5)")" = 081200000121 ] && [ "$(at_city "$(first d03.db 5)")" = 081200000323 ]'
+check "nothing is held" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine WHERE state = '"'held'"'")" = "$nq" ]'
 
 # ---- 4. a district writing another district's record ------------------------------------------------
 sk --db d01.db sync >/dev/null 2>&1
 FOREIGN=967102-1a2000000001
-q d01.db "INSERT INTO workers (id, owner, nik, name, birth_date, sex, kelurahan, status) VALUES
+ins_foreign="INSERT INTO workers (id, owner, nik, name, birth_date, sex, kelurahan, status) VALUES
 	('$FOREIGN', '96.71.02', '9671024506900001', 'Bukan Warga Kami', '1990-06-05', 'P', '96.71.02.1002', 'active')"
+check "the office's database refuses the write itself" '! q d01.db "$ins_foreign" 2>/dev/null'
+# a determined office goes around its guard and puts it back exactly as it was: the city still refuses
+guard=$(q d01.db "SELECT sql FROM sqlite_schema WHERE name = 'sk_guard_types_workers_insert'")
+q d01.db "DROP TRIGGER sk_guard_types_workers_insert; $ins_foreign; $guard"
 check_cmd "96.71.01 seals and sends it (the central hook reads no rows)" sk --db d01.db sync
 W1e=$(first d01.db 4)
 sk --db d01.db worker edit "$W1e" --phone 081200011111 >/dev/null 2>&1
@@ -193,10 +220,24 @@ check_exit "consolidate exits 1" 1 sk --db city.db consolidate
 sk --db city.db sync >/dev/null 2>&1
 sk --db d03.db sync >/dev/null 2>&1
 check "no other district received the record" '[ "$(q d03.db "SELECT count(*) FROM workers WHERE id = '"'$FOREIGN'"'")" = 0 ]'
+sk --db d01.db sync >sy.out 2>&1; rc=$?
+check "the district's sync: exit 1, the city holds a change-set of this office" '[ $rc -eq 1 ] && grep -q "the city holds a change-set of this office in quarantine: .*another owner" sy.out'
+sk --db d01.db status >st.out 2>&1
+check "the district's status: the city holds its change-set, with the reason in words" 'grep -q "NOT IN STEP: the city holds change-set #[0-9]* of this office in quarantine: .*another owner" st.out'
+check "... and never that the city has everything" '! grep -q "the city has every" st.out'
+check "status --json: refused, held, with the reason; not everything sent" 'sk --db d01.db status --json | grep -q "\"everything_sent\":false.*\"refused\":{\"number\":[0-9]*,\"state\":\"held\",\"reason\":\"[^\"]*another owner"'
 check_exit "reject it" 0 sk --db city.db quarantine reject "$(qid "$FOREIGN")"
 check_exit "the city syncs" 0 sk --db city.db sync
 check "the rejected change-set had a number: the next one follows on and is applied" '[ "$(at_city "$W1e")" = 081200011111 ]'
 check "the record is still not at the city" '[ "$(q city.db "SELECT count(*) FROM workers WHERE id = '"'$FOREIGN'"'")" = 0 ]'
+sk --db d01.db sync >/dev/null 2>&1
+sk --db d01.db status >st.out 2>&1
+check "the district's status: the city rejected its change-set, and what to do" 'grep -q "NOT IN STEP: the city rejected change-set #[0-9]* of this office: .*another owner" st.out && grep -q "delete it" st.out'
+check "... and never that the city has everything" '! grep -q "the city has every" st.out'
+# the office deletes the record it may not hold (a delete is its own to make) and sends it
+q d01.db "DELETE FROM workers WHERE id = '$FOREIGN'"
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1; sk --db d01.db sync >/dev/null 2>&1
+check "once the copies agree again, the district is in step" 'sk --db d01.db status | grep -q "the city has everything" && sk --db d01.db status | grep -q "matches ours"'
 
 # ---- 5. what was applied is whole ----------------------------------------------------------------------
 check_exit "sinkron verify at the city" 0 sk --db city.db verify
