@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -487,6 +488,9 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int i = 1;
 
+	/* what sinkron writes (databases, repositories, checkpoints, exports, logs) holds personal
+	 * data: its owner's only, whatever the umask of the shell or service that started it */
+	umask(umask(077) | 077);
 	g_opts.db_path = getenv("SINKRON_DB");
 	if (!g_opts.db_path || !*g_opts.db_path)
 		g_opts.db_path = "sinkron.db";

@@ -64,6 +64,7 @@ int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_p
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto done;
+	sk_pause_point("seal-committed");
 	/* only now may the branch show it: a crash before this line is repaired at the next open */
 	if (res->changesets && (tip = sk_state_text(db, "tip")))
 		rc = sk_repo_set_ref(repo, branch, tip);
@@ -106,6 +107,8 @@ static int apply_entry(void *payload, const struct sk_repo_entry *e)
 	rc = sk_apply_tx(a->db, cs, e->blob, e->commit, e->len, &applied);
 	if (rc == 0)
 		memcpy(a->last, e->commit, sizeof(a->last));
+	if (rc == 0 && applied)
+		sk_pause_point("apply-applied"); /* inside the apply's transaction */
 	if (rc == 0 && applied) {
 		a->res->changesets++;
 		a->res->rows += sk_changeset_rows(cs);

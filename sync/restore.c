@@ -1640,7 +1640,14 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	}
 	{
 		char *tagname = sk_printf("snapshot/%s", name);
-		int e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
+		int fd, e;
+		/* tags are refs: written under the refs lock, which clears what a killed writer left */
+		if ((rc = sk_repo_guard(sk_repo_dir(r.repo), SK_GUARD_REFS, &fd)) < 0) {
+			free(tagname);
+			goto done;
+		}
+		e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
+		sk_repo_unguard(fd);
 		free(tagname);
 		if (e == GIT_EEXISTS) {
 			rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);
