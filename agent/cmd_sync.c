@@ -279,7 +279,9 @@ int cmd_sync(int argc, char **argv)
 		fprintf(stderr, "sinkron: sync: %s failed: %s\n", r.failed_step, r.error);
 		if (r.seal.changesets || r.push.changesets)
 			printf("%s\n", line);
-		printf("not everything reached the city; the agent will retry, or run 'sinkron sync' again\n");
+		/* no agent runs now: it would hold the lock this sync holds */
+		printf("not everything reached the city; run 'sinkron sync' again, or start the agent "
+		       "('sinkron agent --daemon'), which retries by itself\n");
 	} else {
 		printf("%s\n", line);
 		printf("everything sealed here has reached the central repository\n");

@@ -135,7 +135,8 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 	memset(&a, 0, sizeof(a));
 	if (from) {
 		if ((rc = sk_repo_open(&repo, from, 0)) < 0)
-			return rc;
+			return sk_error(SK_ENOTFOUND, "'%s' is not a git repository: give the folder of the central repository "
+					"(such as central.git on a USB stick) or of an office's repository (office.git)", from);
 	} else if ((rc = sk_local_open(db, &repo)) < 0) {
 		return rc;
 	}

@@ -688,6 +688,7 @@ static int cp_write(struct rs *r, struct sk_db *db)
 		return 0;
 	if (mkdir(r->cpdir, 0700) < 0 && errno != EEXIST)
 		return 0; /* a checkpoint is a help, never a reason to fail */
+	sk_repo_tighten(r->cpdir); /* copies of the register: its owner's only */
 	cp_text(r, &t, 0, NULL);
 	sk_sha256(key, t.ptr, t.len);
 	sk_hex(hex, key, SK_HASH_SIZE);
@@ -1344,8 +1345,9 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	/* a copy can be made again: only the live database waits for the disk */
 	if (o->replace && (rc = fsync_path(tmp)) < 0)
 		goto done;
-	if (live) {
-		/* the current file is kept first, whole (its WAL folded in), beside it */
+	if (live && access(dbpath, F_OK) == 0) {
+		/* the current file is kept first, whole (its WAL folded in), beside it (a lost one
+		 * has nothing to keep) */
 		struct sk_db *old = NULL;
 		char stamp[32];
 		time_t now = time(NULL);

@@ -55,9 +55,6 @@ struct net_job {
 	struct net_result *res;
 	int auth_tries;
 	char remote_said[400];
-	char auth_header[600];
-	char *auth_hp;
-	git_strarray headers;
 	int beat_fd;             /* in the child: the pipe to the parent */
 	int64_t beat_at;         /* when the last beat was sent */
 	sk_progress_fn progress; /* in the parent: hears the beats (NULL: nobody) */
@@ -187,7 +184,7 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	url_host(want, sizeof(want), j->r->url);
 	url_host(asked, sizeof(asked), url);
 	if (strcmp(want, asked)) {
-		git_error_set_str(GIT_ERROR_NET, "the central repository sent this office to another host: its login is not given there");
+		git_error_set_str(GIT_ERROR_NET, "redirected to another host: the login is not given there");
 		return GIT_EUSER;
 	}
 	/* one try each: a wrong password must fail, not loop */
@@ -262,53 +259,6 @@ static int sideband(const char *str, int len, void *payload)
 	if (len > 0 && have + (size_t)len + 3 < sizeof(j->remote_said))
 		snprintf(j->remote_said + have, sizeof(j->remote_said) - have, "%s%.*s", have ? " | " : "", len, str);
 	return 0;
-}
-
-/* "Authorization: Basic ..." sent with the first request, so a login over HTTP(S) costs no
- * 401 round trip (600 ms and some bytes on these links) before every connection. */
-static void basic_auth_header(char *out, size_t n, const struct sk_remote *r)
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char plain[512];
-	size_t len, k;
-	int m;
-	char ubuf[128];
-	const char *user = login_user(r, ubuf, sizeof(ubuf));
-
-	out[0] = '\0';
-	if (!user || !r->password || !r->url ||
-	    (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8)))
-		return;
-	m = snprintf(plain, sizeof(plain), "%s:%s", user, r->password);
-	if (m < 0 || (size_t)m >= sizeof(plain))
-		return;
-	len = (size_t)m;
-	k = (size_t)snprintf(out, n, "Authorization: Basic ");
-	for (size_t i = 0; i < len && k + 5 < n; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)plain[i + 2];
-		out[k++] = b64[v >> 18 & 63];
-		out[k++] = b64[v >> 12 & 63];
-		out[k++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
-		out[k++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	out[k] = '\0';
-}
-
-/* The job's extra HTTP headers (j->headers): the login (basic_auth_header) when there is one;
- * NULL and no header otherwise. */
-static const git_strarray *auth_headers(struct net_job *j)
-{
-	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
-	if (!j->auth_header[0])
-		return NULL;
-	j->auth_hp = j->auth_header;
-	j->headers.strings = &j->auth_hp;
-	j->headers.count = 1;
-	return &j->headers;
 }
 
 /* After each ref a fetch moved: where a crash test may stop a fetch between two refs. */
@@ -424,13 +374,9 @@ static int child_push(struct net_job *j)
 	}
 	{
 		git_remote_connect_options co;
-		const git_strarray *h = auth_headers(j);
 		git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 		co.callbacks = cb;
-		/* the login header goes with every request: never to a host the server names */
 		co.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
-		if (h)
-			co.custom_headers = *h;
 		rc = git_remote_connect_ext(remote, GIT_DIRECTION_PUSH, &co);
 	}
 	if (rc < 0) {
@@ -509,7 +455,6 @@ static int child_push(struct net_job *j)
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
-	po.custom_headers = j->headers;
 	po.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
@@ -561,8 +506,6 @@ static int child_fetch(struct net_job *j)
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
 	fo.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
-	if (auth_headers(j))
-		fo.custom_headers = j->headers;
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
