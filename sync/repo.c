@@ -449,3 +449,88 @@ void sk_manifest_value(char *out, size_t n, const char *manifest, const char *ke
 		p = nl ? nl + 1 : NULL;
 	}
 }
+
+/* Copies one object of from into to's object database; 0 when it was read whole and written. */
+static int copy_object(git_odb *from, git_odb *to, const git_oid *id)
+{
+	git_odb_object *o = NULL;
+	git_oid out;
+	int e;
+	if (git_odb_exists(to, id))
+		return 0;
+	if ((e = git_odb_read(&o, from, id)) < 0)
+		return e;
+	e = git_odb_write(&out, to, git_odb_object_data(o), git_odb_object_size(o), git_odb_object_type(o));
+	if (e == 0 && !git_oid_equal(&out, id))
+		e = -1;
+	git_odb_object_free(o);
+	return e;
+}
+
+struct salvage {
+	git_odb *from, *to;
+	size_t copied, bad;
+};
+
+static int salvage_one(const git_oid *id, void *payload)
+{
+	struct salvage *s = payload;
+	if (copy_object(s->from, s->to, id) == 0)
+		s->copied++;
+	else
+		s->bad++;
+	return 0;
+}
+
+int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, size_t *bad)
+{
+	git_repository *old = NULL;
+	struct salvage s = {0};
+	int rc = 0;
+
+	*copied = *bad = 0;
+	git_setup();
+	if (git_repository_open_bare(&old, damaged) < 0)
+		return 0; /* nothing readable: the central's copy is all there is */
+	if (git_repository_odb(&s.from, old) == 0 && git_repository_odb(&s.to, repo->r) == 0) {
+		/* every object that still reads whole, checked against its id as it is read */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		git_odb_foreach(s.from, salvage_one, &s);
+	} else {
+		rc = git_fail_at(repo->path, "cannot read the damaged repository");
+	}
+	*copied = s.copied;
+	*bad = s.bad;
+	git_odb_free(s.from);
+	git_odb_free(s.to);
+	git_repository_free(old);
+	return rc;
+}
+
+int sk_repo_complete(struct sk_repo *repo, const char *commit)
+{
+	git_oid id;
+	if (git_oid_fromstr(&id, commit) < 0)
+		return 0;
+	for (;;) {
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		git_odb *odb = NULL;
+		int ok = git_commit_lookup(&c, repo->r, &id) == 0 && git_commit_tree(&t, c) == 0 &&
+			 git_repository_odb(&odb, repo->r) == 0;
+		for (size_t i = 0; ok && i < git_tree_entrycount(t); i++) {
+			git_odb_object *o = NULL;
+			ok = git_odb_read(&o, odb, git_tree_entry_id(git_tree_entry_byindex(t, i))) == 0;
+			git_odb_object_free(o);
+		}
+		if (ok && git_commit_parentcount(c) > 0)
+			id = *git_commit_parent_id(c, 0);
+		else if (ok)
+			ok = 2; /* the root: all of it is there */
+		git_odb_free(odb);
+		git_tree_free(t);
+		git_commit_free(c);
+		if (ok != 1)
+			return ok == 2;
+	}
+}

@@ -75,4 +75,13 @@ void sk_manifest_value(char *out, size_t n, const char *manifest, const char *ke
  * recorded (repairing a crash between the database commit and the branch update). */
 int sk_local_open(struct sk_db *db, struct sk_repo **out);
 
+/* Copies into repo every object of the repository at damaged that still reads whole. */
+int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, size_t *bad);
+/* 1 when commit and every commit before it, with their files, can be read in repo. */
+int sk_repo_complete(struct sk_repo *repo, const char *commit);
+
+/* Fetches the central repository's copy of this office's own branch into the repository at
+ * repo_path as refs/sinkron/central-own (absent when the central has none); bytes received. */
+int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_path, uint64_t *bytes);
+
 #endif

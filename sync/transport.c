@@ -713,6 +713,9 @@ static int check_local_path(const struct sk_remote *r)
 	return 0;
 }
 
+static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
+		      sk_progress_fn progress, void *payload, const char *refspec);
+
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
 	    void *payload)
 {
@@ -798,9 +801,7 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 {
 	char *repo_path = sk_repo_path_for_db(db->path);
 	struct sk_repo *repo = NULL;
-	struct net_result res;
-	struct net_job j;
-	int rc, guard = -1;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_local_path(r)) < 0) {
@@ -812,16 +813,44 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		return rc;
 	}
 	sk_repo_free(repo);
-	if ((rc = sk_repo_guard(repo_path, SK_GUARD_NET, &guard)) < 0) {
-		free(repo_path);
+	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL);
+	free(repo_path);
+	return rc;
+}
+
+int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_path, uint64_t *bytes)
+{
+	struct sk_fetch_result out;
+	char *spec = db->is_city ? sk_strdup("+refs/heads/central:refs/sinkron/central-own")
+				 : sk_printf("+refs/heads/district/%s:refs/sinkron/central-own", db->code);
+	int rc;
+	if ((rc = check_local_path(r)) < 0) {
+		free(spec);
 		return rc;
 	}
+	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec);
+	*bytes = out.bytes;
+	free(spec);
+	return rc;
+}
+
+/* Fetches into the repository at repo_path, with the round's refspec or the one given. */
+static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
+		      sk_progress_fn progress, void *payload, const char *refspec)
+{
+	struct net_result res;
+	struct net_job j;
+	int rc, guard = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sk_repo_guard(repo_path, SK_GUARD_NET, &guard)) < 0)
+		return rc;
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.repo_path = repo_path;
 	/* a district takes the city's branch; the city takes every district's */
-	j.refspec = db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
-				: "+refs/heads/central:refs/remotes/central/central";
+	j.refspec = refspec ? refspec : db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
+						    : "+refs/heads/central:refs/remotes/central/central";
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;
@@ -834,6 +863,5 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 			progress(payload, "receiving", res.objects, res.objects);
 	}
 	sk_repo_unguard(guard);
-	free(repo_path);
 	return rc;
 }
