@@ -57,7 +57,7 @@ kill_at() {
 	fi
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	echo "#   $n: $verb never reached $point: $(head -c 300 "$TMP/pause.err")"
+	echo "#   $n: $verb never reached $point: $(head -c 300 "$TMP/pause.err") $(head -c 300 "$TMP/pause.out")"
 	return 1
 }
 # recovers NAME WHAT: the next plain round of NAME succeeds by itself
@@ -145,7 +145,7 @@ fi
 # ---- kill -9 at the steps of the city's round ----------------------------------------------------
 for point in fetch-tip consolidate-applied seal-written push-ref-locked push-sent; do
 	edit d02
-	sk --db d02.db sync >/dev/null 2>&1
+	sk --db d02.db sync >d02.out 2>&1 || echo "#   96.71.02's sync failed: $(cat d02.out)"
 	if kill_at city "$point"; then
 		recovers city "kill -9 at $point"
 	else
