@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1174,6 +1175,35 @@ static void unlink_db(const char *path)
 	free(j);
 }
 
+/* The half-built copies (out.restoring-PID) of restores that were killed: copies of the
+ * register, removed once their process is gone (a live one's is left alone). */
+static void clear_killed_restores(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	char *dir = slash ? sk_strndup(out, (size_t)(slash - out)) : sk_strdup(".");
+	char *prefix = sk_printf("%s.restoring-", slash ? slash + 1 : out);
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end, *path;
+		long pid;
+		if (strncmp(e->d_name, prefix, pl))
+			continue;
+		pid = strtol(e->d_name + pl, &end, 10);
+		if (pid <= 0 || *end || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = sk_printf("%s/%s", dir, e->d_name);
+		unlink_db(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
 static int same_file(const char *a, const char *b)
 {
 	struct stat x, y;
@@ -1321,6 +1351,7 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 			goto done;
 		}
 	}
+	clear_killed_restores(o->out);
 	tmp = sk_printf("%s.restoring-%d", o->out, (int)getpid());
 	unlink_db(tmp);
 	rc = build(&r, tmp, &db);

@@ -57,7 +57,7 @@ kill_at() {
 	fi
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	echo "#   $n: $verb never reached $point: $(head -c 300 "$TMP/pause.err") $(head -c 300 "$TMP/pause.out")"
+	echo "#   $n: $verb never reached $point (exit $?): $(head -c 300 "$TMP/pause.err") $(head -c 300 "$TMP/pause.out")"
 	return 1
 }
 # recovers NAME WHAT: the next plain round of NAME succeeds by itself

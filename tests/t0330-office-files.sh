@@ -29,6 +29,15 @@ check "office.git is created 0700 (got $(mode d01.git))" '[ "$(mode d01.git)" = 
 check "no file or folder in it is open to group or others" '[ -z "$(find d01.git -perm /077 | head -1)" ]'
 (umask 022 && SINKRON_CHECKPOINT_EVERY=1 sk --db d01.db restore --at "$(date -d tomorrow +%F)" --out copy.db >/dev/null 2>&1)
 check "the checkpoints folder is its owner's only" '[ -d d01.checkpoints ] && [ -z "$(find d01.checkpoints copy.db -perm /077 | head -1)" ]'
+# what a killed restore left (its half-built copy of the register) goes at the next restore; a
+# live restore's is left alone
+sleep 0 & dead=$!
+wait $dead
+: >copy2.db.restoring-$dead
+: >copy2.db.restoring-$$
+SINKRON_NO_CHECKPOINTS=1 sk --db d01.db restore --at "$(date -d tomorrow +%F)" --out copy2.db >/dev/null 2>&1
+check "a killed restore's half-built copy is removed by the next restore" '[ ! -e copy2.db.restoring-$dead ] && [ -e copy2.db ]'
+check "a live one's is not" '[ -e copy2.db.restoring-$$ ]'
 chmod 755 d01.git
 sk --db d01.db seal >/dev/null
 check "an old repository open to all is closed when sinkron opens it (got $(mode d01.git))" '[ "$(mode d01.git)" = 700 ]'
