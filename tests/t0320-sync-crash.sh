@@ -55,6 +55,7 @@ kill_at() {
 		wait_for 10 '! pgrep -f "$SINKRON --db $n.db" >/dev/null'
 		return 0
 	fi
+	kill -0 "$pid" 2>/dev/null && echo "#   still running after 60 s: $(ps -o pid,stat,wchan:20,args --ppid "$pid" -p "$pid" | tr '\n' '|')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	echo "#   $n: $verb never reached $point (exit $?): $(head -c 300 "$TMP/pause.err") $(head -c 300 "$TMP/pause.out")"
