@@ -144,11 +144,14 @@ int sk_repo_guard(const char *repo_path, enum sk_guard which, int *fd_out)
 		return rc;
 	}
 	free(p);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			close(fd);
-			return sk_error(SK_ERROR, "cannot lock the repository '%s': %s", repo_path, strerror(errno));
-		}
+	/* a caught signal (SIGTERM to the agent) ends the wait: the process is asked to stop */
+	if (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EINTR)
+			return sk_error(SK_ENETWORK, "stopped while waiting for another sinkron process working on '%s'",
+					repo_path);
+		return sk_error(SK_ERROR, "cannot lock the repository '%s': %s", repo_path, strerror(e));
 	}
 	/* held: every lock file in this lock's part of the repository is a dead writer's */
 	if (which == SK_GUARD_REFS) {

@@ -46,7 +46,7 @@ kill_at() {
 	local point=$1 err=$2 pid; shift 2
 	SINKRON_PAUSE_AT=$point "$@" >/dev/null 2>"$err" &
 	pid=$!
-	wait_for 120 'grep -q "paused at" "$err" || ! kill -0 $pid 2>/dev/null'
+	wait_for 600 'grep -q "paused at" "$err" || ! kill -0 $pid 2>/dev/null'
 	if grep -q "paused at ${point%%:*} " "$err"; then echo killed; else echo missed; fi
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
