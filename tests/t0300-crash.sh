@@ -43,14 +43,15 @@ wait_for() { local end=$((SECONDS + $1)); shift; until eval "$@"; do [ "$SECONDS
 # kill_at POINT ERRFILE CMD...: CMD run until it stops at POINT (SINKRON_PAUSE_AT), then kill -9;
 # prints "killed" when it was stopped there, "missed" when it ended or hung before reaching it
 kill_at() {
-	local point=$1 err=$2 pid; shift 2
+	local point=$1 err=$2 pid st; shift 2
 	SINKRON_PAUSE_AT=$point "$@" >/dev/null 2>"$err" &
 	pid=$!
 	wait_for 600 'grep -q "paused at" "$err" || ! kill -0 $pid 2>/dev/null'
 	if grep -q "paused at ${point%%:*} " "$err"; then echo killed; else echo missed; fi
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	grep -q "paused at" "$err" || echo "(it ended with exit status $?)" >>"$err"
+	st=$?
+	grep -q "paused at" "$err" || echo "(it ended with exit status $st)" >>"$err"
 }
 
 # ---- the prepared backlog: a sealed history, then a big import and edits not yet sealed ----
