@@ -72,6 +72,7 @@ int cmd_quarantine(int argc, char **argv);
 int cmd_duplicates(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_snapshots(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

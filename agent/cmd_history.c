@@ -352,6 +352,11 @@ int cmd_apply(int argc, char **argv)
 	if (n == 0) {
 		rc = sk_apply(db, from, NULL, &r, progress_cb, NULL);
 		progress_done();
+		if (rc == SK_ENOTFOUND && from) {
+			sk_db_free(db);
+			fprintf(stderr, "sinkron: apply: %s\n", sk_error_last());
+			return EXIT_USAGE;
+		}
 		printf("applied %zu change-set(s), %zu row change(s); %zu already here\n", r.changesets, r.rows, r.skipped);
 	}
 	for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -26,6 +27,30 @@ int cmd_init(int argc, char **argv)
 	n = arg_operands(&a, "init", ops, 1);
 	if ((city && n) || (!city && n != 1))
 		return usage_error("init", "give one region code: a district (96.71.01) or --city CODE (96.71)");
+	{
+		/* a repository beside a missing database is an office's history: a new database would
+		 * start a second history from #1 over it, which the central repository refuses for good */
+		size_t len = strlen(g_opts.db_path);
+		char *git = len > 3 && !strcmp(g_opts.db_path + len - 3, ".db") ?
+				    sk_printf("%.*s.git/HEAD", (int)(len - 3), g_opts.db_path) : sk_printf("%s.git/HEAD", g_opts.db_path);
+		struct stat st;
+		int office = access(g_opts.db_path, F_OK) != 0 && stat(git, &st) == 0;
+		git[strlen(git) - 5] = '\0'; /* the repository itself */
+		if (office) {
+			char day[16];
+			time_t t = time(NULL) + 24 * 3600; /* tomorrow: after every change-set sealed today */
+			struct tm tm;
+			localtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+			fprintf(stderr, "sinkron: init: '%s' holds the history of an office whose database '%s' is missing: "
+				"to bring the database back from it and the central repository, run 'sinkron --db %s restore "
+				"--at %s --replace'; to start a new office instead, move '%s' away first\n", git, g_opts.db_path,
+				g_opts.db_path, day, git);
+			free(git);
+			return EXIT_USAGE;
+		}
+		free(git);
+	}
 	rc = sk_db_create(&db, g_opts.db_path, city ? city : ops[0], city != NULL, central);
 	if (rc < 0)
 		return fail(rc, NULL);

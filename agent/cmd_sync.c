@@ -293,7 +293,9 @@ int cmd_sync(int argc, char **argv)
 		fprintf(stderr, "sinkron: sync: %s failed: %s\n", r.failed_step, r.error);
 		if (r.seal.changesets || r.push.changesets)
 			printf("%s\n", line);
-		printf("not everything reached the city; the agent will retry, or run 'sinkron sync' again\n");
+		/* no agent runs now: it would hold the lock this sync holds */
+		printf("not everything reached the city; run 'sinkron sync' again, or start the agent "
+		       "('sinkron agent --daemon'), which retries by itself\n");
 	} else {
 		printf("%s\n", line);
 		printf("everything sealed here has reached the central repository\n");
@@ -480,4 +482,78 @@ int cmd_agent(int argc, char **argv)
 	free(abs_db);
 	close(lockfd);
 	return EXIT_OK;
+}
+
+/* `sinkron repair`: the local repository rebuilt from what is left of it, the central
+ * repository and the database (sk_repair), under the office's lock; then one round sends
+ * what was sealed again. */
+int cmd_repair(int argc, char **argv)
+{
+	struct args a;
+	struct sk_db *db;
+	struct config c;
+	struct sk_remote remote;
+	struct sk_repair_result res;
+	const char *cfg;
+	char *cpath, *central;
+	int lockfd = -1, rc, offline;
+
+	args_init(&a, argc, argv);
+	cfg = arg_value(&a, "--config");
+	offline = arg_flag(&a, "--offline");
+	arg_operands(&a, "repair", NULL, 0);
+	cpath = cfg ? sk_strdup(cfg) : config_default_path(g_opts.db_path);
+	if (config_load(&c, cpath, cfg != NULL) < 0) {
+		free(cpath);
+		return EXIT_USAGE;
+	}
+	free(cpath);
+	if ((rc = take_lock(g_opts.db_path, &lockfd)) < 0) {
+		config_release(&c);
+		return rc == -2 ? EXIT_FAILED : EXIT_USAGE;
+	}
+	install_signals();
+	db = open_db();
+	central = sk_db_setting(db, "central");
+	config_remote(&c, &remote, central);
+	if (!remote.url && !offline) {
+		fprintf(stderr, "sinkron: repair: no central repository is set: set 'central = URL' in the configuration, "
+			"or repair from what is left here alone with --offline\n");
+		rc = SK_EINVALID;
+		goto done;
+	}
+	rc = sk_repair(db, offline ? NULL : &remote, &res);
+	if (res.kept[0])
+		printf("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n", res.kept,
+		       res.salvaged, res.unreadable);
+	if (rc < 0) {
+		fprintf(stderr, "sinkron: repair FAILED: %s\n", sk_error_last());
+		goto done;
+	}
+	if (res.central)
+		printf("received this office's change-sets from the central repository (%llu bytes)\n",
+		       (unsigned long long)res.fetched);
+	printf("%zu change-set(s) whole in the new repository\n", res.whole);
+	if (res.lost) {
+		struct sk_seal_result s;
+		printf("%zu change-set(s) sealed here had not reached the city and were lost with the repository: their "
+		       "%zu row change(s) are back in the outbox\n", res.lost, res.requeued);
+		if ((rc = sk_seal(db, c.max_bytes, &s, progress_cb, NULL)) < 0) {
+			progress_done();
+			fprintf(stderr, "sinkron: repair: sealing them again failed: %s\n", sk_error_last());
+			goto done;
+		}
+		progress_done();
+		printf("sealed again: %zu change-set(s), %zu row(s); 'sinkron sync' sends them\n", s.changesets, s.rows);
+	} else {
+		printf("nothing was lost\n");
+	}
+done:
+	free(central);
+	sk_db_free(db);
+	config_release(&c);
+	close(lockfd);
+	if (rc == SK_EINVALID)
+		return EXIT_USAGE;
+	return rc < 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -272,6 +273,24 @@ const struct cmd commands[] = {
 	 "rupiah: 2200000000, Rp2.200.000.000, 2,200,000,000 or '2,2 miliar'.  Setting it again\n"
 	 "replaces it (e.g. after the APBD-P revision).  Budgets stay in this database: they are\n"
 	 "not sent to the districts.\n"},
+	{"repair", cmd_repair, "rebuild a damaged local repository without losing anything",
+	 "usage: sinkron repair [--offline] [--config FILE]\n"
+	 "\n"
+	 "For an office whose sync fails every time because its repository (office.git beside\n"
+	 "office.db) is damaged: objects missing, a pack corrupted.  Stop the agent first.  repair\n"
+	 "moves the damaged repository aside (office.git.damaged-YYYYmmdd-HHMMSS, kept for the\n"
+	 "IT staff), makes a new one, copies into it every object of the old one that still reads\n"
+	 "whole, and fetches from the central repository this office's own branch (all it ever\n"
+	 "sent).  If the last change-set the database sealed is then whole, nothing was lost and\n"
+	 "the branch goes back to it.  If change-sets sealed here never reached the city and\n"
+	 "cannot be read any more, their contents are still in the database: the rows this office\n"
+	 "changed since the last whole change-set go back into the outbox and are sealed again at\n"
+	 "once, under the same numbers; the next 'sinkron sync' sends them.  --offline repairs from\n"
+	 "what is left here alone (no central repository); it may then seal again more than was\n"
+	 "lost, never less.  If the central repository holds change-sets of this office that the\n"
+	 "database does not know (the database is an older copy), repair refuses: 'sinkron restore\n"
+	 "--replace' is the way back then.  Exit 0 repaired, 1 failed (nothing in the database\n"
+	 "changed), 2 bad usage.\n"},
 	{"restore", cmd_restore, "a district or the city as it was at a past point, checked",
 	 "usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
 	 "       sinkron restore --at DATE|COMMIT|TAG --replace\n"
@@ -561,6 +580,9 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int i = 1;
 
+	/* what sinkron writes (databases, repositories, checkpoints, exports, logs) holds personal
+	 * data: its owner's only, whatever the umask of the shell or service that started it */
+	umask(umask(077) | 077);
 	g_opts.db_path = getenv("SINKRON_DB");
 	if (!g_opts.db_path || !*g_opts.db_path)
 		g_opts.db_path = "sinkron.db";

@@ -32,6 +32,11 @@ uint64_t sk_get_u64(const unsigned char *p);
  * applied: how tests and demos play an office PC whose clock is wrong. */
 int64_t sk_wall_ms(void);
 
+/* A point where a test may stop the process to kill it there: with $SINKRON_PAUSE_AT set to NAME
+ * (or NAME:N, the N-th time it is reached), says "sinkron: paused at NAME (pid P)" on stderr and
+ * stops itself (SIGSTOP), so that a crash test kills at a known step, never at a guessed moment. */
+void sk_pause_point(const char *name);
+
 /* The embedded file NAME (a schema .sql or reference .csv, by base name), or NULL. */
 const unsigned char *sk_embedded_find(const char *name, size_t *len);
 

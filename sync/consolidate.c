@@ -293,6 +293,7 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 	d->last_sealed_ms = e->time * 1000;
 	c->res->changesets++;
 	c->res->rows += sk_changeset_rows(cs);
+	sk_pause_point("consolidate-applied"); /* inside the consolidation's transaction */
 	if (c->progress)
 		c->progress(c->payload, "consolidating", c->res->changesets, 0);
 	rc = 0;

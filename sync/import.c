@@ -324,6 +324,8 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 		if (rc == SK_ERROR)
 			goto done;
 		res->rows++;
+		if ((res->rows & 255) == 0)
+			sk_pause_point("import-rows"); /* inside the import's transaction */
 		if (o->progress && (res->rows & 255) == 0) {
 			uint64_t d, t;
 			sk_csv_progress(csv, &d, &t);

@@ -3,9 +3,13 @@
  * Each starts by reconciling the two (the database is the truth: after a crash between the
  * database COMMIT and the branch update, the branch is moved to what the database recorded).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "owners.h"
 #include "repo.h"
 #include "row.h"
 
@@ -64,6 +68,7 @@ int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_p
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto done;
+	sk_pause_point("seal-committed");
 	/* only now may the branch show it: a crash before this line is repaired at the next open */
 	if (res->changesets && (tip = sk_state_text(db, "tip")))
 		rc = sk_repo_set_ref(repo, branch, tip);
@@ -106,6 +111,8 @@ static int apply_entry(void *payload, const struct sk_repo_entry *e)
 	rc = sk_apply_tx(a->db, cs, e->blob, e->commit, e->len, &applied);
 	if (rc == 0)
 		memcpy(a->last, e->commit, sizeof(a->last));
+	if (rc == 0 && applied)
+		sk_pause_point("apply-applied"); /* inside the apply's transaction */
 	if (rc == 0 && applied) {
 		a->res->changesets++;
 		a->res->rows += sk_changeset_rows(cs);
@@ -132,7 +139,8 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 	memset(&a, 0, sizeof(a));
 	if (from) {
 		if ((rc = sk_repo_open(&repo, from, 0)) < 0)
-			return rc;
+			return sk_error(SK_ENOTFOUND, "'%s' is not a git repository: give the folder of the central repository "
+					"(such as central.git on a USB stick) or of an office's repository (office.git)", from);
 	} else if ((rc = sk_local_open(db, &repo)) < 0) {
 		return rc;
 	}
@@ -344,4 +352,213 @@ int sk_pending(struct sk_db *db, struct sk_pending_info *out)
 	out->sealed = (size_t)sk_state_int(db, "number", 0);
 	out->pushed = (size_t)sk_state_int(db, "pushed", 0);
 	return 0;
+}
+
+/* The change-sets after `number` (hlc_max `hlc`) are gone: the rows this office changed since
+ * go back into the outbox, and the database forgets that they were sealed. */
+static int requeue_after(struct sk_db *db, int64_t number, uint64_t hlc, const char *tip, size_t *requeued)
+{
+	unsigned char digest[SK_HASH_SIZE];
+	struct sk_owner_sums sums;
+	sqlite3_stmt *ins = NULL, *st = NULL;
+	int rc;
+
+	memset(&sums, 0, sizeof(sums));
+	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
+	if ((rc = sk_db_prepare(db, &ins, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
+					  "VALUES (?, ?, ?, ?, ?, 'sinkron repair', ?)")) < 0)
+		return rc;
+	for (int ti = 0; ti < db->ntables && rc == 0; ti++) {
+		const struct sk_table *t = &db->tables[ti];
+		char *q = sk_printf("SELECT id, _sk FROM \"%s\"", t->name);
+		rc = sk_db_prepare(db, &st, q);
+		free(q);
+		if (rc < 0)
+			break;
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			struct sk_meta m;
+			int mine = 0;
+			if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0)
+				continue;
+			for (int i = 0; i < t->ncols; i++)
+				if (m.cell[i].hlc > hlc && m.cell[i].origin == db->origin)
+					mine = 1;
+			if (!mine)
+				continue;
+			sqlite3_reset(ins);
+			sqlite3_bind_int(ins, 1, t->id);
+			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(ins, 3, 2);
+			sqlite3_bind_int64(ins, 4, (int64_t)sk_table_all(t));
+			sqlite3_bind_int64(ins, 5, sk_wall_ms());
+			sqlite3_bind_null(ins, 6);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = sk_db_fail(db, "cannot put a row back into the outbox");
+			(*requeued)++;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	/* rows this office deleted since: a delete travels with the row's last hash, which the
+	 * seal takes out of the digest; the row is gone, so a stand-in hash is put in first */
+	if (rc == 0 && (rc = sk_db_prepare(db, &st, "SELECT tbl, pk FROM sk_tombstones WHERE origin = ? AND hlc > ?")) == 0) {
+		sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (int64_t)hlc);
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			const struct sk_table *t = sk_db_table_id(db, sqlite3_column_int(st, 0));
+			const char *pk = (const char *)sqlite3_column_text(st, 1);
+			struct sk_buf b = SK_BUF_INIT;
+			struct sk_meta m;
+			char *seed;
+			if (!t)
+				continue;
+			memset(&m, 0, sizeof(m));
+			m.ncols = t->ncols;
+			m.has_hash = 1;
+			seed = sk_printf("sinkron repair %d %s", t->id, pk);
+			sk_sha256(m.hash, seed, strlen(seed));
+			free(seed);
+			if (t->in_digest) {
+				struct sk_value own;
+				sk_digest_add(digest, m.hash);
+				memset(&own, 0, sizeof(own));
+				own.type = SK_TEXT;
+				own.p = (const unsigned char *)db->code;
+				own.n = strlen(db->code);
+				if (!db->is_city && sk_owner_sums_change(&sums, &own, m.hash, 1) < 0 &&
+				    ((rc = sk_owner_sums_flush(db, &sums)) < 0 || sk_owner_sums_change(&sums, &own, m.hash, 1) < 0))
+					break;
+			}
+			sk_meta_encode(&b, &m);
+			sqlite3_reset(ins);
+			sqlite3_bind_int(ins, 1, t->id);
+			sqlite3_bind_text(ins, 2, pk, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(ins, 3, 3);
+			sqlite3_bind_null(ins, 4);
+			sqlite3_bind_int64(ins, 5, sk_wall_ms());
+			sqlite3_bind_blob(ins, 6, b.ptr, (int)b.len, SQLITE_TRANSIENT);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = sk_db_fail(db, "cannot put a deleted row back into the outbox");
+			sk_buf_release(&b);
+			(*requeued)++;
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_finalize(ins);
+	if (rc == 0)
+		rc = sk_owner_sums_flush(db, &sums);
+	if (rc == 0)
+		rc = sk_state_set_blob(db, "digest", digest, SK_HASH_SIZE);
+	if (rc == 0) {
+		char *q = sk_printf("DELETE FROM sk_changesets WHERE local = 1 AND origin = '%s' AND number > %lld", db->code,
+				    (long long)number);
+		rc = sk_db_exec(db, q);
+		free(q);
+	}
+	if (rc == 0)
+		rc = sk_state_set_int(db, "number", number);
+	if (rc == 0 && sk_state_int(db, "pushed", 0) > number)
+		rc = sk_state_set_int(db, "pushed", number);
+	if (rc == 0)
+		rc = tip ? sk_state_set_text(db, "tip", tip) : sk_db_exec(db, "DELETE FROM sk_state WHERE key = 'tip'");
+	return rc;
+}
+
+int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_result *res)
+{
+	char *path = sk_repo_path_for_db(db->path), *branch = branch_of(db), *tip = NULL, central[41] = "";
+	struct sk_repo *repo = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t number = sk_state_int(db, "number", 0), whole = 0;
+	char whole_commit[41] = "";
+	uint64_t whole_hlc = 0;
+	int rc, fd = -1;
+
+	memset(res, 0, sizeof(*res));
+	{
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		snprintf(res->kept, sizeof(res->kept), "%s.damaged-%s", path, stamp);
+	}
+	if (access(path, F_OK) == 0 && rename(path, res->kept) < 0) {
+		rc = sk_error(SK_ERROR, "cannot move the damaged repository '%s' aside: %s", path, strerror(errno));
+		goto done;
+	}
+	if (access(res->kept, F_OK) != 0)
+		res->kept[0] = '\0';
+	if ((rc = sk_repo_open(&repo, path, 1)) < 0)
+		goto done;
+	/* the central's copy first, into the empty repository: a fetch takes a commit found here
+	 * for one whose files are here too, which a salvaged commit need not be */
+	if (r && r->url) {
+		if ((rc = sk_fetch_own(db, r, path, &res->fetched)) < 0)
+			goto done;
+		res->central = 1;
+		if (sk_repo_ref(repo, "refs/sinkron/central-own", central) < 0)
+			central[0] = '\0';
+	}
+	if (res->kept[0] && (rc = sk_repo_salvage(repo, res->kept, &res->salvaged, &res->unreadable)) < 0)
+		goto done;
+	/* the central's copy must be a part of what this database sealed */
+	if (central[0]) {
+		if ((rc = sk_db_prepare(db, &st, "SELECT 1 FROM sk_changesets WHERE local = 1 AND commit_id = ?")) < 0)
+			goto done;
+		sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = sk_error(SK_ECONFLICT, "the central repository holds change-set %.12s of this office, which this "
+				      "database does not know: it is an older copy; 'sinkron restore --replace' brings the "
+				      "office back from the central repository instead", central);
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	/* the last change-set sealed here that is whole, with all before it */
+	if ((rc = sk_db_prepare(db, &st, "SELECT number, commit_id, hlc_max FROM sk_changesets WHERE local = 1 AND origin = ? "
+					 "ORDER BY number DESC")) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, db->code, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 1);
+		if (c && sk_repo_complete(repo, c)) {
+			whole = sqlite3_column_int64(st, 0);
+			snprintf(whole_commit, sizeof(whole_commit), "%s", c);
+			whole_hlc = (uint64_t)sqlite3_column_int64(st, 2);
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	res->whole = (size_t)whole;
+	res->lost = (size_t)(number - whole);
+	if (whole < number) {
+		if ((rc = sk_db_begin(db)) < 0)
+			goto done;
+		if ((rc = requeue_after(db, whole, whole_hlc, whole ? whole_commit : NULL, &res->requeued)) < 0) {
+			sk_db_rollback(db);
+			goto done;
+		}
+		if ((rc = sk_db_commit(db)) < 0)
+			goto done;
+	}
+	if (whole && (rc = sk_repo_set_ref(repo, branch, whole_commit)) < 0)
+		goto done;
+	/* the fetched copy has served: the next round fetches as usual */
+	if (sk_repo_guard(path, SK_GUARD_NET, &fd) == 0) {
+		char *ref = sk_printf("%s/refs/sinkron/central-own", path);
+		unlink(ref);
+		free(ref);
+		sk_repo_unguard(fd);
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sk_repo_free(repo);
+	free(tip);
+	free(branch);
+	free(path);
+	return rc;
 }

@@ -4,6 +4,8 @@
  * message says in words what changed.  Objects are written with fsync before the database
  * records them, so after a power cut the database never names a commit that is not there.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <git2.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -20,10 +22,29 @@ struct sk_repo {
 	char *path;
 };
 
-static int git_fail(const char *what)
+/* libgit2's message in words a clerk can act on: a full disk and a lock file held by another
+ * program are said as such (libgit2 says "unknown" or gives an empty reason for them). */
+static int git_fail_at(const char *where, const char *what)
 {
 	const git_error *e = git_error_last();
-	return sk_error(SK_ERROR, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+	const char *msg = e && e->message ? e->message : "";
+	const char *lock = strstr(msg, "failed to lock file '");
+	int err = errno;
+
+	if (err == ENOSPC || err == EDQUOT || strstr(msg, "No space left") || strstr(msg, "quota exceeded"))
+		return sk_error(SK_ERROR, "%s: the disk holding '%s' is full: free some space on it, then try again", what,
+				where ? where : ".");
+	if (lock) {
+		const char *name = lock + strlen("failed to lock file '"), *end = strchr(name, '\'');
+		return sk_error(SK_ERROR, "%s: another program is writing to the repository (its lock file '%.*s' exists); "
+				"if no git command is running there, remove that file", what, end ? (int)(end - name) : 200, name);
+	}
+	return sk_error(SK_ERROR, "%s: %s", what, *msg ? msg : "unknown git error");
+}
+
+static int git_fail(const char *what)
+{
+	return git_fail_at(NULL, what);
 }
 
 static void git_setup(void)
@@ -55,14 +76,110 @@ int sk_repo_open(struct sk_repo **out, const char *path, int create)
 			free(repo);
 			return sk_error(SK_ENOTFOUND, "no repository at '%s'", path);
 		}
-		if (git_repository_init(&repo->r, path, 1) < 0) {
+		if (sk_repo_init_private(&repo->r, path) < 0) {
 			free(repo);
-			return git_fail("cannot create the local repository");
+			return git_fail_at(path, "cannot create the local repository");
 		}
 	}
+	sk_repo_tighten(path);
 	repo->path = sk_strdup(path);
 	*out = repo;
 	return 0;
+}
+
+int sk_repo_init_private(git_repository **out, const char *path)
+{
+	mode_t old = umask(077);
+	int e = git_repository_init(out, path, 1);
+	umask(old | 077);
+	if (e == 0)
+		sk_repo_tighten(path);
+	return e;
+}
+
+void sk_repo_tighten(const char *path)
+{
+	struct stat st;
+	/* its history holds every NIK and name: the owner only, like the database (a closed
+	 * directory closes everything in it, whatever the modes of the objects inside) */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 077) && st.st_uid == geteuid())
+		chmod(path, st.st_mode & 0700);
+}
+
+/* Removes the files named *.lock (or, with packs, libgit2's unfinished packs) under dir. */
+static void clear_stale(const char *dir, int packs)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *p;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		p = sk_printf("%s/%s", dir, e->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && !packs)
+			clear_stale(p, 0);
+		else if (S_ISREG(st.st_mode) && ((!packs && n > 5 && !strcmp(e->d_name + n - 5, ".lock")) ||
+						  (packs && (!strncmp(e->d_name, "pack_git2_", 10) ||
+							     !strncmp(e->d_name, "tmp_pack_", 9)))))
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+int sk_repo_guard(const char *repo_path, enum sk_guard which, int *fd_out)
+{
+	static const char *const files[] = {"sinkron-refs.lock", "sinkron-net.lock"};
+	char *p = sk_printf("%s/%s", repo_path, files[which]);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	*fd_out = -1;
+	if (fd < 0) {
+		int rc = sk_error(SK_ERROR, "cannot open the lock '%s': %s", p, strerror(errno));
+		free(p);
+		return rc;
+	}
+	free(p);
+	/* a caught signal (SIGTERM to the agent) ends the wait: the process is asked to stop */
+	if (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EINTR)
+			return sk_error(SK_ENETWORK, "stopped while waiting for another sinkron process working on '%s'",
+					repo_path);
+		return sk_error(SK_ERROR, "cannot lock the repository '%s': %s", repo_path, strerror(e));
+	}
+	/* held: every lock file in this lock's part of the repository is a dead writer's */
+	if (which == SK_GUARD_REFS) {
+		const char *dirs[] = {"refs/heads", "refs/tags"};
+		for (size_t i = 0; i < SK_ARRAY_SIZE(dirs); i++) {
+			p = sk_printf("%s/%s", repo_path, dirs[i]);
+			clear_stale(p, 0);
+			free(p);
+		}
+	} else {
+		const char *dirs[] = {"refs/sinkron", "refs/remotes"};
+		for (size_t i = 0; i < SK_ARRAY_SIZE(dirs); i++) {
+			p = sk_printf("%s/%s", repo_path, dirs[i]);
+			clear_stale(p, 0);
+			free(p);
+		}
+		p = sk_printf("%s/objects/pack", repo_path);
+		clear_stale(p, 1);
+		free(p);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+void sk_repo_unguard(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* and with it the flock */
 }
 
 void sk_repo_free(struct sk_repo *repo)
@@ -93,14 +210,14 @@ int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsig
 
 	if (git_blob_create_from_buffer(&blob_id, repo->r, data, len) < 0 ||
 	    git_blob_create_from_buffer(&man_id, repo->r, manifest, strlen(manifest)) < 0) {
-		rc = git_fail("cannot write a change-set");
+		rc = git_fail_at(repo->path, "cannot write a change-set");
 		goto done;
 	}
 	if (git_treebuilder_new(&tb, repo->r, NULL) < 0 ||
 	    git_treebuilder_insert(NULL, tb, "changeset", &blob_id, GIT_FILEMODE_BLOB) < 0 ||
 	    git_treebuilder_insert(NULL, tb, "manifest", &man_id, GIT_FILEMODE_BLOB) < 0 ||
 	    git_treebuilder_write(&tree_id, tb) < 0 || git_tree_lookup(&tree, repo->r, &tree_id) < 0) {
-		rc = git_fail("cannot write a change-set tree");
+		rc = git_fail_at(repo->path, "cannot write a change-set tree");
 		goto done;
 	}
 	if (parent && parent[0]) {
@@ -118,12 +235,13 @@ int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsig
 	{
 		const git_commit *parents[1] = {pc};
 		if (git_commit_create(&commit_id, repo->r, NULL, sig, sig, "UTF-8", message, tree, pc ? 1 : 0, parents) < 0) {
-			rc = git_fail("cannot write a change-set commit");
+			rc = git_fail_at(repo->path, "cannot write a change-set commit");
 			goto done;
 		}
 	}
 	git_oid_tostr(blob, 41, &blob_id);
 	git_oid_tostr(commit, 41, &commit_id);
+	sk_pause_point("seal-written"); /* inside the seal's transaction */
 done:
 	git_signature_free(sig);
 	git_commit_free(pc);
@@ -148,26 +266,16 @@ int sk_repo_set_ref(struct sk_repo *repo, const char *refname, const char *commi
 {
 	git_oid id;
 	git_reference *ref = NULL;
-	char *guard, *lock;
-	int fd, rc = 0;
+	int fd, rc;
 
 	if (git_oid_fromstr(&id, commit) < 0)
 		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
-	/* Every sinkron process moves branches holding this lock, which the system releases if
-	 * the process dies; so a branch's own lock file found while holding it was left by a
-	 * process killed mid-update, and is removed rather than stopping every later seal. */
-	guard = sk_printf("%s/sinkron-refs.lock", repo->path);
-	lock = sk_printf("%s/%s.lock", repo->path, refname);
-	fd = open(guard, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX) == 0)
-		unlink(lock);
+	if ((rc = sk_repo_guard(repo->path, SK_GUARD_REFS, &fd)) < 0)
+		return rc;
 	if (git_reference_create(&ref, repo->r, refname, &id, 1, "sinkron") < 0)
-		rc = git_fail("cannot move a branch");
+		rc = git_fail_at(repo->path, "cannot move a branch");
 	git_reference_free(ref);
-	if (fd >= 0)
-		close(fd);
-	free(guard);
-	free(lock);
+	sk_repo_unguard(fd);
 	return rc;
 }
 
@@ -342,5 +450,90 @@ void sk_manifest_value(char *out, size_t n, const char *manifest, const char *ke
 			return;
 		}
 		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Copies one object of from into to's object database; 0 when it was read whole and written. */
+static int copy_object(git_odb *from, git_odb *to, const git_oid *id)
+{
+	git_odb_object *o = NULL;
+	git_oid out;
+	int e;
+	if (git_odb_exists(to, id))
+		return 0;
+	if ((e = git_odb_read(&o, from, id)) < 0)
+		return e;
+	e = git_odb_write(&out, to, git_odb_object_data(o), git_odb_object_size(o), git_odb_object_type(o));
+	if (e == 0 && !git_oid_equal(&out, id))
+		e = -1;
+	git_odb_object_free(o);
+	return e;
+}
+
+struct salvage {
+	git_odb *from, *to;
+	size_t copied, bad;
+};
+
+static int salvage_one(const git_oid *id, void *payload)
+{
+	struct salvage *s = payload;
+	if (copy_object(s->from, s->to, id) == 0)
+		s->copied++;
+	else
+		s->bad++;
+	return 0;
+}
+
+int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, size_t *bad)
+{
+	git_repository *old = NULL;
+	struct salvage s = {0};
+	int rc = 0;
+
+	*copied = *bad = 0;
+	git_setup();
+	if (git_repository_open_bare(&old, damaged) < 0)
+		return 0; /* nothing readable: the central's copy is all there is */
+	if (git_repository_odb(&s.from, old) == 0 && git_repository_odb(&s.to, repo->r) == 0) {
+		/* every object that still reads whole, checked against its id as it is read */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		git_odb_foreach(s.from, salvage_one, &s);
+	} else {
+		rc = git_fail_at(repo->path, "cannot read the damaged repository");
+	}
+	*copied = s.copied;
+	*bad = s.bad;
+	git_odb_free(s.from);
+	git_odb_free(s.to);
+	git_repository_free(old);
+	return rc;
+}
+
+int sk_repo_complete(struct sk_repo *repo, const char *commit)
+{
+	git_oid id;
+	if (git_oid_fromstr(&id, commit) < 0)
+		return 0;
+	for (;;) {
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		git_odb *odb = NULL;
+		int ok = git_commit_lookup(&c, repo->r, &id) == 0 && git_commit_tree(&t, c) == 0 &&
+			 git_repository_odb(&odb, repo->r) == 0;
+		for (size_t i = 0; ok && i < git_tree_entrycount(t); i++) {
+			git_odb_object *o = NULL;
+			ok = git_odb_read(&o, odb, git_tree_entry_id(git_tree_entry_byindex(t, i))) == 0;
+			git_odb_object_free(o);
+		}
+		if (ok && git_commit_parentcount(c) > 0)
+			id = *git_commit_parent_id(c, 0);
+		else if (ok)
+			ok = 2; /* the root: all of it is there */
+		git_odb_free(odb);
+		git_tree_free(t);
+		git_commit_free(c);
+		if (ok != 1)
+			return ok == 2;
 	}
 }

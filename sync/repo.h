@@ -6,6 +6,8 @@
 #ifndef SK_REPO_H
 #define SK_REPO_H
 
+#include <git2.h>
+
 #include "engine.h"
 
 struct sk_repo;
@@ -20,6 +22,26 @@ const char *sk_repo_dir(const struct sk_repo *repo);
 /* The sink that writes change-set commits into repo (payload: the repo). */
 int sk_repo_sink_write(void *payload, const struct sk_changeset *cs, const unsigned char *data, size_t len,
 		       const char *manifest, const char *message, const char *parent, char blob[41], char commit[41]);
+
+/* Creates a bare repository at path that only its owner can read (libgit2's own modes are 0755
+ * and 0444); a libgit2 error code. */
+int sk_repo_init_private(git_repository **out, const char *path);
+/* Takes group and other access away from the repository at path (it holds personal data). */
+void sk_repo_tighten(const char *path);
+
+/*
+ * Several sinkron processes write one repository: a seal from the command line beside the
+ * agent's round, whose transfers run in a child.  Each kind of write holds an advisory lock
+ * (flock, which the system releases when its holder dies, however it dies) on a file of its own:
+ *   SK_GUARD_REFS  sinkron-refs.lock: branches and tags (refs/heads, refs/tags);
+ *   SK_GUARD_NET   sinkron-net.lock: a transfer's refs (refs/sinkron, refs/remotes) and packs.
+ * git's lock files (X.lock beside a ref) are created there only under the matching lock, so one
+ * found by its holder was left by a writer killed mid-write: sk_repo_guard removes them.  It
+ * waits for a live holder.  The fd is released with sk_repo_unguard (and by a child's exit).
+ */
+enum sk_guard { SK_GUARD_REFS, SK_GUARD_NET };
+int sk_repo_guard(const char *repo_path, enum sk_guard which, int *fd_out);
+void sk_repo_unguard(int fd);
 
 /* The commit a ref points at, 40 hex; SK_ENOTFOUND when the ref does not exist. */
 int sk_repo_ref(struct sk_repo *repo, const char *refname, char out[41]);
@@ -52,5 +74,14 @@ void sk_manifest_value(char *out, size_t n, const char *manifest, const char *ke
 /* Opens the local repository of db and moves its branch to the change-set the database last
  * recorded (repairing a crash between the database commit and the branch update). */
 int sk_local_open(struct sk_db *db, struct sk_repo **out);
+
+/* Copies into repo every object of the repository at damaged that still reads whole. */
+int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, size_t *bad);
+/* 1 when commit and every commit before it, with their files, can be read in repo. */
+int sk_repo_complete(struct sk_repo *repo, const char *commit);
+
+/* Fetches the central repository's copy of this office's own branch into the repository at
+ * repo_path as refs/sinkron/central-own (absent when the central has none); bytes received. */
+int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_path, uint64_t *bytes);
 
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -720,6 +721,7 @@ static int cp_write(struct rs *r, struct sk_db *db)
 		return 0;
 	if (mkdir(r->cpdir, 0700) < 0 && errno != EEXIST)
 		return 0; /* a checkpoint is a help, never a reason to fail */
+	sk_repo_tighten(r->cpdir); /* copies of the register: its owner's only */
 	cp_text(r, &t, 0, NULL);
 	sk_sha256(key, t.ptr, t.len);
 	sk_hex(hex, key, SK_HASH_SIZE);
@@ -1205,6 +1207,35 @@ static void unlink_db(const char *path)
 	free(j);
 }
 
+/* The half-built copies (out.restoring-PID) of restores that were killed: copies of the
+ * register, removed once their process is gone (a live one's is left alone). */
+static void clear_killed_restores(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	char *dir = slash ? sk_strndup(out, (size_t)(slash - out)) : sk_strdup(".");
+	char *prefix = sk_printf("%s.restoring-", slash ? slash + 1 : out);
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end, *path;
+		long pid;
+		if (strncmp(e->d_name, prefix, pl))
+			continue;
+		pid = strtol(e->d_name + pl, &end, 10);
+		if (pid <= 0 || *end || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = sk_printf("%s/%s", dir, e->d_name);
+		unlink_db(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
 static int same_file(const char *a, const char *b)
 {
 	struct stat x, y;
@@ -1352,6 +1383,7 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 			goto done;
 		}
 	}
+	clear_killed_restores(o->out);
 	tmp = sk_printf("%s.restoring-%d", o->out, (int)getpid());
 	unlink_db(tmp);
 	rc = build(&r, tmp, &db);
@@ -1376,8 +1408,9 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	/* a copy can be made again: only the live database waits for the disk */
 	if (o->replace && (rc = fsync_path(tmp)) < 0)
 		goto done;
-	if (live) {
-		/* the current file is kept first, whole (its WAL folded in), beside it */
+	if (live && access(dbpath, F_OK) == 0) {
+		/* the current file is kept first, whole (its WAL folded in), beside it (a lost one
+		 * has nothing to keep) */
 		struct sk_db *old = NULL;
 		char stamp[32];
 		time_t now = time(NULL);
@@ -1672,7 +1705,14 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	}
 	{
 		char *tagname = sk_printf("snapshot/%s", name);
-		int e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
+		int fd, e;
+		/* tags are refs: written under the refs lock, which clears what a killed writer left */
+		if ((rc = sk_repo_guard(sk_repo_dir(r.repo), SK_GUARD_REFS, &fd)) < 0) {
+			free(tagname);
+			goto done;
+		}
+		e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
+		sk_repo_unguard(fd);
 		free(tagname);
 		if (e == GIT_EEXISTS) {
 			rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);

@@ -678,6 +678,26 @@ struct sk_restore_result {
  * point; SK_EINVALID: bad point, existing output, --replace not at the latest state. */
 int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res);
 
+/* Rebuilds a damaged local repository (objects lost, a pack corrupted) without losing anything:
+ * the old one is kept aside as DB.git.damaged-YYYYmmdd-HHMMSS; the new one takes every object of
+ * it that still reads whole and the central repository's copy of this office's branch (r may be
+ * NULL: no fetch).  When the change-set the database last sealed is then whole, the branch goes
+ * back to it.  Otherwise the change-sets after the last whole one, never received by the city,
+ * are sealed again: their rows (the office's own edits since) go back into the outbox, so the
+ * next seal carries them under the same numbers.  SK_ECONFLICT when the central holds
+ * change-sets of this office that the database does not know (an old copy: restore --replace). */
+struct sk_repair_result {
+	char kept[600];       /* where the damaged repository was put */
+	size_t salvaged;      /* objects copied from it */
+	size_t unreadable;    /* objects of it that could not be read */
+	int central;          /* the central's copy of the branch was fetched */
+	uint64_t fetched;     /* bytes received */
+	size_t whole;         /* change-sets of this office whole in the new repository */
+	size_t lost;          /* change-sets lost, to be sealed again */
+	size_t requeued;      /* row changes put back into the outbox */
+};
+int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_result *res);
+
 struct sk_undo_result {
 	size_t changed;          /* rows brought back to their values at the point */
 	size_t removed;          /* rows this office made after the point, removed */

@@ -55,9 +55,6 @@ struct net_job {
 	struct net_result *res;
 	int auth_tries;
 	char remote_said[400];
-	char auth_header[600];
-	char *auth_hp;
-	git_strarray headers;
 	int beat_fd;             /* in the child: the pipe to the parent */
 	int64_t beat_at;         /* when the last beat was sent */
 	sk_progress_fn progress; /* in the parent: hears the beats (NULL: nobody) */
@@ -72,6 +69,8 @@ static int64_t mono_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+static const char *j_repo_path; /* in the child: the local repository, for messages */
 
 static int child_fail(struct net_result *res, int rc, const char *what)
 {
@@ -91,6 +90,25 @@ static int child_fail(struct net_result *res, int rc, const char *what)
 			 "fingerprint with the city's IT staff, then put it in %s/.ssh/known_hosts (ssh-keyscan gives the line)",
 			 what, home && *home ? home : "~");
 		return rc;
+	}
+	if (e && e->message && strstr(e->message, "failed to lock file '")) {
+		const char *name = strstr(e->message, "failed to lock file '") + 21, *end = strchr(name, '\'');
+		snprintf(res->msg, sizeof(res->msg), "%s: another program is writing to the local repository (its lock "
+			 "file '%.*s' exists); if no git command is running there, remove that file", what,
+			 end ? (int)(end - name) : 300, name);
+		return rc;
+	}
+	if (e && e->message && strstr(e->message, "No space left")) {
+		snprintf(res->msg, sizeof(res->msg), "%s: the disk holding '%s' is full: free some space on it, then "
+			 "try again", what, j_repo_path ? j_repo_path : ".");
+		return rc;
+	}
+	if (e && e->message && strstr(e->message, "redirect")) {
+		snprintf(res->msg, sizeof(res->msg), "%s: it sent this office to another address, which sinkron does not "
+			 "follow (the login would go there too); if the city has moved the central repository, set its new "
+			 "address in the configuration", what);
+		res->rc = SK_ECONFLICT;
+		return res->rc;
 	}
 	snprintf(res->msg, sizeof(res->msg), "%s: %s", what, e && e->message ? e->message : "unknown error");
 	return rc;
@@ -114,16 +132,66 @@ static int auth_failed(struct net_job *j)
 	return SK_ECONFLICT;
 }
 
+/* The host (and port) of a URL such as http://user@host:port/path, without the user; "" for a path. */
+static void url_host(char *out, size_t n, const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	snprintf(out, n, "%.*s", (int)(end - p), p);
+	for (char *c = out; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+}
+
+/* The user named in a URL (http://96.71.02@host/...), "" when none. */
+static void url_user(char *out, size_t n, const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	if (!(at = memchr(p, '@', (size_t)(end - p))))
+		return;
+	snprintf(out, n, "%.*s", (int)strcspn(p, ":@"), p);
+}
+
+/* The login's user: the configuration's, else the one the URL names. */
+static const char *login_user(const struct sk_remote *r, char *buf, size_t n)
+{
+	if (r->username)
+		return r->username;
+	url_user(buf, n, r->url);
+	return buf[0] ? buf : NULL;
+}
+
 static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
 		       void *payload)
 {
 	struct net_job *j = payload;
-	(void)url;
+	char want[256], asked[256], ubuf[128];
+	const char *user = login_user(j->r, ubuf, sizeof(ubuf));
+
+	/* the login is for the configured host only, never for one a server redirected to */
+	url_host(want, sizeof(want), j->r->url);
+	url_host(asked, sizeof(asked), url);
+	if (strcmp(want, asked)) {
+		git_error_set_str(GIT_ERROR_NET, "redirected to another host: the login is not given there");
+		return GIT_EUSER;
+	}
 	/* one try each: a wrong password must fail, not loop */
 	if (j->auth_tries++ > 0)
 		return GIT_EUSER;
-	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && j->r->username && j->r->password)
-		return git_credential_userpass_plaintext_new(out, j->r->username, j->r->password);
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && j->r->password)
+		return git_credential_userpass_plaintext_new(out, user, j->r->password);
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		const char *user = user_from_url ? user_from_url : j->r->username ? j->r->username : "git";
 		if (j->r->ssh_key)
@@ -193,49 +261,12 @@ static int sideband(const char *str, int len, void *payload)
 	return 0;
 }
 
-/* "Authorization: Basic ..." sent with the first request, so a login over HTTP(S) costs no
- * 401 round trip (600 ms and some bytes on these links) before every connection. */
-static void basic_auth_header(char *out, size_t n, const struct sk_remote *r)
+/* After each ref a fetch moved: where a crash test may stop a fetch between two refs. */
+static int fetched_tip(const char *refname, const git_oid *a, const git_oid *b, void *payload)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char plain[512];
-	size_t len, k;
-	int m;
-
-	out[0] = '\0';
-	if (!r->username || !r->password || !r->url ||
-	    (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8)))
-		return;
-	m = snprintf(plain, sizeof(plain), "%s:%s", r->username, r->password);
-	if (m < 0 || (size_t)m >= sizeof(plain))
-		return;
-	len = (size_t)m;
-	k = (size_t)snprintf(out, n, "Authorization: Basic ");
-	for (size_t i = 0; i < len && k + 5 < n; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)plain[i + 2];
-		out[k++] = b64[v >> 18 & 63];
-		out[k++] = b64[v >> 12 & 63];
-		out[k++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
-		out[k++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	out[k] = '\0';
-}
-
-/* The job's extra HTTP headers (j->headers): the login (basic_auth_header) when there is one;
- * NULL and no header otherwise. */
-static const git_strarray *auth_headers(struct net_job *j)
-{
-	basic_auth_header(j->auth_header, sizeof(j->auth_header), j->r);
-	if (!j->auth_header[0])
-		return NULL;
-	j->auth_hp = j->auth_header;
-	j->headers.strings = &j->auth_hp;
-	j->headers.count = 1;
-	return &j->headers;
+	(void)refname, (void)a, (void)b, (void)payload;
+	sk_pause_point("fetch-tip");
+	return 0;
 }
 
 static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
@@ -246,6 +277,7 @@ static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
 	cb->sideband_progress = sideband;
 	cb->push_transfer_progress = push_progress;
 	cb->transfer_progress = fetch_progress;
+	cb->update_tips = fetched_tip;
 	cb->payload = j;
 }
 
@@ -267,6 +299,49 @@ static size_t commit_weight(git_repository *repo, const git_oid *id)
 	git_tree_free(t);
 	git_commit_free(c);
 	return w;
+}
+
+/* The bytes a change-set commit holds: the commit, its tree and the tree's files. */
+static uint64_t commit_bytes(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_odb *odb = NULL;
+	uint64_t sum = 0;
+	size_t len;
+	git_object_t type;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return 0;
+	if (git_odb_read_header(&len, &type, odb, id) == 0)
+		sum += len;
+	if (git_commit_lookup(&c, repo, id) == 0 && git_commit_tree(&t, c) == 0) {
+		if (git_odb_read_header(&len, &type, odb, git_tree_id(t)) == 0)
+			sum += len;
+		for (size_t i = 0; i < git_tree_entrycount(t); i++)
+			if (git_odb_read_header(&len, &type, odb, git_tree_entry_id(git_tree_entry_byindex(t, i))) == 0)
+				sum += len;
+	}
+	git_tree_free(t);
+	git_commit_free(c);
+	git_odb_free(odb);
+	return sum;
+}
+
+/* Points refs/sinkron/push at target.  Through a transaction, so that its lock is taken, held
+ * and released at points of our own: a kill while it is held is what SINKRON_PAUSE_AT=
+ * push-ref-locked reproduces (the lock file is cleared by the next transfer's sk_repo_guard). */
+static int set_push_ref(git_repository *repo, const git_oid *target)
+{
+	git_transaction *tx = NULL;
+	int e;
+	if ((e = git_transaction_new(&tx, repo)) == 0 && (e = git_transaction_lock_ref(tx, "refs/sinkron/push")) == 0 &&
+	    (e = git_transaction_set_target(tx, "refs/sinkron/push", target, NULL, "sinkron push")) == 0) {
+		sk_pause_point("push-ref-locked");
+		e = git_transaction_commit(tx);
+	}
+	git_transaction_free(tx);
+	return e;
 }
 
 static int child_push(struct net_job *j)
@@ -297,7 +372,14 @@ static int child_push(struct net_job *j)
 		rc = child_fail(res, SK_EINVALID, "bad central repository address");
 		goto done;
 	}
-	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, auth_headers(j)) < 0) {
+	{
+		git_remote_connect_options co;
+		git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
+		co.callbacks = cb;
+		co.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+		rc = git_remote_connect_ext(remote, GIT_DIRECTION_PUSH, &co);
+	}
+	if (rc < 0) {
 		rc = auth_failed(j) ? auth_failed(j) : child_fail(res, SK_ENETWORK, "cannot reach the central repository");
 		goto done;
 	}
@@ -363,13 +445,9 @@ static int child_push(struct net_job *j)
 	}
 	target = chain[take - 1];
 	res->more = take < n;
-	{
-		git_reference *ref = NULL;
-		if (git_reference_create(&ref, repo, "refs/sinkron/push", &target, 1, "sinkron push") < 0) {
-			rc = child_fail(res, SK_ERROR, "cannot prepare the push");
-			goto done;
-		}
-		git_reference_free(ref);
+	if (set_push_ref(repo, &target) < 0) {
+		rc = child_fail(res, SK_ERROR, "cannot prepare the push");
+		goto done;
 	}
 	snprintf(spec, sizeof(spec), "refs/sinkron/push:%s", j->branch);
 	specs.strings = &specp;
@@ -377,7 +455,7 @@ static int child_push(struct net_job *j)
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
-	po.custom_headers = j->headers;
+	po.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
 			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
@@ -387,6 +465,13 @@ static int child_push(struct net_job *j)
 	}
 	if (res->rc < 0)
 		goto done;
+	sk_pause_point("push-sent");
+	/* over a path libgit2 copies objects and counts no bytes: count what was sent */
+	if (res->bytes < 64) {
+		res->bytes = 0;
+		for (size_t i = 0; i < take; i++)
+			res->bytes += commit_bytes(repo, &chain[i]);
+	}
 	git_oid_tostr(res->commit, sizeof(res->commit), &target);
 done:
 	free(chain);
@@ -420,8 +505,7 @@ static int child_fetch(struct net_job *j)
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
-	if (auth_headers(j))
-		fo.custom_headers = j->headers;
+	fo.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
@@ -526,6 +610,7 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 			_exit(1);
 		j->beat_fd = fds[1];
 		j->beat_at = mono_ms();
+		j_repo_path = j->repo_path;
 		{
 			pthread_t t;
 			pthread_attr_t at;
@@ -628,6 +713,9 @@ static int check_local_path(const struct sk_remote *r)
 	return 0;
 }
 
+static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
+		      sk_progress_fn progress, void *payload, const char *refspec);
+
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
 	    void *payload)
 {
@@ -636,7 +724,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	struct net_result res;
 	struct net_job j;
 	uint64_t total;
-	int rc;
+	int rc, guard = -1;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_local_path(r)) < 0)
@@ -654,6 +742,11 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		return rc;
 	}
 	sk_repo_free(repo);
+	/* the transfers' own refs, held until the last child is gone; clears a killed one's lock files */
+	if ((rc = sk_repo_guard(repo_path, SK_GUARD_NET, &guard)) < 0) {
+		free(repo_path);
+		return rc;
+	}
 	branch = db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
 	memset(&j, 0, sizeof(j));
 	j.r = r;
@@ -697,6 +790,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		progress(payload, "sending", total, total);
 	if (rc == 0)
 		sk_state_set_int(db, "push_checked", sk_wall_ms());
+	sk_repo_unguard(guard);
 	free(branch);
 	free(repo_path);
 	return rc;
@@ -707,8 +801,6 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 {
 	char *repo_path = sk_repo_path_for_db(db->path);
 	struct sk_repo *repo = NULL;
-	struct net_result res;
-	struct net_job j;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -721,12 +813,44 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		return rc;
 	}
 	sk_repo_free(repo);
+	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL);
+	free(repo_path);
+	return rc;
+}
+
+int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_path, uint64_t *bytes)
+{
+	struct sk_fetch_result out;
+	char *spec = db->is_city ? sk_strdup("+refs/heads/central:refs/sinkron/central-own")
+				 : sk_printf("+refs/heads/district/%s:refs/sinkron/central-own", db->code);
+	int rc;
+	if ((rc = check_local_path(r)) < 0) {
+		free(spec);
+		return rc;
+	}
+	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec);
+	*bytes = out.bytes;
+	free(spec);
+	return rc;
+}
+
+/* Fetches into the repository at repo_path, with the round's refspec or the one given. */
+static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
+		      sk_progress_fn progress, void *payload, const char *refspec)
+{
+	struct net_result res;
+	struct net_job j;
+	int rc, guard = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sk_repo_guard(repo_path, SK_GUARD_NET, &guard)) < 0)
+		return rc;
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.repo_path = repo_path;
 	/* a district takes the city's branch; the city takes every district's */
-	j.refspec = db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
-				: "+refs/heads/central:refs/remotes/central/central";
+	j.refspec = refspec ? refspec : db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
+						    : "+refs/heads/central:refs/remotes/central/central";
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;
@@ -738,6 +862,6 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		if (j.shown)
 			progress(payload, "receiving", res.objects, res.objects);
 	}
-	free(repo_path);
+	sk_repo_unguard(guard);
 	return rc;
 }

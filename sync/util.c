@@ -3,10 +3,12 @@
  * buffer (curl dynbuf, git strbuf), byte helpers and the wall clock.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "embedded.h"
@@ -258,6 +260,25 @@ int64_t sk_wall_ms(void)
 	if (off && *off)
 		ms += (int64_t)(strtod(off, NULL) * 1000.0);
 	return ms;
+}
+
+void sk_pause_point(const char *name)
+{
+	static unsigned long reached;
+	const char *at = getenv("SINKRON_PAUSE_AT"), *colon;
+	size_t n = strlen(name);
+	char msg[160];
+	int len;
+
+	if (!at || strncmp(at, name, n) || (at[n] != '\0' && at[n] != ':'))
+		return;
+	colon = at + n;
+	if (*colon == ':' && ++reached < strtoul(colon + 1, NULL, 10))
+		return;
+	len = snprintf(msg, sizeof(msg), "sinkron: paused at %s (pid %d)\n", name, (int)getpid());
+	if (len > 0 && write(2, msg, (size_t)len) < 0)
+		return;
+	raise(SIGSTOP);
 }
 
 const unsigned char *sk_embedded_find(const char *name, size_t *len)

@@ -100,11 +100,15 @@ $SINKRON worker add --nik 9671013112800001 --name "Yakobus Mambrasar" --birth-da
 sqlite3 sinkron.db "PRAGMA journal_mode" >/dev/null
 check "the database is still mode 0600 after a write" '[ "$(mode sinkron.db)" = 600 ]'
 # hold a reader open so the -wal and -shm files exist, then look at their modes
-(sqlite3 sinkron.db "BEGIN; SELECT count(*) FROM workers;" ".shell sleep 2" "COMMIT;" >/dev/null 2>&1 &)
-sleep 0.5
+# (the reader says when it holds the database, and holds it until told: no guessed delay)
+sqlite3 sinkron.db "BEGIN; SELECT count(*) FROM workers;" ".shell touch held; while [ ! -e release ]; do sleep 0.05; done" \
+	"COMMIT;" >/dev/null 2>&1 &
+reader=$!
+for _ in $(seq 1 600); do [ -e held ] && break; sleep 0.05; done
 $SINKRON worker edit 9671013112800001 --phone 081234567890 >/dev/null 2>&1
 for f in sinkron.db-wal sinkron.db-shm; do
-	if [ -e $f ]; then check "$f is mode 0600" '[ "$(mode $f)" = 600 ]'; fi
+	check "$f exists while the reader holds the database, and is mode 0600" '[ -e $f ] && [ "$(mode $f)" = 600 ]'
 done
-wait
+touch release
+wait "$reader"
 finish

@@ -342,7 +342,8 @@ check "SIGHUP reloads the configuration (log line)" 'wait_for 5 "grep -q \"confi
 # backoff: the link goes down; failures come at growing delays up to the cap
 kill -USR1 "$PID_link"
 add a10 96.71.10 3 14
-sleep 7
+# until enough failures were seen to show the backoff growing to its cap, however slow the machine
+wait_for 120 'grep -q "failed (7 in a row)" a10.log'
 kill -USR2 "$PID_link"
 delays=$(grep "failed (" a10.log | grep -o "next try in [0-9.]* s" | grep -o "[0-9.]*" | tr '\n' ' ')
 echo "# backoff delays: $delays"

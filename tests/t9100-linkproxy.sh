@@ -46,6 +46,8 @@ stop() {
 }
 
 # kv KEY FILE: the value of KEY=VALUE on the first line of FILE that has it
+# wait_for SECONDS CONDITION: poll CONDITION (eval) until it holds, at most SECONDS
+wait_for() { local end=$((SECONDS + $1)); shift; until eval "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.05; done; }
 kv() { tr ' ' '\n' <"$2" | sed -n "s/^$1=//p" | head -1; }
 
 # replayable LOG: a proxy log without what differs between two runs (times, ports, and how the events
@@ -134,7 +136,7 @@ got=$(kv received hole.res)
 echo "# black hole: $(cat hole.res)"
 check "a black-holed connection stays open and silent until the client gives up" "grep -q result=timeout hole.res"
 check "it went silent within the fault range (got $got)" "[ ${got:-0} -ge 1000 ] && [ ${got:-0} -le 5000 ]"
-sleep 0.2
+wait_for 10 "grep -q '#1 close how=blackhole' hole.log"
 check "the proxy closes it when the client leaves" "grep -q '#1 blackhole at=$got' hole.log && grep -q '#1 close how=blackhole' hole.log"
 stop hole
 
@@ -143,14 +145,15 @@ start sig "$LP" --target 127.0.0.1:$echo_PORT --rate 64k --log sig.log
 "$NP" send 127.0.0.1:$sig_PORT 400000 >long.res &
 long_pid=$!
 check_cmd "a connection works while the link is up" "$NP" ping 127.0.0.1:$sig_PORT --count 1 --timeout 5
-sleep 0.5
+# the long transfer is under way (its connection open at the proxy) before the link goes down
+wait_for 10 "grep -q '#2 open' sig.log"
 kill -USR1 $sig_PID
-sleep 0.3
+wait_for 10 "grep -q 'link down reason=signal' sig.log"
 check_exit "SIGUSR1: a new connection fails" 1 "$NP" ping 127.0.0.1:$sig_PORT --count 1 --timeout 5
 wait $long_pid
 check "SIGUSR1: an open connection is cut" "[ $(kv received long.res) -lt 400000 ] && grep -q 'close how=down' sig.log"
 kill -USR2 $sig_PID
-sleep 0.3
+wait_for 10 "grep -q 'link up reason=signal' sig.log"
 check_cmd "SIGUSR2: connections work again" "$NP" ping 127.0.0.1:$sig_PORT --count 1 --timeout 5
 stop sig
 check "the log records both switches" "grep -q 'link down reason=signal' sig.log && grep -q 'link up reason=signal' sig.log"
@@ -159,7 +162,8 @@ check "the log records the refused connection" "grep -q 'refused .*reason=down' 
 # ---- schedules ----
 start sched "$LP" --target 127.0.0.1:$echo_PORT --schedule up=0.4,down=0.4 --log sched.log
 start rnd "$LP" --target 127.0.0.1:$echo_PORT --down-fraction 0.5 --period 0.5 --seed 3 --log rnd.log
-sleep 1.3
+# until each has gone down (and the schedule up again), however slow the machine
+wait_for 30 "grep -q 'link up reason=schedule' sched.log && grep -q 'link down reason=schedule' rnd.log"
 stop sched
 stop rnd
 check "--schedule takes the link down and up again" \

@@ -22,6 +22,13 @@ T_CENTRAL="$TMP/srv/central.git"
 export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 unset SINKRON_CONFIG SINKRON_DB
 mkdir -p "$HOME" "$TMP/srv" "$TMP/t"
+# copies of the programs, so that a rebuild during a long soak cannot pull them away mid-run
+mkdir -p "$TMP/bin"
+cp "$TOP/build/sinkron" "$TOP/build/gen-workers" "$TMP/bin/" 2>/dev/null
+cp -r "$TOP/build/tools" "$TMP/bin/tools" 2>/dev/null
+PATH="$TMP/bin:$PATH"
+SINKRON="$TMP/bin/sinkron"
+TOOLS="$TMP/bin/tools"
 
 t_code() { printf '%s.%02d' "$CITY" "$1"; }
 t_db() { printf '%s/d%02d.db' "$TMP" "$1"; }
