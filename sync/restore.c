@@ -71,6 +71,7 @@ struct rs {
 	size_t since_checkpoint;
 	size_t every;            /* change-sets between checkpoints */
 	char cp_used[4400];
+	int index_bad;           /* an index entry did not match the repository: plan again */
 };
 
 /* ---- small helpers ---- */
@@ -120,6 +121,8 @@ static int peek(struct item *it, char origin[24], const unsigned char *d, size_t
 	memcpy(it->digest, p, SK_HASH_SIZE);
 	return 0;
 }
+
+static int open_git(struct rs *r);
 
 /* ---- loading branches ---- */
 
@@ -177,6 +180,238 @@ static void branch_eff(struct branch *b)
 	}
 }
 
+/* ---- the branch index ----
+ * A file per branch beside the checkpoints (office.checkpoints/index-REF.idx) holding, per
+ * change-set, what choosing a point needs: commit, change-set blob, the manifest's central:
+ * line, clock, commit time, flags and recorded digest.  With it, loading a branch of 50,000
+ * change-sets reads one small file instead of every commit, tree and blob.  It is a help,
+ * never the truth: the file ends with the SHA-256 of what precedes it (a damaged file is
+ * rebuilt by a walk); it is only taken when its last commit is the branch's tip or an
+ * ancestor of it (new change-sets are walked and appended); and every change-set a restore
+ * applies is read from the repository and checked against its entry (item_load). */
+
+#define IDX_MAGIC "SKIDX 1\n"
+#define IDX_HEAD 40     /* magic 8, origin 24, count 8 */
+#define IDX_REC 136     /* commit 20, blob 20, central 40, clock 8, time 8, flags 4, digest 32, length 4 */
+
+static char *index_path(struct rs *r, const char *ref)
+{
+	char name[200];
+	size_t k = 0;
+	for (const char *p = ref; *p && k + 1 < sizeof(name); p++)
+		name[k++] = (*p == '/' || *p == '\\') ? '_' : *p;
+	name[k] = '\0';
+	return sk_printf("%s/index-%s.idx", r->cpdir, name);
+}
+
+static void index_put(unsigned char *p, const struct item *it)
+{
+	git_oid id;
+	memset(p, 0, IDX_REC);
+	if (git_oid_fromstr(&id, it->commit) == 0)
+		memcpy(p, id.id, 20);
+	if (git_oid_fromstr(&id, it->blob) == 0)
+		memcpy(p + 20, id.id, 20);
+	memcpy(p + 40, it->central, strnlen(it->central, 40));
+	sk_put_u64(p + 80, it->clock);
+	sk_put_u64(p + 88, (uint64_t)it->time);
+	p[96] = (unsigned char)(it->flags >> 24);
+	p[97] = (unsigned char)(it->flags >> 16);
+	p[98] = (unsigned char)(it->flags >> 8);
+	p[99] = (unsigned char)it->flags;
+	memcpy(p + 100, it->digest, SK_HASH_SIZE);
+	p[132] = (unsigned char)(it->len >> 24);
+	p[133] = (unsigned char)(it->len >> 16);
+	p[134] = (unsigned char)(it->len >> 8);
+	p[135] = (unsigned char)it->len;
+}
+
+static void index_get(struct item *it, const unsigned char *p, uint64_t number)
+{
+	git_oid id;
+	memset(it, 0, sizeof(*it));
+	memcpy(id.id, p, 20);
+	git_oid_tostr(it->commit, sizeof(it->commit), &id);
+	memcpy(id.id, p + 20, 20);
+	git_oid_tostr(it->blob, sizeof(it->blob), &id);
+	memcpy(it->central, p + 40, 40);
+	it->central[40] = '\0';
+	it->number = number;
+	it->clock = sk_get_u64(p + 80);
+	it->time = (int64_t)sk_get_u64(p + 88);
+	it->flags = (uint32_t)p[96] << 24 | (uint32_t)p[97] << 16 | (uint32_t)p[98] << 8 | p[99];
+	memcpy(it->digest, p + 100, SK_HASH_SIZE);
+	it->len = (size_t)p[132] << 24 | (size_t)p[133] << 16 | (size_t)p[134] << 8 | p[135];
+}
+
+/* Reads the index of ref into b (entries without their bytes); 0 when it was whole. */
+static int index_read(struct rs *r, struct branch *b, const char *ref)
+{
+	char *path = index_path(r, ref);
+	unsigned char *buf = NULL, sum[SK_HASH_SIZE];
+	struct stat st;
+	uint64_t count;
+	size_t len;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_size < IDX_HEAD + SK_HASH_SIZE)
+		goto done;
+	len = (size_t)st.st_size;
+	buf = sk_malloc(len);
+	if (read(fd, buf, len) != (ssize_t)len || memcmp(buf, IDX_MAGIC, 8))
+		goto done;
+	count = sk_get_u64(buf + 32);
+	if (count > (len - IDX_HEAD - SK_HASH_SIZE) / IDX_REC || IDX_HEAD + count * IDX_REC + SK_HASH_SIZE != len)
+		goto done;
+	sk_sha256(sum, buf, len - SK_HASH_SIZE);
+	if (memcmp(sum, buf + len - SK_HASH_SIZE, SK_HASH_SIZE) || !buf[8] || buf[8 + 23])
+		goto done;
+	snprintf(b->origin, sizeof(b->origin), "%s", (const char *)buf + 8);
+	b->alloc = count + 64;
+	b->v = sk_realloc(b->v, b->alloc * sizeof(*b->v));
+	for (uint64_t i = 0; i < count; i++)
+		index_get(&b->v[i], buf + IDX_HEAD + i * IDX_REC, i + 1);
+	b->n = (size_t)count;
+	rc = 0;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* Writes the index of ref from b (a help: a failure is ignored). */
+static void index_write(struct rs *r, const struct branch *b, const char *ref)
+{
+	char *path, *tmp;
+	size_t len = IDX_HEAD + b->n * IDX_REC + SK_HASH_SIZE;
+	unsigned char *buf;
+	int fd;
+
+	if (!b->n || (mkdir(r->cpdir, 0700) < 0 && errno != EEXIST))
+		return;
+	path = index_path(r, ref);
+	tmp = sk_printf("%s.tmp%d", path, (int)getpid());
+	buf = sk_calloc(1, len);
+	memcpy(buf, IDX_MAGIC, 8);
+	memcpy(buf + 8, b->origin, strnlen(b->origin, 23));
+	sk_put_u64(buf + 32, b->n);
+	for (size_t i = 0; i < b->n; i++)
+		index_put(buf + IDX_HEAD + i * IDX_REC, &b->v[i]);
+	sk_sha256(buf + len - SK_HASH_SIZE, buf, len - SK_HASH_SIZE);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0) {
+		int ok = write(fd, buf, len) == (ssize_t)len;
+		if (close(fd) == 0 && ok && rename(tmp, path) == 0)
+			r->res->index_written++;
+	}
+	unlink(tmp);
+	free(buf);
+	free(tmp);
+	free(path);
+}
+
+static void index_discard(struct rs *r, const char *ref)
+{
+	char *path = index_path(r, ref);
+	unlink(path);
+	free(path);
+}
+
+/* The branch from ref through its index: the entries it holds, and the change-sets sealed
+ * since walked from the repository and appended.  Anything that does not fit (a damaged file,
+ * a rewritten branch) makes it a full walk, and the index is written again. */
+static int index_load(struct rs *r, struct branch *b, struct collecting *c, const char *ref)
+{
+	char tip[41];
+	int rc;
+	if (strncmp(ref, "refs/", 5) || sk_repo_ref(r->repo, ref, tip) < 0)
+		return sk_repo_walk(r->repo, ref, collect, c);
+	if (index_read(r, b, ref) == 0 && b->n) {
+		size_t had = b->n;
+		if (!strcmp(b->v[had - 1].commit, tip))
+			return 0;
+		rc = sk_repo_walk_range(r->repo, tip, b->v[had - 1].commit, collect, c);
+		if (rc == 0 && b->n > had) {
+			index_write(r, b, ref);
+			return 0;
+		}
+		sk_error_clear();
+	}
+	/* no index, or one that does not fit this branch: the whole walk */
+	if (b->n)
+		r->res->index_rebuilt++;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].data);
+	b->n = 0;
+	b->origin[0] = '\0';
+	if ((rc = sk_repo_walk(r->repo, tip, collect, c)) < 0)
+		return rc;
+	index_write(r, b, ref);
+	return 0;
+}
+
+/* The bytes of change-set i of b, read from the repository when they came from the index,
+ * and checked against the entry: the commit carries that blob and the manifest's central:
+ * line, its parent is the previous entry's commit, and the change-set's own header gives the
+ * same office, number, clock, flags and digest.  A difference is SK_ECORRUPT and marks the
+ * index bad (the restore then walks the branch again). */
+static int item_load(struct rs *r, struct branch *b, size_t i)
+{
+	struct item *it = &b->v[i], chk;
+	git_oid id;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL, *man = NULL;
+	const git_tree_entry *te, *me;
+	char hex[41], origin[24], central[41] = "";
+	int rc = 0, fits = 0;
+
+	if (it->data)
+		return 0;
+	if ((rc = open_git(r)) < 0)
+		return rc;
+	if (git_oid_fromstr(&id, it->commit) < 0 || git_commit_lookup(&c, r->git, &id) < 0 || git_commit_tree(&tree, c) < 0 ||
+	    !(te = git_tree_entry_byname(tree, "changeset")) || git_blob_lookup(&blob, r->git, git_tree_entry_id(te)) < 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(te));
+	if (strcmp(hex, it->blob))
+		goto done;
+	if (i == 0 ? git_commit_parentcount(c) != 0
+		   : git_commit_parentcount(c) != 1 ||
+			     (git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, 0)), strcmp(hex, b->v[i - 1].commit)))
+		goto done;
+	if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, r->git, git_tree_entry_id(me)) == 0) {
+		char *mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
+		sk_manifest_value(central, sizeof(central), mtext, "central");
+		free(mtext);
+	}
+	memset(&chk, 0, sizeof(chk));
+	if (strcmp(central, it->central) || (int64_t)git_commit_time(c) != it->time ||
+	    peek(&chk, origin, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0 || strcmp(origin, b->origin) ||
+	    chk.number != i + 1 || chk.clock != it->clock || chk.flags != it->flags ||
+	    memcmp(chk.digest, it->digest, SK_HASH_SIZE))
+		goto done;
+	it->len = (size_t)git_blob_rawsize(blob);
+	it->data = sk_malloc(it->len ? it->len : 1);
+	memcpy(it->data, git_blob_rawcontent(blob), it->len);
+	fits = 1;
+done:
+	if (!fits) {
+		r->index_bad = 1;
+		index_discard(r, b->ref);
+		rc = sk_error(SK_ECORRUPT, "the index of %s in '%s' does not match change-set #%zu (commit %.12s): it is rebuilt",
+			      b->ref, r->cpdir, i + 1, it->commit);
+	}
+	git_blob_free(man);
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
 /* Loads the branch from start (a ref or commit) into a new slot. */
 static int load_branch(struct rs *r, const char *start, int is_central, int *idx)
 {
@@ -191,7 +426,7 @@ static int load_branch(struct rs *r, const char *start, int is_central, int *idx
 	b->is_central = is_central;
 	c.b = b;
 	c.dir = sk_repo_dir(r->repo);
-	if ((rc = sk_repo_walk(r->repo, start, collect, &c)) < 0) {
+	if ((rc = index_load(r, b, &c, start)) < 0) {
 		branch_release(b);
 		return rc;
 	}
@@ -746,6 +981,8 @@ static int apply_item(struct rs *r, struct sk_db *db, struct branch *b)
 	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
 	struct sk_changeset *cs = NULL;
 	int rc, applied;
+	if ((rc = item_load(r, b, b->have)) < 0)
+		return rc;
 	if ((rc = sk_changeset_decode(&cs, it->data, it->len, &lim)) < 0)
 		return sk_error(rc, "change-set %s (commit %s on %s): %s", it->blob, it->commit, b->ref, sk_error_last());
 	rc = sk_apply_tx(db, cs, it->blob, it->commit, it->len, &applied);
@@ -925,9 +1162,12 @@ static int check_city(struct rs *r, struct sk_db *db)
 			else
 				from = (size_t)k + 1;
 		}
-		for (size_t j = from; comparable && j < to; j++)
+		for (size_t j = from; comparable && j < to; j++) {
+			if ((rc = item_load(r, cen, j)) < 0)
+				return rc;
 			if (central_touches(db, &cen->v[j], b->origin))
 				comparable = 0;
+		}
 		if (!comparable)
 			continue;
 		if ((rc = owner_digest(db, b->origin, have)) < 0)
@@ -1121,7 +1361,7 @@ static int build(struct rs *r, const char *tmp, struct sk_db **out)
 	*out = db;
 	return 0;
 fail:
-	if (used && r->cp_used[0] && rc == SK_ECORRUPT)
+	if (used && r->cp_used[0] && rc == SK_ECORRUPT && !r->index_bad)
 		cp_discard(r->cp_used); /* it may be what went wrong: the next try starts clean */
 	sk_db_free(db);
 	return rc;
@@ -1289,6 +1529,22 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 	return 0;
 }
 
+/* An index entry did not match the repository: the branches are walked again (the index
+ * was discarded and is written anew) and the restore starts over. */
+static int replan(struct rs *r, const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res,
+		  const char *tmp, struct sk_db **out)
+{
+	int rc;
+	unlink_db(tmp);
+	rs_release(r);
+	memset(res, 0, sizeof(*res));
+	res->index_rebuilt = 1;
+	if ((rc = plan(r, dbpath, o, res)) < 0)
+		return rc;
+	res->index_rebuilt = 1;
+	return build(r, tmp, out);
+}
+
 int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res)
 {
 	struct rs r;
@@ -1323,6 +1579,8 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	tmp = sk_printf("%s.restoring-%d", o->out, (int)getpid());
 	unlink_db(tmp);
 	rc = build(&r, tmp, &db);
+	if (rc < 0 && r.index_bad)
+		rc = replan(&r, dbpath, o, res, tmp, &db);
 	if (rc == SK_ECORRUPT && r.cp_used[0]) {
 		/* once more from the beginning, without the checkpoint that was used */
 		unlink_db(tmp);
