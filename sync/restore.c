@@ -244,7 +244,8 @@ static void index_get(struct item *it, const unsigned char *p, uint64_t number)
 	it->len = (size_t)p[132] << 24 | (size_t)p[133] << 16 | (size_t)p[134] << 8 | p[135];
 }
 
-/* Reads the index of ref into b (entries without their bytes); 0 when it was whole. */
+/* Reads the index of ref into b (entries without their bytes); 0 when it was whole, 1 when
+ * there is none, -1 when it is damaged. */
 static int index_read(struct rs *r, struct branch *b, const char *ref)
 {
 	char *path = index_path(r, ref);
@@ -257,7 +258,7 @@ static int index_read(struct rs *r, struct branch *b, const char *ref)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd < 0)
-		return -1;
+		return 1;
 	if (fstat(fd, &st) < 0 || st.st_size < IDX_HEAD + SK_HASH_SIZE)
 		goto done;
 	len = (size_t)st.st_size;
@@ -326,10 +327,10 @@ static void index_discard(struct rs *r, const char *ref)
 static int index_load(struct rs *r, struct branch *b, struct collecting *c, const char *ref)
 {
 	char tip[41];
-	int rc;
+	int rc, got;
 	if (strncmp(ref, "refs/", 5) || sk_repo_ref(r->repo, ref, tip) < 0)
 		return sk_repo_walk(r->repo, ref, collect, c);
-	if (index_read(r, b, ref) == 0 && b->n) {
+	if ((got = index_read(r, b, ref)) == 0 && b->n) {
 		size_t had = b->n;
 		if (!strcmp(b->v[had - 1].commit, tip))
 			return 0;
@@ -341,7 +342,7 @@ static int index_load(struct rs *r, struct branch *b, struct collecting *c, cons
 		sk_error_clear();
 	}
 	/* no index, or one that does not fit this branch: the whole walk */
-	if (b->n)
+	if (b->n || got < 0)
 		r->res->index_rebuilt++;
 	for (size_t i = 0; i < b->n; i++)
 		free(b->v[i].data);
