@@ -123,6 +123,8 @@ static int peek(struct item *it, char origin[24], const unsigned char *d, size_t
 }
 
 static int open_git(struct rs *r);
+static void unlink_db(const char *path);
+static void cp_discard(const char *base);
 
 /* ---- loading branches ---- */
 
@@ -790,6 +792,290 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* ---- delta checkpoints ----
+ * Most checkpoints are small: the rows that differ from an earlier full checkpoint (the base),
+ * found by SQL (each table's rows EXCEPT the base's), in a SQLite file NAME.delta whose .txt
+ * says "delta: BASE" and the SHA-256 of the file.  A restore copies the base, deletes the
+ * rows that changed or went and inserts their new versions (with the triggers off: this is
+ * bookkeeping, not a clerk's write), then checks the digest as for any checkpoint; the
+ * final checks of the restore catch anything else, and the restore then starts over. */
+
+#define CP_FULL_EVERY 5        /* one checkpoint in five is a full copy; the others deltas */
+#define CP_DELTAS_KEPT 60
+
+static int cp_is_rowid_table(sqlite3 *h, const char *schema, const char *t)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT rowid FROM %s.\"%w\" LIMIT 0", schema, t);
+	int ok = sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return ok;
+}
+
+/* The table's columns, quoted, comma-separated (pk_only: its primary key's). */
+static void cp_columns(sqlite3 *h, const char *schema, const char *t, int pk_only, struct sk_buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q, %Q) %s", t, schema,
+				  pk_only ? "WHERE pk > 0 ORDER BY pk" : "ORDER BY cid");
+	int n = 0;
+	if (sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char *c = sqlite3_mprintf("%s\"%w\"", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+			sk_buf_puts(out, c);
+			sqlite3_free(c);
+		}
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+}
+
+static int cp_sql(sqlite3 *h, const char *q)
+{
+	return sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int cp_file_sha(const char *path, char hex[2 * SK_HASH_SIZE + 1])
+{
+	struct sk_sha256_ctx c;
+	unsigned char buf[65536], sum[SK_HASH_SIZE];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	sk_sha256_init(&c);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sk_sha256_update(&c, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return -1;
+	sk_sha256_final(&c, sum);
+	sk_hex(hex, sum, SK_HASH_SIZE);
+	return 0;
+}
+
+/* The "key: value" line of a checkpoint's .txt ("" when absent). */
+static void cp_txt_value(const char *base, const char *key, char *out, size_t n)
+{
+	char *txt = sk_printf("%s.txt", base), line[400];
+	size_t kl = strlen(key);
+	FILE *f = fopen(txt, "r");
+	free(txt);
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ':' && line[kl + 1] == ' ') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, n, "%s", line + kl + 2);
+			break;
+		}
+	fclose(f);
+}
+
+/* The full checkpoint of this kind that the database being built descends from, with most
+ * change-sets: its name (the 20 hex digits) in key, and how many change-sets it holds. */
+static size_t cp_delta_base(struct rs *r, char key[21])
+{
+	DIR *d = opendir(r->cpdir);
+	struct dirent *de;
+	size_t best = 0;
+	key[0] = '\0';
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), score = 0;
+		char file[4400], line[400], kind[80] = "", *dbf;
+		int ok = 1, delta = 0;
+		FILE *f;
+		if (len != 24 || strcmp(de->d_name + 20, ".txt"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
+		if (!(f = fopen(file, "r")))
+			continue;
+		while (ok && fgets(line, sizeof(line), f)) {
+			char origin[24], cm[41];
+			size_t k;
+			int bi;
+			line[strcspn(line, "\n")] = '\0';
+			if (!strncmp(line, "kind: ", 6))
+				snprintf(kind, sizeof(kind), "%.79s", line + 6);
+			else if (!strncmp(line, "delta: ", 7))
+				delta = 1;
+			else if (!strncmp(line, "branch ", 7)) {
+				if (sscanf(line + 7, "%23s %zu %40s", origin, &k, cm) != 3 || (bi = find_origin(r, origin)) < 0 ||
+				    k == 0 || k > r->b[bi].have || strcmp(r->b[bi].v[k - 1].commit, cm))
+					ok = 0;
+				else
+					score += k;
+			}
+		}
+		fclose(f);
+		if (!ok || delta || strcmp(kind, r->kind) || score <= best)
+			continue;
+		dbf = sk_printf("%.*s.db", (int)(strlen(file) - 4), file);
+		if (access(dbf, R_OK) == 0) {
+			best = score;
+			snprintf(key, 21, "%.20s", de->d_name);
+		}
+		free(dbf);
+	}
+	closedir(d);
+	return best;
+}
+
+/* Writes base.delta and base.txt for the database being built when a full checkpoint it
+ * descends from is near enough; 1 when written, 0 when a full checkpoint should be. */
+static int cp_delta_write(struct rs *r, struct sk_db *db, const char *base, const unsigned char *digest)
+{
+	char key[21], *basedb = NULL, *tmp = NULL, *dst = NULL, *txt = NULL, *ttmp = NULL, sha[2 * SK_HASH_SIZE + 1];
+	size_t have = 0, from;
+	sqlite3_stmt *st = NULL;
+	struct sk_buf t = SK_BUF_INIT;
+	int fd, attached = 0, written = 0, ok = 1;
+	FILE *f;
+
+	for (int i = 0; i < r->nb; i++)
+		have += r->b[i].have;
+	if (!(from = cp_delta_base(r, key)) || have - from >= r->every * CP_FULL_EVERY)
+		return 0;
+	basedb = sk_printf("%s/%s.db", r->cpdir, key);
+	tmp = sk_printf("%s.delta.tmp%d", base, (int)getpid());
+	dst = sk_printf("%s.delta", base);
+	txt = sk_printf("%s.txt", base);
+	ttmp = sk_printf("%s.txt.tmp%d", base, (int)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		goto done;
+	close(fd);
+	{
+		char *q = sqlite3_mprintf("ATTACH %Q AS cpbase; ATTACH %Q AS cpdelta; PRAGMA cpdelta.journal_mode = OFF", basedb, tmp);
+		ok = cp_sql(db->h, q) == 0;
+		sqlite3_free(q);
+		if (!ok)
+			goto done;
+		attached = 1;
+	}
+	ok = cp_sql(db->h, "BEGIN") == 0 &&
+	     sqlite3_prepare_v2(db->h, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+				       "ESCAPE '\\'", -1, &st, NULL) == SQLITE_OK;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0);
+		struct sk_buf pk = SK_BUF_INIT;
+		char *q;
+		if (cp_is_rowid_table(db->h, "main", tn))
+			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT rowid AS _k, * FROM main.\"%w\" EXCEPT "
+					    "SELECT rowid, * FROM cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT _k FROM "
+					    "(SELECT rowid AS _k, * FROM cpbase.\"%w\" EXCEPT SELECT rowid, * FROM main.\"%w\")",
+					    tn, tn, tn, tn, tn, tn);
+		else {
+			cp_columns(db->h, "main", tn, 1, &pk);
+			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT * FROM main.\"%w\" EXCEPT SELECT * FROM "
+					    "cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT %s FROM (SELECT * FROM "
+					    "cpbase.\"%w\" EXCEPT SELECT * FROM main.\"%w\")",
+					    tn, tn, tn, tn, pk.len ? (const char *)pk.ptr : "NULL", tn, tn);
+		}
+		ok = pk.len || cp_is_rowid_table(db->h, "main", tn) ? cp_sql(db->h, q) == 0 : 0;
+		sqlite3_free(q);
+		sk_buf_release(&pk);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (cp_sql(db->h, ok ? "COMMIT" : "ROLLBACK") < 0)
+		ok = 0;
+	cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+	attached = 0;
+	if (!ok || cp_file_sha(tmp, sha) < 0)
+		goto done;
+	cp_text(r, &t, 1, digest);
+	sk_buf_printf(&t, "delta: %s\ndelta-sha256: %s\n", key, sha);
+	if ((fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 || !(f = fdopen(fd, "w")))
+		goto done;
+	fwrite(t.ptr, 1, t.len, f);
+	if (fclose(f) != 0 || rename(tmp, dst) < 0 || rename(ttmp, txt) < 0)
+		goto done;
+	written = 1;
+done:
+	if (attached) {
+		cp_sql(db->h, "ROLLBACK");
+		cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+	}
+	if (!written) {
+		unlink(tmp);
+		unlink(ttmp);
+	}
+	sk_buf_release(&t);
+	free(basedb);
+	free(tmp);
+	free(dst);
+	free(txt);
+	free(ttmp);
+	return written;
+}
+
+/* The database of a delta checkpoint at path: its base copied there and the delta applied. */
+static int cp_delta_apply(struct rs *r, const char *base, const char *path)
+{
+	char key[80], want[80], sha[2 * SK_HASH_SIZE + 1];
+	char *delta = sk_printf("%s.delta", base), *basedb = NULL;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+
+	cp_txt_value(base, "delta", key, sizeof(key));
+	cp_txt_value(base, "delta-sha256", want, sizeof(want));
+	if (strlen(key) != 20 || strspn(key, "0123456789abcdef") != 20 || cp_file_sha(delta, sha) < 0 || strcmp(sha, want))
+		goto done;
+	basedb = sk_printf("%s/%s.db", r->cpdir, key);
+	if (copy_file(basedb, path) < 0) {
+		sk_error_clear();
+		goto done;
+	}
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) != SQLITE_OK)
+		goto done;
+	{
+		char *q = sqlite3_mprintf("ATTACH %Q AS cpdelta", delta);
+		ok = cp_sql(h, q) == 0 && cp_sql(h, "BEGIN") == 0;
+		sqlite3_free(q);
+	}
+	if (ok && sqlite3_prepare_v2(h, "SELECT substr(name, 3) FROM cpdelta.sqlite_schema WHERE type = 'table' AND name "
+				       "LIKE 'a:%'", -1, &st, NULL) != SQLITE_OK)
+		ok = 0;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0);
+		struct sk_buf cols = SK_BUF_INIT, pk = SK_BUF_INIT;
+		char *q;
+		cp_columns(h, "main", tn, 0, &cols);
+		if (!cols.len) {
+			ok = 0;
+		} else if (cp_is_rowid_table(h, "main", tn)) {
+			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE rowid IN (SELECT _k FROM cpdelta.\"g:%w\"); INSERT INTO "
+					    "main.\"%w\"(rowid, %s) SELECT * FROM cpdelta.\"a:%w\"", tn, tn, tn, (const char *)cols.ptr, tn);
+			ok = cp_sql(h, q) == 0;
+			sqlite3_free(q);
+		} else {
+			cp_columns(h, "main", tn, 1, &pk);
+			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN (SELECT * FROM cpdelta.\"g:%w\"); INSERT INTO "
+					    "main.\"%w\"(%s) SELECT * FROM cpdelta.\"a:%w\"", tn, pk.len ? (const char *)pk.ptr : "NULL",
+					    tn, tn, (const char *)cols.ptr, tn);
+			ok = pk.len && cp_sql(h, q) == 0;
+			sqlite3_free(q);
+		}
+		sk_buf_release(&cols);
+		sk_buf_release(&pk);
+	}
+	sqlite3_finalize(st);
+	if (cp_sql(h, ok ? "COMMIT" : "ROLLBACK") < 0)
+		ok = 0;
+done:
+	sqlite3_close(h);
+	if (!ok)
+		unlink_db(path);
+	free(delta);
+	free(basedb);
+	return ok ? 0 : -1;
+}
+
 /* The checkpoint that covers most of the targets, copied to path; 1 when one was used. */
 static int cp_use(struct rs *r, const char *path)
 {
@@ -846,11 +1132,14 @@ static int cp_use(struct rs *r, const char *path)
 		return 0;
 	{
 		char *dbf = sk_printf("%s.db", best);
-		int rc = copy_file(dbf, path);
+		int rc = access(dbf, F_OK) == 0 ? copy_file(dbf, path) : cp_delta_apply(r, best, path);
 		free(dbf);
 		if (rc < 0) {
+			/* a delta whose base went or that is damaged: thrown away, the next best tried */
+			sk_error_clear();
 			unlink(path);
-			return 0;
+			cp_discard(best);
+			return cp_use(r, path);
 		}
 	}
 	for (int i = 0; i < r->nb; i++)
@@ -862,28 +1151,32 @@ static int cp_use(struct rs *r, const char *path)
 
 static void cp_discard(const char *base)
 {
-	char *a = sk_printf("%s.db", base), *b = sk_printf("%s.txt", base);
+	char *a = sk_printf("%s.db", base), *b = sk_printf("%s.txt", base), *c = sk_printf("%s.delta", base);
 	unlink(a);
 	unlink(b);
+	unlink(c);
 	free(a);
 	free(b);
+	free(c);
 }
 
-/* Keeps at most CHECKPOINTS_KEPT checkpoints of this kind: the oldest go first. */
+/* Keeps at most CHECKPOINTS_KEPT full checkpoints of this kind and CP_DELTAS_KEPT deltas: the
+ * oldest go first, and a delta goes with its base. */
 static void cp_prune(struct rs *r)
 {
 	for (;;) {
 		DIR *d = opendir(r->cpdir);
 		struct dirent *de;
-		char oldest[4400] = "";
-		time_t ot = 0;
-		int count = 0;
+		char oldest[2][4400] = {"", ""}, orphan[4400] = "";
+		time_t ot[2] = {0, 0};
+		int count[2] = {0, 0};
 		if (!d)
 			return;
 		while ((de = readdir(d))) {
 			size_t len = strlen(de->d_name);
-			char file[4400], line[200] = "";
+			char file[4400], line[200] = "", key[80];
 			struct stat st;
+			int delta;
 			FILE *f;
 			if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
 				continue;
@@ -896,16 +1189,30 @@ static void cp_prune(struct rs *r)
 			line[strcspn(line, "\n")] = '\0';
 			if (strncmp(line, "kind: ", 6) || strcmp(line + 6, r->kind) || stat(file, &st) < 0)
 				continue;
-			count++;
-			if (!oldest[0] || st.st_mtime < ot) {
-				ot = st.st_mtime;
-				snprintf(oldest, sizeof(oldest), "%.*s", (int)(strlen(file) - 4), file);
+			file[strlen(file) - 4] = '\0';
+			cp_txt_value(file, "delta", key, sizeof(key));
+			delta = key[0] != '\0';
+			if (delta) {
+				char *b = sk_printf("%s/%.20s.db", r->cpdir, key);
+				if (access(b, F_OK) < 0)
+					snprintf(orphan, sizeof(orphan), "%s", file);
+				free(b);
+			}
+			count[delta]++;
+			if (!oldest[delta][0] || st.st_mtime < ot[delta]) {
+				ot[delta] = st.st_mtime;
+				snprintf(oldest[delta], sizeof(oldest[delta]), "%s", file);
 			}
 		}
 		closedir(d);
-		if (count <= CHECKPOINTS_KEPT || !oldest[0])
+		if (orphan[0])
+			cp_discard(orphan);
+		else if (count[0] > CHECKPOINTS_KEPT && oldest[0][0])
+			cp_discard(oldest[0]);
+		else if (count[1] > CP_DELTAS_KEPT && oldest[1][0])
+			cp_discard(oldest[1]);
+		else
 			return;
-		cp_discard(oldest);
 	}
 }
 
@@ -935,6 +1242,11 @@ static int cp_write(struct rs *r, struct sk_db *db)
 	if (access(txt, F_OK) == 0)
 		goto done;
 	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
+	if (cp_delta_write(r, db, base, digest) == 1) {
+		r->res->checkpoints_written++;
+		cp_prune(r);
+		goto done;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		goto done;
 	close(fd);
@@ -1356,8 +1668,9 @@ static int build(struct rs *r, const char *tmp, struct sk_db **out)
 		rc = sk_error(SK_ECORRUPT, "the restored database fails PRAGMA integrity_check");
 		goto fail;
 	}
-	/* the final state is a checkpoint too when much was applied to reach it */
-	if (r->since_checkpoint >= r->every / 2)
+	/* the final state is a checkpoint too when much was applied to reach it (beyond the
+	 * spacing: a point between two checkpoints is already near one) */
+	if (r->since_checkpoint >= r->every)
 		cp_write(r, db);
 	*out = db;
 	return 0;
@@ -1508,12 +1821,13 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 	if ((rc = choose(r, o->at, o->district)) < 0)
 		return rc;
 	if (!getenv("SINKRON_CHECKPOINT_EVERY")) {
-		/* about ten per full history, so that the kept ones stay spread over all of it */
+		/* about fifty per full history (most of them small deltas), so that the kept ones
+		 * stay spread over all of it and none is far from any point */
 		size_t total = 0;
 		for (int i = 0; i < r->nb; i++)
 			total += r->b[i].n;
-		if (total / 10 > r->every)
-			r->every = total / 10;
+		if (total / 50 > r->every)
+			r->every = total / 50;
 	}
 	if (r->mode == MODE_DISTRICT) {
 		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);

@@ -109,4 +109,30 @@ $S --db d.db restore --at 2099-01-01 --out x.db >other.txt 2>&1
 check "an index of another history: the restore succeeds and is checked" 'grep -q "^digest check: ok" other.txt'
 check "  the index is this branch's again" 'cmp -s "$idx" good.idx'
 check "and after all this, every point still gives the same result" same
+# ---- delta checkpoints: most checkpoints are the rows that differ from a full one ----
+rm -rf d.checkpoints x.db
+$S --db d.db restore --at 2099-01-01 --out x.db --no-checkpoints >/dev/null 2>&1; rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >/dev/null 2>&1
+check "checkpoints are written as full copies and deltas" '[ "$(ls d.checkpoints/*.db | wc -l)" -ge 1 ] && [ "$(ls d.checkpoints/*.delta | wc -l)" -ge 1 ]'
+check "  a delta is smaller than a full copy" '[ "$(ls -S d.checkpoints/*.delta | tail -1 | xargs stat -c %s)" -lt "$(ls -S d.checkpoints/*.db | head -1 | xargs stat -c %s)" ]'
+check "  deltas are owner-only" '[ -z "$(find d.checkpoints -name "*.delta" ! -perm 600)" ]'
+check "with deltas, every commit and date gives the same point and digest" same
+for f in d.checkpoints/*.delta; do printf 'garbage' | dd of="$f" bs=1 seek=2000 conv=notrunc 2>/dev/null; done
+nd=$(ls d.checkpoints/*.delta | wc -l)
+rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >dd.txt 2>&1
+check "damaged deltas: the restore still succeeds and is checked" 'grep -q "^digest check: ok" dd.txt'
+deltas_whole() { local f; for f in d.checkpoints/*.delta; do
+	[ "$(sha256sum <"$f" | cut -c1-64)" = "$(sed -n 's/^delta-sha256: //p' "${f%.delta}.txt")" ] || return 1; done; }
+check "  the damaged deltas it tried were thrown away (what is left is whole)" 'deltas_whole'
+check "  the checkpoint it started from was whole" 'grep -q "taken from a checkpoint" dd.txt'
+check "  before, the damage was there to see" '[ "$nd" -ge 1 ]'
+check "  every point still gives the same result" same
+rm -rf d.checkpoints/*.db d.checkpoints/*.delta d.checkpoints/*.txt x.db
+$S --db d.db restore --at 2099-01-01 --out x.db --no-checkpoints >/dev/null 2>&1; rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >/dev/null 2>&1
+rm -f d.checkpoints/*.db x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >nb.txt 2>&1
+check "deltas whose full checkpoint is gone: the restore still succeeds and is checked" 'grep -q "^digest check: ok" nb.txt'
+check "  every point still gives the same result" same
 finish
