@@ -43,6 +43,8 @@ static void print_check(const struct sk_restore_result *r)
 	printf("%zu row(s); %zu change-set(s) applied", r->rows, r->applied);
 	if (r->from_checkpoint)
 		printf(", %zu taken from a checkpoint", r->from_checkpoint);
+	if (r->index_rebuilt)
+		printf("; the index of the history did not match the repository and was made again");
 	printf("\ndigest   %s\n", r->digest);
 	if (r->recorded[0])
 		printf("recorded %s\n", r->recorded);

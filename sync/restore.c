@@ -72,6 +72,7 @@ struct rs {
 	size_t since_checkpoint;
 	size_t every;            /* change-sets between checkpoints */
 	char cp_used[4400];
+	int index_bad;           /* an index entry did not match the repository: plan again */
 };
 
 /* ---- small helpers ---- */
@@ -121,6 +122,10 @@ static int peek(struct item *it, char origin[24], const unsigned char *d, size_t
 	memcpy(it->digest, p, SK_HASH_SIZE);
 	return 0;
 }
+
+static int open_git(struct rs *r);
+static void unlink_db(const char *path);
+static void cp_discard(const char *base);
 
 /* ---- loading branches ---- */
 
@@ -178,6 +183,239 @@ static void branch_eff(struct branch *b)
 	}
 }
 
+/* ---- the branch index ----
+ * A file per branch beside the checkpoints (office.checkpoints/index-REF.idx) holding, per
+ * change-set, what choosing a point needs: commit, change-set blob, the manifest's central:
+ * line, clock, commit time, flags and recorded digest.  With it, loading a branch of 50,000
+ * change-sets reads one small file instead of every commit, tree and blob.  It is a help,
+ * never the truth: the file ends with the SHA-256 of what precedes it (a damaged file is
+ * rebuilt by a walk); it is only taken when its last commit is the branch's tip or an
+ * ancestor of it (new change-sets are walked and appended); and every change-set a restore
+ * applies is read from the repository and checked against its entry (item_load). */
+
+#define IDX_MAGIC "SKIDX 1\n"
+#define IDX_HEAD 40     /* magic 8, origin 24, count 8 */
+#define IDX_REC 136     /* commit 20, blob 20, central 40, clock 8, time 8, flags 4, digest 32, length 4 */
+
+static char *index_path(struct rs *r, const char *ref)
+{
+	char name[200];
+	size_t k = 0;
+	for (const char *p = ref; *p && k + 1 < sizeof(name); p++)
+		name[k++] = (*p == '/' || *p == '\\') ? '_' : *p;
+	name[k] = '\0';
+	return sk_printf("%s/index-%s.idx", r->cpdir, name);
+}
+
+static void index_put(unsigned char *p, const struct item *it)
+{
+	git_oid id;
+	memset(p, 0, IDX_REC);
+	if (git_oid_fromstr(&id, it->commit) == 0)
+		memcpy(p, id.id, 20);
+	if (git_oid_fromstr(&id, it->blob) == 0)
+		memcpy(p + 20, id.id, 20);
+	memcpy(p + 40, it->central, strnlen(it->central, 40));
+	sk_put_u64(p + 80, it->clock);
+	sk_put_u64(p + 88, (uint64_t)it->time);
+	p[96] = (unsigned char)(it->flags >> 24);
+	p[97] = (unsigned char)(it->flags >> 16);
+	p[98] = (unsigned char)(it->flags >> 8);
+	p[99] = (unsigned char)it->flags;
+	memcpy(p + 100, it->digest, SK_HASH_SIZE);
+	p[132] = (unsigned char)(it->len >> 24);
+	p[133] = (unsigned char)(it->len >> 16);
+	p[134] = (unsigned char)(it->len >> 8);
+	p[135] = (unsigned char)it->len;
+}
+
+static void index_get(struct item *it, const unsigned char *p, uint64_t number)
+{
+	git_oid id;
+	memset(it, 0, sizeof(*it));
+	memcpy(id.id, p, 20);
+	git_oid_tostr(it->commit, sizeof(it->commit), &id);
+	memcpy(id.id, p + 20, 20);
+	git_oid_tostr(it->blob, sizeof(it->blob), &id);
+	memcpy(it->central, p + 40, 40);
+	it->central[40] = '\0';
+	it->number = number;
+	it->clock = sk_get_u64(p + 80);
+	it->time = (int64_t)sk_get_u64(p + 88);
+	it->flags = (uint32_t)p[96] << 24 | (uint32_t)p[97] << 16 | (uint32_t)p[98] << 8 | p[99];
+	memcpy(it->digest, p + 100, SK_HASH_SIZE);
+	it->len = (size_t)p[132] << 24 | (size_t)p[133] << 16 | (size_t)p[134] << 8 | p[135];
+}
+
+/* Reads the index of ref into b (entries without their bytes); 0 when it was whole, 1 when
+ * there is none, -1 when it is damaged. */
+static int index_read(struct rs *r, struct branch *b, const char *ref)
+{
+	char *path = index_path(r, ref);
+	unsigned char *buf = NULL, sum[SK_HASH_SIZE];
+	struct stat st;
+	uint64_t count;
+	size_t len;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &st) < 0 || st.st_size < IDX_HEAD + SK_HASH_SIZE)
+		goto done;
+	len = (size_t)st.st_size;
+	buf = sk_malloc(len);
+	if (read(fd, buf, len) != (ssize_t)len || memcmp(buf, IDX_MAGIC, 8))
+		goto done;
+	count = sk_get_u64(buf + 32);
+	if (count > (len - IDX_HEAD - SK_HASH_SIZE) / IDX_REC || IDX_HEAD + count * IDX_REC + SK_HASH_SIZE != len)
+		goto done;
+	sk_sha256(sum, buf, len - SK_HASH_SIZE);
+	if (memcmp(sum, buf + len - SK_HASH_SIZE, SK_HASH_SIZE) || !buf[8] || buf[8 + 23])
+		goto done;
+	snprintf(b->origin, sizeof(b->origin), "%s", (const char *)buf + 8);
+	b->alloc = count + 64;
+	b->v = sk_realloc(b->v, b->alloc * sizeof(*b->v));
+	for (uint64_t i = 0; i < count; i++)
+		index_get(&b->v[i], buf + IDX_HEAD + i * IDX_REC, i + 1);
+	b->n = (size_t)count;
+	rc = 0;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* Writes the index of ref from b (a help: a failure is ignored). */
+static void index_write(struct rs *r, const struct branch *b, const char *ref)
+{
+	char *path, *tmp;
+	size_t len = IDX_HEAD + b->n * IDX_REC + SK_HASH_SIZE;
+	unsigned char *buf;
+	int fd;
+
+	if (!b->n || (mkdir(r->cpdir, 0700) < 0 && errno != EEXIST))
+		return;
+	path = index_path(r, ref);
+	tmp = sk_printf("%s.tmp%d", path, (int)getpid());
+	buf = sk_calloc(1, len);
+	memcpy(buf, IDX_MAGIC, 8);
+	memcpy(buf + 8, b->origin, strnlen(b->origin, 23));
+	sk_put_u64(buf + 32, b->n);
+	for (size_t i = 0; i < b->n; i++)
+		index_put(buf + IDX_HEAD + i * IDX_REC, &b->v[i]);
+	sk_sha256(buf + len - SK_HASH_SIZE, buf, len - SK_HASH_SIZE);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0) {
+		int ok = write(fd, buf, len) == (ssize_t)len;
+		if (close(fd) == 0 && ok && rename(tmp, path) == 0)
+			r->res->index_written++;
+	}
+	unlink(tmp);
+	free(buf);
+	free(tmp);
+	free(path);
+}
+
+static void index_discard(struct rs *r, const char *ref)
+{
+	char *path = index_path(r, ref);
+	unlink(path);
+	free(path);
+}
+
+/* The branch from ref through its index: the entries it holds, and the change-sets sealed
+ * since walked from the repository and appended.  Anything that does not fit (a damaged file,
+ * a rewritten branch) makes it a full walk, and the index is written again. */
+static int index_load(struct rs *r, struct branch *b, struct collecting *c, const char *ref)
+{
+	char tip[41];
+	int rc, got;
+	if (strncmp(ref, "refs/", 5) || sk_repo_ref(r->repo, ref, tip) < 0)
+		return sk_repo_walk(r->repo, ref, collect, c);
+	if ((got = index_read(r, b, ref)) == 0 && b->n) {
+		size_t had = b->n;
+		if (!strcmp(b->v[had - 1].commit, tip))
+			return 0;
+		rc = sk_repo_walk_range(r->repo, tip, b->v[had - 1].commit, collect, c);
+		if (rc == 0 && b->n > had) {
+			index_write(r, b, ref);
+			return 0;
+		}
+		sk_error_clear();
+	}
+	/* no index, or one that does not fit this branch: the whole walk */
+	if (b->n || got < 0)
+		r->res->index_rebuilt++;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].data);
+	b->n = 0;
+	b->origin[0] = '\0';
+	if ((rc = sk_repo_walk(r->repo, tip, collect, c)) < 0)
+		return rc;
+	index_write(r, b, ref);
+	return 0;
+}
+
+/* The bytes of change-set i of b, read from the repository when they came from the index,
+ * and checked against the entry: the commit carries that blob and the manifest's central:
+ * line, its parent is the previous entry's commit, and the change-set's own header gives the
+ * same office, number, clock, flags and digest.  A difference is SK_ECORRUPT and marks the
+ * index bad (the restore then walks the branch again). */
+static int item_load(struct rs *r, struct branch *b, size_t i)
+{
+	struct item *it = &b->v[i], chk;
+	git_oid id;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL, *man = NULL;
+	const git_tree_entry *te, *me;
+	char hex[41], origin[24], central[41] = "";
+	int rc = 0, fits = 0;
+
+	if (it->data)
+		return 0;
+	if ((rc = open_git(r)) < 0)
+		return rc;
+	if (git_oid_fromstr(&id, it->commit) < 0 || git_commit_lookup(&c, r->git, &id) < 0 || git_commit_tree(&tree, c) < 0 ||
+	    !(te = git_tree_entry_byname(tree, "changeset")) || git_blob_lookup(&blob, r->git, git_tree_entry_id(te)) < 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(te));
+	if (strcmp(hex, it->blob))
+		goto done;
+	if (i == 0 ? git_commit_parentcount(c) != 0
+		   : git_commit_parentcount(c) != 1 ||
+			     (git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, 0)), strcmp(hex, b->v[i - 1].commit)))
+		goto done;
+	if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, r->git, git_tree_entry_id(me)) == 0) {
+		char *mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
+		sk_manifest_value(central, sizeof(central), mtext, "central");
+		free(mtext);
+	}
+	memset(&chk, 0, sizeof(chk));
+	if (strcmp(central, it->central) || (int64_t)git_commit_time(c) != it->time ||
+	    peek(&chk, origin, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0 || strcmp(origin, b->origin) ||
+	    chk.number != i + 1 || chk.clock != it->clock || chk.flags != it->flags ||
+	    memcmp(chk.digest, it->digest, SK_HASH_SIZE))
+		goto done;
+	it->len = (size_t)git_blob_rawsize(blob);
+	it->data = sk_malloc(it->len ? it->len : 1);
+	memcpy(it->data, git_blob_rawcontent(blob), it->len);
+	fits = 1;
+done:
+	if (!fits) {
+		r->index_bad = 1;
+		index_discard(r, b->ref);
+		rc = sk_error(SK_ECORRUPT, "the index of %s in '%s' does not match change-set #%zu (commit %.12s): it is rebuilt",
+			      b->ref, r->cpdir, i + 1, it->commit);
+	}
+	git_blob_free(man);
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
 /* Loads the branch from start (a ref or commit) into a new slot. */
 static int load_branch(struct rs *r, const char *start, int is_central, int *idx)
 {
@@ -192,7 +430,7 @@ static int load_branch(struct rs *r, const char *start, int is_central, int *idx
 	b->is_central = is_central;
 	c.b = b;
 	c.dir = sk_repo_dir(r->repo);
-	if ((rc = sk_repo_walk(r->repo, start, collect, &c)) < 0) {
+	if ((rc = index_load(r, b, &c, start)) < 0) {
 		branch_release(b);
 		return rc;
 	}
@@ -587,6 +825,290 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* ---- delta checkpoints ----
+ * Most checkpoints are small: the rows that differ from an earlier full checkpoint (the base),
+ * found by SQL (each table's rows EXCEPT the base's), in a SQLite file NAME.delta whose .txt
+ * says "delta: BASE" and the SHA-256 of the file.  A restore copies the base, deletes the
+ * rows that changed or went and inserts their new versions (with the triggers off: this is
+ * bookkeeping, not a clerk's write), then checks the digest as for any checkpoint; the
+ * final checks of the restore catch anything else, and the restore then starts over. */
+
+#define CP_FULL_EVERY 5        /* one checkpoint in five is a full copy; the others deltas */
+#define CP_DELTAS_KEPT 60
+
+static int cp_is_rowid_table(sqlite3 *h, const char *schema, const char *t)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT rowid FROM %s.\"%w\" LIMIT 0", schema, t);
+	int ok = sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return ok;
+}
+
+/* The table's columns, quoted, comma-separated (pk_only: its primary key's). */
+static void cp_columns(sqlite3 *h, const char *schema, const char *t, int pk_only, struct sk_buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q, %Q) %s", t, schema,
+				  pk_only ? "WHERE pk > 0 ORDER BY pk" : "ORDER BY cid");
+	int n = 0;
+	if (sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char *c = sqlite3_mprintf("%s\"%w\"", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+			sk_buf_puts(out, c);
+			sqlite3_free(c);
+		}
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+}
+
+static int cp_sql(sqlite3 *h, const char *q)
+{
+	return sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int cp_file_sha(const char *path, char hex[2 * SK_HASH_SIZE + 1])
+{
+	struct sk_sha256_ctx c;
+	unsigned char buf[65536], sum[SK_HASH_SIZE];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	sk_sha256_init(&c);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sk_sha256_update(&c, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return -1;
+	sk_sha256_final(&c, sum);
+	sk_hex(hex, sum, SK_HASH_SIZE);
+	return 0;
+}
+
+/* The "key: value" line of a checkpoint's .txt ("" when absent). */
+static void cp_txt_value(const char *base, const char *key, char *out, size_t n)
+{
+	char *txt = sk_printf("%s.txt", base), line[400];
+	size_t kl = strlen(key);
+	FILE *f = fopen(txt, "r");
+	free(txt);
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ':' && line[kl + 1] == ' ') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, n, "%s", line + kl + 2);
+			break;
+		}
+	fclose(f);
+}
+
+/* The full checkpoint of this kind that the database being built descends from, with most
+ * change-sets: its name (the 20 hex digits) in key, and how many change-sets it holds. */
+static size_t cp_delta_base(struct rs *r, char key[21])
+{
+	DIR *d = opendir(r->cpdir);
+	struct dirent *de;
+	size_t best = 0;
+	key[0] = '\0';
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), score = 0;
+		char file[4400], line[400], kind[80] = "", *dbf;
+		int ok = 1, delta = 0;
+		FILE *f;
+		if (len != 24 || strcmp(de->d_name + 20, ".txt"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
+		if (!(f = fopen(file, "r")))
+			continue;
+		while (ok && fgets(line, sizeof(line), f)) {
+			char origin[24], cm[41];
+			size_t k;
+			int bi;
+			line[strcspn(line, "\n")] = '\0';
+			if (!strncmp(line, "kind: ", 6))
+				snprintf(kind, sizeof(kind), "%.79s", line + 6);
+			else if (!strncmp(line, "delta: ", 7))
+				delta = 1;
+			else if (!strncmp(line, "branch ", 7)) {
+				if (sscanf(line + 7, "%23s %zu %40s", origin, &k, cm) != 3 || (bi = find_origin(r, origin)) < 0 ||
+				    k == 0 || k > r->b[bi].have || strcmp(r->b[bi].v[k - 1].commit, cm))
+					ok = 0;
+				else
+					score += k;
+			}
+		}
+		fclose(f);
+		if (!ok || delta || strcmp(kind, r->kind) || score <= best)
+			continue;
+		dbf = sk_printf("%.*s.db", (int)(strlen(file) - 4), file);
+		if (access(dbf, R_OK) == 0) {
+			best = score;
+			snprintf(key, 21, "%.20s", de->d_name);
+		}
+		free(dbf);
+	}
+	closedir(d);
+	return best;
+}
+
+/* Writes base.delta and base.txt for the database being built when a full checkpoint it
+ * descends from is near enough; 1 when written, 0 when a full checkpoint should be. */
+static int cp_delta_write(struct rs *r, struct sk_db *db, const char *base, const unsigned char *digest)
+{
+	char key[21], *basedb = NULL, *tmp = NULL, *dst = NULL, *txt = NULL, *ttmp = NULL, sha[2 * SK_HASH_SIZE + 1];
+	size_t have = 0, from;
+	sqlite3_stmt *st = NULL;
+	struct sk_buf t = SK_BUF_INIT;
+	int fd, attached = 0, written = 0, ok = 1;
+	FILE *f;
+
+	for (int i = 0; i < r->nb; i++)
+		have += r->b[i].have;
+	if (!(from = cp_delta_base(r, key)) || have - from >= r->every * CP_FULL_EVERY)
+		return 0;
+	basedb = sk_printf("%s/%s.db", r->cpdir, key);
+	tmp = sk_printf("%s.delta.tmp%d", base, (int)getpid());
+	dst = sk_printf("%s.delta", base);
+	txt = sk_printf("%s.txt", base);
+	ttmp = sk_printf("%s.txt.tmp%d", base, (int)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		goto done;
+	close(fd);
+	{
+		char *q = sqlite3_mprintf("ATTACH %Q AS cpbase; ATTACH %Q AS cpdelta; PRAGMA cpdelta.journal_mode = OFF", basedb, tmp);
+		ok = cp_sql(db->h, q) == 0;
+		sqlite3_free(q);
+		if (!ok)
+			goto done;
+		attached = 1;
+	}
+	ok = cp_sql(db->h, "BEGIN") == 0 &&
+	     sqlite3_prepare_v2(db->h, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+				       "ESCAPE '\\'", -1, &st, NULL) == SQLITE_OK;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0);
+		struct sk_buf pk = SK_BUF_INIT;
+		char *q;
+		if (cp_is_rowid_table(db->h, "main", tn))
+			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT rowid AS _k, * FROM main.\"%w\" EXCEPT "
+					    "SELECT rowid, * FROM cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT _k FROM "
+					    "(SELECT rowid AS _k, * FROM cpbase.\"%w\" EXCEPT SELECT rowid, * FROM main.\"%w\")",
+					    tn, tn, tn, tn, tn, tn);
+		else {
+			cp_columns(db->h, "main", tn, 1, &pk);
+			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT * FROM main.\"%w\" EXCEPT SELECT * FROM "
+					    "cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT %s FROM (SELECT * FROM "
+					    "cpbase.\"%w\" EXCEPT SELECT * FROM main.\"%w\")",
+					    tn, tn, tn, tn, pk.len ? (const char *)pk.ptr : "NULL", tn, tn);
+		}
+		ok = pk.len || cp_is_rowid_table(db->h, "main", tn) ? cp_sql(db->h, q) == 0 : 0;
+		sqlite3_free(q);
+		sk_buf_release(&pk);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (cp_sql(db->h, ok ? "COMMIT" : "ROLLBACK") < 0)
+		ok = 0;
+	cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+	attached = 0;
+	if (!ok || cp_file_sha(tmp, sha) < 0)
+		goto done;
+	cp_text(r, &t, 1, digest);
+	sk_buf_printf(&t, "delta: %s\ndelta-sha256: %s\n", key, sha);
+	if ((fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 || !(f = fdopen(fd, "w")))
+		goto done;
+	fwrite(t.ptr, 1, t.len, f);
+	if (fclose(f) != 0 || rename(tmp, dst) < 0 || rename(ttmp, txt) < 0)
+		goto done;
+	written = 1;
+done:
+	if (attached) {
+		cp_sql(db->h, "ROLLBACK");
+		cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+	}
+	if (!written) {
+		unlink(tmp);
+		unlink(ttmp);
+	}
+	sk_buf_release(&t);
+	free(basedb);
+	free(tmp);
+	free(dst);
+	free(txt);
+	free(ttmp);
+	return written;
+}
+
+/* The database of a delta checkpoint at path: its base copied there and the delta applied. */
+static int cp_delta_apply(struct rs *r, const char *base, const char *path)
+{
+	char key[80], want[80], sha[2 * SK_HASH_SIZE + 1];
+	char *delta = sk_printf("%s.delta", base), *basedb = NULL;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+
+	cp_txt_value(base, "delta", key, sizeof(key));
+	cp_txt_value(base, "delta-sha256", want, sizeof(want));
+	if (strlen(key) != 20 || strspn(key, "0123456789abcdef") != 20 || cp_file_sha(delta, sha) < 0 || strcmp(sha, want))
+		goto done;
+	basedb = sk_printf("%s/%s.db", r->cpdir, key);
+	if (copy_file(basedb, path) < 0) {
+		sk_error_clear();
+		goto done;
+	}
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) != SQLITE_OK)
+		goto done;
+	{
+		char *q = sqlite3_mprintf("ATTACH %Q AS cpdelta", delta);
+		ok = cp_sql(h, q) == 0 && cp_sql(h, "BEGIN") == 0;
+		sqlite3_free(q);
+	}
+	if (ok && sqlite3_prepare_v2(h, "SELECT substr(name, 3) FROM cpdelta.sqlite_schema WHERE type = 'table' AND name "
+				       "LIKE 'a:%'", -1, &st, NULL) != SQLITE_OK)
+		ok = 0;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0);
+		struct sk_buf cols = SK_BUF_INIT, pk = SK_BUF_INIT;
+		char *q;
+		cp_columns(h, "main", tn, 0, &cols);
+		if (!cols.len) {
+			ok = 0;
+		} else if (cp_is_rowid_table(h, "main", tn)) {
+			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE rowid IN (SELECT _k FROM cpdelta.\"g:%w\"); INSERT INTO "
+					    "main.\"%w\"(rowid, %s) SELECT * FROM cpdelta.\"a:%w\"", tn, tn, tn, (const char *)cols.ptr, tn);
+			ok = cp_sql(h, q) == 0;
+			sqlite3_free(q);
+		} else {
+			cp_columns(h, "main", tn, 1, &pk);
+			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN (SELECT * FROM cpdelta.\"g:%w\"); INSERT INTO "
+					    "main.\"%w\"(%s) SELECT * FROM cpdelta.\"a:%w\"", tn, pk.len ? (const char *)pk.ptr : "NULL",
+					    tn, tn, (const char *)cols.ptr, tn);
+			ok = pk.len && cp_sql(h, q) == 0;
+			sqlite3_free(q);
+		}
+		sk_buf_release(&cols);
+		sk_buf_release(&pk);
+	}
+	sqlite3_finalize(st);
+	if (cp_sql(h, ok ? "COMMIT" : "ROLLBACK") < 0)
+		ok = 0;
+done:
+	sqlite3_close(h);
+	if (!ok)
+		unlink_db(path);
+	free(delta);
+	free(basedb);
+	return ok ? 0 : -1;
+}
+
 /* The checkpoint that covers most of the targets, copied to path; 1 when one was used. */
 static int cp_use(struct rs *r, const char *path)
 {
@@ -643,11 +1165,14 @@ static int cp_use(struct rs *r, const char *path)
 		return 0;
 	{
 		char *dbf = sk_printf("%s.db", best);
-		int rc = copy_file(dbf, path);
+		int rc = access(dbf, F_OK) == 0 ? copy_file(dbf, path) : cp_delta_apply(r, best, path);
 		free(dbf);
 		if (rc < 0) {
+			/* a delta whose base went or that is damaged: thrown away, the next best tried */
+			sk_error_clear();
 			unlink(path);
-			return 0;
+			cp_discard(best);
+			return cp_use(r, path);
 		}
 	}
 	for (int i = 0; i < r->nb; i++)
@@ -659,28 +1184,32 @@ static int cp_use(struct rs *r, const char *path)
 
 static void cp_discard(const char *base)
 {
-	char *a = sk_printf("%s.db", base), *b = sk_printf("%s.txt", base);
+	char *a = sk_printf("%s.db", base), *b = sk_printf("%s.txt", base), *c = sk_printf("%s.delta", base);
 	unlink(a);
 	unlink(b);
+	unlink(c);
 	free(a);
 	free(b);
+	free(c);
 }
 
-/* Keeps at most CHECKPOINTS_KEPT checkpoints of this kind: the oldest go first. */
+/* Keeps at most CHECKPOINTS_KEPT full checkpoints of this kind and CP_DELTAS_KEPT deltas: the
+ * oldest go first, and a delta goes with its base. */
 static void cp_prune(struct rs *r)
 {
 	for (;;) {
 		DIR *d = opendir(r->cpdir);
 		struct dirent *de;
-		char oldest[4400] = "";
-		time_t ot = 0;
-		int count = 0;
+		char oldest[2][4400] = {"", ""}, orphan[4400] = "";
+		time_t ot[2] = {0, 0};
+		int count[2] = {0, 0};
 		if (!d)
 			return;
 		while ((de = readdir(d))) {
 			size_t len = strlen(de->d_name);
-			char file[4400], line[200] = "";
+			char file[4400], line[200] = "", key[80];
 			struct stat st;
+			int delta;
 			FILE *f;
 			if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
 				continue;
@@ -693,16 +1222,30 @@ static void cp_prune(struct rs *r)
 			line[strcspn(line, "\n")] = '\0';
 			if (strncmp(line, "kind: ", 6) || strcmp(line + 6, r->kind) || stat(file, &st) < 0)
 				continue;
-			count++;
-			if (!oldest[0] || st.st_mtime < ot) {
-				ot = st.st_mtime;
-				snprintf(oldest, sizeof(oldest), "%.*s", (int)(strlen(file) - 4), file);
+			file[strlen(file) - 4] = '\0';
+			cp_txt_value(file, "delta", key, sizeof(key));
+			delta = key[0] != '\0';
+			if (delta) {
+				char *b = sk_printf("%s/%.20s.db", r->cpdir, key);
+				if (access(b, F_OK) < 0)
+					snprintf(orphan, sizeof(orphan), "%s", file);
+				free(b);
+			}
+			count[delta]++;
+			if (!oldest[delta][0] || st.st_mtime < ot[delta]) {
+				ot[delta] = st.st_mtime;
+				snprintf(oldest[delta], sizeof(oldest[delta]), "%s", file);
 			}
 		}
 		closedir(d);
-		if (count <= CHECKPOINTS_KEPT || !oldest[0])
+		if (orphan[0])
+			cp_discard(orphan);
+		else if (count[0] > CHECKPOINTS_KEPT && oldest[0][0])
+			cp_discard(oldest[0]);
+		else if (count[1] > CP_DELTAS_KEPT && oldest[1][0])
+			cp_discard(oldest[1]);
+		else
 			return;
-		cp_discard(oldest);
 	}
 }
 
@@ -733,6 +1276,11 @@ static int cp_write(struct rs *r, struct sk_db *db)
 	if (access(txt, F_OK) == 0)
 		goto done;
 	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
+	if (cp_delta_write(r, db, base, digest) == 1) {
+		r->res->checkpoints_written++;
+		cp_prune(r);
+		goto done;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		goto done;
 	close(fd);
@@ -780,6 +1328,8 @@ static int apply_item(struct rs *r, struct sk_db *db, struct branch *b)
 	struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
 	struct sk_changeset *cs = NULL;
 	int rc, applied;
+	if ((rc = item_load(r, b, b->have)) < 0)
+		return rc;
 	if ((rc = sk_changeset_decode(&cs, it->data, it->len, &lim)) < 0)
 		return sk_error(rc, "change-set %s (commit %s on %s): %s", it->blob, it->commit, b->ref, sk_error_last());
 	rc = sk_apply_tx(db, cs, it->blob, it->commit, it->len, &applied);
@@ -959,9 +1509,12 @@ static int check_city(struct rs *r, struct sk_db *db)
 			else
 				from = (size_t)k + 1;
 		}
-		for (size_t j = from; comparable && j < to; j++)
+		for (size_t j = from; comparable && j < to; j++) {
+			if ((rc = item_load(r, cen, j)) < 0)
+				return rc;
 			if (central_touches(db, &cen->v[j], b->origin))
 				comparable = 0;
+		}
 		if (!comparable)
 			continue;
 		if ((rc = owner_digest(db, b->origin, have)) < 0)
@@ -1149,13 +1702,14 @@ static int build(struct rs *r, const char *tmp, struct sk_db **out)
 		rc = sk_error(SK_ECORRUPT, "the restored database fails PRAGMA integrity_check");
 		goto fail;
 	}
-	/* the final state is a checkpoint too when much was applied to reach it */
-	if (r->since_checkpoint >= r->every / 2)
+	/* the final state is a checkpoint too when much was applied to reach it (beyond the
+	 * spacing: a point between two checkpoints is already near one) */
+	if (r->since_checkpoint >= r->every)
 		cp_write(r, db);
 	*out = db;
 	return 0;
 fail:
-	if (used && r->cp_used[0] && rc == SK_ECORRUPT)
+	if (used && r->cp_used[0] && rc == SK_ECORRUPT && !r->index_bad)
 		cp_discard(r->cp_used); /* it may be what went wrong: the next try starts clean */
 	sk_db_free(db);
 	return rc;
@@ -1330,12 +1884,13 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 	if ((rc = choose(r, o->at, o->district)) < 0)
 		return rc;
 	if (!getenv("SINKRON_CHECKPOINT_EVERY")) {
-		/* about ten per full history, so that the kept ones stay spread over all of it */
+		/* about fifty per full history (most of them small deltas), so that the kept ones
+		 * stay spread over all of it and none is far from any point */
 		size_t total = 0;
 		for (int i = 0; i < r->nb; i++)
 			total += r->b[i].n;
-		if (total / 10 > r->every)
-			r->every = total / 10;
+		if (total / 50 > r->every)
+			r->every = total / 50;
 	}
 	if (r->mode == MODE_DISTRICT) {
 		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);
@@ -1350,6 +1905,22 @@ static int plan(struct rs *r, const char *dbpath, const struct sk_restore_opts *
 		snprintf(r->kind, sizeof(r->kind), "city %s", r->build_code);
 	}
 	return 0;
+}
+
+/* An index entry did not match the repository: the branches are walked again (the index
+ * was discarded and is written anew) and the restore starts over. */
+static int replan(struct rs *r, const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res,
+		  const char *tmp, struct sk_db **out)
+{
+	int rc;
+	unlink_db(tmp);
+	rs_release(r);
+	memset(res, 0, sizeof(*res));
+	res->index_rebuilt = 1;
+	if ((rc = plan(r, dbpath, o, res)) < 0)
+		return rc;
+	res->index_rebuilt = 1;
+	return build(r, tmp, out);
 }
 
 int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res)
@@ -1387,6 +1958,8 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	tmp = sk_printf("%s.restoring-%d", o->out, (int)getpid());
 	unlink_db(tmp);
 	rc = build(&r, tmp, &db);
+	if (rc < 0 && r.index_bad)
+		rc = replan(&r, dbpath, o, res, tmp, &db);
 	if (rc == SK_ECORRUPT && r.cp_used[0]) {
 		/* once more from the beginning, without the checkpoint that was used */
 		unlink_db(tmp);

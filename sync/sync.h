@@ -669,6 +669,8 @@ struct sk_restore_result {
 	size_t applied;          /* change-sets applied now */
 	size_t from_checkpoint;  /* change-sets that came already applied in a checkpoint */
 	size_t checkpoints_written;
+	size_t index_written;    /* branch indexes written (new, grown or rebuilt) */
+	size_t index_rebuilt;    /* branch indexes found damaged or stale and made again */
 	char kept[4200];         /* replace: where the previous file was kept */
 };
 /* Writes the office (a district: itself; the city: every district it fetched and its own

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# t0620-restore-index: the index of a branch that restore keeps beside the checkpoints.  It is
+# written by the first restore, grows by the change-sets sealed since, and gives the same
+# points and digests as a restore without it; a damaged index (bytes changed, a well-formed
+# file with a wrong entry, one left from another history, one cut short) is noticed, made
+# again, and the restore still comes out right.
+. "$(dirname "$0")/lib.sh"
+SEED=${SEED:-$(( $(date +%s) % 100000 ))}
+echo "# seed $SEED (SEED=$SEED tests/t0620-restore-index.sh replays it)"
+RANDOM=$SEED
+S=$SINKRON
+export SINKRON_CHECKPOINT_EVERY=6
+ref=refs/heads/district/96.71.01
+idx=d.checkpoints/index-refs_heads_district_96.71.01.idx
+
+gen-workers --district 96.71.01 --count 80 --seed "$SEED" --out w.csv 2>/dev/null
+$S -q --db d.db init 96.71.01 >/dev/null
+$S -q --db d.db import w.csv --funder "APBD Kota" >/dev/null 2>&1
+$S -q --db d.db seal --max-bytes 1024 >/dev/null
+for round in $(seq 1 10); do
+	sqlite3 d.db "UPDATE workers SET phone = '0812$((RANDOM % 100000))' WHERE abs(random()) % 4 = 0"
+	$S -q --db d.db seal --max-bytes 2048 >/dev/null
+done
+n=$(git --git-dir d.git rev-list --count $ref)
+check "a history of $n change-sets" '[ "$n" -ge 15 ]'
+
+# restore at every commit and by date: the output without the index (a fresh walk each time)
+# is what the index must reproduce
+points=$(git --git-dir d.git rev-list --reverse $ref; for c in "$ref" "$ref~3"; do echo "@$(git --git-dir d.git log -1 --format=%ct "$c")"; done)
+filt() { grep -E '^(point|  96|digest|recorded)' | sed 's/ of [0-9]* / /'; }  # the branch's length grows later
+same() { # restores at each point with what is in d.checkpoints; 0 when every output equals the reference
+	local bad=0 i=0 p
+	for p in $points; do
+		i=$((i + 1)); rm -f x.db
+		$S --db d.db restore --at "$p" --out x.db 2>&1 | filt >got.$i
+		cmp -s ref.$i got.$i || { bad=1; echo "# at $p:"; diff ref.$i got.$i | sed 's/^/#   /'; }
+	done
+	return $bad
+}
+i=0
+for p in $points; do
+	i=$((i + 1)); rm -f x.db
+	$S --db d.db restore --at "$p" --out x.db --no-checkpoints 2>&1 | filt >ref.$i
+	rm -rf d.checkpoints
+done
+check "every reference restore is checked" '[ "$(cat ref.* | grep -c "^recorded")" -eq "$i" ]'
+
+rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref)" --out x.db >/dev/null 2>&1
+check "the first restore writes the index" '[ -s "$idx" ]'
+check "  one record per change-set (40 + 136 n + 32 bytes)" '[ "$(stat -c %s "$idx")" -eq $((40 + 136 * n + 32)) ]'
+check "  owner-only" '[ "$(stat -c %a "$idx")" = 600 ]'
+cp "$idx" good.idx
+check "with the index (and checkpoints), every commit and date gives the same point and digest" same
+
+# change-sets sealed later are walked and appended
+sqlite3 d.db "UPDATE workers SET phone = '0899$((RANDOM % 100000))' WHERE abs(random()) % 3 = 0"
+$S -q --db d.db seal --max-bytes 1024 >/dev/null
+n2=$(git --git-dir d.git rev-list --count $ref)
+rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref)" --out x.db >new.txt 2>&1
+check "new change-sets ($n -> $n2): the restore at the new tip is checked" 'grep -q "^digest check: ok" new.txt'
+check "  the index grew by them" '[ "$(stat -c %s "$idx")" -eq $((40 + 136 * n2 + 32)) ]'
+check "  and still starts with the records it held" 'cmp -s -i 40 -n $((136 * n)) "$idx" good.idx'
+cp "$idx" good.idx
+
+# a byte changed anywhere: the checksum fails, the index is made again from the repository
+damage() { printf '\xff\xfe' | dd of="$idx" bs=1 seek="$1" conv=notrunc 2>/dev/null; }
+damage $((40 + 136 * 3 + 85))
+rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse "$ref~2")" --out x.db >dmg.txt 2>&1
+check "a damaged index: the restore still succeeds and is checked" 'grep -q "^digest check: ok" dmg.txt'
+check "  it says the index was made again" 'grep -q "index of the history did not match" dmg.txt'
+check "  the index is whole again" 'cmp -s "$idx" good.idx'
+check "  and every point still gives the same result" same
+
+# a well-formed file (checksum made again) with a wrong entry: caught when that change-set is
+# read from the repository, and the restore starts over from a fresh walk
+fix_sum() { local len; len=$(( $(stat -c %s "$idx") - 32 ))
+	printf "$(head -c $len "$idx" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')" | dd of="$idx" bs=1 seek=$len conv=notrunc 2>/dev/null; }
+k=$((n2 - 2))
+damage $((40 + 136 * k + 81))   # the clock of change-set #$((k + 1))
+fix_sum
+rm -rf d.checkpoints/*.db d.checkpoints/*.txt x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref)" --out x.db >wrong.txt 2>&1
+check "an index with a wrong clock: the restore still succeeds and is checked" 'grep -q "^digest check: ok" wrong.txt'
+check "  it says the index was made again" 'grep -q "index of the history did not match" wrong.txt'
+check "  the index is whole again" 'cmp -s "$idx" good.idx'
+cp "$idx" good.idx
+damage $((40 + 136 * 2 + 21))   # the change-set blob of #3
+fix_sum
+rm -rf d.checkpoints/*.db d.checkpoints/*.txt x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse "$ref~1")" --out x.db >wrong2.txt 2>&1
+check "an index naming another blob: the restore still succeeds and is checked" 'grep -q "^digest check: ok" wrong2.txt'
+check "  the index is whole again" 'cmp -s "$idx" good.idx'
+
+# cut short (a disk that filled up), and an index of another history (a branch made again)
+head -c 100 good.idx >"$idx"
+rm -f x.db
+check_cmd "an index cut short: the restore succeeds" $S --db d.db restore --at 2099-01-01 --out x.db
+check "  the index is whole again" 'cmp -s "$idx" good.idx'
+mkdir other && (cd other &&
+	gen-workers --district 96.71.01 --count 30 --seed $((SEED + 1)) --out w.csv 2>/dev/null &&
+	$S -q --db o.db init 96.71.01 >/dev/null && $S -q --db o.db import w.csv --funder "APBD Kota" >/dev/null 2>&1;
+	$S -q --db o.db seal --max-bytes 1024 >/dev/null && $S -q --db o.db restore --at 2099-01-01 --out x.db >/dev/null 2>&1)
+cp other/o.checkpoints/index-refs_heads_district_96.71.01.idx "$idx"
+rm -f x.db
+$S --db d.db restore --at 2099-01-01 --out x.db >other.txt 2>&1
+check "an index of another history: the restore succeeds and is checked" 'grep -q "^digest check: ok" other.txt'
+check "  the index is this branch's again" 'cmp -s "$idx" good.idx'
+check "and after all this, every point still gives the same result" same
+# ---- delta checkpoints: most checkpoints are the rows that differ from a full one ----
+rm -rf d.checkpoints x.db
+$S --db d.db restore --at 2099-01-01 --out x.db --no-checkpoints >/dev/null 2>&1; rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >/dev/null 2>&1
+check "checkpoints are written as full copies and deltas" '[ "$(ls d.checkpoints/*.db | wc -l)" -ge 1 ] && [ "$(ls d.checkpoints/*.delta | wc -l)" -ge 1 ]'
+check "  a delta is smaller than a full copy" '[ "$(ls -S d.checkpoints/*.delta | tail -1 | xargs stat -c %s)" -lt "$(ls -S d.checkpoints/*.db | head -1 | xargs stat -c %s)" ]'
+check "  deltas are owner-only" '[ -z "$(find d.checkpoints -name "*.delta" ! -perm 600)" ]'
+check "with deltas, every commit and date gives the same point and digest" same
+for f in d.checkpoints/*.delta; do printf 'garbage' | dd of="$f" bs=1 seek=2000 conv=notrunc 2>/dev/null; done
+nd=$(ls d.checkpoints/*.delta | wc -l)
+rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >dd.txt 2>&1
+check "damaged deltas: the restore still succeeds and is checked" 'grep -q "^digest check: ok" dd.txt'
+deltas_whole() { local f; for f in d.checkpoints/*.delta; do
+	[ "$(sha256sum <"$f" | cut -c1-64)" = "$(sed -n 's/^delta-sha256: //p' "${f%.delta}.txt")" ] || return 1; done; }
+check "  the damaged deltas it tried were thrown away (what is left is whole)" 'deltas_whole'
+check "  the checkpoint it started from was whole" 'grep -q "taken from a checkpoint" dd.txt'
+check "  before, the damage was there to see" '[ "$nd" -ge 1 ]'
+check "  every point still gives the same result" same
+rm -rf d.checkpoints/*.db d.checkpoints/*.delta d.checkpoints/*.txt x.db
+$S --db d.db restore --at 2099-01-01 --out x.db --no-checkpoints >/dev/null 2>&1; rm -f x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >/dev/null 2>&1
+rm -f d.checkpoints/*.db x.db
+$S --db d.db restore --at "$(git --git-dir d.git rev-parse $ref~1)" --out x.db >nb.txt 2>&1
+check "deltas whose full checkpoint is gone: the restore still succeeds and is checked" 'grep -q "^digest check: ok" nb.txt'
+check "  every point still gives the same result" same
+finish
