@@ -298,6 +298,9 @@ struct sk_bill_line {
 };
 /* The premium for month ("2024-03") per funder and programme, from the rates in force then. */
 int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload);
+/* The bill of month as an .xlsx at path (a personal-data file): one sheet "Tagihan", a line per
+ * funder and programme (people, rupiah, every cell text) and the total last (citydesk.c). */
+int sk_bill_write_xlsx(struct sk_db *db, const char *month, const char *path);
 
 /* One death of the month: a worker ended with the reason "meninggal dunia". */
 struct sk_death {
