@@ -727,7 +727,8 @@ struct sk_history_entry {
 	uint64_t number;           /* the change-set's number along its branch */
 };
 /* Calls fn for each change to the worker id (and its heirs and enrolments) carried by the
- * change-sets of the local repository: this office's, oldest first, then the city's to it.
+ * change-sets of the local repository: this office's, oldest first, then the city's to it (at the
+ * city: the owning district's as fetched, then the city's own).
  * Changes not yet sealed are in the outbox, not here.  fn returns non-zero to stop. */
 int sk_worker_history(struct sk_db *db, const char *id, int (*fn)(void *payload, const struct sk_history_entry *e),
 		      void *payload);

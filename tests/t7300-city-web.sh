@@ -52,6 +52,18 @@ for n in 01 02; do sk --db d$n.db sync >/dev/null 2>&1; done
 check_exit "the city consolidates the two districts" 0 sk --db city.db sync
 check "the duplicate is waiting at the city" 'sk --db city.db duplicates 2>/dev/null | grep -q "^NIK $NIK"'
 
+# a change of 96.71.02's after a point in time (the next second: restore points are seconds)
+T0=$(date +%s)
+while [ "$(date +%s)" -le "$T0" ]; do sleep 0.1; done
+W2p=$(first d02.db 1)
+OLDPHONE=$(q d02.db "SELECT phone FROM workers WHERE id = '$W2p'")
+sk --db d02.db worker edit "$W2p" --phone 081299990000 >/dev/null 2>&1
+sk --db d02.db sync >/dev/null 2>&1
+sk --db city.db sync >/dev/null 2>&1
+T1=$(date +%s)
+while [ "$(date +%s)" -le "$T1" ]; do sleep 0.1; done
+check "the change reached the city" '[ "$(q city.db "SELECT phone FROM workers WHERE id = '"'$W2p'"'")" = 081299990000 ]'
+
 # ---- two hostile change-sets through the central repository ----
 # 96.71.01 ten days ahead of the city's clock
 W1c=$(first d01.db 2)
@@ -143,7 +155,17 @@ check "an admin manages the city's accounts" '[ "$(web_status "$TMP/adm.jar" /ak
 T2=$(web_csrf "$JAR2")
 # a note with markup comes back escaped on Riwayat
 q city.db "INSERT INTO web_city_notes VALUES (1, 'opr', 'budget', '<b>x</b>', '\"><script>alert(1)</script>')"
-check "a note is escaped on Riwayat" 'web_get "$JAR2" /kota/riwayat >riw.html; grep -q "grep -q "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.htmlgt;grep -q "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.htmllt;scriptgrep -q "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.htmlgt;alert(1)grep -q "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.htmllt;/scriptgrep -q "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.htmlgt;" riw.html && ! grep -q "<script>alert" riw.html'
+check "a note is escaped on Riwayat" 'web_get "$JAR2" /kota/riwayat >riw.html; grep -q "&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.html && ! grep -q "<script>alert" riw.html'
+# ---- Riwayat: who changed a worker, the record on a date (restore, read-only), two dates compared ----
+web_get "$JAR2" "/kota/riwayat?pekerja=$W2p" >hist.html
+check "Riwayat: the worker's change, by district and field" 'grep -q "96.71.02" hist.html && grep -q "phone" hist.html'
+web_get "$JAR2" "/kota/riwayat?pekerja=$W2p&pada=%40$T0" >at0.html
+web_get "$JAR2" "/kota/riwayat?pekerja=$W2p&pada=%40$T1" >at1.html
+check "the record as it was before the change (restore engine)" 'grep -q "class=\"f-phone\">$OLDPHONE<" at0.html'
+check "... and after it" 'grep -q "class=\"f-phone\">081299990000<" at1.html'
+check "the live database was not changed by it" '[ "$(q city.db "SELECT phone FROM workers WHERE id = '"'$W2p'"'")" = 081299990000 ]'
+web_get "$JAR2" "/kota/riwayat?distrik=96.71.02&a=%40$T0&b=%40$T1" >diff.html
+check "the differences between the two points name the worker and the field" 'grep -q "$W2p" diff.html && grep -A3 "$W2p" diff.html | grep -q "phone"'
 check "the bill as CSV: totals line" 'web_get "$JAR2" "/kota/tagihan.csv" | grep -q "^Jumlah,,"'
 check "screenshots at 1280 and 390 px kept" '[ "$(ls "$SHOTS"/*-1280.png | wc -l)" -ge 6 ] && [ "$(ls "$SHOTS"/*-390.png | wc -l)" -ge 6 ]'
 finish
