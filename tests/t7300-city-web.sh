@@ -14,7 +14,7 @@
 
 [ -x /usr/bin/chromium ] || need_pkg /usr/bin/chromium chromium || skip_all "chromium is missing (scripts/install-deps installs it)"
 command -v node >/dev/null || skip_all "node is missing (scripts/install-deps installs it)"
-command -v soffice >/dev/null || need_pkg soffice libreoffice-calc || skip_all "LibreOffice is missing (scripts/install-deps installs it)"
+command -v soffice >/dev/null || need_pkg soffice libreoffice-calc-nogui || skip_all "LibreOffice is missing (scripts/install-deps installs it)"
 need_pkg sqlite3 sqlite3 || skip_all "sqlite3 is not installed and cannot be"
 if [ ! -d "$TOP/tests/web/node_modules/playwright-core" ]; then
 	(cd "$TOP/tests/web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null 2>&1) ||

@@ -69,7 +69,7 @@ try {
 	const qtext = await page.textContent('main');
 	check('Karantina lists both held change-sets', qtext.includes(process.env.QAHEAD) && qtext.includes(process.env.QOWN));
 	const reasonAhead = await page.textContent(`#q-${process.env.QAHEAD} .reason`);
-	check('... the reason in words', reasonAhead.length > 10, reasonAhead);
+	check('... the reason in words, in Indonesian', reasonAhead.includes('lebih dari sehari di depan jam kota'), reasonAhead);
 	await shoot('kota-karantina');
 	await page.fill(`#q-${process.env.QAHEAD} textarea[name=note]`, 'jam kantor distrik sudah dibetulkan');
 	await page.click(`#q-${process.env.QAHEAD} button[value=release]`);
@@ -101,7 +101,7 @@ try {
 	await page.setInputFiles('input[name=file]', process.env.KPJ);
 	await page.click('button:has-text("Baca berkas")');
 	check('one KPJ matched and set', (await page.textContent('#kpj-set')).trim() === '1');
-	check('one NIK not matched', (await page.textContent('#kpj-unknown')).trim() === '1' && (await page.textContent('#kpj-unknown-rows')).includes('9999999999999999'));
+	check('one NIK not matched', (await page.textContent('#kpj-unknown')).trim() === '1' && (await page.textContent('#kpj-unknown-rows')).includes('tidak ada pekerja aktif dengan NIK 9999999999999999'));
 	check('one refused: its KPJ is on another worker', (await page.textContent('#kpj-refused')).trim() === '1' && (await page.textContent('#kpj-refused-rows')).includes('24010000077'));
 	await shoot('kota-kpj');
 
