@@ -91,7 +91,7 @@ int web_is_city(struct web_server *s);
 
 /* ---- accounts (web_user.c) ---- */
 int web_accounts_ensure(sqlite3 *h);
-int web_indexes_ensure(sqlite3 *h);
+int web_indexes_ensure(sqlite3 *h, int city);
 /* the head of office's page of accounts (/akun) */
 void web_page_accounts(struct web_req *r);
 /* 1 when name/password are right and the account is enabled (role copied), 0 otherwise, -1 error */

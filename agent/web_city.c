@@ -6,6 +6,7 @@
  * refused every form in web_server.c's dispatch).
  */
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,80 @@ static void note_add(struct web_req *r, const char *action, const char *subject,
 	sqlite3_bind_text(st, 5, note && *note ? note : NULL, -1, SQLITE_STATIC);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
+}
+
+/* ---- what the money and the districts cost to compute, kept until the data changes ----
+ * The bill prices every enrolment in force (seconds for a city of 250,000), so the pages keep
+ * what they computed under a signature of the data it came from: the change-sets applied or
+ * sealed, the changes captured but not sealed, the budgets, the quarantine's states.  Any of
+ * those changing makes a new signature; what is kept holds catalogue words and figures only,
+ * nothing of an account, so every session may be shown it. */
+
+#define CACHE_SLOTS 16
+static struct {
+	char *key;
+	void *data;
+	size_t len;
+	unsigned long used;
+} cache[CACHE_SLOTS];
+static unsigned long cache_clock;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *data_signature(struct web_req *r)
+{
+	sqlite3_stmt *st;
+	char *sig = NULL;
+	if (sqlite3_prepare_v2(web_rdb(r->srv),
+			       "SELECT (SELECT count(*) || '.' || ifnull(max(at), 0) FROM sk_changesets) || '|' || "
+			       "(SELECT count(*) || '.' || ifnull(max(rowid), 0) FROM sk_outbox) || '|' || "
+			       "(SELECT ifnull(group_concat(key || '=' || value), '') FROM settings WHERE key LIKE 'budget.%') || '|' || "
+			       "(SELECT count(*) || '.' || ifnull(max(decided_at), 0) || '.' || ifnull(sum(state = 'held'), 0) FROM sk_quarantine)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		sig = sk_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return sig;
+}
+
+/* the kept copy of what key names, appended to out (or copied into a struct of len bytes) */
+static int cache_get(const char *key, struct sk_buf *out, void *copy, size_t len)
+{
+	int hit = 0;
+	if (!key)
+		return 0;
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].key && !strcmp(cache[i].key, key)) {
+			if (out)
+				sk_buf_put(out, cache[i].data, cache[i].len);
+			else if (cache[i].len == len)
+				memcpy(copy, cache[i].data, len);
+			cache[i].used = ++cache_clock;
+			hit = 1;
+			break;
+		}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const char *key, const void *data, size_t len)
+{
+	int slot = 0;
+	if (!key)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 1; i < CACHE_SLOTS; i++)
+		if (cache[i].used < cache[slot].used)
+			slot = i;
+	free(cache[slot].key);
+	free(cache[slot].data);
+	cache[slot].key = sk_strdup(key);
+	cache[slot].data = sk_malloc(len ? len : 1);
+	memcpy(cache[slot].data, data, len);
+	cache[slot].len = len;
+	cache[slot].used = ++cache_clock;
+	pthread_mutex_unlock(&cache_lock);
 }
 
 void web_city_nav(struct web_req *r)
@@ -219,8 +294,16 @@ static void put_budgets(struct web_req *r, struct sk_db *db, int year, int month
 	struct sk_report *rep = NULL;
 	static const char *const months[] = {N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
 					     N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December")};
+	char *sig = data_signature(r), *key = sig ? sk_printf("budgets %d-%d %s", year, month, sig) : NULL;
+	size_t start = r->out.len;
+	free(sig);
+	if (cache_get(key, &r->out, NULL, 0)) {
+		free(key);
+		return;
+	}
 	if (sk_report_build(&rep, db, year, month) < 0) {
 		put_error_box(r, sk_error_last());
+		free(key);
 		return;
 	}
 	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"budgets\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
@@ -247,6 +330,8 @@ static void put_budgets(struct web_req *r, struct sk_db *db, int year, int month
 		web_put(r, "<tr><td colspan=\"5\">%t</td></tr>", N_("No enrolment is billed this month."));
 	web_put(r, "</tbody></table></div>");
 	sk_report_free(rep);
+	cache_put(key, r->out.ptr + start, r->out.len - start);
+	free(key);
 }
 
 static void this_month(int *year, int *month)
@@ -273,7 +358,25 @@ static void page_city_home(struct web_req *r)
 		return;
 	}
 	d = sk_calloc(1, sizeof(*d));
-	groups = districts_load(r, db, d);
+	{
+		char *sig = data_signature(r), *key = sig ? sk_printf("districts %s %s", sk_db_code(db), sig) : NULL;
+		struct {
+			struct districts d;
+			int64_t groups;
+		} *kept = sk_calloc(1, sizeof(*kept));
+		if (cache_get(key, NULL, kept, sizeof(*kept))) {
+			*d = kept->d;
+			groups = kept->groups;
+		} else {
+			groups = districts_load(r, db, d);
+			kept->d = *d;
+			kept->groups = groups;
+			cache_put(key, kept, sizeof(*kept));
+		}
+		free(kept);
+		free(sig);
+		free(key);
+	}
 	web_put(r, "<p class=\"office\">%h (%h)</p>", sk_db_name(db), sk_db_code(db));
 	for (int i = 0; i < d->n; i++)
 		nsilent += silent(&d->v[i]);
@@ -807,10 +910,22 @@ static void bill_page(struct web_req *r, const char *ok, const char *err)
 	web_put(r, "<section class=\"card\"><h2>%t %h</h2><div class=\"table-wrap\"><table class=\"list\" id=\"bill\"><thead><tr><th>%t</th><th>%t</th>"
 		   "<th>%t</th><th>%t</th></tr></thead><tbody>",
 		N_("The bill of"), mon, N_("Funder"), N_("Programme"), N_("Workers"), N_("Premium"));
-	if (db && sk_bill(db, mon, bill_row, &b) < 0)
-		put_error_box(r, sk_error_last());
-	web_put(r, "</tbody><tfoot><tr><th colspan=\"2\">%t</th><th>%D</th><th id=\"bill-total\">%R</th></tr></tfoot></table></div>",
-		N_("Total"), b.people, b.amount);
+	{
+		char *sig = data_signature(r), *key = sig ? sk_printf("bill %s %s", mon, sig) : NULL;
+		size_t start = r->out.len;
+		if (!cache_get(key, &r->out, NULL, 0)) {
+			if (db && sk_bill(db, mon, bill_row, &b) < 0) {
+				put_error_box(r, sk_error_last());
+				free(key);
+				key = NULL;
+			}
+			web_put(r, "</tbody><tfoot><tr><th colspan=\"2\">%t</th><th>%D</th><th id=\"bill-total\">%R</th></tr></tfoot></table></div>",
+				N_("Total"), b.people, b.amount);
+			cache_put(key, r->out.ptr + start, r->out.len - start);
+		}
+		free(sig);
+		free(key);
+	}
 	web_put(r, "<p class=\"actions\"><a class=\"button\" id=\"bill-xlsx\" href=\"/kota/tagihan.xlsx?bulan=%u\">%t</a> "
 		   "<a class=\"button\" id=\"bill-csv\" href=\"/kota/tagihan.csv?bulan=%u\">%t</a> "
 		   "<a class=\"button\" href=\"/kota/laporan?bulan=%u\">%t</a> <a class=\"button\" href=\"/kota/laporan.xlsx?bulan=%u\">%t</a></p></section>",

@@ -804,22 +804,22 @@ int web_start(struct web_server **out, const char *db_path, const struct web_opt
 			o->listen);
 		goto fail;
 	}
-	/* the accounts' tables, before the first request */
-	{
-		sqlite3 *h = NULL;
-		if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0 ||
-		    web_indexes_ensure(h) < 0) {
-			fprintf(stderr, _("sinkron serve: cannot open the database '%s': %s\n"), db_path, h ? sqlite3_errmsg(h) : "");
-			sqlite3_close(h);
-			goto fail;
-		}
-		sqlite3_close(h);
-	}
 	{
 		struct sk_db *db = NULL;
 		if (sk_db_open(&db, db_path) == 0)
 			s->city = sk_db_is_city(db);
 		sk_db_free(db);
+	}
+	/* the accounts' tables, before the first request */
+	{
+		sqlite3 *h = NULL;
+		if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0 ||
+		    web_indexes_ensure(h, s->city) < 0) {
+			fprintf(stderr, _("sinkron serve: cannot open the database '%s': %s\n"), db_path, h ? sqlite3_errmsg(h) : "");
+			sqlite3_close(h);
+			goto fail;
+		}
+		sqlite3_close(h);
 	}
 	if (s->tls)
 		s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,

@@ -71,10 +71,19 @@ int web_role_manages_accounts(const char *role)
 }
 
 /* The worker list's order and filters read from indexes (the engine never needs them; they change
- * no row, so nothing of them is synced or digested). */
-int web_indexes_ensure(sqlite3 *h)
+ * no row, so nothing of them is synced or digested).  At the city the list's index leaves the
+ * status out, so that the duplicates' query (status = 'active') reads its own partial index, and
+ * the districts at a glance count each district's workers from (owner, status). */
+int web_indexes_ensure(sqlite3 *h, int city)
 {
 	sqlite3_busy_timeout(h, 10000);
+	if (city)
+		return sqlite3_exec(h, "DROP INDEX IF EXISTS web_workers_list;"
+				       "CREATE INDEX IF NOT EXISTS web_workers_name ON workers(name COLLATE NOCASE, id);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_occupation ON workers(occupation);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_owner ON workers(owner, status);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_dup ON workers(nik) WHERE status = 'active' AND duplicate_of IS NULL;",
+				    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	return sqlite3_exec(h, "CREATE INDEX IF NOT EXISTS web_workers_list ON workers(status, name COLLATE NOCASE, id);"
 			       "CREATE INDEX IF NOT EXISTS web_workers_occupation ON workers(occupation);",
 			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
