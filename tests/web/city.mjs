@@ -105,8 +105,24 @@ try {
 	check('one refused: its KPJ is on another worker', (await page.textContent('#kpj-refused')).trim() === '1' && (await page.textContent('#kpj-refused-rows')).includes('24010000077'));
 	await shoot('kota-kpj');
 
+	// ---- a KPJ set on a worker's page ----
+	await page.goto(url + '/pekerja/' + process.env.DW1);
+	await page.fill('#set-kpj input[name=kpj]', '24010000099');
+	await page.click('#set-kpj button[type=submit]');
+	check('a KPJ set on the worker\'s page', (await page.textContent('.ok')).includes('24010000099'));
+
+	// ---- the Beranda after the decisions: what it keeps is computed again ----
+	await page.goto(url + '/');
+	check('after the decisions the Beranda shows nothing held and no duplicate waiting for 96.71.01',
+		(await page.textContent('#d-96\\.71\\.01 td:nth-child(6)')).trim() === '0' && (await page.textContent('#d-96\\.71\\.01 td:nth-child(7)')).trim() === '0');
+
 	// ---- the bill, downloaded and read back by LibreOffice ----
 	await page.click('nav >> text=Tagihan');
+	await page.fill('#anggaran input[name=amount]', '2,2 miliar');
+	await page.click('#anggaran button[type=submit]');
+	check('a budget entered for the year', (await page.textContent('.ok')).includes('APBD Kota'));
+	const budgets = await page.textContent('#budgets');
+	check('... and the bill set against it, with the month it runs out or that it lasts', budgets.includes('Rp2.200.000.000') && (budgets.includes('habis pada') || budgets.includes('cukup sampai akhir tahun')), budgets);
 	const total = (await page.textContent('#bill-total')).replace(/[^0-9]/g, '');
 	check('the month\'s bill has a total', Number(total) > 0, total);
 	await shoot('kota-tagihan');
