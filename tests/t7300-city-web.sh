@@ -85,6 +85,13 @@ echo 'rahasia-pm1' | sk --db city.db user add pantau --role pemantau >/dev/null
 echo 'rahasia-ad1' | sk --db city.db user add adm --role admin >/dev/null
 check_exit "an office role is refused in the city's database (exit 2)" 2 sh -c "echo rahasia-xx1 | '$SINKRON' --db city.db user add kep --role kepala"
 check_exit "a city role is refused in an office's database (exit 2)" 2 sh -c "echo rahasia-xx1 | '$SINKRON' --db d01.db user add op --role operator"
+# an office's accounts table as it was made before the city's roles: rebuilt once, its rows kept
+q d02.db "CREATE TABLE web_accounts (name TEXT PRIMARY KEY, hash TEXT NOT NULL,
+	role TEXT NOT NULL CHECK (role IN ('petugas', 'kepala')), disabled INTEGER NOT NULL DEFAULT 0,
+	created INTEGER NOT NULL, changed INTEGER NOT NULL) WITHOUT ROWID;
+	INSERT INTO web_accounts VALUES ('lama', 'x', 'kepala', 0, 1, 1)"
+check_exit "an office database made before the city's roles takes a new account" 0 sh -c "echo rahasia-kep1 | '$SINKRON' --db d02.db user add kep --role kepala"
+check "... its table rebuilt with the old account kept" '[ "$(q d02.db "SELECT group_concat(name || \":\" || role) FROM web_accounts")" = "kep:kepala,lama:kepala" ] && q d02.db "SELECT sql FROM sqlite_master WHERE name = '"'web_accounts'"'" | grep -q pemantau'
 echo 'rahasia-ani' | sk --db d02.db user add ani >/dev/null
 check "the office's account is a petugas" '[ "$(q d02.db "SELECT role FROM web_accounts WHERE name = '"'ani'"'")" = petugas ]'
 
