@@ -634,17 +634,37 @@ static void dup_free(struct dup_page *p)
 	free(p->g);
 }
 
+/* the KPJ, and the values as the office writes them: the kelurahan by name, Laki-laki or
+ * Perempuan, the date as 31-12-1980 */
 static void dup_kpj(struct web_req *r, struct dup_group *g)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT kpj FROM workers WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT kpj, (SELECT name FROM regions WHERE code = w.kelurahan) FROM workers w WHERE id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	for (int j = 0; j < g->n; j++) {
+		char **v = g->rec[j].v;
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, g->rec[j].id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-			free(g->rec[j].v[8]);
-			g->rec[j].v[8] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (sqlite3_column_text(st, 0)) {
+				free(v[8]);
+				v[8] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+			}
+			if (sqlite3_column_text(st, 1)) {
+				free(v[4]);
+				v[4] = sk_strdup((const char *)sqlite3_column_text(st, 1));
+			}
+		}
+		if (!strcmp(v[3], "L") || !strcmp(v[3], "P")) {
+			char *sex = sk_strdup(!strcmp(v[3], "L") ? "Laki-laki" : "Perempuan");
+			free(v[3]);
+			v[3] = sex;
+		}
+		if (strlen(v[2]) == 10 && v[2][4] == '-') {
+			char *d = sk_printf("%.2s-%.2s-%.4s", v[2] + 8, v[2] + 5, v[2]);
+			free(v[2]);
+			v[2] = d;
 		}
 	}
 	sqlite3_finalize(st);
