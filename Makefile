@@ -123,6 +123,7 @@ bench: all
 	@scripts/bench-city
 	@scripts/bench-restore
 	@scripts/bench-web
+	@scripts/bench-city-web
 
 soak: all
 	@tests/soak

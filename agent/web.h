@@ -59,6 +59,7 @@ struct web_req {
 	int status;
 	const char *ctype;
 	char *location, *cookie, *disposition;
+	const char *csp;         /* a Content-Security-Policy of its own (a literal), else the pages' */
 };
 
 /* Writes to the response: fmt's %h is text put in HTML (escaped), %a text put in an attribute
@@ -85,16 +86,22 @@ struct sk_db *web_engine(struct web_req *r);
 void web_engine_release(struct web_req *r);
 const char *web_db_path(struct web_server *s);
 const struct web_options *web_opts(struct web_server *s);
+/* 1 when the database served is the city's: the city's desk (web_city.c) answers */
+int web_is_city(struct web_server *s);
 
 /* ---- accounts (web_user.c) ---- */
 int web_accounts_ensure(sqlite3 *h);
-int web_indexes_ensure(sqlite3 *h);
+int web_indexes_ensure(sqlite3 *h, int city);
 /* the head of office's page of accounts (/akun) */
 void web_page_accounts(struct web_req *r);
 /* 1 when name/password are right and the account is enabled (role copied), 0 otherwise, -1 error */
 int web_account_check(sqlite3 *h, const char *name, const char *password, char role[16]);
 /* 1 when the account exists and is enabled (role copied) */
 int web_account_active(sqlite3 *h, const char *name, char role[16]);
+/* 1 when role is one of the office's (petugas, kepala) or, with city, the city's (operator,
+ * pemantau, admin): each database holds its own kind of accounts only */
+int web_role_valid(const char *role, int city);
+int web_role_manages_accounts(const char *role);
 
 /* ---- pages (web_pages.c) ---- */
 struct web_route {
@@ -104,5 +111,10 @@ struct web_route {
 };
 extern const struct web_route web_routes[];
 extern const struct web_route web_task_routes[]; /* web_tasks.c */
+extern const struct web_route web_city_routes[]; /* web_city.c: first, for the city's database */
+/* the city's navigation (web_city.c) */
+void web_city_nav(struct web_req *r);
+/* On a worker's page at the city: the form that sets the KPJ */
+void web_city_worker_kpj(struct web_req *r, const char *id, const char *kpj);
 
 #endif

@@ -237,11 +237,14 @@ void web_page_begin(struct web_req *r, const char *title_msgid)
 		   "<title>%t · sinkron</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body>",
 		i18n_lang(), title_msgid);
 	if (r->logged_in) {
-		web_put(r, "<header><nav><a href=\"/\" class=\"brand\"><img src=\"/assets/icon.svg\" alt=\"\" width=\"16\" height=\"16\"> sinkron</a>"
-			   "<a href=\"/\">%t</a><a href=\"/pekerja\">%t</a><a href=\"/daftar\">%t</a>"
-			   "<a href=\"/impor\">%t</a><a href=\"/kirim\">%t</a>",
-			N_("Home"), N_("Workers"), N_("Register"), N_("Import"), N_("Send now"));
-		if (!strcmp(r->role, "kepala"))
+		web_put(r, "<header><nav><a href=\"/\" class=\"brand\"><img src=\"/assets/icon.svg\" alt=\"\" width=\"16\" height=\"16\"> sinkron</a>");
+		if (web_is_city(r->srv))
+			web_city_nav(r);
+		else
+			web_put(r, "<a href=\"/\">%t</a><a href=\"/pekerja\">%t</a><a href=\"/daftar\">%t</a>"
+				   "<a href=\"/impor\">%t</a><a href=\"/kirim\">%t</a>",
+				N_("Home"), N_("Workers"), N_("Register"), N_("Import"), N_("Send now"));
+		if (web_role_manages_accounts(r->role))
 			web_put(r, "<a href=\"/akun\">%t</a>", N_("Accounts"));
 		web_put(r, "<form method=\"post\" action=\"/logout\" class=\"logout\"><span class=\"who\">%h (%h)</span>", r->user,
 			r->role);
@@ -641,7 +644,10 @@ static void page_worker(struct web_req *r)
 	web_put(r, "<dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd>", N_("Address"), nz(w.address), N_("Kelurahan"), kel,
 		N_("Phone"), nz(w.phone));
 	web_put(r, "<dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd></dl>", N_("Occupation"), nz(w.occupation), N_("Workplace"), nz(w.workplace));
-	if (active)
+	if (web_is_city(r->srv)) {
+		if (active)
+			web_city_worker_kpj(r, w.id, w.kpj);
+	} else if (active)
 		web_put(r, "<p class=\"actions\"><a class=\"button\" href=\"/ubah?id=%u\">%t</a> "
 			   "<a class=\"button danger\" href=\"/akhiri?id=%u\">%t</a></p>",
 			w.id, N_("Correct"), w.id, N_("End enrolment"));

@@ -48,7 +48,7 @@ struct web_server {
 	struct MHD_Daemon *d;
 	char *db_path;
 	struct web_options o;
-	int tls;
+	int tls, city;
 	char *cert_pem, *key_pem;
 	pthread_mutex_t lock;  /* sessions and throttle */
 	struct session sessions[MAX_SESSIONS];
@@ -57,6 +57,7 @@ struct web_server {
 
 const char *web_db_path(struct web_server *s) { return s->db_path; }
 const struct web_options *web_opts(struct web_server *s) { return &s->o; }
+int web_is_city(struct web_server *s) { return s->city; }
 
 /* ---- options ---- */
 
@@ -561,7 +562,7 @@ static void dispatch(struct web_req *r)
 	{
 		char role[16];
 		sqlite3 *h = web_rdb(s);
-		if (!h || web_account_active(h, r->user, role) != 1) {
+		if (!h || web_account_active(h, r->user, role) != 1 || !web_role_valid(role, s->city)) {
 			session_end(s, r, token);
 			web_redirect(r, "/login");
 			return;
@@ -579,6 +580,11 @@ static void dispatch(struct web_req *r)
 		do_logout(r, token);
 		return;
 	}
+	/* an inspector or auditor sees everything and changes nothing: every form refused here */
+	if (r->post && !strcmp(r->role, "pemantau")) {
+		refuse(r, MHD_HTTP_FORBIDDEN, N_("a pemantau account can read but not change anything: nothing was changed"));
+		return;
+	}
 	if (!strncmp(path, "/assets/", 8)) {
 		const struct sk_embedded *a = asset_find(path + 8);
 		if (!a) {
@@ -589,8 +595,8 @@ static void dispatch(struct web_req *r)
 		r->ctype = mime_of(a->name);
 		return;
 	}
-	for (int t = 0; t < 2; t++)
-		for (const struct web_route *rt = t ? web_task_routes : web_routes; rt->path; rt++) {
+	for (int t = s->city ? 0 : 1; t < 3; t++)
+		for (const struct web_route *rt = t == 0 ? web_city_routes : t == 1 ? web_routes : web_task_routes; rt->path; rt++) {
 			if (strcmp(rt->method, r->post ? "POST" : "GET"))
 				continue;
 			if (rt->prefix ? !strncmp(path, rt->path, strlen(rt->path)) : !strcmp(path, rt->path)) {
@@ -653,7 +659,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	MHD_add_response_header(resp, "Content-Security-Policy", r->csp ? r->csp :
 				"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	if (r->srv->tls)
@@ -798,11 +804,17 @@ int web_start(struct web_server **out, const char *db_path, const struct web_opt
 			o->listen);
 		goto fail;
 	}
+	{
+		struct sk_db *db = NULL;
+		if (sk_db_open(&db, db_path) == 0)
+			s->city = sk_db_is_city(db);
+		sk_db_free(db);
+	}
 	/* the accounts' tables, before the first request */
 	{
 		sqlite3 *h = NULL;
 		if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0 ||
-		    web_indexes_ensure(h) < 0) {
+		    web_indexes_ensure(h, s->city) < 0) {
 			fprintf(stderr, _("sinkron serve: cannot open the database '%s': %s\n"), db_path, h ? sqlite3_errmsg(h) : "");
 			sqlite3_close(h);
 			goto fail;

@@ -20,23 +20,70 @@
 #define PW_OPS 2
 #define PW_MEM ((size_t)19 << 20)
 
+#define ACCOUNTS_TABLE(name)                                                                               \
+	"CREATE TABLE " name " ("                                                                          \
+	" name     TEXT PRIMARY KEY,"                                                                      \
+	" hash     TEXT NOT NULL,"                                                                         \
+	" role     TEXT NOT NULL CHECK (role IN ('petugas', 'kepala', 'operator', 'pemantau', 'admin')),"  \
+	" disabled INTEGER NOT NULL DEFAULT 0,"                                                            \
+	" created  INTEGER NOT NULL,"                                                                      \
+	" changed  INTEGER NOT NULL) WITHOUT ROWID"
+
+/* The table of accounts; one made before the city's roles existed (its CHECK names the office's
+ * two alone) is rebuilt with the same rows, in one transaction. */
 int web_accounts_ensure(sqlite3 *h)
 {
-	return sqlite3_exec(h, "CREATE TABLE IF NOT EXISTS web_accounts ("
-			       " name     TEXT PRIMARY KEY,"
-			       " hash     TEXT NOT NULL,"
-			       " role     TEXT NOT NULL CHECK (role IN ('petugas', 'kepala')),"
-			       " disabled INTEGER NOT NULL DEFAULT 0,"
-			       " created  INTEGER NOT NULL,"
-			       " changed  INTEGER NOT NULL) WITHOUT ROWID",
-			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sqlite3_stmt *st;
+	int old = 0, rc;
+	sqlite3_busy_timeout(h, 10000);
+	if (sqlite3_prepare_v2(h, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'web_accounts'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *sql = (const char *)sqlite3_column_text(st, 0);
+		old = sql && !strstr(sql, "'pemantau'") ? 1 : -1;
+	}
+	sqlite3_finalize(st);
+	if (old < 0)
+		return 0;
+	if (!old)
+		return sqlite3_exec(h, ACCOUNTS_TABLE("IF NOT EXISTS web_accounts"), NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	rc = sqlite3_exec(h, "BEGIN IMMEDIATE;" ACCOUNTS_TABLE("web_accounts_new") ";"
+			     "INSERT INTO web_accounts_new SELECT name, hash, role, disabled, created, changed FROM web_accounts;"
+			     "DROP TABLE web_accounts; ALTER TABLE web_accounts_new RENAME TO web_accounts; COMMIT",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int web_role_valid(const char *role, int city)
+{
+	static const char *const office[] = {"petugas", "kepala", NULL}, *const town[] = {"operator", "pemantau", "admin", NULL};
+	for (const char *const *p = city ? town : office; role && *p; p++)
+		if (!strcmp(*p, role))
+			return 1;
+	return 0;
+}
+
+int web_role_manages_accounts(const char *role)
+{
+	return !strcmp(role, "kepala") || !strcmp(role, "admin");
 }
 
 /* The worker list's order and filters read from indexes (the engine never needs them; they change
- * no row, so nothing of them is synced or digested). */
-int web_indexes_ensure(sqlite3 *h)
+ * no row, so nothing of them is synced or digested).  At the city the list's index leaves the
+ * status out, so that the duplicates' query (status = 'active') reads its own partial index, and
+ * the districts at a glance count each district's workers from (owner, status). */
+int web_indexes_ensure(sqlite3 *h, int city)
 {
 	sqlite3_busy_timeout(h, 10000);
+	if (city)
+		return sqlite3_exec(h, "DROP INDEX IF EXISTS web_workers_list;"
+				       "CREATE INDEX IF NOT EXISTS web_workers_name ON workers(name COLLATE NOCASE, id);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_occupation ON workers(occupation);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_owner ON workers(owner, status);"
+				       "CREATE INDEX IF NOT EXISTS web_workers_dup ON workers(nik) WHERE status = 'active' AND duplicate_of IS NULL;",
+				    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	return sqlite3_exec(h, "CREATE INDEX IF NOT EXISTS web_workers_list ON workers(status, name COLLATE NOCASE, id);"
 			       "CREATE INDEX IF NOT EXISTS web_workers_occupation ON workers(occupation);",
 			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
@@ -157,10 +204,13 @@ static int valid_name(const char *n)
 	return 1;
 }
 
+static int db_city; /* the database opened by open_accounts() is the city's */
+
 static sqlite3 *open_accounts(void)
 {
 	sqlite3 *h = NULL;
 	struct sk_db *db = open_db(); /* checks it is a sinkron database, migrates it */
+	db_city = sk_db_is_city(db);
 	sk_db_free(db);
 	if (sqlite3_open_v2(g_opts.db_path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_accounts_ensure(h) < 0) {
 		fprintf(stderr, "sinkron user: cannot open '%s': %s\n", g_opts.db_path, h ? sqlite3_errmsg(h) : "");
@@ -212,7 +262,7 @@ int cmd_user(int argc, char **argv)
 		h = open_accounts();
 		sqlite3_prepare_v2(h, "SELECT name, role, disabled FROM web_accounts ORDER BY name", -1, &st, NULL);
 		while (sqlite3_step(st) == SQLITE_ROW)
-			printf("%-20s %-8s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			printf("%-20s %-9s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
 			       sqlite3_column_int(st, 2) ? _("disabled") : _("active"));
 		sqlite3_finalize(st);
 		sqlite3_close(h);
@@ -223,11 +273,15 @@ int cmd_user(int argc, char **argv)
 	if (!valid_name(ops[1]))
 		return usage_error("user", _("account name '%s' must be 2-40 lower-case letters, digits, '.', '-' or '_'"), ops[1]);
 	if (!strcmp(ops[0], "add")) {
-		if (!role)
-			role = "petugas";
-		if (strcmp(role, "petugas") && strcmp(role, "kepala"))
-			return usage_error("user", _("role '%s' is not petugas (clerk) or kepala (head of office)"), role);
 		h = open_accounts();
+		if (!role)
+			role = db_city ? "operator" : "petugas";
+		if (!web_role_valid(role, db_city)) {
+			sqlite3_close(h);
+			if (db_city)
+				return usage_error("user", _("role '%s' is not operator (city officer), pemantau (inspector, reads only) or admin (accounts)"), role);
+			return usage_error("user", _("role '%s' is not petugas (clerk) or kepala (head of office)"), role);
+		}
 		if (read_password(hash) < 0) {
 			sqlite3_close(h);
 			return EXIT_USAGE;
@@ -311,10 +365,14 @@ static void accounts_page(struct web_req *r, const char *ok, const char *err)
 	web_put(r, "</tbody></table></div><form method=\"post\" action=\"/akun\" class=\"card form\"><h2>%t</h2>", N_("New account"));
 	web_csrf_field(r);
 	web_put(r, "<input type=\"hidden\" name=\"do\" value=\"add\"><label>%t<input name=\"name\" autocomplete=\"off\"></label>"
-		   "<label>%t<select name=\"role\"><option value=\"petugas\">petugas</option><option value=\"kepala\">kepala</option></select></label>"
+		   "<label>%t<select name=\"role\">%s</select></label>"
 		   "<label>%t<input name=\"password\" type=\"password\" autocomplete=\"new-password\"></label>"
 		   "<p><button type=\"submit\">%t</button></p></form>",
-		N_("Account name"), N_("Role"), N_("Password (at least 8 characters)"), N_("Add account"));
+		N_("Account name"), N_("Role"),
+		web_is_city(r->srv) ? "<option value=\"operator\">operator kota</option><option value=\"pemantau\">pemantau</option>"
+				      "<option value=\"admin\">admin</option>"
+				    : "<option value=\"petugas\">petugas</option><option value=\"kepala\">kepala</option>",
+		N_("Password (at least 8 characters)"), N_("Add account"));
 	web_page_end(r);
 }
 
@@ -323,10 +381,12 @@ void web_page_accounts(struct web_req *r)
 	const char *what = web_arg(r, "do"), *name = web_arg(r, "name");
 	char msg[200];
 	sqlite3 *h = web_rdb(r->srv);
-	if (strcmp(r->role, "kepala")) {
+	if (!web_role_manages_accounts(r->role)) {
 		r->status = 403;
 		web_page_begin(r, N_("Accounts"));
-		web_put(r, "<p class=\"error\" role=\"alert\">%t</p>", N_("only the head of office (kepala) manages accounts"));
+		web_put(r, "<p class=\"error\" role=\"alert\">%t</p>",
+			web_is_city(r->srv) ? N_("only an admin account manages the city's accounts")
+					    : N_("only the head of office (kepala) manages accounts"));
 		web_page_end(r);
 		return;
 	}
@@ -344,7 +404,7 @@ void web_page_accounts(struct web_req *r)
 		const char *pw = web_arg(r, "password"), *role = web_arg(r, "role");
 		char hash[crypto_pwhash_STRBYTES];
 		int n;
-		if (!role || (strcmp(role, "petugas") && strcmp(role, "kepala"))) {
+		if (!web_role_valid(role, web_is_city(r->srv))) {
 			r->status = 422;
 			accounts_page(r, NULL, _("choose the role from the list"));
 			return;

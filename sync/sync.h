@@ -308,6 +308,9 @@ struct sk_bill_line {
 };
 /* The premium for month ("2024-03") per funder and programme, from the rates in force then. */
 int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const struct sk_bill_line *l), void *payload);
+/* The bill of month as an .xlsx at path (a personal-data file): one sheet "Tagihan", a line per
+ * funder and programme (people, rupiah, every cell text) and the total last (citydesk.c). */
+int sk_bill_write_xlsx(struct sk_db *db, const char *month, const char *path);
 
 /* One death of the month: a worker ended with the reason "meninggal dunia". */
 struct sk_death {
@@ -762,7 +765,8 @@ struct sk_history_entry {
 	uint64_t number;           /* the change-set's number along its branch */
 };
 /* Calls fn for each change to the worker id (and its heirs and enrolments) carried by the
- * change-sets of the local repository: this office's, oldest first, then the city's to it.
+ * change-sets of the local repository: this office's, oldest first, then the city's to it (at the
+ * city: the owning district's as fetched, then the city's own).
  * Changes not yet sealed are in the outbox, not here.  fn returns non-zero to stop. */
 int sk_worker_history(struct sk_db *db, const char *id, int (*fn)(void *payload, const struct sk_history_entry *e),
 		      void *payload);
