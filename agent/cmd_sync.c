@@ -255,6 +255,24 @@ static void install_signals(void)
 	sk_transport_set_stop_flag(&stop_requested);
 }
 
+/* A one-round verb's start: the office's configuration (cfg, else the one beside the database)
+ * loaded into *c, the office's process lock taken (*lockfd) and the signal handlers set; 0, or
+ * the exit status the verb returns (nothing held then) */
+static int lock_office(struct config *c, const char *cfg, int *lockfd)
+{
+	char *cpath = cfg ? sk_strdup(cfg) : config_default_path(g_opts.db_path);
+	int rc = config_load(c, cpath, cfg != NULL);
+	free(cpath);
+	if (rc < 0)
+		return EXIT_USAGE;
+	if ((rc = take_lock(g_opts.db_path, lockfd)) < 0) {
+		config_release(c);
+		return rc == -2 ? EXIT_FAILED : EXIT_USAGE;
+	}
+	install_signals();
+	return 0;
+}
+
 int cmd_sync(int argc, char **argv)
 {
 	struct args a;
@@ -262,23 +280,14 @@ int cmd_sync(int argc, char **argv)
 	struct config c;
 	struct round r;
 	const char *cfg;
-	char *cpath, line[600];
+	char line[600];
 	int lockfd = -1, rc;
 
 	args_init(&a, argc, argv);
 	cfg = arg_value(&a, "--config");
 	arg_operands(&a, "sync", NULL, 0);
-	cpath = cfg ? sk_strdup(cfg) : config_default_path(g_opts.db_path);
-	if (config_load(&c, cpath, cfg != NULL) < 0) {
-		free(cpath);
-		return EXIT_USAGE;
-	}
-	free(cpath);
-	if ((rc = take_lock(g_opts.db_path, &lockfd)) < 0) {
-		config_release(&c);
-		return rc == -2 ? EXIT_FAILED : EXIT_USAGE;
-	}
-	install_signals();
+	if ((rc = lock_office(&c, cfg, &lockfd)) != 0)
+		return rc;
 	db = open_db();
 	if ((rc = sk_db_health(db, 1000)) < 0) {
 		fprintf(stderr, "sinkron: sync: %s\n", sk_error_last());
@@ -495,24 +504,15 @@ int cmd_repair(int argc, char **argv)
 	struct sk_remote remote;
 	struct sk_repair_result res;
 	const char *cfg;
-	char *cpath, *central;
+	char *central;
 	int lockfd = -1, rc, offline;
 
 	args_init(&a, argc, argv);
 	cfg = arg_value(&a, "--config");
 	offline = arg_flag(&a, "--offline");
 	arg_operands(&a, "repair", NULL, 0);
-	cpath = cfg ? sk_strdup(cfg) : config_default_path(g_opts.db_path);
-	if (config_load(&c, cpath, cfg != NULL) < 0) {
-		free(cpath);
-		return EXIT_USAGE;
-	}
-	free(cpath);
-	if ((rc = take_lock(g_opts.db_path, &lockfd)) < 0) {
-		config_release(&c);
-		return rc == -2 ? EXIT_FAILED : EXIT_USAGE;
-	}
-	install_signals();
+	if ((rc = lock_office(&c, cfg, &lockfd)) != 0)
+		return rc;
 	db = open_db();
 	central = sk_db_setting(db, "central");
 	config_remote(&c, &remote, central);
