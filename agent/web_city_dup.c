@@ -1,0 +1,319 @@
+/*
+ * web_city_dup.c: the city's Duplikat (the records of a NIK registered more than once side by
+ * side, the fields that differ marked, the operator choosing the one that stays) and KPJ (one
+ * worker's, or BPJS's file of them).
+ */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "web.h"
+#include "web_city.h"
+
+#define DUP_GROUPS_SHOWN 50
+
+/* ---- Duplikat ---- */
+
+#define DUP_FIELDS 9
+struct dup_rec {
+	char *id, *owner, *v[DUP_FIELDS];
+};
+struct dup_group {
+	char nik[24];
+	struct dup_rec rec[8];
+	int n;
+};
+struct dup_page {
+	struct dup_group *g;
+	int n, cap;
+	int64_t total;
+	const char *only;
+};
+
+static int dup_collect(void *payload, const struct sk_duplicate *d)
+{
+	struct dup_page *p = payload;
+	struct dup_group *g;
+	if (p->only && strcmp(p->only, web_nz(d->nik)))
+		return 0;
+	if (!p->n || strcmp(p->g[p->n - 1].nik, web_nz(d->nik))) {
+		p->total++;
+		if (p->n >= DUP_GROUPS_SHOWN)
+			return 0;
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 16;
+			p->g = sk_realloc(p->g, (size_t)p->cap * sizeof(*p->g));
+		}
+		g = &p->g[p->n++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->nik, sizeof(g->nik), "%s", web_nz(d->nik));
+	}
+	g = &p->g[p->n - 1];
+	if (g->n < 8) {
+		struct dup_rec *x = &g->rec[g->n++];
+		const char *v[DUP_FIELDS] = {d->district, d->name, d->birth_date, d->sex, d->kelurahan, d->phone, d->occupation, d->enrolments, NULL};
+		x->id = sk_strdup(d->id);
+		x->owner = sk_strdup(web_nz(d->owner));
+		for (int i = 0; i < DUP_FIELDS; i++)
+			x->v[i] = sk_strdup(web_nz(v[i]));
+	}
+	return 0;
+}
+
+static void dup_free(struct dup_page *p)
+{
+	for (int i = 0; i < p->n; i++)
+		for (int j = 0; j < p->g[i].n; j++) {
+			free(p->g[i].rec[j].id);
+			free(p->g[i].rec[j].owner);
+			for (int k = 0; k < DUP_FIELDS; k++)
+				free(p->g[i].rec[j].v[k]);
+		}
+	free(p->g);
+}
+
+/* the KPJ, and the values as the office writes them: the kelurahan by name, Laki-laki or
+ * Perempuan, the date as 31-12-1980 */
+static void dup_kpj(struct web_req *r, struct dup_group *g)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT kpj, (SELECT name FROM regions WHERE code = w.kelurahan) FROM workers w WHERE id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	for (int j = 0; j < g->n; j++) {
+		char **v = g->rec[j].v;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, g->rec[j].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (sqlite3_column_text(st, 0)) {
+				free(v[8]);
+				v[8] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+			}
+			if (sqlite3_column_text(st, 1)) {
+				free(v[4]);
+				v[4] = sk_strdup((const char *)sqlite3_column_text(st, 1));
+			}
+		}
+		if (!strcmp(v[3], "L") || !strcmp(v[3], "P")) {
+			char *sex = sk_strdup(!strcmp(v[3], "L") ? "Laki-laki" : "Perempuan");
+			free(v[3]);
+			v[3] = sex;
+		}
+		if (strlen(v[2]) == 10 && v[2][4] == '-') {
+			char *d = sk_printf("%.2s-%.2s-%.4s", v[2] + 8, v[2] + 5, v[2]);
+			free(v[2]);
+			v[2] = d;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+static void duplicates_page(struct web_req *r, const char *ok, const char *err)
+{
+	static const char *const labels[DUP_FIELDS] = {N_("District"), N_("Name"), N_("Date of birth"), N_("Sex"), N_("Kelurahan"),
+						       N_("Phone"), N_("Occupation"), N_("Enrolments"), N_("KPJ")};
+	struct sk_db *db = web_engine(r);
+	struct dup_page p = {NULL, 0, 0, 0, NULL};
+	web_page_begin(r, N_("Duplicates"));
+	if (ok)
+		web_ok_box(r, ok);
+	if (err)
+		web_error_box(r, err);
+	if (db && sk_duplicates_each(db, dup_collect, &p) < 0)
+		web_error_box(r, sk_error_last());
+	web_put(r, "<p>%D %t</p>", p.total, N_("NIK(s) are registered more than once. Compare the records, choose the one that stays: the others are marked as its duplicate in their districts at the next sync."));
+	for (int i = 0; i < p.n; i++) {
+		struct dup_group *g = &p.g[i];
+		dup_kpj(r, g);
+		web_put(r, "<form method=\"post\" action=\"/kota/duplikat\" class=\"card dup\" id=\"nik-%a\"><h2>NIK %h</h2>", g->nik, g->nik);
+		web_csrf_field(r);
+		web_put(r, "<input type=\"hidden\" name=\"nik\" value=\"%a\"><div class=\"table-wrap\"><table class=\"compare\"><thead><tr><th></th>",
+			g->nik);
+		for (int j = 0; j < g->n; j++)
+			web_put(r, "<th><label><input type=\"radio\" name=\"keep\" value=\"%a\"%s> %t</label><br><a href=\"/pekerja/%u\"><small>%h</small></a></th>",
+				g->rec[j].id, j ? "" : " required", N_("keep this one"), g->rec[j].id, g->rec[j].id);
+		web_put(r, "</tr></thead><tbody>");
+		for (int k = 0; k < DUP_FIELDS; k++) {
+			int differ = 0;
+			for (int j = 1; j < g->n; j++)
+				differ |= strcmp(g->rec[j].v[k], g->rec[0].v[k]) != 0;
+			web_put(r, "<tr%s><th>%t</th>", differ ? " class=\"differs\"" : "", labels[k]);
+			for (int j = 0; j < g->n; j++)
+				web_put(r, "<td>%h</td>", g->rec[j].v[k]);
+			web_put(r, "</tr>");
+		}
+		web_put(r, "</tbody></table></div><p><button type=\"submit\">%t</button></p></form>", N_("Decide: the chosen record stays"));
+	}
+	if (p.total > p.n)
+		web_put(r, "<p>%t</p>", N_("Only the first 50 are shown: decide these and the next ones appear."));
+	dup_free(&p);
+	web_page_end(r);
+}
+
+void web_city_page_duplicates(struct web_req *r)
+{
+	const char *nik = web_arg(r, "nik"), *keep = web_arg(r, "keep");
+	struct sk_db *db;
+	size_t marked = 0;
+	char msg[300];
+	if (!r->post) {
+		duplicates_page(r, NULL, NULL);
+		return;
+	}
+	if (!web_city_may_decide(r))
+		return;
+	if (!nik || !keep || !*keep) {
+		r->status = 422;
+		duplicates_page(r, NULL, _("choose the record that stays"));
+		return;
+	}
+	if (!(db = web_engine(r)) || sk_duplicate_decide(db, nik, keep, &marked) < 0) {
+		r->status = 422;
+		duplicates_page(r, NULL, sk_error_last());
+		return;
+	}
+	web_city_note(r, "duplicate", nik, keep);
+	snprintf(msg, sizeof(msg), _("NIK %s: %s stays; %zu other record(s) marked as its duplicate, sent to their districts with the next sync."),
+		 nik, keep, marked);
+	duplicates_page(r, msg, NULL);
+}
+
+/* ---- KPJ ---- */
+
+void web_city_worker_kpj(struct web_req *r, const char *id, const char *kpj)
+{
+	web_put(r, "<form method=\"post\" action=\"/kota/kpj\" class=\"inline\" id=\"set-kpj\">");
+	web_csrf_field(r);
+	web_put(r, "<input type=\"hidden\" name=\"key\" value=\"%a\"><label>%t<input name=\"kpj\" inputmode=\"numeric\" value=\"%a\"></label>"
+		   "<button type=\"submit\">%t</button></form>",
+		id, N_("KPJ number from BPJS"), web_nz(kpj), N_("Set KPJ"));
+}
+
+struct kpj_rows {
+	struct web_req *r;
+	struct sk_buf refused, unknown;
+	int nrefused, nunknown;
+};
+
+static void kpj_unmatched(void *payload, long line, const char *nik, const char *kpj, const char *why)
+{
+	struct kpj_rows *k = payload;
+	int taken = why && strstr(why, "already belongs");
+	char *t = i18n_tr_msg(why);
+	struct sk_buf *b = taken ? &k->refused : &k->unknown;
+	char *row = sk_printf("%ld", line);
+	struct web_req fake;
+	/* the row written escaped, into the list it belongs to */
+	memset(&fake, 0, sizeof(fake));
+	fake.out = *b;
+	web_put(&fake, "<tr><td data-label=\"%a\">%h</td><td data-label=\"NIK\">%h</td><td data-label=\"KPJ\">%h</td><td data-label=\"%a\">%h</td></tr>",
+		_("Line"), row, web_nz(nik), web_nz(kpj), _("Why"), t);
+	*b = fake.out;
+	taken ? k->nrefused++ : k->nunknown++;
+	free(row);
+	free(t);
+}
+
+static void kpj_form(struct web_req *r)
+{
+	web_put(r, "<section class=\"card\"><h2>%t</h2><form method=\"post\" action=\"/kota/kpj\" enctype=\"multipart/form-data\">",
+		N_("BPJS's file (NIK and KPJ)"));
+	web_csrf_field(r);
+	web_put(r, "<label>%t<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label><button type=\"submit\">%t</button></form></section>",
+		N_("File (CSV)"), N_("Read the file"));
+	web_put(r, "<section class=\"card\"><h2>%t</h2><form method=\"post\" action=\"/kota/kpj\" class=\"inline\">", N_("One worker"));
+	web_csrf_field(r);
+	web_put(r, "<label>%t<input name=\"key\" inputmode=\"numeric\" required></label><label>%t<input name=\"kpj\" inputmode=\"numeric\" required></label>"
+		   "<button type=\"submit\">%t</button></form></section>",
+		N_("NIK"), N_("KPJ number from BPJS"), N_("Set KPJ"));
+}
+
+void web_city_page_kpj(struct web_req *r)
+{
+	const struct web_field *f = web_file(r, "file");
+	const char *key = web_arg(r, "key"), *kpj = web_arg(r, "kpj");
+	struct sk_db *db;
+
+	if (!r->post) {
+		web_page_begin(r, N_("KPJ"));
+		web_put(r, "<p>%t</p>", N_("BPJS gives each registered worker a KPJ number. Enter it for one worker, or read the file BPJS sends back."));
+		kpj_form(r);
+		web_page_end(r);
+		return;
+	}
+	if (!web_city_may_decide(r))
+		return;
+	db = web_engine(r);
+	if (!f) {
+		int rc = db && key ? sk_worker_set_city_field(db, key, "kpj", kpj) : -1;
+		web_page_begin(r, N_("KPJ"));
+		if (rc < 0) {
+			r->status = 422;
+			web_error_box(r, sk_error_last());
+		} else {
+			char msg[200];
+			web_city_note(r, "kpj", key, kpj);
+			snprintf(msg, sizeof(msg), _("KPJ %s set for %s: it reaches the district at the next sync."), web_nz(kpj), key);
+			web_ok_box(r, msg);
+			web_put(r, "<p><a href=\"/pekerja/%u\">%t</a></p>", key, N_("Open the worker's page"));
+		}
+		kpj_form(r);
+		web_page_end(r);
+		return;
+	}
+	/* the upload, through the same engine as `sinkron worker kpj --file` */
+	{
+		char dir[] = "/tmp/sinkron-kpj-XXXXXX", *path = NULL;
+		struct sk_kpj_result res;
+		struct kpj_rows k = {r, SK_BUF_INIT, SK_BUF_INIT, 0, 0};
+		FILE *out;
+		int rc = -1;
+		memset(&res, 0, sizeof(res));
+		if (mkdtemp(dir)) {
+			path = sk_printf("%s/kpj.csv", dir);
+			if ((out = fopen(path, "wb"))) {
+				fwrite(f->value.ptr, 1, f->value.len, out);
+				if (fclose(out) == 0)
+					rc = sk_kpj_import(db, path, &res, kpj_unmatched, &k);
+			}
+			unlink(path);
+			rmdir(dir);
+			free(path);
+		}
+		web_page_begin(r, N_("KPJ"));
+		if (rc < 0) {
+			r->status = 422;
+			web_error_box(r, sk_error_last());
+		} else {
+			web_city_note(r, "kpj-file", f->filename, NULL);
+			web_put(r, "<section class=\"cards\" id=\"kpj-result\"><div class=\"card\"><div class=\"big\" id=\"kpj-set\">%D</div>%t</div>"
+				   "<div class=\"card\"><div class=\"big\" id=\"kpj-unchanged\">%D</div>%t</div>"
+				   "<div class=\"card\"><div class=\"big\" id=\"kpj-unknown\">%d</div>%t</div>"
+				   "<div class=\"card\"><div class=\"big\" id=\"kpj-refused\">%d</div>%t</div></section>",
+				(int64_t)res.set, N_("matched and set"), (int64_t)res.unchanged, N_("already set"), k.nunknown, N_("not matched"),
+				k.nrefused, N_("refused: the KPJ is on another worker"));
+			web_put(r, "<h2>%t</h2><div class=\"table-wrap\"><table class=\"list\" id=\"kpj-unknown-rows\"><thead><tr><th>%t</th><th>NIK</th>"
+				   "<th>KPJ</th><th>%t</th></tr></thead><tbody>",
+				N_("Not matched"), N_("Line"), N_("Why"));
+			if (k.unknown.len)
+				sk_buf_put(&r->out, k.unknown.ptr, k.unknown.len);
+			web_put(r, "</tbody></table></div><h2>%t</h2><div class=\"table-wrap\"><table class=\"list\" id=\"kpj-refused-rows\"><thead><tr>"
+				   "<th>%t</th><th>NIK</th><th>KPJ</th><th>%t</th></tr></thead><tbody>",
+				N_("Refused"), N_("Line"), N_("Why"));
+			if (k.refused.len)
+				sk_buf_put(&r->out, k.refused.ptr, k.refused.len);
+			web_put(r, "</tbody></table></div>");
+		}
+		sk_buf_release(&k.refused);
+		sk_buf_release(&k.unknown);
+		kpj_form(r);
+		web_page_end(r);
+	}
+}
