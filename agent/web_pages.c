@@ -17,24 +17,28 @@
 
 /* ---- the lists the forms offer: one function each, so they can come from tables later ---- */
 
-struct funder_choices {
+/* a list of choices that grows; it always ends with {NULL, NULL} */
+struct choice_list {
 	struct web_choice *v;
 	size_t n, cap;
 };
 
-static int add_funder_choice(void *payload, const struct sk_funder *f)
+static void choice_add(struct choice_list *l, const char *value, const char *label)
 {
-	struct funder_choices *l = payload;
-	if (!f->active)
-		return 0;
 	if (l->n + 2 > l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
 		l->v = sk_realloc(l->v, l->cap * sizeof(*l->v));
 	}
-	l->v[l->n].value = sk_strdup(f->name);
-	l->v[l->n].label = sk_strdup(f->name);
+	l->v[l->n].value = sk_strdup(value);
+	l->v[l->n].label = sk_strdup(label);
 	l->n++;
 	l->v[l->n] = (struct web_choice){NULL, NULL};
+}
+
+static int add_funder_choice(void *payload, const struct sk_funder *f)
+{
+	if (f->active)
+		choice_add(payload, f->name, f->name);
 	return 0;
 }
 
@@ -42,7 +46,7 @@ static int add_funder_choice(void *payload, const struct sk_funder *f)
  * released with web_choices_free(v, *n_out) */
 struct web_choice *web_funders(struct web_req *r, size_t *n_out)
 {
-	struct funder_choices l = {sk_calloc(1, sizeof(struct web_choice)), 0, 1};
+	struct choice_list l = {sk_calloc(1, sizeof(struct web_choice)), 0, 1};
 	struct sk_db *db = web_engine(r);
 	if (db)
 		sk_funder_each(db, add_funder_choice, &l);
@@ -50,12 +54,16 @@ struct web_choice *web_funders(struct web_req *r, size_t *n_out)
 	return l.v;
 }
 
-/* why an enrolment ends: the engine's list (sk_end_reasons), as offices write it */
-static struct web_choice end_reason_choices[16];
+/* why an enrolment ends: the engine's list (sk_end_reasons), as offices write it, all of it */
+static struct web_choice *end_reason_choices;
 static void end_reasons_fill(void)
 {
 	const char *const *v = sk_end_reasons();
-	for (size_t i = 0; v[i] && i + 1 < sizeof(end_reason_choices) / sizeof(end_reason_choices[0]); i++)
+	size_t n = 0;
+	while (v[n])
+		n++;
+	end_reason_choices = sk_calloc(n + 1, sizeof(*end_reason_choices));
+	for (size_t i = 0; i < n; i++)
 		end_reason_choices[i] = (struct web_choice){v[i], v[i]};
 }
 const struct web_choice *web_end_reasons(void)
@@ -167,12 +175,11 @@ void web_select(struct web_req *r, const char *name, const char *label_msgid, co
 	web_put(r, "</select></label>");
 }
 
-/* the district's kelurahan, by name */
+/* the district's kelurahan, by name: every one of them */
 struct web_choice *web_kelurahan_list(struct web_req *r, size_t *n_out)
 {
 	sqlite3_stmt *st;
-	struct web_choice *v = sk_calloc(200, sizeof(*v));
-	size_t n = 0;
+	struct choice_list l = {sk_calloc(1, sizeof(struct web_choice)), 0, 1};
 	char *code = web_setting(r, "code");
 	if (!code) {
 		sqlite3_stmt *s2;
@@ -185,16 +192,13 @@ struct web_choice *web_kelurahan_list(struct web_req *r, size_t *n_out)
 	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT code, name FROM regions WHERE level = 'kelurahan' AND code LIKE ?1 || '.%' "
 						 "ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, web_nz(code), -1, SQLITE_STATIC);
-		while (n < 199 && sqlite3_step(st) == SQLITE_ROW) {
-			v[n].value = sk_strdup((const char *)sqlite3_column_text(st, 0));
-			v[n].label = sk_strdup((const char *)sqlite3_column_text(st, 1));
-			n++;
-		}
+		while (sqlite3_step(st) == SQLITE_ROW)
+			choice_add(&l, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
 		sqlite3_finalize(st);
 	}
 	free(code);
-	*n_out = n;
-	return v;
+	*n_out = l.n;
+	return l.v;
 }
 
 void web_choices_free(struct web_choice *v, size_t n)
