@@ -76,6 +76,8 @@ void web_redirect(struct web_req *r, const char *location);
 /* The page's frame: head, navigation (with the user and a logout form), title. */
 void web_page_begin(struct web_req *r, const char *title_msgid);
 void web_page_end(struct web_req *r);
+/* The refusal page: msgid (a sentence saying that nothing was changed) and the way back */
+void web_refuse(struct web_req *r, int status, const char *msgid);
 /* A form's hidden CSRF field */
 void web_csrf_field(struct web_req *r);
 

@@ -49,12 +49,16 @@ int web_city_may_decide(struct web_req *r)
 {
 	if (!strcmp(r->role, "operator"))
 		return 1;
-	r->status = MHD_HTTP_FORBIDDEN;
-	web_page_begin(r, N_("Refused"));
-	web_put(r, "<p class=\"error\" role=\"alert\">%t</p><p><a href=\"/\">%t</a></p>",
-		N_("only an operator kota account decides: nothing was changed"), N_("Back to Beranda"));
-	web_page_end(r);
+	web_refuse(r, MHD_HTTP_FORBIDDEN, N_("only an operator kota account decides: nothing was changed"));
 	return 0;
+}
+
+/* The office's forms (register, correct, end, heirs, enrolments, import) write a district's
+ * records: the city decides about them but never edits them, whatever the account's role */
+static void page_office_form(struct web_req *r)
+{
+	web_refuse(r, MHD_HTTP_FORBIDDEN,
+		   N_("the city does not change a district's records: that form is the district office's; nothing was changed"));
 }
 
 int web_city_notes_ensure(sqlite3 *h)
@@ -561,5 +565,18 @@ const struct web_route web_city_routes[] = {
 	{"POST", "/kota/anggaran", web_city_page_budget, 0},
 	{"GET", "/kota/riwayat", web_city_page_history, 0},
 	/* the office's pages that write to districts' records: the city decides, never edits */
+	{"GET", "/daftar", page_office_form, 0},
+	{"POST", "/daftar", page_office_form, 0},
+	{"GET", "/ubah", page_office_form, 0},
+	{"POST", "/ubah", page_office_form, 0},
+	{"GET", "/akhiri", page_office_form, 0},
+	{"POST", "/akhiri", page_office_form, 0},
+	{"GET", "/ahli-waris", page_office_form, 0},
+	{"POST", "/ahli-waris", page_office_form, 0},
+	{"POST", "/kepesertaan", page_office_form, 0},
+	{"GET", "/impor", page_office_form, 0},
+	{"POST", "/impor", page_office_form, 0},
+	{"POST", "/impor/simpan", page_office_form, 0},
+	{"GET", "/impor/tolak", page_office_form, 0},
 	{NULL, NULL, NULL, 0},
 };

@@ -146,7 +146,7 @@ void web_page_worker(struct web_req *r)
 	struct sk_worker w;
 	struct list_ctx lc = {r, 0, SK_BUF_INIT};
 	char bd[16], *kel;
-	int active;
+	int active, city;
 
 	if (!db || sk_worker_get(db, &w, id) < 0) {
 		r->status = MHD_HTTP_NOT_FOUND;
@@ -156,6 +156,7 @@ void web_page_worker(struct web_req *r)
 		return;
 	}
 	active = !w.status || strcmp(w.status, "ended");
+	city = web_is_city(r->srv);
 	kel = web_kelurahan_name(r, w.kelurahan);
 	web_fmt_date(bd, sizeof(bd), w.birth_date);
 	web_page_begin(r, N_("Worker"));
@@ -175,7 +176,7 @@ void web_page_worker(struct web_req *r)
 	web_put(r, "<dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd>", N_("Address"), web_nz(w.address), N_("Kelurahan"), kel,
 		N_("Phone"), web_nz(w.phone));
 	web_put(r, "<dt>%t</dt><dd>%h</dd><dt>%t</dt><dd>%h</dd></dl>", N_("Occupation"), web_nz(w.occupation), N_("Workplace"), web_nz(w.workplace));
-	if (web_is_city(r->srv)) {
+	if (city) {
 		if (active)
 			web_city_worker_kpj(r, w.id, w.kpj);
 	} else if (active)
@@ -187,7 +188,11 @@ void web_page_worker(struct web_req *r)
 	sk_heir_each(db, w.id, put_heir, &lc);
 	if (!lc.n)
 		web_put(r, "<li>%t</li>", N_("No heir registered: the JKM benefit (Rp42.000.000) goes to the heir."));
-	web_put(r, "</ul><p><a class=\"button\" href=\"/ahli-waris?id=%u\">%t</a></p></section>", w.id, N_("Add heir"));
+	web_put(r, "</ul>");
+	/* the city reads a district's record: only the office adds heirs and enrolments */
+	if (!city)
+		web_put(r, "<p><a class=\"button\" href=\"/ahli-waris?id=%u\">%t</a></p>", w.id, N_("Add heir"));
+	web_put(r, "</section>");
 
 	lc.n = 0;
 	web_put(r, "<section class=\"card\" id=\"enrolments\"><h2>%t</h2><ul>", N_("Enrolments"));
@@ -195,7 +200,7 @@ void web_page_worker(struct web_req *r)
 	if (!lc.n)
 		web_put(r, "<li>%t</li>", N_("Not enrolled."));
 	web_put(r, "</ul>");
-	if (active) {
+	if (active && !city) {
 		web_put(r, "<form method=\"post\" action=\"/kepesertaan\" class=\"inline\">");
 		web_csrf_field(r);
 		web_put(r, "<input type=\"hidden\" name=\"id\" value=\"%a\">", w.id);
