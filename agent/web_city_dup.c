@@ -21,7 +21,7 @@
 
 /* ---- Duplikat ---- */
 
-#define DUP_FIELDS 9
+#define DUP_FIELDS 10 /* the last: when and by whom the record was last changed */
 struct dup_rec {
 	char *id, *owner, *v[DUP_FIELDS];
 };
@@ -58,7 +58,7 @@ static int dup_collect(void *payload, const struct sk_duplicate *d)
 	g = &p->g[p->n - 1];
 	if (g->n < 8) {
 		struct dup_rec *x = &g->rec[g->n++];
-		const char *v[DUP_FIELDS] = {d->district, d->name, d->birth_date, d->sex, d->kelurahan, d->phone, d->occupation, d->enrolments, NULL};
+		const char *v[DUP_FIELDS] = {d->district, d->name, d->birth_date, d->sex, d->kelurahan, d->phone, d->occupation, d->enrolments, NULL, NULL};
 		x->id = sk_strdup(d->id);
 		x->owner = sk_strdup(web_nz(d->owner));
 		for (int i = 0; i < DUP_FIELDS; i++)
@@ -79,14 +79,59 @@ static void dup_free(struct dup_page *p)
 	free(p->g);
 }
 
+/* The latest of a row's cell clocks, read from its _sk as the engine writes it (a format byte,
+ * a flags byte, the row hash when flag 1 is set, the count of the distinct clocks, then each
+ * clock and its origin as varints): 0 when the row was never sealed or applied. */
+static int last_clock(const unsigned char *p, size_t n, uint64_t *hlc, uint64_t *origin)
+{
+	const unsigned char *end = p + n;
+	uint64_t k, h, o;
+	*hlc = *origin = 0;
+	if (!p || n < 2 || (p[0] != 1 && p[0] != 2))
+		return 0;
+	p += 2 + ((p[1] & 1) ? SK_HASH_SIZE : 0);
+	if (p > end || sk_get_varint(&k, &p, end) < 0)
+		return 0;
+	for (uint64_t i = 0; i < k; i++) {
+		if (sk_get_varint(&h, &p, end) < 0 || sk_get_varint(&o, &p, end) < 0)
+			return 0;
+		if (h > *hlc || (h == *hlc && o > *origin))
+			*hlc = h, *origin = o;
+	}
+	return *hlc != 0;
+}
+
+/* "31-12-2024 09:15, Sorong Barat (96.71.02)": when the record was last changed and the
+ * district (or the city) whose change it was; an origin is its region code's digits */
+static char *last_change(sqlite3_stmt *region, const unsigned char *sk, size_t n)
+{
+	uint64_t hlc, origin;
+	char when[40], *s;
+	if (!last_clock(sk, n, &hlc, &origin))
+		return sk_strdup("");
+	web_fmt_time(when, sizeof(when), SK_HLC_MS(hlc));
+	sqlite3_reset(region);
+	sqlite3_bind_int64(region, 1, (sqlite3_int64)origin);
+	if (sqlite3_step(region) == SQLITE_ROW)
+		s = sk_printf("%s, %s (%s)", when, (const char *)sqlite3_column_text(region, 0), (const char *)sqlite3_column_text(region, 1));
+	else
+		s = sk_printf("%s, %llu", when, (unsigned long long)origin);
+	return s;
+}
+
 /* the KPJ, and the values as the office writes them: the kelurahan by name, Laki-laki or
- * Perempuan, the date as 31-12-1980 */
+ * Perempuan, the date as 31-12-1980; and the record's last change */
 static void dup_kpj(struct web_req *r, struct dup_group *g)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT kpj, (SELECT name FROM regions WHERE code = w.kelurahan) FROM workers w WHERE id = ?",
+	sqlite3_stmt *st, *region;
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT kpj, (SELECT name FROM regions WHERE code = w.kelurahan), _sk FROM workers w WHERE id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT name, code FROM regions WHERE level <> 'kelurahan' AND "
+						 "CAST(replace(code, '.', '') AS INTEGER) = ?1 LIMIT 1", -1, &region, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return;
+	}
 	for (int j = 0; j < g->n; j++) {
 		char **v = g->rec[j].v;
 		sqlite3_reset(st);
@@ -100,6 +145,8 @@ static void dup_kpj(struct web_req *r, struct dup_group *g)
 				free(v[4]);
 				v[4] = sk_strdup((const char *)sqlite3_column_text(st, 1));
 			}
+			free(v[9]);
+			v[9] = last_change(region, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
 		}
 		if (!strcmp(v[3], "L") || !strcmp(v[3], "P")) {
 			char *sex = sk_strdup(!strcmp(v[3], "L") ? "Laki-laki" : "Perempuan");
@@ -112,13 +159,15 @@ static void dup_kpj(struct web_req *r, struct dup_group *g)
 			v[2] = d;
 		}
 	}
+	sqlite3_finalize(region);
 	sqlite3_finalize(st);
 }
 
 static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 {
 	static const char *const labels[DUP_FIELDS] = {N_("District"), N_("Name"), N_("Date of birth"), N_("Sex"), N_("Kelurahan"),
-						       N_("Phone"), N_("Occupation"), N_("Enrolments"), N_("KPJ")};
+						       N_("Phone"), N_("Occupation"), N_("Enrolments"), N_("KPJ"),
+						       N_("Last change")};
 	struct sk_db *db = web_engine(r);
 	struct dup_page p = {NULL, 0, 0, 0, NULL};
 	web_page_begin(r, N_("Duplicates"));
@@ -142,7 +191,8 @@ static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 		web_put(r, "</tr></thead><tbody>");
 		for (int k = 0; k < DUP_FIELDS; k++) {
 			int differ = 0;
-			for (int j = 1; j < g->n; j++)
+			/* the record's fields; when each was last changed is not one of them */
+			for (int j = 1; j < g->n && k < DUP_FIELDS - 1; j++)
 				differ |= strcmp(g->rec[j].v[k], g->rec[0].v[k]) != 0;
 			web_put(r, "<tr%s><th>%t</th>", differ ? " class=\"differs\"" : "", labels[k]);
 			for (int j = 0; j < g->n; j++)

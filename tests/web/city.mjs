@@ -75,6 +75,9 @@ try {
 	check('the two records of the NIK side by side', (await page.$$(`${card} table.compare thead th`)).length === 3);
 	const differs = await page.$$eval(`${card} tr.differs th`, t => t.map(x => x.textContent));
 	check('... the fields that differ highlighted (name, phone, district)', differs.includes('Nama') && differs.includes('No HP') && differs.includes('Distrik'), JSON.stringify(differs));
+	const last = await page.$$eval(`${card} tbody tr`, trs => trs.filter(t => t.querySelector('th').textContent === 'Perubahan terakhir').map(t => [...t.querySelectorAll('td')].map(d => d.textContent)));
+	check('... each record\'s last change: when, and by which district', last.length === 1 && last[0].length === 2 &&
+		/^\d\d-\d\d-\d{4} \d\d:\d\d, .*\(96\.71\.01\)$/.test(last[0][0]) && /^\d\d-\d\d-\d{4} \d\d:\d\d, .*\(96\.71\.02\)$/.test(last[0][1]), JSON.stringify(last));
 	await shoot('kota-duplikat');
 	await page.check(`${card} input[value="${process.env.DW1}"]`);
 	await page.click(`${card} button[type=submit]`);
