@@ -163,6 +163,86 @@ static void dup_kpj(struct web_req *r, struct dup_group *g)
 	sqlite3_finalize(st);
 }
 
+/* ---- what the page shows, kept until the data changes ----
+ * Finding the NIKs registered more than once reads the whole index of active records (a
+ * quarter of a million at a city), so the groups the page shows, with their values as written
+ * above, are kept under the signature of the data like the Beranda's districts: values only,
+ * NUL-terminated, never a form (each form carries its session's token). */
+
+static void put_str(struct sk_buf *b, const char *s)
+{
+	sk_buf_put(b, s, strlen(s) + 1);
+}
+
+static void dup_pack(struct sk_buf *b, const struct dup_page *p)
+{
+	sk_buf_printf(b, "%lld", (long long)p->total);
+	sk_buf_putc(b, 0);
+	sk_buf_printf(b, "%d", p->n);
+	sk_buf_putc(b, 0);
+	for (int i = 0; i < p->n; i++) {
+		const struct dup_group *g = &p->g[i];
+		put_str(b, g->nik);
+		sk_buf_printf(b, "%d", g->n);
+		sk_buf_putc(b, 0);
+		for (int j = 0; j < g->n; j++) {
+			put_str(b, g->rec[j].id);
+			put_str(b, g->rec[j].owner);
+			for (int k = 0; k < DUP_FIELDS; k++)
+				put_str(b, g->rec[j].v[k]);
+		}
+	}
+}
+
+/* the next string of what dup_pack wrote; "" past its end */
+static const char *next_str(const char **at, const char *end)
+{
+	const char *s = *at;
+	if (s >= end)
+		return "";
+	*at += strlen(s) + 1;
+	return s;
+}
+
+static void dup_unpack(struct dup_page *p, const struct sk_buf *b)
+{
+	const char *at = (const char *)b->ptr, *end = at + b->len;
+	p->total = atoll(next_str(&at, end));
+	p->n = p->cap = atoi(next_str(&at, end));
+	p->g = sk_calloc((size_t)(p->n ? p->n : 1), sizeof(*p->g));
+	for (int i = 0; i < p->n; i++) {
+		struct dup_group *g = &p->g[i];
+		snprintf(g->nik, sizeof(g->nik), "%s", next_str(&at, end));
+		g->n = atoi(next_str(&at, end));
+		for (int j = 0; j < g->n; j++) {
+			g->rec[j].id = sk_strdup(next_str(&at, end));
+			g->rec[j].owner = sk_strdup(next_str(&at, end));
+			for (int k = 0; k < DUP_FIELDS; k++)
+				g->rec[j].v[k] = sk_strdup(next_str(&at, end));
+		}
+	}
+}
+
+/* the groups the page shows, from what is kept or from the engine; -1 (nothing kept) on error */
+static int dup_load(struct web_req *r, struct sk_db *db, struct dup_page *p)
+{
+	char *sig = web_city_signature(r), *key = sig ? sk_printf("duplicates %s %s", sk_db_code(db), sig) : NULL;
+	struct sk_buf kept = SK_BUF_INIT;
+	int rc = 0;
+	if (web_city_cache_get(key, &kept, NULL, 0)) {
+		dup_unpack(p, &kept);
+	} else if ((rc = sk_duplicates_each(db, dup_collect, p)) == 0) {
+		for (int i = 0; i < p->n; i++)
+			dup_kpj(r, &p->g[i]);
+		dup_pack(&kept, p);
+		web_city_cache_put(key, kept.ptr, kept.len);
+	}
+	sk_buf_release(&kept);
+	free(sig);
+	free(key);
+	return rc;
+}
+
 static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 {
 	static const char *const labels[DUP_FIELDS] = {N_("District"), N_("Name"), N_("Date of birth"), N_("Sex"), N_("Kelurahan"),
@@ -175,12 +255,11 @@ static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 		web_ok_box(r, ok);
 	if (err)
 		web_error_box(r, err);
-	if (db && sk_duplicates_each(db, dup_collect, &p) < 0)
+	if (db && dup_load(r, db, &p) < 0)
 		web_error_box(r, sk_error_last());
 	web_put(r, "<p>%D %t</p>", p.total, N_("NIK(s) are registered more than once. Compare the records, choose the one that stays: the others are marked as its duplicate in their districts at the next sync."));
 	for (int i = 0; i < p.n; i++) {
 		struct dup_group *g = &p.g[i];
-		dup_kpj(r, g);
 		web_put(r, "<form method=\"post\" action=\"/kota/duplikat\" class=\"card dup\" id=\"nik-%a\"><h2>NIK %h</h2>", g->nik, g->nik);
 		web_csrf_field(r);
 		web_put(r, "<input type=\"hidden\" name=\"nik\" value=\"%a\"><div class=\"table-wrap\"><table class=\"compare\"><thead><tr><th></th>",

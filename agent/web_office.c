@@ -130,7 +130,8 @@ static void page_workers(struct web_req *r)
 {
 	const char *q = web_arg(r, "q"), *kel = web_arg(r, "kel"), *occ = web_arg(r, "occ"), *status = web_arg(r, "status");
 	const char *pg = web_arg(r, "page");
-	int page = pg ? atoi(pg) : 1, nrows = 0;
+	int page = pg ? atoi(pg) : 1, nrows = 0, nids = 0;
+	char *ids[PAGE_SIZE];
 	int64_t total = 0;
 	sqlite3_stmt *st;
 	sqlite3 *h = web_rdb(r->srv);
@@ -183,31 +184,37 @@ static void page_workers(struct web_req *r)
 	web_select(r, "status", N_("Status"), statuses, status, 0);
 	web_put(r, "<button type=\"submit\">%t</button></form>", N_("Search"));
 
-	sql = sk_printf("SELECT count(*) FROM workers w %s", (const char *)where.ptr);
+	/* one pass over the index gives the count and the page's ids (the list's order, the
+	 * conditions on the index's columns first); then the page's rows by id */
+	sql = sk_printf("SELECT w.id FROM workers w %s ORDER BY w.name COLLATE NOCASE, w.id", (const char *)where.ptr);
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, kel, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, occ, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	free(sql);
-	web_put(r, "<p class=\"count\">%D %t</p>", total, N_("workers found"));
-	sql = sk_printf("SELECT w.id, w.name, w.nik, w.kpj, r.name, w.occupation, w.status FROM workers w "
-			"LEFT JOIN regions r ON r.code = w.kelurahan %s ORDER BY w.name COLLATE NOCASE, w.id LIMIT %d OFFSET %d",
-			(const char *)where.ptr, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-	web_put(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
-		   "<th>%t</th></tr></thead><tbody>",
-		N_("Name"), N_("NIK"), N_("Kelurahan"), N_("Occupation"), N_("Sync"));
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		int64_t first = (int64_t)(page - 1) * PAGE_SIZE;
 		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, kel, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, occ, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *id = (const char *)sqlite3_column_text(st, 0);
+			if (total >= first && total < first + PAGE_SIZE)
+				ids[nids++] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+			total++;
+		}
+		sqlite3_finalize(st);
+	}
+	free(sql);
+	web_put(r, "<p class=\"count\">%D %t</p>", total, N_("workers found"));
+	web_put(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
+		   "<th>%t</th></tr></thead><tbody>",
+		N_("Name"), N_("NIK"), N_("Kelurahan"), N_("Occupation"), N_("Sync"));
+	if (nids && sqlite3_prepare_v2(h, "SELECT w.id, w.name, w.nik, w.kpj, r.name, w.occupation, w.status FROM workers w "
+					  "LEFT JOIN regions r ON r.code = w.kelurahan WHERE w.id = ?",
+				       -1, &st, NULL) == SQLITE_OK) {
+		for (int i = 0; i < nids; i++) {
+			const char *id;
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				continue;
+			id = (const char *)sqlite3_column_text(st, 0);
 			nrows++;
 			web_put(r, "<tr><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a>", _("Name"), id,
 				web_nz((const char *)sqlite3_column_text(st, 1)));
@@ -223,7 +230,8 @@ static void page_workers(struct web_req *r)
 		}
 		sqlite3_finalize(st);
 	}
-	free(sql);
+	for (int i = 0; i < nids; i++)
+		free(ids[i]);
 	web_put(r, "</tbody></table></div>");
 	if (!nrows)
 		web_put(r, "<p>%t</p>", N_("No worker matches."));
