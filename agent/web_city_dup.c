@@ -27,13 +27,14 @@ struct dup_rec {
 };
 struct dup_group {
 	char nik[24];
-	struct dup_rec rec[8];
-	int n;
+	struct dup_rec *rec;    /* every record of the NIK */
+	int n, cap;
 };
 struct dup_page {
 	struct dup_group *g;
 	int n, cap;
-	int64_t total;
+	int64_t total;           /* NIKs, the ones shown and the others */
+	char last[24];           /* the NIK of the last record read */
 	const char *only;
 };
 
@@ -43,7 +44,8 @@ static int dup_collect(void *payload, const struct sk_duplicate *d)
 	struct dup_group *g;
 	if (p->only && strcmp(p->only, web_nz(d->nik)))
 		return 0;
-	if (!p->n || strcmp(p->g[p->n - 1].nik, web_nz(d->nik))) {
+	if (strcmp(p->last, web_nz(d->nik))) {
+		snprintf(p->last, sizeof(p->last), "%s", web_nz(d->nik));
 		p->total++;
 		if (p->n >= DUP_GROUPS_SHOWN)
 			return 0;
@@ -55,8 +57,14 @@ static int dup_collect(void *payload, const struct sk_duplicate *d)
 		memset(g, 0, sizeof(*g));
 		snprintf(g->nik, sizeof(g->nik), "%s", web_nz(d->nik));
 	}
+	if (p->total > p->n)
+		return 0; /* a NIK past the ones shown */
 	g = &p->g[p->n - 1];
-	if (g->n < 8) {
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 2;
+		g->rec = sk_realloc(g->rec, (size_t)g->cap * sizeof(*g->rec));
+	}
+	{
 		struct dup_rec *x = &g->rec[g->n++];
 		const char *v[DUP_FIELDS] = {d->district, d->name, d->birth_date, d->sex, d->kelurahan, d->phone, d->occupation, d->enrolments, NULL, NULL};
 		x->id = sk_strdup(d->id);
@@ -76,6 +84,8 @@ static void dup_free(struct dup_page *p)
 			for (int k = 0; k < DUP_FIELDS; k++)
 				free(p->g[i].rec[j].v[k]);
 		}
+	for (int i = 0; i < p->n; i++)
+		free(p->g[i].rec);
 	free(p->g);
 }
 
@@ -213,7 +223,8 @@ static void dup_unpack(struct dup_page *p, const struct sk_buf *b)
 	for (int i = 0; i < p->n; i++) {
 		struct dup_group *g = &p->g[i];
 		snprintf(g->nik, sizeof(g->nik), "%s", next_str(&at, end));
-		g->n = atoi(next_str(&at, end));
+		g->n = g->cap = atoi(next_str(&at, end));
+		g->rec = sk_calloc((size_t)(g->n ? g->n : 1), sizeof(*g->rec));
 		for (int j = 0; j < g->n; j++) {
 			g->rec[j].id = sk_strdup(next_str(&at, end));
 			g->rec[j].owner = sk_strdup(next_str(&at, end));
@@ -249,7 +260,7 @@ static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 						       N_("Phone"), N_("Occupation"), N_("Enrolments"), N_("KPJ"),
 						       N_("Last change")};
 	struct sk_db *db = web_engine(r);
-	struct dup_page p = {NULL, 0, 0, 0, NULL};
+	struct dup_page p = {NULL, 0, 0, 0, "", NULL};
 	web_page_begin(r, N_("Duplicates"));
 	if (ok)
 		web_ok_box(r, ok);
