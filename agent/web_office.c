@@ -126,13 +126,46 @@ static void page_home(struct web_req *r)
 
 /* ---- Pekerja ---- */
 
+/* a row of the list: these columns, then WHERE ... */
+#define LIST_ROW "SELECT w.id, w.name, w.nik, w.kpj, r.name, w.occupation, w.status FROM workers w " \
+		 "LEFT JOIN regions r ON r.code = w.kelurahan"
+
+/* sql prepared with the list's arguments bound (?1 q, ?2 kelurahan, ?3 occupation, ?4 status) */
+static sqlite3_stmt *list_query(sqlite3 *h, const char *sql, const char *q, const char *kel, const char *occ, const char *status)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, occ, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	return st;
+}
+
+/* the LIST_ROW st is on, as a row of the table; 1 */
+static int put_worker_row(struct web_req *r, struct sk_db *db, sqlite3_stmt *st)
+{
+	const char *id = (const char *)sqlite3_column_text(st, 0);
+	web_put(r, "<tr><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a>", _("Name"), id, web_nz((const char *)sqlite3_column_text(st, 1)));
+	if (!strcmp(web_nz((const char *)sqlite3_column_text(st, 6)), "ended"))
+		web_put(r, " <span class=\"ended\">(%t)</span>", N_("ended"));
+	web_put(r, "</td><td data-label=\"%a\">%h</td>"
+		   "<td data-label=\"%a\">%h</td><td data-label=\"%a\">%h</td><td data-label=\"%a\">",
+		_("NIK"), web_nz((const char *)sqlite3_column_text(st, 2)), _("Kelurahan"), web_nz((const char *)sqlite3_column_text(st, 4)),
+		_("Occupation"), web_nz((const char *)sqlite3_column_text(st, 5)), _("Sync"));
+	web_put_mark(r, db, id);
+	web_put(r, "</td></tr>");
+	return 1;
+}
+
 static void page_workers(struct web_req *r)
 {
 	const char *q = web_arg(r, "q"), *kel = web_arg(r, "kel"), *occ = web_arg(r, "occ"), *status = web_arg(r, "status");
 	const char *pg = web_arg(r, "page");
-	int page = pg ? atoi(pg) : 1, nrows = 0, nids = 0;
+	int page = pg ? atoi(pg) : 1, nrows = 0, nids = 0, name_search;
+	int64_t first, total = 0;
 	char *ids[PAGE_SIZE];
-	int64_t total = 0;
 	sqlite3_stmt *st;
 	sqlite3 *h = web_rdb(r->srv);
 	struct sk_db *db = web_engine(r);
@@ -152,12 +185,14 @@ static void page_workers(struct web_req *r)
 		status = "active";
 	if (page < 1)
 		page = 1;
+	first = (int64_t)(page - 1) * PAGE_SIZE;
+	name_search = q && strspn(q, "0123456789") != strlen(q);
 	/* only the conditions asked for, so each can use its index: the list's order and status
 	 * (web_workers_list), a NIK's or KPJ's digits (workers_nik), a name scanned in the index */
 	sk_buf_puts(&where, strcmp(status, "all") ? "WHERE w.status = ?4 " : "WHERE ?4 = 'all' ");
 	if (q && strspn(q, "0123456789") == strlen(q))
 		sk_buf_puts(&where, "AND (w.nik >= ?1 AND w.nik < ?1 || ':' OR w.kpj = ?1) ");
-	else if (q)
+	else if (name_search)
 		sk_buf_puts(&where, "AND fold(w.name) LIKE '%' || fold(?1) || '%' ");
 	if (kel)
 		sk_buf_puts(&where, "AND w.kelurahan = ?2 ");
@@ -184,51 +219,53 @@ static void page_workers(struct web_req *r)
 	web_select(r, "status", N_("Status"), statuses, status, 0);
 	web_put(r, "<button type=\"submit\">%t</button></form>", N_("Search"));
 
-	/* one pass over the index gives the count and the page's ids (the list's order, the
-	 * conditions on the index's columns first); then the page's rows by id */
-	sql = sk_printf("SELECT w.id FROM workers w %s ORDER BY w.name COLLATE NOCASE, w.id", (const char *)where.ptr);
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		int64_t first = (int64_t)(page - 1) * PAGE_SIZE;
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, kel, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, occ, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (total >= first && total < first + PAGE_SIZE)
-				ids[nids++] = sk_strdup((const char *)sqlite3_column_text(st, 0));
-			total++;
+	if (name_search) {
+		/* the name is read in every entry of the index anyway: one pass over it counts the
+		 * matches and picks the page's ids (the list's order), then the page's rows by id */
+		sql = sk_printf("SELECT w.id FROM workers w %s ORDER BY w.name COLLATE NOCASE, w.id", (const char *)where.ptr);
+		if ((st = list_query(h, sql, q, kel, occ, status))) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				if (total >= first && total < first + PAGE_SIZE)
+					ids[nids++] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+				total++;
+			}
+			sqlite3_finalize(st);
 		}
-		sqlite3_finalize(st);
+		free(sql);
+	} else {
+		/* an index answers the count alone (the status, a NIK's digits) or each match's row is
+		 * read anyway: the count, then the page in the list's order */
+		sql = sk_printf("SELECT count(*) FROM workers w %s", (const char *)where.ptr);
+		if ((st = list_query(h, sql, q, kel, occ, status))) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				total = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+		free(sql);
 	}
-	free(sql);
 	web_put(r, "<p class=\"count\">%D %t</p>", total, N_("workers found"));
 	web_put(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
 		   "<th>%t</th></tr></thead><tbody>",
 		N_("Name"), N_("NIK"), N_("Kelurahan"), N_("Occupation"), N_("Sync"));
-	if (nids && sqlite3_prepare_v2(h, "SELECT w.id, w.name, w.nik, w.kpj, r.name, w.occupation, w.status FROM workers w "
-					  "LEFT JOIN regions r ON r.code = w.kelurahan WHERE w.id = ?",
-				       -1, &st, NULL) == SQLITE_OK) {
-		for (int i = 0; i < nids; i++) {
-			const char *id;
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				continue;
-			id = (const char *)sqlite3_column_text(st, 0);
-			nrows++;
-			web_put(r, "<tr><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a>", _("Name"), id,
-				web_nz((const char *)sqlite3_column_text(st, 1)));
-			if (!strcmp(web_nz((const char *)sqlite3_column_text(st, 6)), "ended"))
-				web_put(r, " <span class=\"ended\">(%t)</span>", N_("ended"));
-			web_put(r, "</td><td data-label=\"%a\">%h</td>"
-				   "<td data-label=\"%a\">%h</td><td data-label=\"%a\">%h</td><td data-label=\"%a\">",
-				_("NIK"), web_nz((const char *)sqlite3_column_text(st, 2)), _("Kelurahan"),
-				web_nz((const char *)sqlite3_column_text(st, 4)), _("Occupation"), web_nz((const char *)sqlite3_column_text(st, 5)),
-				_("Sync"));
-			web_put_mark(r, db, id);
-			web_put(r, "</td></tr>");
+	if (name_search) {
+		if (nids && sqlite3_prepare_v2(h, LIST_ROW " WHERE w.id = ?1", -1, &st, NULL) == SQLITE_OK) {
+			for (int i = 0; i < nids; i++) {
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+				if (sqlite3_step(st) == SQLITE_ROW)
+					nrows += put_worker_row(r, db, st);
+			}
+			sqlite3_finalize(st);
 		}
-		sqlite3_finalize(st);
+	} else {
+		sql = sk_printf(LIST_ROW " %s ORDER BY w.name COLLATE NOCASE, w.id LIMIT %d OFFSET %lld", (const char *)where.ptr, PAGE_SIZE,
+				(long long)first);
+		if ((st = list_query(h, sql, q, kel, occ, status))) {
+			while (sqlite3_step(st) == SQLITE_ROW)
+				nrows += put_worker_row(r, db, st);
+			sqlite3_finalize(st);
+		}
+		free(sql);
 	}
 	for (int i = 0; i < nids; i++)
 		free(ids[i]);
