@@ -1,7 +1,9 @@
 /*
- * web.h: the office's web pages (sinkron serve, or the agent with `serve = ADDR:PORT`): the
- * server and its sessions (web_server.c), the accounts (web_user.c), the pages (web_pages.c).
- * Every page is written through web_put(), whose conversions escape by context at output.
+ * web.h: the office's and the city's web pages (sinkron serve, or the agent with `serve =
+ * ADDR:PORT`): the server and its sessions (web_server.c), the accounts (web_user.c), what the
+ * pages share (web_pages.c), the office's pages (web_office.c, web_worker.c, web_forms.c,
+ * web_tasks.c) and the city's (web_city*.c, their own parts in web_city.h).  Every page is
+ * written through web_put(), whose conversions escape by context at output.
  */
 #ifndef SK_WEB_H
 #define SK_WEB_H
@@ -74,6 +76,8 @@ void web_redirect(struct web_req *r, const char *location);
 /* The page's frame: head, navigation (with the user and a logout form), title. */
 void web_page_begin(struct web_req *r, const char *title_msgid);
 void web_page_end(struct web_req *r);
+/* The refusal page: msgid (a sentence saying that nothing was changed) and the way back */
+void web_refuse(struct web_req *r, int status, const char *msgid);
 /* A form's hidden CSRF field */
 void web_csrf_field(struct web_req *r);
 
@@ -103,15 +107,60 @@ int web_account_active(sqlite3 *h, const char *name, char role[16]);
 int web_role_valid(const char *role, int city);
 int web_role_manages_accounts(const char *role);
 
-/* ---- pages (web_pages.c) ---- */
+/* ---- what the pages share (web_pages.c) ---- */
+/* s, or "" for NULL */
+const char *web_nz(const char *s);
+/* ms since the epoch as the office reads it, local time: 31-12-2024 09:15 */
+void web_fmt_time(char *out, size_t n, int64_t ms);
+/* "1980-12-31" as the office writes it: 31-12-1980 (anything else copied as it is) */
+void web_fmt_date(char *out, size_t n, const char *iso);
+/* a value of the settings table, owned by the caller; NULL when absent */
+char *web_setting(struct web_req *r, const char *key);
+/* an engine message translated, in an alert box; a sentence already in words, in a status box */
+void web_error_box(struct web_req *r, const char *engine_msg);
+void web_ok_box(struct web_req *r, const char *text);
+/* how far the worker's record has travelled (not yet sent, sent, received by the city) */
+void web_put_mark(struct web_req *r, struct sk_db *db, const char *id);
+
+/* an entry of a list the forms offer; lists end with {NULL, NULL} */
+struct web_choice {
+	const char *value, *label;
+};
+/* a <select> of c, current selected, with_empty: a first "(choose)" entry */
+void web_select(struct web_req *r, const char *name, const char *label_msgid, const struct web_choice *c,
+		const char *current, int with_empty);
+/* c's label of value (compared without case), value itself when it is not on the list */
+const char *web_choice_label(const struct web_choice *c, const char *value);
+/* the district's kelurahan by name, and the active funders (sk_funder_each): n entries and the
+ * end, each released with web_choices_free(v, n) */
+struct web_choice *web_kelurahan_list(struct web_req *r, size_t *n_out);
+struct web_choice *web_funders(struct web_req *r, size_t *n_out);
+void web_choices_free(struct web_choice *v, size_t n);
+/* a kelurahan's name (its code when unknown), owned by the caller */
+char *web_kelurahan_name(struct web_req *r, const char *code);
+/* the fixed lists: why an enrolment ends (sk_end_reasons), heirs' relationships, sexes, occupations */
+const struct web_choice *web_end_reasons(void);
+const struct web_choice *web_relationships(void);
+const struct web_choice *web_sexes(void);
+const struct web_choice *web_occupations(void);
+
+/* ---- the pages ---- */
 struct web_route {
 	const char *method, *path;
 	void (*fn)(struct web_req *r);
 	int prefix;              /* path is a prefix */
 };
-extern const struct web_route web_routes[];
+extern const struct web_route web_routes[];    /* web_office.c */
 extern const struct web_route web_task_routes[]; /* web_tasks.c */
 extern const struct web_route web_city_routes[]; /* web_city.c: first, for the city's database */
+/* a worker's page (web_worker.c) */
+void web_page_worker(struct web_req *r);
+/* the office's writes (web_forms.c): Daftar baru, Ubah, Akhiri, Ahli waris, Kepesertaan */
+void web_page_register(struct web_req *r);
+void web_page_edit(struct web_req *r);
+void web_page_end_enrolment(struct web_req *r);
+void web_page_heir(struct web_req *r);
+void web_page_enrol(struct web_req *r);
 /* the city's navigation (web_city.c) */
 void web_city_nav(struct web_req *r);
 /* On a worker's page at the city: the form that sets the KPJ */

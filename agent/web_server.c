@@ -504,7 +504,7 @@ static void not_found(struct web_req *r)
 	web_page_end(r);
 }
 
-static void refuse(struct web_req *r, int status, const char *msgid)
+void web_refuse(struct web_req *r, int status, const char *msgid)
 {
 	r->status = status;
 	web_page_begin(r, N_("Refused"));
@@ -552,7 +552,7 @@ static void dispatch(struct web_req *r)
 	pthread_mutex_unlock(&s->lock);
 	if (!r->logged_in) {
 		if (r->post) {
-			refuse(r, MHD_HTTP_FORBIDDEN, N_("your session has ended: log in again"));
+			web_refuse(r, MHD_HTTP_FORBIDDEN, N_("your session has ended: log in again"));
 			return;
 		}
 		web_redirect(r, "/login");
@@ -572,7 +572,7 @@ static void dispatch(struct web_req *r)
 	if (r->post) {
 		const char *c = web_arg(r, "csrf");
 		if (!c || strlen(c) != 64 || sodium_memcmp(c, r->csrf, 64) != 0) {
-			refuse(r, MHD_HTTP_FORBIDDEN, N_("this form has expired or did not come from these pages: open the page again and repeat"));
+			web_refuse(r, MHD_HTTP_FORBIDDEN, N_("this form has expired or did not come from these pages: open the page again and repeat"));
 			return;
 		}
 	}
@@ -582,7 +582,7 @@ static void dispatch(struct web_req *r)
 	}
 	/* an inspector or auditor sees everything and changes nothing: every form refused here */
 	if (r->post && !strcmp(r->role, "pemantau")) {
-		refuse(r, MHD_HTTP_FORBIDDEN, N_("a pemantau account can read but not change anything: nothing was changed"));
+		web_refuse(r, MHD_HTTP_FORBIDDEN, N_("a pemantau account can read but not change anything: nothing was changed"));
 		return;
 	}
 	if (!strncmp(path, "/assets/", 8)) {

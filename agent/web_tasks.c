@@ -21,7 +21,6 @@
 #include "agent.h"
 #include "web.h"
 
-static const char *nz(const char *s) { return s ? s : ""; }
 
 /* ---- Impor ---- */
 
@@ -153,7 +152,7 @@ static void page_import(struct web_req *r)
 	o.funder = funder && *funder ? funder : NULL;
 	o.report = collect_issue;
 	o.payload = &l;
-	web_put(r, "<p>%t <strong>%h</strong></p>", N_("File:"), nz(f->filename));
+	web_put(r, "<p>%t <strong>%h</strong></p>", N_("File:"), web_nz(f->filename));
 	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"issues\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th></tr></thead><tbody>",
 		N_("Line"), N_("Kind"), N_("Field"), N_("Reason"));
 	struct sk_db *db = web_engine(r);
@@ -177,7 +176,7 @@ static void page_import(struct web_req *r)
 		web_put(r, "<p class=\"warn\">%t</p>", N_("The file was not UTF-8: it was read as Windows-1252 (Excel's \"CSV\")."));
 	web_put(r, "<form method=\"post\" action=\"/impor/simpan\" class=\"card\">");
 	web_csrf_field(r);
-	web_put(r, "<input type=\"hidden\" name=\"t\" value=\"%a\"><input type=\"hidden\" name=\"funder\" value=\"%a\">", token, nz(o.funder));
+	web_put(r, "<input type=\"hidden\" name=\"t\" value=\"%a\"><input type=\"hidden\" name=\"funder\" value=\"%a\">", token, web_nz(o.funder));
 	web_put(r, "<p>%t</p><button type=\"submit\">%t</button> <a href=\"/impor\">%t</a></form>",
 		res.rejected ? N_("The rejected rows are not imported; after saving you can download them to correct them.")
 			     : N_("Every row can be imported."),

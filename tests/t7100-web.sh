@@ -5,7 +5,7 @@
 # hostile names and addresses, path traversal in asset URLs, the upload cap, idle connections closed
 # and a hundred of them not stopping the others, the forms' errors in Indonesian as the command
 # line's, the operator recorded as the account, the import preview and its rejects, and the agent
-# serving the same pages.
+# serving the same pages, and every kelurahan of a district offered on its forms.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/web/webhelp.sh"
 
@@ -223,5 +223,12 @@ printf 'central = %s\nserve = 127.0.0.1:%s\ninterval = 3600\n' "$TMP/nowhere.git
 echo 'rahasia-eka' | $SINKRON --db agent.db user add eka >/dev/null
 web_serve agent "http://127.0.0.1:$P5" --db agent.db agent || skip_all "agent did not serve"
 check "the agent serves the pages from its configuration" '[ "$(web_login e.jar eka rahasia-eka)" = 303 ] && web_get e.jar / | grep -q "Distrik 02\|96.71.02"'
+
+# ---- a district with more kelurahan than a form ever listed: every one of them offered ----
+sqlite3 agent.db "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 240)
+	INSERT INTO regions SELECT printf('96.71.02.9%03d', i), printf('Kelurahan Uji %03d', i), 'kelurahan' FROM k"
+nkel=$(sqlite3 agent.db "SELECT count(*) FROM regions WHERE level = 'kelurahan' AND code LIKE '96.71.02.%'")
+check "Daftar baru offers every kelurahan of the district ($nkel), none left out" '[ "$(web_get e.jar /daftar | grep -o "<option value=\"96\.71\.02\.[0-9]*\"" | wc -l)" = "$nkel" ]'
+check "... and so does the list's filter, the last by name too" 'web_get e.jar /pekerja >kel.html; [ "$(grep -o "<option value=\"96\.71\.02\.[0-9]*\"" kel.html | wc -l)" = "$nkel" ] && grep -q "Kelurahan Uji 240" kel.html'
 
 finish

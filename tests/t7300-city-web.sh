@@ -6,8 +6,9 @@
 # days ahead, a record of another district) held in quarantine, one released and one rejected with
 # a note; a duplicate decided and shown on the district's Beranda after it syncs; BPJS's KPJ file
 # with an unknown NIK and a KPJ already taken; the month's bill downloaded as .xlsx and read back
-# with LibreOffice headless; and a pemantau account refused every write (curl, with a valid session
-# and CSRF token).  Screenshots at 1280 and 390 px in build/test-logs/city-web/.
+# with LibreOffice headless; a pemantau account refused every write (curl, with a valid session
+# and CSRF token), and the office's forms neither offered nor taken at the city, whatever the role.
+# Screenshots at 1280 and 390 px in build/test-logs/city-web/.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/servers.sh"
 . "$TOP/tests/web/webhelp.sh"
@@ -164,6 +165,22 @@ check "an admin cannot decide (only an operator kota)" '
 	[ "$(curl -s -b "$TMP/adm.jar" -o /dev/null -w "%{http_code}" --data "csrf=$TA&nik=$NIK&keep=x" "$CITY_URL/kota/duplikat")" = 403 ]'
 check "an admin manages the city's accounts" '[ "$(web_status "$TMP/adm.jar" /akun)" = 200 ] && web_get "$TMP/adm.jar" /akun | grep -q "value=\"pemantau\""'
 T2=$(web_csrf "$JAR2")
+# ---- the office's forms are the district's: the city's pages neither offer nor take them ----
+nw=$(q city.db "SELECT count(*) || '.' || ifnull(sum(length(name)), 0) FROM workers")
+nh=$(q city.db "SELECT (SELECT count(*) FROM heirs) || '.' || (SELECT count(*) FROM enrolments) || '.' || (SELECT count(*) FROM sk_outbox)")
+for form in "/daftar nik=9671010101010101&name=X&birth_date=01-01-1990&sex=P&kelurahan=$(kel d01.db)&confirm=1" \
+	"/ubah id=$DW1&name=Diubah+Kota&confirm=1" "/akhiri id=$DW1&reason=pindah" "/ahli-waris id=$DW1&name=Ahli+Kota&relationship=anak" \
+	"/kepesertaan id=$DW1&funder=APBD+Kota" "/impor x=1" "/impor/simpan t=0"; do
+	path=${form%% *}
+	code=$(curl -s -b "$JAR2" -o office-form.html -w '%{http_code}' --data "csrf=$T2&${form#* }" "$CITY_URL$path")
+	check "operator kota: POST $path of the office refused (403, in Indonesian)" '[ "$code" = 403 ] && grep -q "kota tidak mengubah data distrik" office-form.html'
+done
+for path in /daftar "/ubah?id=$DW1" "/akhiri?id=$DW1" "/ahli-waris?id=$DW1" /impor; do
+	check "operator kota: GET $path of the office refused" '[ "$(web_status "$JAR2" "$path")" = 403 ]'
+done
+check "... nothing of the districts' records changed at the city" '[ "$(q city.db "SELECT count(*) || '"'.'"' || ifnull(sum(length(name)), 0) FROM workers")" = "$nw" ] && [ "$(q city.db "SELECT (SELECT count(*) FROM heirs) || '"'.'"' || (SELECT count(*) FROM enrolments) || '"'.'"' || (SELECT count(*) FROM sk_outbox)")" = "$nh" ]'
+web_get "$JAR2" "/pekerja/$DW1" >cityworker.html
+check "a worker's page at the city offers no office form (heirs, enrolments, correct, end)" '! grep -q "ahli-waris\|/kepesertaan\|/ubah\|/akhiri" cityworker.html && grep -q "set-kpj" cityworker.html'
 # a note with markup comes back escaped on Riwayat
 q city.db "INSERT INTO web_city_notes VALUES (1, 'opr', 'budget', '<b>x</b>', '\"><script>alert(1)</script>')"
 check "a note is escaped on Riwayat" 'web_get "$JAR2" /kota/riwayat >riw.html; grep -q "&gt;&lt;script&gt;alert(1)&lt;/script&gt;" riw.html && ! grep -q "<script>alert" riw.html'

@@ -4,35 +4,19 @@
 // "# N passed, N failed".  Environment: WEB_URL (the city), OFFICE_URL (96.71.02's pages), SHOTS,
 // TMP, KPJ (BPJS's file), NIK (registered twice), DW1 (96.71.01's record of it), QAHEAD and QOWN
 // (the held change-sets), CITY_SYNC and OFFICE_SYNC (commands).
-import { chromium } from 'playwright-core';
 import { execSync } from 'node:child_process';
-import { readFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { check, open, finish } from './harness.mjs';
 
 const url = process.env.WEB_URL, shots = process.env.SHOTS, tmp = process.env.TMP;
-mkdirSync(shots, { recursive: true });
-let passed = 0, failed = 0;
-function check(desc, cond, detail) {
-	if (cond) { passed++; console.log(`ok - ${desc}`); }
-	else { failed++; console.log(`not ok - ${desc}`); if (detail !== undefined) console.log(`#   ${String(detail).slice(0, 400)}`); }
-}
+const { browser, page, narrow, shoot: shootAt } = await open(shots, 20000);
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const wide = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-const page = await wide.newPage();
-const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-const narrow = await phone.newPage();
-page.setDefaultTimeout(20000);
-narrow.setDefaultTimeout(20000);
-
+// the page at 1280 px and at 390 px (the forms' pages without their query)
 async function shoot(name) {
-	await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
 	const u = new URL(page.url());
-	if (u.pathname.startsWith('/login')) await narrow.goto(url + '/login');
-	else if (u.pathname.startsWith('/kota/karantina') || u.pathname.startsWith('/kota/duplikat') || u.pathname.startsWith('/kota/kpj')) await narrow.goto(url + u.pathname);
-	else await narrow.goto(url + u.pathname + u.search);
-	await narrow.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
-	const [sw, w] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-	check(`${name}: no sideways scrolling at 390 px (${sw} <= ${w})`, sw <= w);
+	if (u.pathname.startsWith('/login')) await shootAt(name, url + '/login');
+	else if (u.pathname.startsWith('/kota/karantina') || u.pathname.startsWith('/kota/duplikat') || u.pathname.startsWith('/kota/kpj')) await shootAt(name, url + u.pathname);
+	else await shootAt(name, url + u.pathname + u.search);
 }
 
 async function login(p, base, name, pass) {
@@ -91,6 +75,9 @@ try {
 	check('the two records of the NIK side by side', (await page.$$(`${card} table.compare thead th`)).length === 3);
 	const differs = await page.$$eval(`${card} tr.differs th`, t => t.map(x => x.textContent));
 	check('... the fields that differ highlighted (name, phone, district)', differs.includes('Nama') && differs.includes('No HP') && differs.includes('Distrik'), JSON.stringify(differs));
+	const last = await page.$$eval(`${card} tbody tr`, trs => trs.filter(t => t.querySelector('th').textContent === 'Perubahan terakhir').map(t => [...t.querySelectorAll('td')].map(d => d.textContent)));
+	check('... each record\'s last change: when, and by which district', last.length === 1 && last[0].length === 2 &&
+		/^\d\d-\d\d-\d{4} \d\d:\d\d, .*\(96\.71\.01\)$/.test(last[0][0]) && /^\d\d-\d\d-\d{4} \d\d:\d\d, .*\(96\.71\.02\)$/.test(last[0][1]), JSON.stringify(last));
 	await shoot('kota-duplikat');
 	await page.check(`${card} input[value="${process.env.DW1}"]`);
 	await page.click(`${card} button[type=submit]`);
@@ -154,5 +141,4 @@ try {
 } catch (e) {
 	check('the browser script ran to its end', false, e.stack);
 }
-await browser.close();
-console.log(`# ${passed} passed, ${failed} failed`);
+await finish(browser);

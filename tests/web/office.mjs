@@ -3,36 +3,17 @@
 // "not ok - ..." lines and ends with "# N passed, N failed", like the other tests.
 // Environment: WEB_URL, WEB_USER, WEB_PASS, SHOTS (screenshot folder), CSV (a file with a bad row),
 // CITY_SYNC (a command the city runs to consolidate), TMP.
-import { chromium } from 'playwright-core';
 import { execSync } from 'node:child_process';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { check, open, finish } from './harness.mjs';
 
 const url = process.env.WEB_URL, shots = process.env.SHOTS;
-mkdirSync(shots, { recursive: true });
-let passed = 0, failed = 0;
-function check(desc, cond, detail) {
-	if (cond) { passed++; console.log(`ok - ${desc}`); }
-	else { failed++; console.log(`not ok - ${desc}`); if (detail !== undefined) console.log(`#   ${String(detail).slice(0, 400)}`); }
-}
+const { browser, page, narrow, shoot: shootAt } = await open(shots, 15000);
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const wide = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-const page = await wide.newPage();
-const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-const narrow = await phone.newPage();
-page.setDefaultTimeout(15000);
-narrow.setDefaultTimeout(15000);
-
-// a screenshot at 1280 px, and the same page at 390 px in the phone's own session: nothing wider
-// than the screen there
+// a screenshot at 1280 px, and the same page at 390 px in the phone's own session
 async function shoot(name) {
-	await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
 	const path = new URL(page.url()).pathname + new URL(page.url()).search;
-	if (path.startsWith('/login')) await narrow.goto(url + '/login');
-	else await narrow.goto(url + path);
-	await narrow.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
-	const [sw, w] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-	check(`${name}: no sideways scrolling at 390 px (${sw} <= ${w})`, sw <= w);
+	await shootAt(name, url + (path.startsWith('/login') ? '/login' : path));
 }
 
 try {
@@ -175,6 +156,4 @@ try {
 } catch (e) {
 	check('the scenario ran to its end', false, e.stack || e);
 }
-await browser.close();
-console.log(`# ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser);
