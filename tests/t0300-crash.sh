@@ -44,6 +44,9 @@ wait_for() { local end=$((SECONDS + $1)); shift; until eval "$@"; do [ "$SECONDS
 # prints "killed" when it was stopped there, "missed" when it ended or hung before reaching it
 kill_at() {
 	local point=$1 err=$2 pid st; shift 2
+	# emptied here, before the child starts: the child's own redirection truncates the file only
+	# once it runs, and the wait below must never read the previous trial's "paused at"
+	: >"$err"
 	SINKRON_PAUSE_AT=$point "$@" >/dev/null 2>"$err" &
 	pid=$!
 	wait_for 600 'grep -q "paused at" "$err" || ! kill -0 $pid 2>/dev/null'

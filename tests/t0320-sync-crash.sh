@@ -45,6 +45,10 @@ edit() { edits=$((edits + 1)); q "$1.db" "UPDATE workers SET phone = '0812$edits
 # says it is, then killed with SIGNAL (KILL); fails when the round ends (or 10 minutes pass) first
 kill_at() {
 	local n=$1 point=$2 verb=${3:-sync} sig=${4:-KILL} pid
+	# emptied here, before the child starts: the child's own redirection truncates them only once
+	# it runs, and the wait below must never read the previous kill's "paused at"
+	: >"$TMP/pause.out"
+	: >"$TMP/pause.err"
 	SINKRON_PAUSE_AT=$point "$SINKRON" --db "$n.db" "$verb" >"$TMP/pause.out" 2>"$TMP/pause.err" &
 	pid=$!
 	wait_for 600 'grep -q "paused at" "$TMP/pause.err" || ! kill -0 $pid 2>/dev/null'

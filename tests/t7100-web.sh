@@ -36,6 +36,7 @@ check "serving the office network without TLS is refused (exit 2)" '[ $rc -eq 2 
 
 P=$(free_port)
 web_serve srv "http://127.0.0.1:$P" serve --listen "127.0.0.1:$P" --idle-timeout 2 --upload-limit 65536 || skip_all "serve did not start"
+P=$WEB_PORT
 
 # ---- no page without a session ----
 for path in / /pekerja /daftar /impor /kirim /assets/icon.svg "/pekerja/x" "/impor/tolak?t=0"; do
@@ -189,6 +190,7 @@ check "a connection that sends nothing is closed by the server (idle timeout 2 s
 exec 3<&-
 P2=$(free_port)
 web_serve srv2 "http://127.0.0.1:$P2" serve --listen "127.0.0.1:$P2" --idle-timeout 60 || skip_all "second server did not start"
+P2=$WEB_PORT
 fds=()
 for i in $(seq 1 100); do exec {fd}<>"/dev/tcp/127.0.0.1/$P2" && fds+=("$fd"); done
 check "a hundred silent connections are open" '[ ${#fds[@]} -eq 100 ] && [ "$(ss -Htn state established "( dport = :$P2 )" | wc -l)" -ge 100 ]'
@@ -198,6 +200,7 @@ for fd in "${fds[@]}"; do exec {fd}<&-; done
 # ---- a session unused for --session-idle ends ----
 P6=$(free_port)
 web_serve srv6 "http://127.0.0.1:$P6" serve --listen "127.0.0.1:$P6" --session-idle 2 || skip_all "server did not start"
+P6=$WEB_PORT
 web_login idle.jar ani rahasia-ani >/dev/null
 t0=$SECONDS
 check "a fresh session is served" '[ "$(web_status idle.jar /pekerja)" = 200 ]'
@@ -209,6 +212,7 @@ check "... unused for more than 2 s, it has ended: the login again" '[ "$(web_st
 web-cert certs 127.0.0.1 >/dev/null 2>&1
 P3=$(free_port)
 web_serve tls "https://127.0.0.1:$P3" serve --listen "127.0.0.1:$P3" --cert certs/web.pem --key certs/web.key || skip_all "TLS server did not start"
+P3=$WEB_PORT
 hdr=$(curl -s --cacert certs/ca.pem -D - -o /dev/null --data-urlencode name=ani --data-urlencode password=rahasia-ani "https://127.0.0.1:$P3/login")
 check "over TLS (checked against the office's CA) the cookie is also Secure" '[[ "$hdr" == *"sk_session="*"; HttpOnly; SameSite=Strict; Secure"* ]]'
 P4=$(free_port)
@@ -222,6 +226,7 @@ $SINKRON --db agent.db init 96.71.02 >/dev/null 2>&1
 printf 'central = %s\nserve = 127.0.0.1:%s\ninterval = 3600\n' "$TMP/nowhere.git" "$P5" >agent.conf; chmod 600 agent.conf
 echo 'rahasia-eka' | $SINKRON --db agent.db user add eka >/dev/null
 web_serve agent "http://127.0.0.1:$P5" --db agent.db agent || skip_all "agent did not serve"
+P5=$WEB_PORT
 check "the agent serves the pages from its configuration" '[ "$(web_login e.jar eka rahasia-eka)" = 303 ] && web_get e.jar / | grep -q "Distrik 02\|96.71.02"'
 
 # ---- a district with more kelurahan than a form ever listed: every one of them offered ----

@@ -36,6 +36,7 @@ printf '%s\n' 'NIK,Nama,Tanggal Lahir,Jenis Kelamin,Kelurahan,Pekerjaan' \
 
 P=$(free_port)
 web_serve office "http://127.0.0.1:$P" --db office.db serve --listen "127.0.0.1:$P" || skip_all "serve did not start"
+P=$WEB_PORT
 SHOTS="$TOP/build/test-logs/web"
 rm -rf "$SHOTS"
 out=$(cd "$TOP/tests/web" && WEB_USER=ani WEB_PASS=rahasia-ani SHOTS="$SHOTS" CSV="$TMP/lapangan.csv" \

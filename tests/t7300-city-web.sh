@@ -109,9 +109,11 @@ printf 'No;NIK;Nama;No KPJ\r\n1;%s;A;24010000001\r\n2;9999999999999999;Tidak Ada
 
 P=$(free_port)
 web_serve city "http://127.0.0.1:$P" --db city.db serve --listen "127.0.0.1:$P" || skip_all "serve did not start"
+P=$WEB_PORT
 CITY_URL=$WEB_URL
 P2=$(free_port)
 web_serve office "http://127.0.0.1:$P2" --db d02.db serve --listen "127.0.0.1:$P2" || skip_all "the office's serve did not start"
+P2=$WEB_PORT
 OFFICE_URL=$WEB_URL
 WEB_URL=$CITY_URL
 

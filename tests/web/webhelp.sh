@@ -5,23 +5,47 @@
 #   web_csrf JAR             the CSRF token of JAR's session (from the Beranda's forms)
 #   web_get JAR PATH         the page's body;  web_status JAR PATH  its HTTP status
 
-# web_serve NAME URL-BASE ARGS...: the server answers on URL-BASE (http://127.0.0.1:PORT)
+# web_serve NAME BASE ARGS...: starts sinkron ARGS in the background and waits until BASE/login
+# answers; sets WEB_URL, WEB_PORT and NAME_PID.  free_port only finds a port nobody listens on
+# yet, so another program may take it first: when the server says its address is in use, it is
+# started again on a fresh port (BASE and ARGS with ":PORT" changed), at most five times.
 web_serve() {
-	local name=$1 base=$2 pid deadline=$((SECONDS + 20)); shift 2
-	"$SINKRON" "$@" >"$name.log" 2>&1 &
-	pid=$!
-	at_exit "kill $pid; wait $pid"
-	while [ "$SECONDS" -lt "$deadline" ]; do
-		kill -0 "$pid" 2>/dev/null || { echo "# $name died:"; sed 's/^/#   /' "$name.log"; return 1; }
-		if [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$base/login")" = 200 ]; then
+	local name=$1 base=$2 pid tries port new a; shift 2
+	local args=("$@")
+	for tries in 1 2 3 4 5; do
+		"$SINKRON" "${args[@]}" >"$name.log" 2>&1 &
+		pid=$!
+		if _web_wait "$name" "$base" "$pid"; then
+			at_exit "kill $pid; wait $pid"
 			WEB_URL=$base
-			export WEB_URL
+			WEB_PORT=${base##*:}
+			export WEB_URL WEB_PORT
 			eval "${name}_PID=$pid"
 			return 0
 		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		grep -q "Address already in use" "$name.log" || break
+		port=${base##*:}
+		new=$(free_port) || break
+		echo "# $name: port $port was taken by another program; again on $new"
+		base=${base%:*}:$new
+		for a in "${!args[@]}"; do args[a]=${args[a]//:$port/:$new}; done
+	done
+	echo "# $name did not start:"
+	sed 's/^/#   /' "$name.log"
+	return 1
+}
+
+# _web_wait NAME BASE PID: BASE/login answers 200 (0), or PID died or 400 polls (at least 20 s)
+# went by (1)
+_web_wait() {
+	local i
+	for ((i = 0; i < 400; i++)); do
+		kill -0 "$3" 2>/dev/null || return 1
+		[ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$2/login")" = 200 ] && return 0
 		sleep 0.05
 	done
-	echo "# $name did not answer on $base"
 	return 1
 }
 
