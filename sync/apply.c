@@ -21,32 +21,6 @@
 #include "owners.h"
 #include "row.h"
 
-char *sk_state_text(struct sk_db *db, const char *key)
-{
-	sqlite3_stmt *st;
-	char *v = NULL;
-	if (sk_stmt_get(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
-		return NULL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-		v = sk_strdup((const char *)sqlite3_column_text(st, 0));
-	sk_stmt_put(st);
-	return v;
-}
-
-int sk_state_set_text(struct sk_db *db, const char *key, const char *v)
-{
-	sqlite3_stmt *st;
-	int rc;
-	if ((rc = sk_stmt_get(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
-	sk_stmt_put(st);
-	return rc;
-}
-
 struct applier {
 	struct sk_owner_sums owners;
 	struct sk_db *db;

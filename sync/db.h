@@ -60,11 +60,15 @@ int sk_db_begin(struct sk_db *db);
 int sk_db_commit(struct sk_db *db);
 void sk_db_rollback(struct sk_db *db);
 
-/* A value from sk_state (integer or blob) */
+/* A value from sk_state, the engine's own key-value table (the tip sealed, the capture
+ * fingerprint, the id clock): an integer (dflt when absent), a blob of exactly n bytes
+ * (SK_ENOTFOUND otherwise, out zeroed) or text (NULL when absent; the caller frees it). */
 int64_t sk_state_int(struct sk_db *db, const char *key, int64_t dflt);
 int sk_state_set_int(struct sk_db *db, const char *key, int64_t v);
 int sk_state_blob(struct sk_db *db, const char *key, unsigned char *out, size_t n);
 int sk_state_set_blob(struct sk_db *db, const char *key, const unsigned char *v, size_t n);
+char *sk_state_text(struct sk_db *db, const char *key);
+int sk_state_set_text(struct sk_db *db, const char *key, const char *v);
 
 /* The mask of every column of t. */
 static inline uint64_t sk_table_all(const struct sk_table *t)

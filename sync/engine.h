@@ -29,10 +29,6 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id, const char *commit,
 		size_t bytes, int *applied);
 
-/* Text from sk_state, or NULL. */
-char *sk_state_text(struct sk_db *db, const char *key);
-int sk_state_set_text(struct sk_db *db, const char *key, const char *v);
-
 /* The git blob id of data, as 40 hex digits. */
 void sk_blob_id(char out[41], const void *data, size_t len);
 
