@@ -55,6 +55,13 @@ void sk_db_check_capture(struct sk_db *db);
 int sk_db_fail(struct sk_db *db, const char *what);
 int sk_db_exec(struct sk_db *db, const char *sql);
 int sk_db_prepare(struct sk_db *db, sqlite3_stmt **out, const char *sql);
+/* A prepared statement of sql kept on the connection for the next caller (found again by its
+ * text; finalized when the database is closed), and its return: reset, bindings cleared.  For
+ * statements run once per change-set, whose preparing (with the capture triggers compiled in)
+ * would cost more than running them. */
+int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql);
+void sk_stmt_put(sqlite3_stmt *st);
+
 /* BEGIN IMMEDIATE with the operator recorded for the capture triggers; commit clears it. */
 int sk_db_begin(struct sk_db *db);
 int sk_db_commit(struct sk_db *db);
