@@ -1,6 +1,7 @@
 /*
- * db.h: the database handle shared inside sync/ (never by agent/): the SQLite connection, the
- * district's identity, the synced tables' column lists, and the helpers that translate SQLite
+ * db.h: the database handle shared inside sync/ (never by agent/), the bottom of the store: the
+ * SQLite connection, the office's identity, the synced tables' column lists, write
+ * transactions, the statement cache, the sk_state table, and the helpers that translate SQLite
  * errors into sk_error messages.
  */
 #ifndef SK_DB_H
@@ -47,10 +48,6 @@ struct sk_db {
 	char *problem;   /* capture cannot be trusted: why, and what to do (NULL: intact) */
 };
 
-/* Compares the synced tables' columns and the triggers with what sinkron recorded when it made
- * them, and sets or clears db->problem (a few rows of sqlite_schema: cheap enough for every seal). */
-void sk_db_check_capture(struct sk_db *db);
-
 /* SK_ERROR with "what: sqlite's message". */
 int sk_db_fail(struct sk_db *db, const char *what);
 int sk_db_exec(struct sk_db *db, const char *sql);
@@ -88,6 +85,11 @@ const struct sk_table *sk_db_table_id(const struct sk_db *db, int id);
 
 /* The region code "96.71.01" as the number 967101 (0 if malformed). */
 uint32_t sk_origin_of(const char *code);
+/* The dots in a region code: 1 a city, 2 a district, 3 a kelurahan. */
+int sk_code_dots(const char *code);
+/* 1 for a city's code ("96.71"), 2 for a district's ("96.71.01"), -1 for anything an office
+ * cannot own. */
+int sk_code_shape(const char *code);
 /* A new globally unique row id (the office's digits and a never-repeating millisecond
  * count); only inside a write transaction begun with sk_db_begin(). */
 char *sk_new_id(struct sk_db *db);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "engine.h"
 #include "hlc.h"
 #include "owners.h"
