@@ -324,6 +324,7 @@ void sk_db_free(struct sk_db *db)
 			free(db->tables[i].cols[c]);
 		free(db->tables[i].name);
 	}
+	free(db->tables);
 	if (db->h) {
 		sqlite3_stmt *st;
 		/* statements kept for reuse (sk_stmt_get) end with the connection */

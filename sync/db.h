@@ -40,7 +40,7 @@ struct sk_db {
 	uint32_t origin; /* the code's digits as a number: the tie-breaker of equal clocks */
 	char *operator_name;
 	int ntables;
-	struct sk_table tables[8];
+	struct sk_table *tables; /* ntables of them, owned: every row of sk_tables */
 	int in_tx;
 	int64_t id_ms;   /* the last id's time part, inside a write transaction */
 	int id_dirty;

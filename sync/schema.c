@@ -148,10 +148,7 @@ static int load_tables(struct sk_db *db)
 		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct sk_table *t;
-		if (db->ntables == (int)SK_ARRAY_SIZE(db->tables)) {
-			rc = sk_error(SK_EINVALID, "too many synced tables");
-			goto done;
-		}
+		db->tables = sk_realloc(db->tables, (size_t)(db->ntables + 1) * sizeof(*db->tables));
 		t = &db->tables[db->ntables++];
 		memset(t, 0, sizeof(*t));
 		t->id = sqlite3_column_int(st, 0);
@@ -198,20 +195,20 @@ done:
 	return rc;
 }
 
-static int schema_files(const char ***out, int *n)
+/* The schema files, NNN-*.sql, in the order the Makefile embeds them (sorted); the caller frees
+ * *out. */
+static void schema_files(const char ***out, int *n)
 {
-	static const char *names[64];
+	const char **names = sk_calloc(sk_embedded_count ? sk_embedded_count : 1, sizeof(*names));
 	int count = 0;
 	for (size_t i = 0; i < sk_embedded_count; i++) {
 		const char *nm = sk_embedded_files[i].name;
 		size_t l = strlen(nm);
-		if (l > 4 && !strcmp(nm + l - 4, ".sql") && nm[0] >= '0' && nm[0] <= '9' && count < 64)
+		if (l > 4 && !strcmp(nm + l - 4, ".sql") && nm[0] >= '0' && nm[0] <= '9')
 			names[count++] = nm;
 	}
-	/* the Makefile embeds them sorted; keep that order */
 	*out = names;
 	*n = count;
-	return 0;
 }
 
 static int migrate(struct sk_db *db)
@@ -226,13 +223,17 @@ static int migrate(struct sk_db *db)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	schema_files(&files, &nfiles);
-	if (version > nfiles)
-		return sk_error(SK_EINVALID, "database '%s' has schema version %d, newer than this sinkron (%d): "
-				"upgrade sinkron", db->path, version, nfiles);
-	if (version == nfiles)
-		return load_tables(db);
+	if (version > nfiles) {
+		rc = sk_error(SK_EINVALID, "database '%s' has schema version %d, newer than this sinkron (%d): "
+			      "upgrade sinkron", db->path, version, nfiles);
+		goto done;
+	}
+	if (version == nfiles) {
+		rc = load_tables(db);
+		goto done;
+	}
 	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
-		return rc;
+		goto done;
 	for (int i = version; i < nfiles; i++) {
 		size_t len;
 		const unsigned char *sql = sk_embedded_find(files[i], &len);
@@ -241,24 +242,25 @@ static int migrate(struct sk_db *db)
 		free(text);
 		if (rc < 0) {
 			sk_error_set("schema migration '%s' failed: %s", files[i], sk_error_last() + 0);
-			goto fail;
+			goto done;
 		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
 		if ((rc = sk_db_exec(db, pragma)) < 0)
-			goto fail;
+			goto done;
 		changed = 1;
 	}
 	if ((rc = load_tables(db)) < 0)
-		goto fail;
+		goto done;
 	for (int i = 0; changed && i < db->ntables; i++)
 		if ((rc = sk_capture_triggers(db, &db->tables[i])) < 0)
-			goto fail;
+			goto done;
 	if ((rc = sk_db_exec(db, "COMMIT")) < 0)
-		goto fail;
+		goto done;
 	db->migrated = 1;
-	return 0;
-fail:
-	sk_db_rollback(db);
+done:
+	if (rc < 0)
+		sk_db_rollback(db);
+	free(files);
 	return rc;
 }
 
