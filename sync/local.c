@@ -1,5 +1,5 @@
 /*
- * local.c: the verbs over a database and its local repository: seal, apply, verify, log.
+ * local.c: the verbs over a database and its local repository: seal, apply, verify, log, repair.
  * Each starts by reconciling the two (the database is the truth: after a crash between the
  * database COMMIT and the branch update, the branch is moved to what the database recorded).
  */
@@ -13,46 +13,11 @@
 #include "repo.h"
 #include "row.h"
 
-static char *branch_of(struct sk_db *db)
-{
-	return db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
-}
-
-int sk_local_open(struct sk_db *db, struct sk_repo **out)
-{
-	char *path = sk_repo_path_for_db(db->path), *tip = NULL, *branch = branch_of(db), cur[41];
-	struct sk_repo *repo = NULL;
-	int rc;
-
-	if ((rc = sk_repo_open(&repo, path, 1)) < 0)
-		goto done;
-	tip = sk_state_text(db, "tip");
-	rc = sk_repo_ref(repo, branch, cur);
-	if (rc < 0 && rc != SK_ENOTFOUND)
-		goto done;
-	if (tip && (rc == SK_ENOTFOUND || strcmp(cur, tip))) {
-		if ((rc = sk_repo_set_ref(repo, branch, tip)) < 0) {
-			sk_error_set("cannot move the branch of the local repository '%s' to change-set %s that the "
-				     "database recorded: %s", path, tip, sk_error_last());
-			goto done;
-		}
-	}
-	rc = 0;
-	*out = repo;
-	repo = NULL;
-done:
-	sk_repo_free(repo);
-	free(path);
-	free(tip);
-	free(branch);
-	return rc;
-}
-
 int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_progress_fn progress, void *payload)
 {
 	struct sk_repo *repo = NULL;
 	struct sk_sink sink;
-	char *branch = branch_of(db), *tip = NULL;
+	char *branch = sk_local_branch(db), *tip = NULL;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -466,7 +431,7 @@ static int requeue_after(struct sk_db *db, int64_t number, uint64_t hlc, const c
 
 int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_result *res)
 {
-	char *path = sk_repo_path_for_db(db->path), *branch = branch_of(db), *tip = NULL, central[41] = "";
+	char *path = sk_repo_path_for_db(db->path), *branch = sk_local_branch(db), *tip = NULL, central[41] = "";
 	struct sk_repo *repo = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t number = sk_state_int(db, "number", 0), whole = 0;
