@@ -603,15 +603,15 @@ fail:
 	}
 	if (savepoint) {
 		sqlite3_exec(db->h, "ROLLBACK TO sk_apply; RELEASE sk_apply", NULL, NULL, NULL);
-	} else if (writing && !sqlite3_get_autocommit(db->h)) {
+	} else if (writing) {
 		/* The checks passed and a write failed (the disk, not the change-set): part of it is
-		 * written, with no savepoint to undo it, so the whole transaction goes; nothing of
-		 * this run is committed, and applying it again later does it all. */
+		 * written, with no savepoint to undo it.  Not a refusal, so the caller, which began
+		 * the transaction, rolls it back whole (sk_apply_refused): nothing of this run is
+		 * committed, and applying it again later does it all. */
 		char *why = sk_strdup(sk_error_last());
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		sk_error_set("%s (the whole transaction was rolled back)", why);
 		free(why);
-		rc = rc == SK_EINVALID || rc == SK_ECONFLICT ? SK_ERROR : rc;
+		rc = sk_apply_refused(rc) ? SK_ERROR : rc;
 	}
 done:
 	if (triggers_off)

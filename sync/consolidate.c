@@ -257,9 +257,10 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		}
 	}
 	/* a refused change-set leaves nothing behind (apply checks before it writes), so no
-	 * savepoint per change-set: that would copy every page again for each one */
+	 * savepoint per change-set: that would copy every page again for each one; any other
+	 * failure ends the run, and the transaction is rolled back whole (sk_consolidate) */
 	rc = sk_apply_tx(c->db, cs, e->blob, e->commit, e->len, &applied);
-	if (rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT) {
+	if (sk_apply_refused(rc)) {
 		snprintf(reason, sizeof(reason), "%s", sk_error_last());
 		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
 		goto done;

@@ -146,10 +146,10 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		a.branch = refs[i];
 		a.last[0] = '\0';
 		rc = sk_repo_walk(repo, refs[i], apply_entry, &a);
-		/* a write failed where no savepoint could undo it (sk_apply_tx): the transaction was
-		 * rolled back whole, so nothing of this run may be recorded or go on */
-		if (rc < 0 && sqlite3_get_autocommit(db->h)) {
-			db->in_tx = 0;
+		/* a write failed, not a refusal (sk_apply_tx): part of a change-set may be written, so
+		 * the transaction goes whole and nothing of this run is recorded or goes on */
+		if (rc < 0 && !sk_apply_refused(rc)) {
+			sk_db_rollback(db);
 			goto done;
 		}
 		/* what of the city's a district has applied: its next change-sets name it
