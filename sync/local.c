@@ -162,10 +162,7 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		}
 		if (rc < 0) {
 			/* this branch stops at the change-set that failed; the others go on */
-			size_t k = res->nrefused;
-			if (k < SK_ARRAY_SIZE(res->refused))
-				snprintf(res->refused[k], sizeof(res->refused[k]), "%s: %s", refs[i], sk_error_last());
-			res->nrefused++;
+			sk_strs_push(&res->refused, &res->nrefused, sk_printf("%s: %s", refs[i], sk_error_last()));
 			failed = rc;
 		}
 	}
@@ -181,6 +178,13 @@ done:
 	free(refs);
 	sk_repo_free(repo);
 	return rc;
+}
+
+void sk_apply_result_free(struct sk_apply_result *res)
+{
+	sk_strs_free(res->refused, res->nrefused);
+	res->refused = NULL;
+	res->nrefused = 0;
 }
 
 int sk_verify(struct sk_db *db, struct sk_verify_result *res)
