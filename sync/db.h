@@ -41,7 +41,7 @@ struct sk_db {
 	char *operator_name;
 	int ntables;
 	struct sk_table *tables; /* ntables of them, owned: every row of sk_tables */
-	int in_tx;
+	int in_tx;       /* between sk_db_begin() and its commit or rollback */
 	int64_t id_ms;   /* the last id's time part, inside a write transaction */
 	int id_dirty;
 	int migrated;    /* sinkron changed the schema or its triggers at this open */
@@ -59,7 +59,10 @@ int sk_db_prepare(struct sk_db *db, sqlite3_stmt **out, const char *sql);
 int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql);
 void sk_stmt_put(sqlite3_stmt *st);
 
-/* BEGIN IMMEDIATE with the operator recorded for the capture triggers; commit clears it. */
+/* BEGIN IMMEDIATE with the operator recorded for the capture triggers; commit clears it.  The
+ * caller that begins a transaction ends it, with sk_db_commit() or sk_db_rollback(); nothing it
+ * calls ends it instead.  A failed commit rolls back; rollback is harmless when SQLite has
+ * already ended the transaction itself (a full disk, say). */
 int sk_db_begin(struct sk_db *db);
 int sk_db_commit(struct sk_db *db);
 void sk_db_rollback(struct sk_db *db);
