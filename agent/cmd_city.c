@@ -24,19 +24,21 @@ int cmd_consolidate(int argc, char **argv)
 	rc = sk_consolidate(db, from, &r, progress_cb, NULL);
 	progress_done();
 	if (rc < 0 && rc != SK_ECONFLICT) {
+		sk_consolidate_result_free(&r);
 		sk_db_free(db);
 		return fail(rc, "consolidate");
 	}
 	printf("applied %zu change-set(s), %zu row change(s), from %zu district(s)\n", r.changesets, r.rows, r.districts);
-	for (size_t i = 0; i < r.nquarantined && i < 8; i++)
+	for (size_t i = 0; i < r.nquarantined; i++)
 		printf("quarantined: %s\n", r.quarantined[i]);
 	if (r.city_clock_behind)
 		printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
 		       "set this computer's date and time right\n");
 	if (r.waiting)
 		printf("%zu district(s) wait behind a quarantined change-set: 'sinkron quarantine' lists them\n", r.waiting);
-	for (size_t i = 0; i < r.nskipped && i < 4; i++)
+	for (size_t i = 0; i < r.nskipped; i++)
 		printf("skipped: %s\n", r.skipped[i]);
+	sk_consolidate_result_free(&r);
 	/* the receipts just written go out with the city's next change-set: seal it now */
 	if ((rc2 = sk_seal(db, 0, &s, NULL, NULL)) < 0)
 		fprintf(stderr, "sinkron: the receipts could not be sealed: %s\n", sk_error_last());

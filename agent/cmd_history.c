@@ -353,6 +353,7 @@ int cmd_apply(int argc, char **argv)
 		rc = sk_apply(db, from, NULL, &r, progress_cb, NULL);
 		progress_done();
 		if (rc == SK_ENOTFOUND && from) {
+			sk_apply_result_free(&r);
 			sk_db_free(db);
 			fprintf(stderr, "sinkron: apply: %s\n", sk_error_last());
 			return EXIT_USAGE;
@@ -360,7 +361,10 @@ int cmd_apply(int argc, char **argv)
 		printf("applied %zu change-set(s), %zu row change(s); %zu already here\n", r.changesets, r.rows, r.skipped);
 	}
 	for (int i = 0; i < n; i++) {
-		int rc1 = sk_apply(db, from, ops[i], &r, progress_cb, NULL);
+		int rc1;
+		if (i)
+			sk_apply_result_free(&r);
+		rc1 = sk_apply(db, from, ops[i], &r, progress_cb, NULL);
 		progress_done();
 		printf("%s: applied %zu change-set(s), %zu row change(s); %zu already here\n", ops[i], r.changesets, r.rows,
 		       r.skipped);
@@ -369,9 +373,11 @@ int cmd_apply(int argc, char **argv)
 	}
 	sk_db_free(db);
 	if (rc < 0) {
-		for (size_t i = 0; i < r.nrefused && i < 8; i++)
+		for (size_t i = 0; i < r.nrefused; i++)
 			fprintf(stderr, "sinkron: refused: %s\n", r.refused[i]);
+		sk_apply_result_free(&r);
 		return rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT ? EXIT_FAILED : exit_code(rc);
 	}
+	sk_apply_result_free(&r);
 	return EXIT_OK;
 }

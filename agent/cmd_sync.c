@@ -308,7 +308,7 @@ int cmd_sync(int argc, char **argv)
 	} else {
 		printf("%s\n", line);
 		printf("everything sealed here has reached the central repository\n");
-		for (size_t i = 0; i < r.consolidate.nquarantined && i < 8; i++)
+		for (size_t i = 0; i < r.consolidate.nquarantined; i++)
 			printf("quarantined: %s\n", r.consolidate.quarantined[i]);
 		if (r.consolidate.city_clock_behind)
 			printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
@@ -327,6 +327,8 @@ int cmd_sync(int argc, char **argv)
 			}
 		}
 	}
+	sk_apply_result_free(&r.apply);
+	sk_consolidate_result_free(&r.consolidate);
 	sk_db_free(db);
 	config_release(&c);
 	close(lockfd);
@@ -453,6 +455,8 @@ int cmd_agent(int argc, char **argv)
 		sync_now_requested = 0;
 		rc = do_round(db, &c, &r);
 		describe_round(&r, line, sizeof(line));
+		sk_apply_result_free(&r.apply);
+		sk_consolidate_result_free(&r.consolidate);
 		if (rc == 0) {
 			if (r.seal.changesets || r.push.changesets || r.apply.changesets)
 				logf_(LOG_LEVEL_INFO, "round done: %s", line);

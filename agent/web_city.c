@@ -526,7 +526,7 @@ static void page_quarantine(struct web_req *r)
 static void page_consolidate(struct web_req *r)
 {
 	struct sk_db *db;
-	struct sk_consolidate_result res;
+	struct sk_consolidate_result res = {0};
 	struct sk_seal_result s;
 	char msg[300];
 	int rc;
@@ -539,11 +539,13 @@ static void page_consolidate(struct web_req *r)
 		web_page_begin(r, N_("Quarantine"));
 		web_error_box(r, sk_error_last());
 		web_page_end(r);
+		sk_consolidate_result_free(&res);
 		return;
 	}
 	sk_seal(db, 0, &s, NULL, NULL);
 	snprintf(msg, sizeof(msg), _("%zu package(s) taken in from %zu district(s); %zu held now."), res.changesets, res.districts,
 		 res.nquarantined);
+	sk_consolidate_result_free(&res);
 	quarantine_list(r, msg, 0);
 }
 

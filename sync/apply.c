@@ -21,32 +21,6 @@
 #include "owners.h"
 #include "row.h"
 
-char *sk_state_text(struct sk_db *db, const char *key)
-{
-	sqlite3_stmt *st;
-	char *v = NULL;
-	if (sk_stmt_get(db, &st, "SELECT value FROM sk_state WHERE key = ?") < 0)
-		return NULL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-		v = sk_strdup((const char *)sqlite3_column_text(st, 0));
-	sk_stmt_put(st);
-	return v;
-}
-
-int sk_state_set_text(struct sk_db *db, const char *key, const char *v)
-{
-	sqlite3_stmt *st;
-	int rc;
-	if ((rc = sk_stmt_get(db, &st, "INSERT OR REPLACE INTO sk_state (key, value) VALUES (?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot update the state");
-	sk_stmt_put(st);
-	return rc;
-}
-
 struct applier {
 	struct sk_owner_sums owners;
 	struct sk_db *db;
@@ -629,15 +603,15 @@ fail:
 	}
 	if (savepoint) {
 		sqlite3_exec(db->h, "ROLLBACK TO sk_apply; RELEASE sk_apply", NULL, NULL, NULL);
-	} else if (writing && !sqlite3_get_autocommit(db->h)) {
+	} else if (writing) {
 		/* The checks passed and a write failed (the disk, not the change-set): part of it is
-		 * written, with no savepoint to undo it, so the whole transaction goes; nothing of
-		 * this run is committed, and applying it again later does it all. */
+		 * written, with no savepoint to undo it.  Not a refusal, so the caller, which began
+		 * the transaction, rolls it back whole (sk_apply_refused): nothing of this run is
+		 * committed, and applying it again later does it all. */
 		char *why = sk_strdup(sk_error_last());
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		sk_error_set("%s (the whole transaction was rolled back)", why);
 		free(why);
-		rc = rc == SK_EINVALID || rc == SK_ECONFLICT ? SK_ERROR : rc;
+		rc = sk_apply_refused(rc) ? SK_ERROR : rc;
 	}
 done:
 	if (triggers_off)

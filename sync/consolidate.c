@@ -33,8 +33,8 @@ struct consolidator {
 		char blob[41], commit[41], origin[24], reason[700];
 		int64_t number;
 	} redo;
-	char redone[8][400];   /* quarantined by a digest check, before the run was done again */
-	int nredone;
+	char **redone;         /* quarantined by a digest check, before the run was done again */
+	size_t nredone;
 	struct sk_db *db;
 	struct sk_repo *repo;
 	struct sk_repo *local;    /* the city's own repository, holding its branch; NULL: repo is it */
@@ -76,10 +76,7 @@ static int quarantine(struct consolidator *c, const struct sk_repo_entry *e, con
 	sqlite3_bind_int64(c->quar_put, 6, sk_wall_ms());
 	if (sqlite3_step(c->quar_put) != SQLITE_DONE)
 		return sk_db_fail(c->db, "cannot record a quarantined change-set");
-	if (c->res->nquarantined < SK_ARRAY_SIZE(c->res->quarantined))
-		snprintf(c->res->quarantined[c->res->nquarantined], sizeof(c->res->quarantined[0]), "%s #%lld: %s", origin,
-			 (long long)number, reason);
-	c->res->nquarantined++;
+	sk_strs_push(&c->res->quarantined, &c->res->nquarantined, sk_printf("%s #%lld: %s", origin, (long long)number, reason));
 	c->d->stopped = 1;
 	return 1; /* stops this district's walk */
 }
@@ -257,9 +254,10 @@ static int consolidate_entry(void *payload, const struct sk_repo_entry *e)
 		}
 	}
 	/* a refused change-set leaves nothing behind (apply checks before it writes), so no
-	 * savepoint per change-set: that would copy every page again for each one */
+	 * savepoint per change-set: that would copy every page again for each one; any other
+	 * failure ends the run, and the transaction is rolled back whole (sk_consolidate) */
 	rc = sk_apply_tx(c->db, cs, e->blob, e->commit, e->len, &applied);
-	if (rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT) {
+	if (sk_apply_refused(rc)) {
 		snprintf(reason, sizeof(reason), "%s", sk_error_last());
 		rc = quarantine(c, e, d->code, (int64_t)cs->number, reason);
 		goto done;
@@ -428,11 +426,11 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	}
 again:
 	memset(ds, 0, sizeof(*ds) * (nrefs ? nrefs : 1));
+	sk_consolidate_result_free(res);
 	memset(res, 0, sizeof(*res));
 	res->city_clock_behind = c.city_behind;
-	for (int k = 0; k < c.nredone && (size_t)k < SK_ARRAY_SIZE(res->quarantined); k++)
-		snprintf(res->quarantined[k], sizeof(res->quarantined[0]), "%s", c.redone[k]);
-	res->nquarantined = (size_t)c.nredone;
+	for (size_t k = 0; k < c.nredone; k++)
+		sk_strs_push(&res->quarantined, &res->nquarantined, sk_strdup(c.redone[k]));
 	if ((rc = sk_db_begin(db)) < 0)
 		goto out;
 	for (size_t i = 0; i < nrefs; i++) {
@@ -449,9 +447,7 @@ again:
 			sqlite3_finalize(st);
 		}
 		if (!known_district) {
-			if (res->nskipped < SK_ARRAY_SIZE(res->skipped))
-				snprintf(res->skipped[res->nskipped], sizeof(res->skipped[0]), "%s: not a district of %s", refs[i], db->name);
-			res->nskipped++;
+			sk_strs_push(&res->skipped, &res->nskipped, sk_printf("%s: not a district of %s", refs[i], db->name));
 			continue;
 		}
 		d->expected = last_number_of(db, code) + 1;
@@ -468,18 +464,15 @@ again:
 				goto out;
 			if ((rc = quarantine(&c, &e, c.redo.origin, c.redo.number, c.redo.reason)) < 0 || (rc = sk_db_commit(db)) < 0)
 				goto fail;
-			if (c.nredone < (int)SK_ARRAY_SIZE(c.redone))
-				snprintf(c.redone[c.nredone++], sizeof(c.redone[0]), "%s #%lld: %.300s", c.redo.origin,
-					 (long long)c.redo.number, c.redo.reason);
+			sk_strs_push(&c.redone, &c.nredone, sk_printf("%s #%lld: %.300s", c.redo.origin, (long long)c.redo.number,
+								     c.redo.reason));
 			goto again;
 		}
 		if (rc < 0 && rc != SK_ECORRUPT)
 			goto fail;
 		if (rc == SK_ECORRUPT) {
 			/* a damaged object: say which, and go on with the other districts */
-			if (res->nquarantined < SK_ARRAY_SIZE(res->quarantined))
-				snprintf(res->quarantined[res->nquarantined], sizeof(res->quarantined[0]), "%s: %s", code, sk_error_last());
-			res->nquarantined++;
+			sk_strs_push(&res->quarantined, &res->nquarantined, sk_printf("%s: %s", code, sk_error_last()));
 		}
 		if (d->applied_now && (rc = write_receipt(&c, d)) < 0)
 			goto fail;
@@ -504,9 +497,18 @@ out:
 		free(refs[i]);
 	free(refs);
 	free(ds);
+	sk_strs_free(c.redone, c.nredone);
 	sk_repo_free(c.repo);
 	sk_repo_free(c.local);
 	return rc;
+}
+
+void sk_consolidate_result_free(struct sk_consolidate_result *res)
+{
+	sk_strs_free(res->quarantined, res->nquarantined);
+	sk_strs_free(res->skipped, res->nskipped);
+	res->quarantined = res->skipped = NULL;
+	res->nquarantined = res->nskipped = 0;
 }
 
 int sk_quarantine_each(struct sk_db *db, int all, int (*fn)(void *payload, const struct sk_quarantined *q), void *payload)

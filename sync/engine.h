@@ -22,16 +22,23 @@ struct sk_sink {
 int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res,
 	       sk_progress_fn progress, void *payload);
 
-/* Applies one decoded change-set whose bytes have the git blob id `id`; the caller holds a write
- * transaction.  Already applied: 0 with *applied 0.  Unknown tables or columns, values of the
- * wrong type: SK_EINVALID; records the origin does not own: SK_ECONFLICT.  On error the
- * database is as before the call (a savepoint is rolled back). */
+/* Applies one decoded change-set whose bytes have the git blob id `id` inside the caller's write
+ * transaction, which it never ends.  Already applied: 0 with *applied 0.  Unknown tables or
+ * columns, values of the wrong type: SK_EINVALID; records the origin does not own:
+ * SK_ECONFLICT; damaged bookkeeping: SK_ECORRUPT.  Such a refusal (sk_apply_refused) leaves the
+ * database as before the call: the rows are checked before the first write, or, for a
+ * change-set naming a row twice, written under a savepoint of its own that is rolled back.
+ * Any other error may leave part of the change-set written: the caller must roll its
+ * transaction back. */
 int sk_apply_tx(struct sk_db *db, const struct sk_changeset *cs, const char *id, const char *commit,
 		size_t bytes, int *applied);
 
-/* Text from sk_state, or NULL. */
-char *sk_state_text(struct sk_db *db, const char *key);
-int sk_state_set_text(struct sk_db *db, const char *key, const char *v);
+/* Whether an error of sk_apply_tx is a refusal of the change-set, which left nothing written
+ * (the caller's transaction may go on), rather than a failure to write it. */
+static inline int sk_apply_refused(int rc)
+{
+	return rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT;
+}
 
 /* The git blob id of data, as 40 hex digits. */
 void sk_blob_id(char out[41], const void *data, size_t len);

@@ -1,5 +1,5 @@
 /*
- * local.c: the verbs over a database and its local repository: seal, apply, verify, log.
+ * local.c: the verbs over a database and its local repository: seal, apply, verify, log, repair.
  * Each starts by reconciling the two (the database is the truth: after a crash between the
  * database COMMIT and the branch update, the branch is moved to what the database recorded).
  */
@@ -13,46 +13,11 @@
 #include "repo.h"
 #include "row.h"
 
-static char *branch_of(struct sk_db *db)
-{
-	return db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
-}
-
-int sk_local_open(struct sk_db *db, struct sk_repo **out)
-{
-	char *path = sk_repo_path_for_db(db->path), *tip = NULL, *branch = branch_of(db), cur[41];
-	struct sk_repo *repo = NULL;
-	int rc;
-
-	if ((rc = sk_repo_open(&repo, path, 1)) < 0)
-		goto done;
-	tip = sk_state_text(db, "tip");
-	rc = sk_repo_ref(repo, branch, cur);
-	if (rc < 0 && rc != SK_ENOTFOUND)
-		goto done;
-	if (tip && (rc == SK_ENOTFOUND || strcmp(cur, tip))) {
-		if ((rc = sk_repo_set_ref(repo, branch, tip)) < 0) {
-			sk_error_set("cannot move the branch of the local repository '%s' to change-set %s that the "
-				     "database recorded: %s", path, tip, sk_error_last());
-			goto done;
-		}
-	}
-	rc = 0;
-	*out = repo;
-	repo = NULL;
-done:
-	sk_repo_free(repo);
-	free(path);
-	free(tip);
-	free(branch);
-	return rc;
-}
-
 int sk_seal(struct sk_db *db, size_t max_bytes, struct sk_seal_result *res, sk_progress_fn progress, void *payload)
 {
 	struct sk_repo *repo = NULL;
 	struct sk_sink sink;
-	char *branch = branch_of(db), *tip = NULL;
+	char *branch = sk_local_branch(db), *tip = NULL;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -181,10 +146,10 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		a.branch = refs[i];
 		a.last[0] = '\0';
 		rc = sk_repo_walk(repo, refs[i], apply_entry, &a);
-		/* a write failed where no savepoint could undo it (sk_apply_tx): the transaction was
-		 * rolled back whole, so nothing of this run may be recorded or go on */
-		if (rc < 0 && sqlite3_get_autocommit(db->h)) {
-			db->in_tx = 0;
+		/* a write failed, not a refusal (sk_apply_tx): part of a change-set may be written, so
+		 * the transaction goes whole and nothing of this run is recorded or goes on */
+		if (rc < 0 && !sk_apply_refused(rc)) {
+			sk_db_rollback(db);
 			goto done;
 		}
 		/* what of the city's a district has applied: its next change-sets name it
@@ -197,10 +162,7 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		}
 		if (rc < 0) {
 			/* this branch stops at the change-set that failed; the others go on */
-			size_t k = res->nrefused;
-			if (k < SK_ARRAY_SIZE(res->refused))
-				snprintf(res->refused[k], sizeof(res->refused[k]), "%s: %s", refs[i], sk_error_last());
-			res->nrefused++;
+			sk_strs_push(&res->refused, &res->nrefused, sk_printf("%s: %s", refs[i], sk_error_last()));
 			failed = rc;
 		}
 	}
@@ -216,6 +178,13 @@ done:
 	free(refs);
 	sk_repo_free(repo);
 	return rc;
+}
+
+void sk_apply_result_free(struct sk_apply_result *res)
+{
+	sk_strs_free(res->refused, res->nrefused);
+	res->refused = NULL;
+	res->nrefused = 0;
 }
 
 int sk_verify(struct sk_db *db, struct sk_verify_result *res)
@@ -466,7 +435,7 @@ static int requeue_after(struct sk_db *db, int64_t number, uint64_t hlc, const c
 
 int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_result *res)
 {
-	char *path = sk_repo_path_for_db(db->path), *branch = branch_of(db), *tip = NULL, central[41] = "";
+	char *path = sk_repo_path_for_db(db->path), *branch = sk_local_branch(db), *tip = NULL, central[41] = "";
 	struct sk_repo *repo = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t number = sk_state_int(db, "number", 0), whole = 0;

@@ -74,6 +74,8 @@ void sk_manifest_value(char *out, size_t n, const char *manifest, const char *ke
 /* Opens the local repository of db and moves its branch to the change-set the database last
  * recorded (repairing a crash between the database commit and the branch update). */
 int sk_local_open(struct sk_db *db, struct sk_repo **out);
+/* The branch of db's own change-sets in its local repository (the caller frees it). */
+char *sk_local_branch(const struct sk_db *db);
 
 /* Copies into repo every object of the repository at damaged that still reads whole. */
 int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, size_t *bad);

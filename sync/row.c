@@ -245,37 +245,6 @@ int sk_value_equal(const struct sk_value *a, const struct sk_value *b)
 	}
 }
 
-int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql)
-{
-	static const char mark[] = "/* kept */ ";
-	sqlite3_stmt *st = NULL;
-	char *text;
-	int rc = 0;
-
-	/* the connection's statements are few: a scan finds a kept one; the mark keeps it from
-	 * being taken for a statement of the same text that someone else holds */
-	while ((st = sqlite3_next_stmt(db->h, st))) {
-		const char *s = sqlite3_sql(st);
-		if (s && !strncmp(s, mark, sizeof(mark) - 1) && !strcmp(s + sizeof(mark) - 1, sql) && !sqlite3_stmt_busy(st)) {
-			*out = st;
-			return 0;
-		}
-	}
-	text = sk_printf("%s%s", mark, sql);
-	if (sqlite3_prepare_v3(db->h, text, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-		rc = sk_error(SK_ERROR, "database '%s': %s", db->path, sqlite3_errmsg(db->h));
-	free(text);
-	return rc;
-}
-
-void sk_stmt_put(sqlite3_stmt *st)
-{
-	if (!st)
-		return;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 int sk_rowio_init(struct sk_rowio *io, struct sk_db *db, const struct sk_table *t)
 {
 	struct sk_buf q = SK_BUF_INIT;
@@ -347,4 +316,51 @@ int sk_rowio_get(struct sk_rowio *io, const char *pk, struct sk_value *vals, str
 				       (size_t)sqlite3_column_bytes(io->get, io->t->ncols))) < 0)
 		return rc;
 	return 1;
+}
+
+int sk_row_rescan(struct sk_db *db, const struct sk_table *t, size_t *rescanned)
+{
+	struct sk_buf q = SK_BUF_INIT;
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int rc;
+
+	sk_buf_puts(&q, "SELECT id, _sk");
+	for (int c = 0; c < t->ncols; c++)
+		sk_buf_printf(&q, ", \"%s\"", t->cols[c]);
+	sk_buf_printf(&q, " FROM \"%s\" WHERE id NOT IN (SELECT pk FROM sk_outbox WHERE tbl = %d)", t->name, t->id);
+	rc = sk_db_prepare(db, &st, (const char *)q.ptr);
+	sk_buf_release(&q);
+	if (rc < 0 ||
+	    (rc = sk_db_prepare(db, &ins, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, NULL)")) < 0)
+		goto done;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		struct sk_value v[SK_MAX_COLS];
+		struct sk_meta m;
+		unsigned char h[SK_HASH_SIZE];
+		const char *pk = (const char *)sqlite3_column_text(st, 0);
+		if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0)
+			m.has_hash = 0;
+		for (int c = 0; c < t->ncols; c++)
+			sk_value_from_column(&v[c], st, 2 + c);
+		sk_row_hash(h, t, pk, v);
+		if (m.has_hash && !memcmp(h, m.hash, SK_HASH_SIZE))
+			continue;
+		sqlite3_reset(ins);
+		sqlite3_bind_int(ins, 1, t->id);
+		sqlite3_bind_text(ins, 2, pk, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(ins, 3, m.has_hash ? 2 : 1);
+		if (m.has_hash)
+			sqlite3_bind_int64(ins, 4, (int64_t)sk_table_all(t));
+		else
+			sqlite3_bind_null(ins, 4);
+		sqlite3_bind_int64(ins, 5, sk_wall_ms());
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = sk_db_fail(db, "cannot record a change");
+		else
+			(*rescanned)++;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return rc;
 }

@@ -49,13 +49,6 @@ void sk_value_from_column(struct sk_value *v, sqlite3_stmt *st, int col);
 void sk_value_bind(sqlite3_stmt *st, int idx, const struct sk_value *v);
 int sk_value_equal(const struct sk_value *a, const struct sk_value *b);
 
-/* A prepared statement of sql kept on the connection for the next caller (found again by its
- * text; finalized when the database is closed), and its return: reset, bindings cleared.  For
- * statements run once per change-set, whose preparing (with the capture triggers compiled in)
- * would cost more than running them. */
-int sk_stmt_get(struct sk_db *db, sqlite3_stmt **out, const char *sql);
-void sk_stmt_put(sqlite3_stmt *st);
-
 /* Prepared statements over one synced table, kept on the connection (sk_stmt_get). */
 struct sk_rowio {
 	struct sk_db *db;
@@ -71,5 +64,11 @@ void sk_rowio_release(struct sk_rowio *io);
 /* Loads the row pk: 1 found (vals owned by the statement until the next call: copy what you
  * keep), 0 not found, negative on error. */
 int sk_rowio_get(struct sk_rowio *io, const char *pk, struct sk_value *vals, struct sk_meta *meta);
+
+/* Records in the outbox each row of t whose values are not those its _sk recorded and that no
+ * pending change names (it changed without capture): as changed in every column, or as
+ * inserted when it was never sealed.  Adds their number to *rescanned; inside the caller's
+ * write transaction. */
+int sk_row_rescan(struct sk_db *db, const struct sk_table *t, size_t *rescanned);
 
 #endif

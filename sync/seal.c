@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "engine.h"
 #include "hlc.h"
 #include "owners.h"
@@ -226,7 +227,7 @@ struct sealer {
 	const struct sk_sink *sink;
 	size_t max_bytes;
 	struct arena arena;
-	struct sk_rowio io[8];
+	struct sk_rowio *io;    /* one per synced table, as db->tables */
 	sqlite3_stmt *tomb, *record;
 	uint64_t hlc;           /* last clock issued */
 	uint32_t flags;
@@ -730,12 +731,15 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	s.res = res;
 	s.meta = (struct sk_buf)SK_BUF_INIT;
 	s.enc = (struct sk_buf)SK_BUF_INIT;
+	s.io = sk_calloc(db->ntables ? (size_t)db->ntables : 1, sizeof(*s.io));
 	target = s.max_bytes * 3;
 
 	/* checked again at every seal: an agent keeps its database open for days */
 	sk_db_check_capture(db);
-	if (db->problem)
-		return sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
+	if (db->problem) {
+		rc = sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
+		goto done;
+	}
 	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)
 		goto done;
 	if (f.n == 0) {
@@ -853,6 +857,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 done:
 	for (int i = 0; i < db->ntables; i++)
 		sk_rowio_release(&s.io[i]);
+	free(s.io);
 	sqlite3_finalize(s.tomb);
 	sqlite3_finalize(s.record);
 	sk_buf_release(&s.meta);

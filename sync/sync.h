@@ -367,15 +367,17 @@ struct sk_consolidate_result {
 	int city_clock_behind;    /* districts' clocks agree the city's own clock is behind */
 	size_t waiting;           /* branches waiting behind a held change-set */
 	size_t nquarantined;      /* refused now */
-	char quarantined[8][400];
+	char **quarantined;       /* each, in words: nquarantined of them */
 	size_t nskipped;
-	char skipped[4][200];
+	char **skipped;           /* branches that are not a district of this city, nskipped */
 };
 /* Applies every district branch of `from` (NULL: what the last sync fetched) to the city's
  * database, checking each change-set; refused ones are quarantined (SK_ECONFLICT when any
  * was, after committing the rest).  Writes a receipt per district with something new. */
 int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_result *res,
 		   sk_progress_fn progress, void *payload);
+/* Frees the lists sk_consolidate() filled into res (not res itself); a zeroed res is fine. */
+void sk_consolidate_result_free(struct sk_consolidate_result *res);
 
 struct sk_quarantined {
 	const char *id, *origin, *commit, *reason, *state, *decided_by;
@@ -514,7 +516,7 @@ struct sk_apply_result {
 	size_t changesets, rows;  /* applied now */
 	size_t skipped;           /* already there */
 	size_t nrefused;          /* branches stopped at a change-set that was refused */
-	char refused[8][400];
+	char **refused;           /* each, "branch: why": nrefused of them */
 };
 /* Applies change-sets from the repository `from` (NULL: the local one) on the branch `what`
  * ("96.71.01", "district/96.71.01", "central", a full ref or a commit id; NULL: every district
@@ -522,6 +524,8 @@ struct sk_apply_result {
  * call returns its error after committing what was applied. */
 int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_apply_result *res,
 	     sk_progress_fn progress, void *payload);
+/* Frees the list sk_apply() filled into res (not res itself); a zeroed res is fine. */
+void sk_apply_result_free(struct sk_apply_result *res);
 
 struct sk_verify_result {
 	int ok;

@@ -331,3 +331,16 @@ int sk_utf8_valid(const unsigned char *s, size_t n, int controls)
 	}
 	return 1;
 }
+
+void sk_strs_push(char ***v, size_t *n, char *s)
+{
+	*v = sk_realloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void sk_strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -195,6 +195,8 @@ static struct sk_db *newdb(int d)
 	db->name = dup_or_null(t->name);
 	db->city = dup_or_null(t->city);
 	db->operator_name = dup_or_null(t->operator_name);
+	db->tables = sk_malloc((size_t)t->ntables * sizeof(*db->tables));
+	memcpy(db->tables, t->tables, (size_t)t->ntables * sizeof(*db->tables));
 	for (int i = 0; i < t->ntables; i++) {
 		db->tables[i].name = sk_strdup(t->tables[i].name);
 		for (int c = 0; c < t->tables[i].ncols; c++)
