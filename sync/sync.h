@@ -217,7 +217,7 @@ struct sk_worker_input {
 	const char *ttl; /* "Sorong, 12-08-1985": used for place and date when those are empty */
 };
 
-/* Registers a new worker at this district after every check (sync/validate.h); on success
+/* Registers a new worker at this district after every check (sync/register/validate.h); on success
  * *id_out (owned by the caller) is the new id.  SK_EINVALID with the issues in *is;
  * SK_ECONFLICT when the NIK is already active in the district. */
 int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_worker_input *in);

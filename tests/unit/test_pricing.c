@@ -1,13 +1,13 @@
 /*
- * test_pricing: the one pricing rule (sync/pricing.c) that the bill, the report and the budget
+ * test_pricing: the one pricing rule (sync/register/pricing.c) that the bill, the report and the budget
  * projection share: the scheme's bracket, the minimum bracket, the rate in force on a month's
  * first day; and, through sk_bill() on a database, the months an enrolment covers at a month's
  * edges and in a leap February.
  */
 #include "testhelp.h"
 
-#include "pricing.h"
-#include "registry.h"
+#include "register/pricing.h"
+#include "register/registry.h"
 
 static struct sk_funder apbd = {"APBD Kota", "apbd", "JKK+JKM", 1000000, 18, 65, 0, 0, NULL, 1};
 static struct sk_funder self = {"Mandiri", "self", "JKK+JKM+JHT", 0, 15, 65, 1, 0, NULL, 1};

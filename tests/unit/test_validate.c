@@ -1,6 +1,6 @@
 /*
- * test_validate.c: the field checks (sync/validate.c) and the CSV import mapping
- * (sync/importmap.c), table-driven: what a clerk may type, what must be refused, what is only
+ * test_validate.c: the field checks (sync/register/validate.c) and the CSV import mapping
+ * (sync/register/importmap.c), table-driven: what a clerk may type, what must be refused, what is only
  * a warning; and every row of generated files (tests/data/workers-*.csv from
  * scripts/gen-workers: --bad 0 rows must pass, --bad 1 rows must each be refused).
  */
@@ -11,7 +11,7 @@
 
 #include "common.h"
 #include "csv.h"
-#include "validate.h"
+#include "register/validate.h"
 #include "testhelp.h"
 
 /* the tests' today, so they never depend on the clock */

@@ -1,7 +1,7 @@
 /*
  * validate.h: turning what clerks type and what spreadsheets hold into validated worker
- * fields, with issues a clerk can act on (sync/validate.c), and mapping the columns of an
- * imported CSV onto a worker (sync/importmap.c).  Pure functions: no database.  Internal
+ * fields, with issues a clerk can act on (sync/register/validate.c), and mapping the columns of an
+ * imported CSV onto a worker (sync/register/importmap.c).  Pure functions: no database.  Internal
  * to sync/.
  *
  * Every sk_check_* takes the text as typed (NULL is treated as ""), writes the normalised
@@ -138,7 +138,7 @@ struct sk_validate_ctx {
 int sk_worker_from_input(struct sk_worker *out, struct sk_issues *is,
 			 const struct sk_worker_input *in, const struct sk_validate_ctx *ctx);
 
-/* ---- CSV import: columns to fields (sync/importmap.c) ---- */
+/* ---- CSV import: columns to fields (sync/register/importmap.c) ---- */
 enum sk_col {
 	SK_COL_NIK, SK_COL_KK, SK_COL_NAME, SK_COL_BIRTH_PLACE, SK_COL_BIRTH_DATE, SK_COL_SEX,
 	SK_COL_ADDRESS, SK_COL_KELURAHAN, SK_COL_PHONE, SK_COL_OCCUPATION, SK_COL_WORKPLACE,
