@@ -218,9 +218,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			return sk_error(SK_EINVALID, "start month '%s' is not a month like 2024-03", o->start);
 		snprintf(start, sizeof(start), "%04d-%02d-01", y, m);
 	} else {
-		int y, m, d;
-		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(start, sizeof(start), "%04d-%02d-01", y, m);
+		sk_date_month_start(start, sk_date_today(), 0);
 	}
 	if (o->funder) {
 		/* the funder from the list, its scheme checked once for the start month */
@@ -537,7 +535,7 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 	{
 		int y, m, d;
 		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(today, sizeof(today), "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+		sk_date_format(today, y, m, d);
 	}
 	if (mode == SK_EXPORT_ENDED && (!o->since || strlen(o->since) != 10))
 		return sk_error(SK_EINVALID, "say since when with --since (a date): the ends and deaths from that day on");

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dates.h"
 #include "pricing.h"
 
 static const char *col_str(sqlite3_stmt *st, int i)
@@ -17,11 +18,10 @@ static const char *col_str(sqlite3_stmt *st, int i)
 
 int sk_month_bounds(char first[11], char last[11], int y, int m)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (y < 1900 || y > 2200 || m < 1 || m > 12)
 		return sk_error(SK_EINVALID, "month %d-%02d is not a month", y, m);
 	snprintf(first, 11, "%04d-%02d-01", y, m);
-	snprintf(last, 11, "%04d-%02d-%02d", y, m, mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0)));
+	snprintf(last, 11, "%04d-%02d-%02d", y, m, sk_days_in_month(y, m));
 	return 0;
 }
 
