@@ -551,20 +551,6 @@ void progress_done(void)
 	progress_shown = 0;
 }
 
-void format_rupiah(char *out, size_t n, int64_t v)
-{
-	char digits[32], tmp[48];
-	int len, k = 0;
-	len = snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
-	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			tmp[k++] = ',';
-		tmp[k++] = digits[i];
-	}
-	tmp[k] = '\0';
-	snprintf(out, n, "%sRp%s", v < 0 ? "-" : "", tmp);
-}
-
 struct sk_db *open_db(void)
 {
 	struct sk_db *db = NULL;
