@@ -301,7 +301,7 @@ int sk_funder_set(struct sk_db *db, const struct sk_funder *f);
 int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name);
 
 struct sk_bill_line {
-	char funder[64], program[8];
+	const char *funder, *program; /* valid during the callback only */
 	int64_t people;   /* distinct NIKs billed */
 	int64_t amount;   /* rupiah for the month */
 	int64_t unrated;  /* enrolments with no rate in force that month */

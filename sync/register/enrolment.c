@@ -598,8 +598,9 @@ int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const 
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sk_bill_line l;
-		snprintf(l.funder, sizeof(l.funder), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(l.program, sizeof(l.program), "%s", (const char *)sqlite3_column_text(st, 1));
+		const unsigned char *program = sqlite3_column_text(st, 1);
+		l.funder = (const char *)sqlite3_column_text(st, 0);
+		l.program = program ? (const char *)program : "";
 		l.people = sqlite3_column_int64(st, 2);
 		l.amount = sqlite3_column_int64(st, 3);
 		l.unrated = sqlite3_column_int64(st, 4);

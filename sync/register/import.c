@@ -205,7 +205,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	char **fields, **header = NULL, start[SK_DATE_SIZE];
 	size_t n, nh = 0;
 	long line;
-	int rc, in_tx = 0;
+	int rc, len, in_tx = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&map, 0, sizeof(map));
@@ -235,15 +235,20 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	if ((rc = sk_csv_open(&csv, o->path)) < 0)
 		goto done;
 	if (o->reject_path)
-		snprintf(res->reject_path, sizeof(res->reject_path), "%s", o->reject_path);
+		len = snprintf(res->reject_path, sizeof(res->reject_path), "%s", o->reject_path);
 	else {
 		const char *dot = strrchr(o->path, '.');
 		const char *slash = strrchr(o->path, '/');
 		struct sk_csv_style style;
 		size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - o->path) : strlen(o->path);
 		sk_csv_style_of(csv, &style);
-		snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.%s", (int)stem, o->path,
-			 style.xlsx ? "xlsx" : "csv");
+		len = snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.%s", (int)stem, o->path,
+			       style.xlsx ? "xlsx" : "csv");
+	}
+	if (len < 0 || (size_t)len >= sizeof(res->reject_path)) {
+		res->reject_path[0] = '\0';
+		rc = sk_error(SK_EINVALID, "the reject file's path is longer than %zu bytes", sizeof(res->reject_path) - 1);
+		goto done;
 	}
 	/* the rows a clerk corrects go to another file than the one being read */
 	if (!strcmp(res->reject_path, o->path) || sk_same_file(res->reject_path, o->path)) {

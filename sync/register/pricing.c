@@ -271,9 +271,10 @@ int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name)
 		return rc;
 	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1)) {
-		snprintf(out, n, "%s", col_str(st, 0));
+		if ((size_t)snprintf(out, n, "%s", col_str(st, 0)) >= n)
+			rc = sk_error(SK_EINVALID, "funder name '%s' is longer than %zu bytes", col_str(st, 0), n - 1);
 		sqlite3_finalize(st);
-		return 0;
+		return rc;
 	}
 	sqlite3_finalize(st);
 	if ((rc = sk_db_prepare(db, &st, "SELECT name FROM funders WHERE active ORDER BY name")) < 0)

@@ -52,6 +52,7 @@ int sk_ctx_load(struct sk_db *db, struct sk_ctx_store *s)
 {
 	sqlite3_stmt *st;
 	char *like = sk_printf("%s.%%", db->code);
+	size_t cap = 0;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -60,13 +61,22 @@ int sk_ctx_load(struct sk_db *db, struct sk_ctx_store *s)
 		return rc;
 	}
 	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW && s->n < SK_ARRAY_SIZE(s->kel)) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (s->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			s->kel = sk_realloc(s->kel, cap * sizeof(*s->kel));
+		}
 		s->kel[s->n].code = sk_strdup((const char *)sqlite3_column_text(st, 0));
 		s->kel[s->n].name = sk_strdup((const char *)sqlite3_column_text(st, 1));
 		s->n++;
 	}
+	rc = rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the kelurahan");
 	sqlite3_finalize(st);
 	free(like);
+	if (rc < 0) {
+		sk_ctx_release(s);
+		return rc;
+	}
 	s->ctx.kel = s->kel;
 	s->ctx.nkel = s->n;
 	s->ctx.distrik = db->name;
@@ -80,6 +90,7 @@ void sk_ctx_release(struct sk_ctx_store *s)
 		free((char *)s->kel[i].code);
 		free((char *)s->kel[i].name);
 	}
+	free(s->kel);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -9,9 +9,10 @@
 #include "pricing.h"
 #include "validate.h"
 
-/* The district's kelurahan and the validation context that points at them. */
+/* The district's kelurahan (all of them, owned) and the validation context that points at
+ * them; loaded by sk_ctx_load(), emptied by sk_ctx_release(). */
 struct sk_ctx_store {
-	struct sk_kelurahan kel[128];
+	struct sk_kelurahan *kel;
 	size_t n;
 	struct sk_validate_ctx ctx;
 };

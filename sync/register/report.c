@@ -421,8 +421,14 @@ static int load_programs(struct sk_db *db, struct sk_report *r)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *p = col_text(st, 0);
-		if (r->nprograms < SK_REPORT_PROGRAMS && strlen(p) < sizeof(r->programs[0]))
-			snprintf(r->programs[r->nprograms++], sizeof(r->programs[0]), "%s", p);
+		/* a column per programme: one that does not fit is refused, never left out of the totals */
+		if (r->nprograms == SK_REPORT_PROGRAMS || strlen(p) >= sizeof(r->programs[0])) {
+			rc = sk_error(SK_EINVALID, "programme '%s' does not fit the report: at most %d programmes of up to %zu characters",
+				      p, SK_REPORT_PROGRAMS, sizeof(r->programs[0]) - 1);
+			sqlite3_finalize(st);
+			return rc;
+		}
+		snprintf(r->programs[r->nprograms++], sizeof(r->programs[0]), "%s", p);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the programmes");
