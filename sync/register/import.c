@@ -252,7 +252,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	}
 	/* the rows a clerk corrects go to another file than the one being read */
 	if (!strcmp(res->reject_path, o->path) || sk_same_file(res->reject_path, o->path)) {
-		rc = sk_error(SK_EINVALID, "the reject file '%s' is the file being imported: give --reject another name",
+		rc = sk_error(SK_EINVALID, "the reject file '%s' is the file being imported",
 			      res->reject_path);
 		res->reject_path[0] = '\0';
 		goto done;
@@ -268,7 +268,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 				if (rc == 0 && first_why)
 					rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
 				else if (rc == 0)
-					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line (see 'sinkron import --template')", o->path);
+					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line", o->path);
 				free(first_why);
 				goto done;
 			}
@@ -543,7 +543,7 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 		sk_date_format(today, y, m, d);
 	}
 	if (mode == SK_EXPORT_ENDED && (!o->since || strlen(o->since) != 10))
-		return sk_error(SK_EINVALID, "say since when with --since (a date): the ends and deaths from that day on");
+		return sk_error(SK_EINVALID, "no day given from which the ends and deaths are exported");
 	/* a record the city marked as a duplicate of another never goes to BPJS */
 	if (mode == SK_EXPORT_ENDED)
 		rc = sk_db_prepare(db, &st, "SELECT " EXPORT_FIELDS "FROM workers w JOIN enrolments e ON e.worker_id = w.id "
@@ -572,8 +572,7 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 			if (field && !strcmp(sqlite3_column_name(st, i), field))
 				k = i;
 		if (k < 0) {
-			rc = sk_error(SK_EINVALID, "the export column '%s' names the field '%s', which sinkron does not know: "
-				      "see 'sinkron export --columns'", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
+			rc = sk_error(SK_EINVALID, "the export column '%s' names the field '%s', which sinkron does not know", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
 			goto done;
 		}
 		c = sk_realloc(c, (nc + 1) * sizeof(*c));

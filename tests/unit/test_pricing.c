@@ -223,8 +223,8 @@ TEST(scheme_checks)
 	in.program = "JKK+JKM";
 	in.funder = "APBD Kota";
 	in.start = "2024-01";
-	/* a past month without a decision: refused */
-	CHECK(sk_enrolment_add(db, &ids, NULL, &in) == SK_EINVALID && strstr(sk_error_last(), "--decision"));
+	/* a past month without a decision: refused, saying a decision is what allows it */
+	CHECK(sk_enrolment_add(db, &ids, NULL, &in) == SK_EINVALID && strstr(sk_error_last(), "unless a decision allows it"));
 	/* JHT under APBD: refused */
 	in.decision = "SK 1/2024";
 	in.program = "JHT";
