@@ -575,6 +575,11 @@ void print_issues(const struct sk_issues *is, long line)
 			fprintf(stderr, "line %ld: ", line);
 		fprintf(stderr, "%s: %s: %s\n", is->v[i].error ? "error" : "warning", is->v[i].field, is->v[i].reason);
 	}
+	if (is->dropped) {
+		if (line > 0)
+			fprintf(stderr, "line %ld: ", line);
+		fprintf(stderr, "%d more issue(s) not shown\n", is->dropped);
+	}
 }
 
 static int progress_shown;

@@ -207,6 +207,7 @@ struct sk_issue {
 struct sk_issues {
 	int n;
 	struct sk_issue v[SK_MAX_ISSUES];
+	int dropped;        /* issues left out once v was full: warnings first, an error takes a warning's place */
 };
 int sk_issues_errors(const struct sk_issues *is);
 

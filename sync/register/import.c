@@ -350,6 +350,11 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			sk_issues_add(&is, 1, SK_F_NIK, "NIK %s is also on line %ld of this file", w.nik, dup);
 		for (int i = 0; i < is.n && o->report; i++)
 			o->report(o->payload, line, &is.v[i]);
+		if (is.dropped && o->report) {
+			struct sk_issue more = {0, SK_F_ROW, ""};
+			snprintf(more.reason, sizeof(more.reason), "%d more issue(s) in this row not shown", is.dropped);
+			o->report(o->payload, line, &more);
+		}
 		if (sk_issues_errors(&is)) {
 			res->rejected++;
 			/* a dry run writes no file either */

@@ -21,8 +21,9 @@ void sk_issues_add(struct sk_issues *is, int error, const char *field, const cha
 
 	if (is->n < SK_MAX_ISSUES) {
 		slot = &is->v[is->n++];
-	} else if (error) {
-		for (int i = SK_MAX_ISSUES - 1; i >= 0 && !slot; i--)
+	} else {
+		is->dropped++; /* this issue, or the warning an error takes the place of */
+		for (int i = SK_MAX_ISSUES - 1; error && i >= 0 && !slot; i--)
 			if (!is->v[i].error)
 				slot = &is->v[i];
 	}

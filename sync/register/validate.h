@@ -1,8 +1,8 @@
 /*
  * validate.h: turning what clerks type and what spreadsheets hold into validated worker
- * fields, with issues a clerk can act on (sync/register/validate.c), and mapping the columns of an
- * imported CSV onto a worker (sync/register/importmap.c).  Pure functions: no database.  Internal
- * to sync/.
+ * fields, with issues a clerk can act on (validate.c), and mapping the columns of an
+ * imported CSV onto a worker (importmap.c).  Pure functions: no database.  Internal to the
+ * register's domain, sync/register/; calendar arithmetic is dates.h's.
  *
  * Every sk_check_* takes the text as typed (NULL is treated as ""), writes the normalised
  * value to its out parameter, adds issues to `is` under the field name a clerk knows, and
@@ -44,7 +44,8 @@
 #define SK_AGE_MAX 100
 
 /* Adds an issue (reason formatted like printf).  When the list is full a warning is dropped;
- * an error replaces a warning if there is one, so an error is never lost silently. */
+ * an error replaces a warning if there is one, so an error is never lost silently; what is
+ * left out is counted in is->dropped. */
 void sk_issues_add(struct sk_issues *is, int error, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -552,12 +552,13 @@ TEST(issues_full)
 	struct sk_issues is = {0};
 	for (int i = 0; i < SK_MAX_ISSUES + 5; i++)
 		sk_issues_add(&is, 0, "NIK", "warning %d", i);
-	CHECK(is.n == SK_MAX_ISSUES && nerrors(&is) == 0);
+	CHECK(is.n == SK_MAX_ISSUES && nerrors(&is) == 0 && is.dropped == 5);
 	sk_issues_add(&is, 1, "Nama", "an error %d", 1);
-	CHECK(is.n == SK_MAX_ISSUES && nerrors(&is) == 1);
+	CHECK(is.n == SK_MAX_ISSUES && nerrors(&is) == 1 && is.dropped == 6);
 	for (int i = 0; i < SK_MAX_ISSUES + 5; i++)
 		sk_issues_add(&is, 1, "Nama", "error %d", i);
-	CHECK(nerrors(&is) == SK_MAX_ISSUES);
+	/* what is left out is counted, never lost without a word */
+	CHECK(nerrors(&is) == SK_MAX_ISSUES && is.dropped == 6 + SK_MAX_ISSUES + 5);
 }
 
 /* ---- import mapping ---- */
