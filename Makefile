@@ -19,7 +19,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 B = build
-SYNC_SRC  = $(wildcard sync/*.c)
+SYNC_SRC  = $(wildcard sync/*.c sync/register/*.c)
 AGENT_SRC = $(wildcard agent/*.c)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 TOOL_SRC  = $(wildcard tests/tools/*.c)

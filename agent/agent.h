@@ -49,7 +49,6 @@ void print_issues(const struct sk_issues *is, long line);
 void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total);
 void progress_done(void);
 int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void format_rupiah(char *out, size_t n, int64_t v);
 
 int cmd_help(int argc, char **argv);
 int cmd_init(int argc, char **argv);

@@ -91,7 +91,7 @@ static int print_enrolment(void *payload, const struct sk_enrolment *e)
 {
 	char rp[32];
 	(void)payload;
-	format_rupiah(rp, sizeof(rp), e->income);
+	sk_rupiah_format(rp, sizeof(rp), e->income);
 	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s%s%s%s%s\n", e->program, e->funder ? e->funder : "",
 	       e->start_on ? e->start_on : "?", e->end_on ? " to " : "", e->end_on ? e->end_on : "", rp,
 	       e->decree ? "  SK " : "", e->decree ? e->decree : "", e->end_reason ? "  ended: " : "",
@@ -130,7 +130,7 @@ static void show_worker(struct sk_db *db, const struct sk_worker *w)
 	print_kv("Pekerjaan", w->occupation);
 	print_kv("Tempat Kerja", w->workplace);
 	if (w->income) {
-		format_rupiah(inc, sizeof(inc), w->income);
+		sk_rupiah_format(inc, sizeof(inc), w->income);
 		print_kv("Penghasilan", inc);
 	}
 	print_kv("Status", w->status);
@@ -397,7 +397,7 @@ static int print_funder(void *payload, const struct sk_funder *f)
 	char br[32] = "declared income";
 	(void)payload;
 	if (f->bracket)
-		format_rupiah(br, sizeof(br), f->bracket);
+		sk_rupiah_format(br, sizeof(br), f->bracket);
 	printf("%-24s %-6s %-12s bracket %-16s ages %d-%d (%s)  back %d month(s)%s%s%s\n", f->name, f->kind, f->programs,
 	       br, f->age_min, f->age_max, f->age_warn ? "warn" : "refuse", f->backdate_months,
 	       f->regulation ? "  " : "", f->regulation ? f->regulation : "", f->active ? "" : "  (inactive)");
@@ -625,7 +625,7 @@ static int bill_line(void *payload, const struct sk_bill_line *l)
 	if (s->csv) {
 		printf("%s,%s,%lld,%lld\n", l->funder, l->program, (long long)l->people, (long long)l->amount);
 	} else {
-		format_rupiah(rp, sizeof(rp), l->amount);
+		sk_rupiah_format(rp, sizeof(rp), l->amount);
 		printf("%-24s %-4s %8lld people %20s\n", l->funder, l->program, (long long)l->people, rp);
 	}
 	s->amount += l->amount;
@@ -662,7 +662,7 @@ int cmd_bill(int argc, char **argv)
 	if (rc < 0)
 		return fail(rc, "bill");
 	if (!s.csv) {
-		format_rupiah(rp, sizeof(rp), s.amount);
+		sk_rupiah_format(rp, sizeof(rp), s.amount);
 		printf("%-24s %-4s %15s %20s\n", "total", "", "", rp);
 	}
 	if (s.unrated)

@@ -500,12 +500,61 @@ int exit_code(int rc)
 	return rc == SK_EINVALID ? EXIT_USAGE : EXIT_FAILED;
 }
 
+/* The engine says what went wrong; on the command line these say which verb or flag puts it
+ * right.  An entry applies to a message that starts with head, holds has and ends with tail
+ * (each NULL: any); its words are added at the end. */
+static const struct {
+	const char *head, *has, *tail, *todo;
+} todos[] = {
+	{"no active record ", NULL, NULL, " ('sinkron duplicates' lists them)"},
+	{NULL, NULL, "unless a decision allows it", "; give its number with --decision"},
+	{"no funder given", NULL, "no funder given", ": say who pays with --funder, one of the list 'sinkron funder list' shows"},
+	{"a change of who pays concerns one programme", NULL, NULL,
+	 "; change one programme at a time, or leave --program out for all of them"},
+	{"no day given from when the change holds", NULL, NULL, "; say from when with --from"},
+	{"the reason for an end is one of: ", NULL, NULL, "; say why with --reason"},
+	{"the reject file '", NULL, "' is the file being imported", ": give --reject another name"},
+	{NULL, NULL, "' is empty: it needs a header line", " (see 'sinkron import --template')"},
+	{"no day given from which the ends and deaths", NULL, NULL, "; say since when with --since (a date)"},
+	{"the export column '", NULL, "which sinkron does not know", ": see 'sinkron export --columns'"},
+	{NULL, "the header lacks the column", ": the first line must name the columns",
+	 ", as `sinkron import --template` writes them"},
+	{"funder '", "' is not in the list of funders (", ")", ": choose one, or the city adds it with 'sinkron funder add'"},
+	{"NIK ", " is already registered in ", ": correct that record", NULL}, /* names the record: below */
+};
+
+/* What to do about the engine's message msg, into out ("" when the message says it all). */
+static void what_to_do(char *out, size_t n, const char *msg)
+{
+	size_t len = strlen(msg);
+	*out = '\0';
+	for (size_t i = 0; i < sizeof(todos) / sizeof(todos[0]); i++) {
+		const char *head = todos[i].head, *has = todos[i].has, *tail = todos[i].tail;
+		if ((head && strncmp(msg, head, strlen(head))) || (has && !strstr(msg, has)) ||
+		    (tail && (len < strlen(tail) || strcmp(msg + len - strlen(tail), tail))))
+			continue;
+		if (todos[i].todo) {
+			snprintf(out, n, "%s", todos[i].todo);
+		} else {
+			/* the record already registered: "... (id ID): correct that record" */
+			const char *id = strstr(msg, " (id ");
+			const char *end = id ? strstr(id, "):") : NULL;
+			if (id && end)
+				snprintf(out, n, " with 'sinkron worker edit %.*s'", (int)(end - id - 5), id + 5);
+		}
+		return;
+	}
+}
+
 int fail(int rc, const char *what)
 {
+	const char *msg = sk_error_last();
+	char todo[200];
+	what_to_do(todo, sizeof(todo), msg);
 	if (what)
-		fprintf(stderr, "sinkron: %s: %s\n", what, sk_error_last());
+		fprintf(stderr, "sinkron: %s: %s%s\n", what, msg, todo);
 	else
-		fprintf(stderr, "sinkron: %s\n", sk_error_last());
+		fprintf(stderr, "sinkron: %s%s\n", msg, todo);
 	return exit_code(rc);
 }
 
@@ -525,6 +574,11 @@ void print_issues(const struct sk_issues *is, long line)
 		if (line > 0)
 			fprintf(stderr, "line %ld: ", line);
 		fprintf(stderr, "%s: %s: %s\n", is->v[i].error ? "error" : "warning", is->v[i].field, is->v[i].reason);
+	}
+	if (is->dropped) {
+		if (line > 0)
+			fprintf(stderr, "line %ld: ", line);
+		fprintf(stderr, "%d more issue(s) not shown\n", is->dropped);
 	}
 }
 
@@ -549,20 +603,6 @@ void progress_done(void)
 	if (progress_shown)
 		fputc('\n', stderr);
 	progress_shown = 0;
-}
-
-void format_rupiah(char *out, size_t n, int64_t v)
-{
-	char digits[32], tmp[48];
-	int len, k = 0;
-	len = snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
-	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			tmp[k++] = ',';
-		tmp[k++] = digits[i];
-	}
-	tmp[k] = '\0';
-	snprintf(out, n, "%sRp%s", v < 0 ? "-" : "", tmp);
 }
 
 struct sk_db *open_db(void)

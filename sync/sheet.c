@@ -14,8 +14,8 @@
 #include <zip.h>
 
 #include "common.h"
+#include "dates.h"
 #include "sheet.h"
-#include "validate.h"
 
 #define MAX_XML (96u << 20)        /* bytes of XML read from one part of the zip */
 #define MAX_ROWS 300000u           /* rows of the sheet, empty ones included */

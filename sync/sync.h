@@ -207,6 +207,7 @@ struct sk_issue {
 struct sk_issues {
 	int n;
 	struct sk_issue v[SK_MAX_ISSUES];
+	int dropped;        /* issues left out once v was full: warnings first, an error takes a warning's place */
 };
 int sk_issues_errors(const struct sk_issues *is);
 
@@ -217,7 +218,7 @@ struct sk_worker_input {
 	const char *ttl; /* "Sorong, 12-08-1985": used for place and date when those are empty */
 };
 
-/* Registers a new worker at this district after every check (sync/validate.h); on success
+/* Registers a new worker at this district after every check (sync/register/validate.h); on success
  * *id_out (owned by the caller) is the new id.  SK_EINVALID with the issues in *is;
  * SK_ECONFLICT when the NIK is already active in the district. */
 int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_worker_input *in);
@@ -301,7 +302,7 @@ int sk_funder_set(struct sk_db *db, const struct sk_funder *f);
 int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name);
 
 struct sk_bill_line {
-	char funder[64], program[8];
+	const char *funder, *program; /* valid during the callback only */
 	int64_t people;   /* distinct NIKs billed */
 	int64_t amount;   /* rupiah for the month */
 	int64_t unrated;  /* enrolments with no rate in force that month */

@@ -1,13 +1,13 @@
 /*
- * test_pricing: the one pricing rule (sync/pricing.c) that the bill, the report and the budget
+ * test_pricing: the one pricing rule (sync/register/pricing.c) that the bill, the report and the budget
  * projection share: the scheme's bracket, the minimum bracket, the rate in force on a month's
  * first day; and, through sk_bill() on a database, the months an enrolment covers at a month's
  * edges and in a leap February.
  */
 #include "testhelp.h"
 
-#include "pricing.h"
-#include "registry.h"
+#include "register/pricing.h"
+#include "register/registry.h"
 
 static struct sk_funder apbd = {"APBD Kota", "apbd", "JKK+JKM", 1000000, 18, 65, 0, 0, NULL, 1};
 static struct sk_funder self = {"Mandiri", "self", "JKK+JKM+JHT", 0, 15, 65, 1, 0, NULL, 1};
@@ -85,6 +85,36 @@ TEST(month_bounds)
 	CHECK(sk_month_bounds(f, l, 2100, 2) == 0 && !strcmp(l, "2100-02-28"));
 	CHECK(sk_month_bounds(f, l, 2024, 12) == 0 && !strcmp(l, "2024-12-31"));
 	CHECK(sk_month_bounds(f, l, 2024, 13) == SK_EINVALID);
+}
+
+TEST(days_in_month)
+{
+	CHECK(sk_days_in_month(2024, 2) == 29 && sk_days_in_month(2023, 2) == 28);
+	CHECK(sk_days_in_month(2000, 2) == 29 && sk_days_in_month(1900, 2) == 28);
+	CHECK(sk_days_in_month(2024, 1) == 31 && sk_days_in_month(2024, 4) == 30 && sk_days_in_month(2024, 12) == 31);
+}
+
+/* The one rupiah writer the bill, the report and the command line print with. */
+TEST(rupiah_format)
+{
+	char rp[32];
+	sk_rupiah_format(rp, sizeof(rp), 0);
+	CHECK(!strcmp(rp, "Rp0"));
+	sk_rupiah_format(rp, sizeof(rp), 999);
+	CHECK(!strcmp(rp, "Rp999"));
+	sk_rupiah_format(rp, sizeof(rp), 1000);
+	CHECK(!strcmp(rp, "Rp1,000"));
+	sk_rupiah_format(rp, sizeof(rp), 2200000000);
+	CHECK(!strcmp(rp, "Rp2,200,000,000"));
+	sk_rupiah_format(rp, sizeof(rp), -16800);
+	CHECK(!strcmp(rp, "-Rp16,800"));
+	sk_rupiah_format(rp, sizeof(rp), INT64_MAX);
+	CHECK(!strcmp(rp, "Rp9,223,372,036,854,775,807"));
+	/* the most negative amount has no positive twin: it must not be negated as a signed number */
+	sk_rupiah_format(rp, sizeof(rp), INT64_MIN);
+	CHECK(!strcmp(rp, "-Rp9,223,372,036,854,775,808"));
+	sk_rupiah_format(rp, 8, 1234567);
+	CHECK(!strcmp(rp, "Rp1,234"));
 }
 
 /* ---- on a database: which months sk_bill() charges ---- */
@@ -193,8 +223,8 @@ TEST(scheme_checks)
 	in.program = "JKK+JKM";
 	in.funder = "APBD Kota";
 	in.start = "2024-01";
-	/* a past month without a decision: refused */
-	CHECK(sk_enrolment_add(db, &ids, NULL, &in) == SK_EINVALID && strstr(sk_error_last(), "--decision"));
+	/* a past month without a decision: refused, saying a decision is what allows it */
+	CHECK(sk_enrolment_add(db, &ids, NULL, &in) == SK_EINVALID && strstr(sk_error_last(), "unless a decision allows it"));
 	/* JHT under APBD: refused */
 	in.decision = "SK 1/2024";
 	in.program = "JHT";
@@ -211,4 +241,4 @@ TEST(scheme_checks)
 }
 
 TEST_MAIN(TC(apbd_pays_the_lowest_bracket), TC(declared_bracket_never_below_the_minimum), TC(rate_changes),
-	  TC(month_bounds), TC(month_edges), TC(scheme_checks))
+	  TC(month_bounds), TC(days_in_month), TC(rupiah_format), TC(month_edges), TC(scheme_checks))

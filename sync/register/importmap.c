@@ -131,8 +131,8 @@ int sk_import_map_header(struct sk_import_map *out, const char *const *header, s
 		sk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", col_names[col]);
 	}
 	if (missing.len)
-		rc = sk_error(SK_EINVALID, "the header lacks the column%s %s (the first line must "
-			      "name the columns, as `sinkron import --template` writes them)",
+		rc = sk_error(SK_EINVALID, "the header lacks the column%s %s: the first line must "
+			      "name the columns",
 			      strchr((char *)missing.ptr, ',') ? "s" : "", (char *)missing.ptr);
 done:
 	sk_buf_release(&missing);

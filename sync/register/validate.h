@@ -1,8 +1,8 @@
 /*
  * validate.h: turning what clerks type and what spreadsheets hold into validated worker
- * fields, with issues a clerk can act on (sync/validate.c), and mapping the columns of an
- * imported CSV onto a worker (sync/importmap.c).  Pure functions: no database.  Internal
- * to sync/.
+ * fields, with issues a clerk can act on (validate.c), and mapping the columns of an
+ * imported CSV onto a worker (importmap.c).  Pure functions: no database.  Internal to the
+ * register's domain, sync/register/; calendar arithmetic is dates.h's.
  *
  * Every sk_check_* takes the text as typed (NULL is treated as ""), writes the normalised
  * value to its out parameter, adds issues to `is` under the field name a clerk knows, and
@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dates.h"
 #include "sync.h"
 
 /* Field names as clerks know them; issues point at these exact strings. */
@@ -35,7 +36,6 @@
 #define SK_F_ROW "Baris" /* the row as a whole: more cells than the header has */
 
 #define SK_NIK_SIZE 17   /* 16 digits and NUL */
-#define SK_DATE_SIZE 11  /* YYYY-MM-DD and NUL */
 #define SK_PHONE_SIZE 16 /* up to 13 digits and NUL */
 #define SK_NAME_MAX 100  /* characters (not bytes) of a name */
 #define SK_TEXT_MAX 200  /* characters of an address, place, occupation */
@@ -44,18 +44,13 @@
 #define SK_AGE_MAX 100
 
 /* Adds an issue (reason formatted like printf).  When the list is full a warning is dropped;
- * an error replaces a warning if there is one, so an error is never lost silently. */
+ * an error replaces a warning if there is one, so an error is never lost silently; what is
+ * left out is counted in is->dropped. */
 void sk_issues_add(struct sk_issues *is, int error, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* ---- calendar days (proleptic Gregorian, counted from 1970-01-01) ---- */
-long sk_days_from_civil(int y, int m, int d);
-void sk_civil_from_days(long days, int *y, int *m, int *d);
-int sk_date_valid(int y, int m, int d); /* 1 if a real calendar date */
-/* Today by the office clock (sk_wall_ms(), so $SINKRON_CLOCK_OFFSET applies) in the computer's
- * time zone, as reports and restore dates read it (an office in Papua sets Asia/Jayapura, WIT).
- * Functions below take `today` as an argument so tests can fix it. */
-long sk_date_today(void);
+/* ---- dates as people write them (calendar arithmetic: dates.h); functions below take
+ * `today` as an argument so tests can fix it ---- */
 
 /* Parses a date as people write it, into out "YYYY-MM-DD": DD/MM/YYYY, DD-MM-YYYY, D/M/YYYY,
  * DD.MM.YYYY, YYYY-MM-DD, "12 Agustus 1985", "12 Agu 1985", "12-Aug-1985", "August 12, 1985"
@@ -138,7 +133,7 @@ struct sk_validate_ctx {
 int sk_worker_from_input(struct sk_worker *out, struct sk_issues *is,
 			 const struct sk_worker_input *in, const struct sk_validate_ctx *ctx);
 
-/* ---- CSV import: columns to fields (sync/importmap.c) ---- */
+/* ---- CSV import: columns to fields (sync/register/importmap.c) ---- */
 enum sk_col {
 	SK_COL_NIK, SK_COL_KK, SK_COL_NAME, SK_COL_BIRTH_PLACE, SK_COL_BIRTH_DATE, SK_COL_SEX,
 	SK_COL_ADDRESS, SK_COL_KELURAHAN, SK_COL_PHONE, SK_COL_OCCUPATION, SK_COL_WORKPLACE,

@@ -205,7 +205,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	char **fields, **header = NULL, start[SK_DATE_SIZE];
 	size_t n, nh = 0;
 	long line;
-	int rc, in_tx = 0;
+	int rc, len, in_tx = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&map, 0, sizeof(map));
@@ -218,9 +218,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			return sk_error(SK_EINVALID, "start month '%s' is not a month like 2024-03", o->start);
 		snprintf(start, sizeof(start), "%04d-%02d-01", y, m);
 	} else {
-		int y, m, d;
-		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(start, sizeof(start), "%04d-%02d-01", y, m);
+		sk_date_month_start(start, sk_date_today(), 0);
 	}
 	if (o->funder) {
 		/* the funder from the list, its scheme checked once for the start month */
@@ -237,19 +235,24 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	if ((rc = sk_csv_open(&csv, o->path)) < 0)
 		goto done;
 	if (o->reject_path)
-		snprintf(res->reject_path, sizeof(res->reject_path), "%s", o->reject_path);
+		len = snprintf(res->reject_path, sizeof(res->reject_path), "%s", o->reject_path);
 	else {
 		const char *dot = strrchr(o->path, '.');
 		const char *slash = strrchr(o->path, '/');
 		struct sk_csv_style style;
 		size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - o->path) : strlen(o->path);
 		sk_csv_style_of(csv, &style);
-		snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.%s", (int)stem, o->path,
-			 style.xlsx ? "xlsx" : "csv");
+		len = snprintf(res->reject_path, sizeof(res->reject_path), "%.*s.rejected.%s", (int)stem, o->path,
+			       style.xlsx ? "xlsx" : "csv");
+	}
+	if (len < 0 || (size_t)len >= sizeof(res->reject_path)) {
+		res->reject_path[0] = '\0';
+		rc = sk_error(SK_EINVALID, "the reject file's path is longer than %zu bytes", sizeof(res->reject_path) - 1);
+		goto done;
 	}
 	/* the rows a clerk corrects go to another file than the one being read */
 	if (!strcmp(res->reject_path, o->path) || sk_same_file(res->reject_path, o->path)) {
-		rc = sk_error(SK_EINVALID, "the reject file '%s' is the file being imported: give --reject another name",
+		rc = sk_error(SK_EINVALID, "the reject file '%s' is the file being imported",
 			      res->reject_path);
 		res->reject_path[0] = '\0';
 		goto done;
@@ -265,7 +268,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 				if (rc == 0 && first_why)
 					rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
 				else if (rc == 0)
-					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line (see 'sinkron import --template')", o->path);
+					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line", o->path);
 				free(first_why);
 				goto done;
 			}
@@ -347,6 +350,11 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			sk_issues_add(&is, 1, SK_F_NIK, "NIK %s is also on line %ld of this file", w.nik, dup);
 		for (int i = 0; i < is.n && o->report; i++)
 			o->report(o->payload, line, &is.v[i]);
+		if (is.dropped && o->report) {
+			struct sk_issue more = {0, SK_F_ROW, ""};
+			snprintf(more.reason, sizeof(more.reason), "%d more issue(s) in this row not shown", is.dropped);
+			o->report(o->payload, line, &more);
+		}
 		if (sk_issues_errors(&is)) {
 			res->rejected++;
 			/* a dry run writes no file either */
@@ -537,10 +545,10 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 	{
 		int y, m, d;
 		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(today, sizeof(today), "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+		sk_date_format(today, y, m, d);
 	}
 	if (mode == SK_EXPORT_ENDED && (!o->since || strlen(o->since) != 10))
-		return sk_error(SK_EINVALID, "say since when with --since (a date): the ends and deaths from that day on");
+		return sk_error(SK_EINVALID, "no day given from which the ends and deaths are exported");
 	/* a record the city marked as a duplicate of another never goes to BPJS */
 	if (mode == SK_EXPORT_ENDED)
 		rc = sk_db_prepare(db, &st, "SELECT " EXPORT_FIELDS "FROM workers w JOIN enrolments e ON e.worker_id = w.id "
@@ -569,8 +577,7 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 			if (field && !strcmp(sqlite3_column_name(st, i), field))
 				k = i;
 		if (k < 0) {
-			rc = sk_error(SK_EINVALID, "the export column '%s' names the field '%s', which sinkron does not know: "
-				      "see 'sinkron export --columns'", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
+			rc = sk_error(SK_EINVALID, "the export column '%s' names the field '%s', which sinkron does not know", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
 			goto done;
 		}
 		c = sk_realloc(c, (nc + 1) * sizeof(*c));

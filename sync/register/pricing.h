@@ -1,5 +1,5 @@
 /*
- * pricing.h: inside sync/, the one pricing rule that the bill, the report and the budget
+ * pricing.h: inside sync/register/, the one pricing rule that the bill, the report and the budget
  * projection share: which months an enrolment is billed for, the bracket its scheme pays at,
  * and the rate in force.  Rates and schemes are data (tables rates and funders).
  */

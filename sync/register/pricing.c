@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dates.h"
 #include "pricing.h"
 
 static const char *col_str(sqlite3_stmt *st, int i)
@@ -17,11 +18,10 @@ static const char *col_str(sqlite3_stmt *st, int i)
 
 int sk_month_bounds(char first[11], char last[11], int y, int m)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (y < 1900 || y > 2200 || m < 1 || m > 12)
 		return sk_error(SK_EINVALID, "month %d-%02d is not a month", y, m);
 	snprintf(first, 11, "%04d-%02d-01", y, m);
-	snprintf(last, 11, "%04d-%02d-%02d", y, m, mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0)));
+	snprintf(last, 11, "%04d-%02d-%02d", y, m, sk_days_in_month(y, m));
 	return 0;
 }
 
@@ -271,9 +271,10 @@ int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name)
 		return rc;
 	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1)) {
-		snprintf(out, n, "%s", col_str(st, 0));
+		if ((size_t)snprintf(out, n, "%s", col_str(st, 0)) >= n)
+			rc = sk_error(SK_EINVALID, "funder name '%s' is longer than %zu bytes", col_str(st, 0), n - 1);
 		sqlite3_finalize(st);
-		return 0;
+		return rc;
 	}
 	sqlite3_finalize(st);
 	if ((rc = sk_db_prepare(db, &st, "SELECT name FROM funders WHERE active ORDER BY name")) < 0)
@@ -281,7 +282,7 @@ int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		sk_buf_printf(&list, "%s'%s'", list.len ? ", " : "", col_str(st, 0));
 	sqlite3_finalize(st);
-	rc = sk_error(SK_ENOTFOUND, "funder '%s' is not in the list of funders (%s): choose one, or the city adds it with 'sinkron funder add'",
+	rc = sk_error(SK_ENOTFOUND, "funder '%s' is not in the list of funders (%s)",
 		      name ? name : "", list.ptr ? (const char *)list.ptr : "none");
 	sk_buf_release(&list);
 	return rc;

@@ -1,9 +1,9 @@
 /*
- * registry.c: what a district clerk does to the registry: register, correct and end workers,
- * add heirs and enrolments, and the monthly premium bill.  Every write goes through the
- * capture triggers like any other, so it is synced; the checks here are the ones that need
- * the database (a NIK already active, a kelurahan of this district).
+ * enrolment.c: a worker's heirs and enrolments: enrol in JKK/JKM (checked against the
+ * funder's scheme), change who pays an open enrolment, end enrolments with a reason from the
+ * list, and the monthly premium bill.  Every write goes through the capture triggers.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,486 +12,6 @@
 #include "pricing.h"
 #include "registry.h"
 #include "row.h"
-
-void sk_worker_release(struct sk_worker *w)
-{
-	if (!w)
-		return;
-	free(w->id);
-	free(w->owner);
-	free(w->nik);
-	free(w->kk);
-	free(w->name);
-	free(w->birth_place);
-	free(w->birth_date);
-	free(w->sex);
-	free(w->address);
-	free(w->kelurahan);
-	free(w->phone);
-	free(w->occupation);
-	free(w->workplace);
-	free(w->status);
-	free(w->ended_on);
-	free(w->end_reason);
-	free(w->kpj);
-	free(w->verified);
-	memset(w, 0, sizeof(*w));
-}
-
-int sk_issues_errors(const struct sk_issues *is)
-{
-	int n = 0;
-	for (int i = 0; i < is->n; i++)
-		n += is->v[i].error;
-	return n;
-}
-
-/* ---- the district's kelurahan, for validation ---- */
-
-int sk_ctx_load(struct sk_db *db, struct sk_ctx_store *s)
-{
-	sqlite3_stmt *st;
-	char *like = sk_printf("%s.%%", db->code);
-	int rc;
-
-	memset(s, 0, sizeof(*s));
-	if ((rc = sk_db_prepare(db, &st, "SELECT code, name FROM regions WHERE level = 'kelurahan' AND code LIKE ? ORDER BY code")) < 0) {
-		free(like);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW && s->n < SK_ARRAY_SIZE(s->kel)) {
-		s->kel[s->n].code = sk_strdup((const char *)sqlite3_column_text(st, 0));
-		s->kel[s->n].name = sk_strdup((const char *)sqlite3_column_text(st, 1));
-		s->n++;
-	}
-	sqlite3_finalize(st);
-	free(like);
-	s->ctx.kel = s->kel;
-	s->ctx.nkel = s->n;
-	s->ctx.distrik = db->name;
-	s->ctx.today = sk_date_today();
-	return 0;
-}
-
-void sk_ctx_release(struct sk_ctx_store *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free((char *)s->kel[i].code);
-		free((char *)s->kel[i].name);
-	}
-	memset(s, 0, sizeof(*s));
-}
-
-/* ---- reading workers ---- */
-
-#define WORKER_COLS "id, owner, nik, kk, name, birth_place, birth_date, sex, address, kelurahan, phone, " \
-		    "occupation, workplace, income, status, ended_on, end_reason, kpj, verified"
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? sk_strdup((const char *)t) : NULL;
-}
-
-static void worker_from_row(struct sk_worker *w, sqlite3_stmt *st)
-{
-	memset(w, 0, sizeof(*w));
-	w->id = col_dup(st, 0);
-	w->owner = col_dup(st, 1);
-	w->nik = col_dup(st, 2);
-	w->kk = col_dup(st, 3);
-	w->name = col_dup(st, 4);
-	w->birth_place = col_dup(st, 5);
-	w->birth_date = col_dup(st, 6);
-	w->sex = col_dup(st, 7);
-	w->address = col_dup(st, 8);
-	w->kelurahan = col_dup(st, 9);
-	w->phone = col_dup(st, 10);
-	w->occupation = col_dup(st, 11);
-	w->workplace = col_dup(st, 12);
-	w->income = sqlite3_column_int64(st, 13);
-	w->status = col_dup(st, 14);
-	w->ended_on = col_dup(st, 15);
-	w->end_reason = col_dup(st, 16);
-	w->kpj = col_dup(st, 17);
-	w->verified = col_dup(st, 18);
-}
-
-/* A worker by id or by NIK (the active one, else the latest). */
-int sk_worker_get(struct sk_db *db, struct sk_worker *out, const char *key)
-{
-	sqlite3_stmt *st;
-	int rc;
-	memset(out, 0, sizeof(*out));
-	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE id = ?1 OR nik = ?1 "
-					 "ORDER BY id = ?1 DESC, status = 'active' DESC, rowid DESC LIMIT 1")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		worker_from_row(out, st);
-		rc = 0;
-	} else {
-		rc = sk_error(SK_ENOTFOUND, "no worker with id or NIK '%s' in %s", key, db->name);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int sk_worker_each(struct sk_db *db, const char *query, int all,
-		   int (*fn)(void *payload, const struct sk_worker *w), void *payload)
-{
-	sqlite3_stmt *st;
-	char *like = NULL;
-	int rc;
-	if (query) {
-		/* the text as typed: % and _ are letters to look for, not wildcards */
-		struct sk_buf b = SK_BUF_INIT;
-		sk_buf_putc(&b, '%');
-		for (const char *p = query; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				sk_buf_putc(&b, '\\');
-			sk_buf_putc(&b, *p);
-		}
-		sk_buf_putc(&b, '%');
-		like = (char *)b.ptr;
-	}
-	if ((rc = sk_db_prepare(db, &st, "SELECT " WORKER_COLS " FROM workers WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' "
-					 "OR nik LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR kpj LIKE ?1 ESCAPE '\\' OR kelurahan IN "
-					 "(SELECT code FROM regions WHERE name LIKE ?1 ESCAPE '\\')) AND (?2 OR status = 'active') "
-					 "ORDER BY name COLLATE NOCASE, id")) < 0) {
-		free(like);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, all);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sk_worker w;
-		worker_from_row(&w, st);
-		rc = fn(payload, &w);
-		sk_worker_release(&w);
-		if (rc)
-			break;
-	}
-	sqlite3_finalize(st);
-	free(like);
-	return rc == SQLITE_DONE ? 0 : rc < 0 ? rc : 0;
-}
-
-/* ---- writing workers ---- */
-
-static int refuse_at_city(struct sk_db *db)
-{
-	if (db->is_city)
-		return sk_error(SK_EINVALID, "%s is the city's database: workers are registered at a district office", db->name);
-	return 0;
-}
-
-/* The active worker of this district with nik, other than except_id; 1 found (id in out). */
-static int active_nik(struct sk_db *db, const char *nik, const char *except_id, char **out_id, char **out_name)
-{
-	sqlite3_stmt *st;
-	int found;
-	if (sk_db_prepare(db, &st, "SELECT id, name FROM workers WHERE nik = ? AND status = 'active' AND id IS NOT ? LIMIT 1") < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, except_id, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found) {
-		if (out_id)
-			*out_id = col_dup(st, 0);
-		if (out_name)
-			*out_name = col_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void month_back(char out[SK_DATE_SIZE], int months);
-static int change_open(struct sk_db *db, const struct sk_pricing *pr, const struct sk_worker *w, const char *program,
-		       const char *from, const char *funder, int64_t income, const char *decision, size_t *changed);
-static int end_date(char day[SK_DATE_SIZE], const char *date);
-
-int sk_worker_insert(struct sk_db *db, const struct sk_worker *w, char **id_out)
-{
-	sqlite3_stmt *st;
-	char *id = sk_new_id(db);
-	int rc;
-	/* kept on the connection: an import inserts thousands, and preparing this statement
-	 * compiles the capture and guard triggers each time */
-	if ((rc = sk_stmt_get(db, &st, "INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, "
-					 "kelurahan, phone, occupation, workplace, income, status) "
-					 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')")) < 0) {
-		free(id);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, db->code, -1, SQLITE_STATIC);
-	bind_opt(st, 3, w->nik);
-	bind_opt(st, 4, w->kk);
-	bind_opt(st, 5, w->name);
-	bind_opt(st, 6, w->birth_place);
-	bind_opt(st, 7, w->birth_date);
-	bind_opt(st, 8, w->sex);
-	bind_opt(st, 9, w->address);
-	bind_opt(st, 10, w->kelurahan);
-	bind_opt(st, 11, w->phone);
-	bind_opt(st, 12, w->occupation);
-	bind_opt(st, 13, w->workplace);
-	if (w->income)
-		sqlite3_bind_int64(st, 14, w->income);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot register the worker");
-	sk_stmt_put(st);
-	if (rc == 0 && id_out)
-		*id_out = id;
-	else
-		free(id);
-	return rc;
-}
-
-static int same(const char *a, const char *b)
-{
-	if (!a || !*a)
-		return !b || !*b;
-	return b && !strcmp(a, b);
-}
-
-/* Writes into the stored worker `old` the entry fields of `w` that differ; *changed counts them. */
-int sk_worker_update(struct sk_db *db, const struct sk_worker *old, const struct sk_worker *w, int *changed)
-{
-	static const char *names[] = {"nik", "kk", "name", "birth_place", "birth_date", "sex", "address",
-				      "kelurahan", "phone", "occupation", "workplace"};
-	const char *oldv[] = {old->nik, old->kk, old->name, old->birth_place, old->birth_date, old->sex,
-			      old->address, old->kelurahan, old->phone, old->occupation, old->workplace};
-	const char *newv[] = {w->nik, w->kk, w->name, w->birth_place, w->birth_date, w->sex,
-			      w->address, w->kelurahan, w->phone, w->occupation, w->workplace};
-	struct sk_buf q = SK_BUF_INIT;
-	sqlite3_stmt *st;
-	int n = 0, rc, k = 1;
-
-	*changed = 0;
-	sk_buf_puts(&q, "UPDATE workers SET ");
-	for (size_t i = 0; i < SK_ARRAY_SIZE(names); i++)
-		if (!same(oldv[i], newv[i]))
-			sk_buf_printf(&q, "%s%s = ?", n++ ? ", " : "", names[i]);
-	if (old->income != w->income)
-		sk_buf_printf(&q, "%sincome = ?", n++ ? ", " : "");
-	if (!n) {
-		sk_buf_release(&q);
-		return 0;
-	}
-	sk_buf_puts(&q, " WHERE id = ?");
-	rc = sk_db_prepare(db, &st, (const char *)q.ptr);
-	sk_buf_release(&q);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < SK_ARRAY_SIZE(names); i++)
-		if (!same(oldv[i], newv[i]))
-			bind_opt(st, k++, newv[i]);
-	if (old->income != w->income) {
-		if (w->income)
-			sqlite3_bind_int64(st, k++, w->income);
-		else
-			sqlite3_bind_null(st, k++);
-	}
-	sqlite3_bind_text(st, k, old->id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot change the worker");
-	sqlite3_finalize(st);
-	if (rc == 0)
-		*changed = n;
-	return rc;
-}
-
-int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const struct sk_worker_input *in)
-{
-	struct sk_ctx_store cs;
-	struct sk_worker w = {0};
-	char *other = NULL, *oname = NULL;
-	int rc;
-
-	memset(is, 0, sizeof(*is));
-	if ((rc = refuse_at_city(db)) < 0)
-		return rc;
-	if ((rc = sk_ctx_load(db, &cs)) < 0)
-		return rc;
-	if ((rc = sk_worker_from_input(&w, is, in, &cs.ctx)) < 0)
-		goto done;
-	if ((rc = sk_db_begin(db)) < 0)
-		goto done;
-	if (active_nik(db, w.nik, NULL, &other, &oname) > 0) {
-		sk_db_rollback(db);
-		rc = sk_error(SK_ECONFLICT, "NIK %s is already registered in %s as %s (id %s): correct that record with 'sinkron worker edit %s'",
-			      w.nik, db->name, oname ? oname : "?", other, other);
-		goto done;
-	}
-	if ((rc = sk_worker_insert(db, &w, id_out)) < 0) {
-		sk_db_rollback(db);
-		goto done;
-	}
-	rc = sk_db_commit(db);
-done:
-	free(other);
-	free(oname);
-	sk_worker_release(&w);
-	sk_ctx_release(&cs);
-	return rc;
-}
-
-static const char *or_old(const char *n, const char *o)
-{
-	return n ? n : o;
-}
-
-/* A new declared income moves the open enrolments priced on the declared bracket to it from
- * the first of this month (the history is kept); a scheme with a bracket of its own keeps it,
- * and the clerk is told either way. */
-static int follow_income(struct sk_db *db, const struct sk_worker *old, const struct sk_worker *w, struct sk_issues *is)
-{
-	struct sk_pricing *pr = NULL;
-	struct sk_worker cur = *w;
-	char from[SK_DATE_SIZE], rp[32];
-	size_t n = 0;
-	int rc;
-
-	cur.id = old->id;
-	month_back(from, 0);
-	if ((rc = sk_pricing_load(&pr, db)) < 0)
-		return rc;
-	rc = change_open(db, pr, &cur, NULL, from, NULL, w->income, NULL, &n);
-	sk_pricing_free(pr);
-	if (rc < 0)
-		return rc;
-	sk_rupiah_format(rp, sizeof(rp), w->income);
-	if (n)
-		sk_issues_add(is, 0, SK_F_INCOME, "%zu enrolment(s) are billed at the new bracket %s from %s", n, rp, from);
-	else
-		sk_issues_add(is, 0, SK_F_INCOME, "the enrolments keep their bracket: their funder's scheme pays at a bracket of its own");
-	return 0;
-}
-
-int sk_worker_edit(struct sk_db *db, const char *key, struct sk_issues *is, const struct sk_worker_input *in, int *changed)
-{
-	struct sk_ctx_store cs;
-	struct sk_worker old = {0}, w = {0};
-	struct sk_worker_input merged;
-	char income[32], *other = NULL;
-	int rc;
-
-	memset(is, 0, sizeof(*is));
-	*changed = 0;
-	if ((rc = refuse_at_city(db)) < 0)
-		return rc;
-	if ((rc = sk_worker_get(db, &old, key)) < 0)
-		return rc;
-	if (old.owner && strcmp(old.owner, db->code)) {
-		rc = sk_error(SK_ECONFLICT, "worker %s belongs to %s: only that district can change it", old.id, old.owner);
-		goto done;
-	}
-	snprintf(income, sizeof(income), "%lld", (long long)old.income);
-	memset(&merged, 0, sizeof(merged));
-	merged.nik = or_old(in->nik, old.nik);
-	merged.kk = or_old(in->kk, old.kk);
-	merged.name = or_old(in->name, old.name);
-	merged.birth_place = or_old(in->birth_place, old.birth_place);
-	merged.birth_date = or_old(in->birth_date, old.birth_date);
-	merged.sex = or_old(in->sex, old.sex);
-	merged.address = or_old(in->address, old.address);
-	merged.kelurahan = or_old(in->kelurahan, old.kelurahan);
-	merged.phone = or_old(in->phone, old.phone);
-	merged.occupation = or_old(in->occupation, old.occupation);
-	merged.workplace = or_old(in->workplace, old.workplace);
-	merged.income = or_old(in->income, income);
-	if ((rc = sk_ctx_load(db, &cs)) < 0)
-		goto done;
-	rc = sk_worker_from_input(&w, is, &merged, &cs.ctx);
-	sk_ctx_release(&cs);
-	if (rc < 0)
-		goto done;
-	if ((rc = sk_db_begin(db)) < 0)
-		goto done;
-	if (old.status && !strcmp(old.status, "active") && active_nik(db, w.nik, old.id, &other, NULL) > 0) {
-		sk_db_rollback(db);
-		rc = sk_error(SK_ECONFLICT, "NIK %s is already registered in %s (id %s)", w.nik, db->name, other);
-		goto done;
-	}
-	if ((rc = sk_worker_update(db, &old, &w, changed)) < 0) {
-		sk_db_rollback(db);
-		goto done;
-	}
-	if (in->income && w.income != old.income && (rc = follow_income(db, &old, &w, is)) < 0) {
-		sk_db_rollback(db);
-		goto done;
-	}
-	rc = sk_db_commit(db);
-done:
-	free(other);
-	sk_worker_release(&old);
-	sk_worker_release(&w);
-	return rc;
-}
-
-int sk_worker_end(struct sk_db *db, const char *key, const char *date, const char *reason_text)
-{
-	struct sk_worker w;
-	sqlite3_stmt *st = NULL;
-	char day[SK_DATE_SIZE], reason[64];
-	int rc;
-
-	if ((rc = refuse_at_city(db)) < 0)
-		return rc;
-	if ((rc = sk_end_reason(reason, sizeof(reason), reason_text)) < 0 || (rc = end_date(day, date)) < 0)
-		return rc;
-	if ((rc = sk_worker_get(db, &w, key)) < 0)
-		return rc;
-	if (w.owner && strcmp(w.owner, db->code)) {
-		rc = sk_error(SK_ECONFLICT, "worker %s belongs to %s: only that district can end it", w.id, w.owner);
-		goto done;
-	}
-	if (w.status && !strcmp(w.status, "ended")) {
-		rc = sk_error(SK_ECONFLICT, "worker %s (%s) already ended on %s", w.id, w.name, w.ended_on ? w.ended_on : "?");
-		goto done;
-	}
-	if ((rc = sk_db_begin(db)) < 0)
-		goto done;
-	if ((rc = sk_db_prepare(db, &st, "UPDATE workers SET status = 'ended', ended_on = ?1, end_reason = ?2 WHERE id = ?3")) < 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sk_db_fail(db, "cannot end the worker");
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	if ((rc = sk_db_prepare(db, &st, "UPDATE enrolments SET end_on = ?1, end_reason = ?3 "
-					 "WHERE worker_id = ?2 AND end_on IS NULL")) < 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, w.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sk_db_fail(db, "cannot end the enrolments");
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	rc = sk_db_commit(db);
-	goto done;
-fail:
-	sqlite3_finalize(st);
-	sk_db_rollback(db);
-done:
-	sk_worker_release(&w);
-	return rc;
-}
 
 /* ---- heirs and enrolments ---- */
 
@@ -507,7 +27,7 @@ int sk_heir_add(struct sk_db *db, char **id_out, struct sk_issues *is, const cha
 	int rc, known = 0;
 
 	memset(is, 0, sizeof(*is));
-	if ((rc = refuse_at_city(db)) < 0)
+	if ((rc = sk_refuse_at_city(db)) < 0)
 		return rc;
 	sk_check_name(is, "Nama Ahli Waris", &clean, name);
 	if (nik && *nik)
@@ -537,9 +57,9 @@ int sk_heir_add(struct sk_db *db, char **id_out, struct sk_issues *is, const cha
 	sqlite3_bind_text(st, 2, db->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, clean, -1, SQLITE_STATIC);
-	bind_opt(st, 5, nikv);
+	sk_bind_opt(st, 5, nikv);
 	sqlite3_bind_text(st, 6, relationship, -1, SQLITE_STATIC);
-	bind_opt(st, 7, ph);
+	sk_bind_opt(st, 7, ph);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = sk_db_fail(db, "cannot add the heir");
 		goto fail;
@@ -568,9 +88,7 @@ static int parse_start(char out[SK_DATE_SIZE], const char *text)
 	int two;
 	if (!text || !*text) {
 		/* no --start: this month */
-		int y, m, d;
-		sk_civil_from_days(sk_date_today(), &y, &m, &d);
-		snprintf(out, SK_DATE_SIZE, "%04d-%02d-01", y, m);
+		sk_date_month_start(out, sk_date_today(), 0);
 		return 0;
 	}
 	if (strlen(text) == 7 && text[4] == '-') {
@@ -628,34 +146,13 @@ static int scheme_pays(const struct sk_funder *s, const char *program)
 	return 0;
 }
 
-static void fmt_day(char out[SK_DATE_SIZE], int y, int m, int d)
-{
-	snprintf(out, SK_DATE_SIZE, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
-
 /* Whole years between birth ("YYYY-MM-DD") and day; -1 when the birth date is unknown. */
 static int age_on(const char *birth, const char *day)
 {
-	int by, bm, bd, y, m, d, age;
+	int by, bm, bd, y, m, d;
 	if (!birth || sscanf(birth, "%d-%d-%d", &by, &bm, &bd) != 3 || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
 		return -1;
-	age = y - by;
-	if (m < bm || (m == bm && d < bd))
-		age--;
-	return age;
-}
-
-/* The first day of the month `months` before today's. */
-static void month_back(char out[SK_DATE_SIZE], int months)
-{
-	int y, m, d;
-	sk_civil_from_days(sk_date_today(), &y, &m, &d);
-	m -= months;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	fmt_day(out, y, m, 1);
+	return sk_date_years(by, bm, bd, y, m, d);
 }
 
 /* The checks of a funder's scheme for worker w enrolled in progs from day: what it pays, the
@@ -679,10 +176,10 @@ int sk_scheme_check(const struct sk_funder *sch, const struct sk_worker *w, cons
 			sk_issues_add(is, 0, "Umur", "%s is %d years old on %s, outside the ages %d to %d of the %s scheme",
 				      w->name ? w->name : w->id, age, day, sch->age_min, sch->age_max, sch->name);
 	}
-	month_back(earliest, sch->backdate_months);
+	sk_date_month_start(earliest, sk_date_today(), sch->backdate_months);
 	if (strcmp(day, earliest) < 0 && (!decision || !*decision))
 		return sk_error(SK_EINVALID, "start %s lies before %s: the %s scheme does not pay past months unless "
-				"a decision allows it; give its number with --decision", day, earliest, sch->name);
+				"a decision allows it", day, earliest, sch->name);
 	return 0;
 }
 
@@ -701,12 +198,12 @@ int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, cons
 
 	if (is)
 		memset(is, 0, sizeof(*is));
-	if ((rc = refuse_at_city(db)) < 0)
+	if ((rc = sk_refuse_at_city(db)) < 0)
 		return rc;
 	if ((rc = parse_programs(progs, &np, in->program)) < 0)
 		return rc;
 	if (!in->funder || !*in->funder)
-		return sk_error(SK_EINVALID, "say who pays with --funder: one of the list 'sinkron funder list' shows");
+		return sk_error(SK_EINVALID, "no funder given");
 	if (in->income < 0 || in->income >= 100000000)
 		return sk_error(SK_EINVALID, "income bracket %lld is out of range", (long long)in->income);
 	if ((rc = parse_start(day, in->start)) < 0)
@@ -753,10 +250,10 @@ int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, cons
 		sqlite3_bind_text(st, 3, w.id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, progs[k], -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, funder, -1, SQLITE_STATIC);
-		bind_opt(st, 6, in->decree);
+		sk_bind_opt(st, 6, in->decree);
 		sqlite3_bind_text(st, 7, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 8, bracket);
-		bind_opt(st, 9, in->decision);
+		sk_bind_opt(st, 9, in->decision);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = sk_db_fail(db, "cannot enrol the worker");
 			goto fail;
@@ -794,14 +291,14 @@ static void day_before(char out[SK_DATE_SIZE], const char *day)
 	int y, m, d;
 	sscanf(day, "%d-%d-%d", &y, &m, &d);
 	sk_civil_from_days(sk_days_from_civil(y, m, d) - 1, &y, &m, &d);
-	fmt_day(out, y, m, d);
+	sk_date_format(out, y, m, d);
 }
 
 /* Inside the caller's transaction: the open enrolments of w in program (NULL: all) are paid by
  * funder (NULL: the same) at bracket (0: the scheme's, else the declared income) from `from`.
  * One that starts on or after from is changed in place; an older one ends the day before and a
  * new record carries on, so the history is kept. */
-static int change_open(struct sk_db *db, const struct sk_pricing *pr, const struct sk_worker *w, const char *program,
+int sk_enrolments_change_open(struct sk_db *db, const struct sk_pricing *pr, const struct sk_worker *w, const char *program,
 		       const char *from, const char *funder, int64_t income, const char *decision, size_t *changed)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
@@ -813,7 +310,7 @@ static int change_open(struct sk_db *db, const struct sk_pricing *pr, const stru
 					 "WHERE worker_id = ?1 AND end_on IS NULL AND (?2 IS NULL OR program = ?2) ORDER BY program")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-	bind_opt(st, 2, program);
+	sk_bind_opt(st, 2, program);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *eid = (const char *)sqlite3_column_text(st, 0), *prog = (const char *)sqlite3_column_text(st, 1);
 		const char *ofunder = (const char *)sqlite3_column_text(st, 2), *decree = (const char *)sqlite3_column_text(st, 3);
@@ -831,10 +328,10 @@ static int change_open(struct sk_db *db, const struct sk_pricing *pr, const stru
 			/* a new bracket from a past month changes bills already raised: a decision too */
 			char earliest[SK_DATE_SIZE];
 			const char *eff = start && strcmp(start, from) > 0 ? start : from;
-			month_back(earliest, sch->backdate_months);
+			sk_date_month_start(earliest, sk_date_today(), sch->backdate_months);
 			if (strcmp(eff, earliest) < 0 && (!decision || !*decision)) {
 				rc = sk_error(SK_EINVALID, "a change from %s lies before %s: the %s scheme does not change past "
-					      "months unless a decision allows it; give its number with --decision", eff, earliest, sch->name);
+					      "months unless a decision allows it", eff, earliest, sch->name);
 				goto done;
 			}
 		}
@@ -867,10 +364,10 @@ static int change_open(struct sk_db *db, const struct sk_pricing *pr, const stru
 			sqlite3_bind_text(up, 3, w->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(up, 4, prog, -1, SQLITE_STATIC);
 			sqlite3_bind_text(up, 5, nf, -1, SQLITE_STATIC);
-			bind_opt(up, 6, decree);
+			sk_bind_opt(up, 6, decree);
 			sqlite3_bind_text(up, 7, from, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(up, 8, bracket);
-			bind_opt(up, 9, decision);
+			sk_bind_opt(up, 9, decision);
 		}
 		if (sqlite3_step(up) != SQLITE_DONE) {
 			rc = sk_db_fail(db, "cannot change the enrolment");
@@ -896,14 +393,14 @@ int sk_enrolment_change(struct sk_db *db, const char *worker, const char *progra
 	int rc, np;
 
 	*changed = 0;
-	if ((rc = refuse_at_city(db)) < 0)
+	if ((rc = sk_refuse_at_city(db)) < 0)
 		return rc;
 	if (program && (rc = parse_programs(progs, &np, program)) < 0)
 		return rc;
 	if (program && np != 1)
-		return sk_error(SK_EINVALID, "change one programme at a time, or leave --program out for all of them");
+		return sk_error(SK_EINVALID, "a change of who pays concerns one programme or all of them, not %s", program);
 	if (!from || !*from)
-		return sk_error(SK_EINVALID, "say from when with --from (a month like 2025-01, or a date)");
+		return sk_error(SK_EINVALID, "no day given from when the change holds (a month like 2025-01, or a date)");
 	if ((rc = parse_start(day, from)) < 0)
 		return rc;
 	if (income < 0 || income >= 100000000)
@@ -916,7 +413,7 @@ int sk_enrolment_change(struct sk_db *db, const char *worker, const char *progra
 		goto done;
 	if ((rc = sk_db_begin(db)) < 0)
 		goto done;
-	if ((rc = change_open(db, pr, &w, program ? progs[0] : NULL, day, funder ? fname : NULL, income, decision, changed)) < 0) {
+	if ((rc = sk_enrolments_change_open(db, pr, &w, program ? progs[0] : NULL, day, funder ? fname : NULL, income, decision, changed)) < 0) {
 		sk_db_rollback(db);
 		goto done;
 	}
@@ -955,13 +452,13 @@ int sk_end_reason(char *out, size_t n, const char *reason)
 	for (int i = 0; end_reasons[i]; i++)
 		if (strcmp(end_reasons[i], "diganti"))
 			sk_buf_printf(&list, "%s'%s'", list.len ? ", " : "", end_reasons[i]);
-	rc = sk_error(SK_EINVALID, "say why with --reason, one of: %s", (const char *)list.ptr);
+	rc = sk_error(SK_EINVALID, "the reason for an end is one of: %s", (const char *)list.ptr);
 	sk_buf_release(&list);
 	return rc;
 }
 
 /* An end date: today when empty; never in the future. */
-static int end_date(char day[SK_DATE_SIZE], const char *date)
+int sk_end_date(char day[SK_DATE_SIZE], const char *date)
 {
 	char why[200];
 	int two;
@@ -976,7 +473,7 @@ static int end_date(char day[SK_DATE_SIZE], const char *date)
 	} else {
 		int y, m, d;
 		sk_civil_from_days(today, &y, &m, &d);
-		fmt_day(day, y, m, d);
+		sk_date_format(day, y, m, d);
 	}
 	return 0;
 }
@@ -988,11 +485,11 @@ int sk_enrolment_end(struct sk_db *db, const char *worker, const char *program, 
 	char day[SK_DATE_SIZE], why[64], progs[3][4];
 	int rc, np;
 
-	if ((rc = refuse_at_city(db)) < 0)
+	if ((rc = sk_refuse_at_city(db)) < 0)
 		return rc;
 	if ((rc = parse_programs(progs, &np, program)) < 0)
 		return rc;
-	if ((rc = sk_end_reason(why, sizeof(why), reason)) < 0 || (rc = end_date(day, date)) < 0)
+	if ((rc = sk_end_reason(why, sizeof(why), reason)) < 0 || (rc = sk_end_date(day, date)) < 0)
 		return rc;
 	if ((rc = sk_worker_get(db, &w, worker)) < 0)
 		return rc;
@@ -1101,8 +598,9 @@ int sk_bill(struct sk_db *db, const char *month, int (*fn)(void *payload, const 
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sk_bill_line l;
-		snprintf(l.funder, sizeof(l.funder), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(l.program, sizeof(l.program), "%s", (const char *)sqlite3_column_text(st, 1));
+		const unsigned char *program = sqlite3_column_text(st, 1);
+		l.funder = (const char *)sqlite3_column_text(st, 0);
+		l.program = program ? (const char *)program : "";
 		l.people = sqlite3_column_int64(st, 2);
 		l.amount = sqlite3_column_int64(st, 3);
 		l.unrated = sqlite3_column_int64(st, 4);
@@ -1114,25 +612,4 @@ done:
 	sqlite3_finalize(st);
 	sk_pricing_free(pr);
 	return rc;
-}
-
-/* ---- counts ---- */
-
-int sk_counts(struct sk_db *db, struct sk_counts *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-	memset(out, 0, sizeof(*out));
-	if ((rc = sk_db_prepare(db, &st, "SELECT (SELECT count(*) FROM workers WHERE status = 'active'), "
-					 "(SELECT count(*) FROM workers WHERE status IS NOT 'active'), (SELECT count(*) FROM heirs), "
-					 "(SELECT count(*) FROM enrolments WHERE end_on IS NULL)")) < 0)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->active = sqlite3_column_int64(st, 0);
-		out->ended = sqlite3_column_int64(st, 1);
-		out->heirs = sqlite3_column_int64(st, 2);
-		out->enrolments = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_finalize(st);
-	return 0;
 }

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common.h"
+#include "dates.h"
 #include "validate.h"
 
 void sk_issues_add(struct sk_issues *is, int error, const char *field, const char *fmt, ...)
@@ -20,8 +21,9 @@ void sk_issues_add(struct sk_issues *is, int error, const char *field, const cha
 
 	if (is->n < SK_MAX_ISSUES) {
 		slot = &is->v[is->n++];
-	} else if (error) {
-		for (int i = SK_MAX_ISSUES - 1; i >= 0 && !slot; i--)
+	} else {
+		is->dropped++; /* this issue, or the warning an error takes the place of */
+		for (int i = SK_MAX_ISSUES - 1; error && i >= 0 && !slot; i--)
 			if (!is->v[i].error)
 				slot = &is->v[i];
 	}
@@ -116,52 +118,6 @@ static void fold(char *out, size_t n, const char *s, const char *drop)
 		out[k++] = (char)tolower((unsigned char)*s);
 	}
 	out[k] = '\0';
-}
-
-/* ---- calendar ---- */
-
-/* Howard Hinnant's days_from_civil */
-long sk_days_from_civil(int y, int m, int d)
-{
-	long yy = y - (m <= 2);
-	long era = (yy >= 0 ? yy : yy - 399) / 400;
-	long yoe = yy - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-void sk_civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 ? 28 + leap : days[m - 1];
-}
-
-int sk_date_valid(int y, int m, int d)
-{
-	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
-}
-
-long sk_date_today(void)
-{
-	time_t t = (time_t)(sk_wall_ms() / 1000);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return sk_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 static const struct {
@@ -271,9 +227,9 @@ int sk_parse_date(char out[SK_DATE_SIZE], int *two_digit, const char *text, long
 			rc = WHY("'%s' has month %d, which does not exist", s, m);
 		goto done;
 	}
-	if (y < 1 || d < 1 || d > month_days(y, m)) {
+	if (y < 1 || d < 1 || d > sk_days_in_month(y, m)) {
 		rc = WHY("'%s' does not exist: %s %d has %d days", s, month_id[m - 1], y,
-			 month_days(y, m));
+			 sk_days_in_month(y, m));
 		goto done;
 	}
 	snprintf(out, SK_DATE_SIZE, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
@@ -334,7 +290,7 @@ int sk_check_birth_date(struct sk_issues *is, char out[SK_DATE_SIZE], const char
 		return 1;
 	iso_split(out, &y, &m, &d);
 	sk_civil_from_days(today, &ty, &tm, &td);
-	age = ty - y - (tm < m || (tm == m && td < d));
+	age = sk_date_years(y, m, d, ty, tm, td);
 	if (age < SK_AGE_MIN || age > SK_AGE_MAX) {
 		sk_issues_add(is, 1, SK_F_BIRTH_DATE, "born %s%s is %d years old; workers must be "
 			      "%d to %d", out, two ? " (two-digit year)" : "", age, SK_AGE_MIN,
