@@ -3,7 +3,7 @@
 # Missing build packages are installed through apt-get by scripts/install-deps.
 
 CC       ?= cc
-PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium libzip expat xlsxwriter freexl
+PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium libzip expat xlsxwriter freexl libcrypto
 WARN      = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common
 CFLAGS   ?= -O2 -g
 # DEVELOPER=1 turns warnings into errors in the engine and the agent and in the build's own programs alike
