@@ -89,9 +89,11 @@ $(B)/bench/%: tests/bench/%.c $(B)/libsinkron.a
 	@mkdir -p $(B)/bench
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsinkron.a $(PKG_LIBS) $(LDLIBS)
 
+# a tool is tests/tools/NAME.c, with the files in tests/tools/NAME/ when it has more
 $(B)/tools/%: tests/tools/%.c | $(B)/.deps-ok
 	@mkdir -p $(B)/tools
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+$(B)/tools/linkproxy: $(wildcard tests/tools/linkproxy/*)
 
 $(B)/gen-workers: scripts/gen-workers.c
 	@mkdir -p $(B)
