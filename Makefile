@@ -95,9 +95,9 @@ $(B)/tools/%: tests/tools/%.c | $(B)/.deps-ok
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 $(B)/tools/linkproxy: $(wildcard tests/tools/linkproxy/*)
 
-$(B)/gen-workers: scripts/gen-workers.c
+$(B)/gen-workers: scripts/gen-workers.c $(wildcard scripts/gen-workers-*.c) scripts/gen-workers.h
 	@mkdir -p $(B)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) -O2 -DSK_DATA_DIR="\"$(CURDIR)/schema/data\"" -o $@ $< $(LDLIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) -O2 -DSK_DATA_DIR="\"$(CURDIR)/schema/data\"" -o $@ $(filter %.c,$^) $(LDLIBS)
 
 # the decoder's fuzz target, replayed over its corpus by `make test`; `make fuzz` runs libFuzzer (clang)
 $(B)/tests/fuzz-replay: tests/fuzz/fuzz_changeset.c tests/fuzz/replay.c $(B)/libsinkron.a
