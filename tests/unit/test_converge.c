@@ -576,7 +576,7 @@ TEST(spans)
 		d1.district = 1;
 		/* district 1's worker, with an id among those district 2 is about to send */
 		snprintf(q, sizeof(q), "INSERT INTO workers (id, owner, name) VALUES ('%s', '96.71.01', 'Yan')", ids[at[k]]);
-		CHECK(sql(d1.db, q) == 0);
+		CHECK(sql(d1.db, "%s", q) == 0);
 		CHECK(seal(&d1, 0, NULL) == 0);
 		CHECK(deliver(&city, 0) == 0);
 		digest_of(city.db, dg0);
