@@ -3,14 +3,13 @@
 # Missing build packages are installed through apt-get by scripts/install-deps.
 
 CC       ?= cc
-PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium libzip expat xlsxwriter freexl
+PKGS      = sqlite3 libgit2 zlib libmicrohttpd libsodium libzip expat xlsxwriter freexl libcrypto
 WARN      = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isync -Ibuild/gen
+# DEVELOPER=1 turns warnings into errors in the engine and the agent and in the build's own programs alike
+DEV_CFLAGS = $(if $(DEVELOPER),-Werror)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) $(CFLAGS) -MMD -MP -Isync -Ibuild/gen
 LDLIBS    = -lpthread -lm
-ifdef DEVELOPER
-ALL_CFLAGS += -Werror
-endif
 ifdef SANITIZE
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=$(SANITIZE)
@@ -48,7 +47,7 @@ $(B)/%.o: %.c | $(B)/.deps-ok $(B)/gen/embedded.h $(B)/gen/webassets.h
 
 $(B)/embed: scripts/embed.c | $(B)/.deps-ok
 	@mkdir -p $(B)
-	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(CC) -std=c11 $(WARN) $(DEV_CFLAGS) -O2 -o $@ $<
 
 $(B)/gen/embedded.c $(B)/gen/embedded.h: $(B)/embed $(EMBEDDED)
 	@mkdir -p $(B)/gen
@@ -90,13 +89,15 @@ $(B)/bench/%: tests/bench/%.c $(B)/libsinkron.a
 	@mkdir -p $(B)/bench
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsinkron.a $(PKG_LIBS) $(LDLIBS)
 
+# a tool is tests/tools/NAME.c, with the files in tests/tools/NAME/ when it has more
 $(B)/tools/%: tests/tools/%.c | $(B)/.deps-ok
 	@mkdir -p $(B)/tools
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+$(B)/tools/linkproxy: $(wildcard tests/tools/linkproxy/*)
 
-$(B)/gen-workers: scripts/gen-workers.c
+$(B)/gen-workers: scripts/gen-workers.c $(wildcard scripts/gen-workers-*.c) scripts/gen-workers.h
 	@mkdir -p $(B)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -DSK_DATA_DIR="\"$(CURDIR)/schema/data\"" -o $@ $< $(LDLIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(DEV_CFLAGS) -O2 -DSK_DATA_DIR="\"$(CURDIR)/schema/data\"" -o $@ $(filter %.c,$^) $(LDLIBS)
 
 # the decoder's fuzz target, replayed over its corpus by `make test`; `make fuzz` runs libFuzzer (clang)
 $(B)/tests/fuzz-replay: tests/fuzz/fuzz_changeset.c tests/fuzz/replay.c $(B)/libsinkron.a

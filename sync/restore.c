@@ -880,9 +880,9 @@ static int cp_file_sha(const char *path, char hex[2 * SK_HASH_SIZE + 1])
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		sk_sha256_update(&c, buf, (size_t)n);
 	close(fd);
+	sk_sha256_final(&c, sum);
 	if (n < 0)
 		return -1;
-	sk_sha256_final(&c, sum);
 	sk_hex(hex, sum, SK_HASH_SIZE);
 	return 0;
 }

@@ -56,11 +56,9 @@ int sk_get_varint(uint64_t *out, const unsigned char **p, const unsigned char *e
 /* ---- hashing and the state digest ---- */
 #define SK_HASH_SIZE 32
 void sk_sha256(unsigned char out[SK_HASH_SIZE], const void *data, size_t len);
+/* _init allocates the context and _final, which every _init must reach, frees it. */
 struct sk_sha256_ctx {
-	uint32_t h[8];
-	uint64_t total;
-	unsigned char block[64];
-	size_t used;
+	struct evp_md_ctx_st *evp; /* libcrypto's EVP_MD_CTX */
 };
 void sk_sha256_init(struct sk_sha256_ctx *c);
 void sk_sha256_update(struct sk_sha256_ctx *c, const void *data, size_t len);
