@@ -12,24 +12,6 @@
 
 #include "history.h"
 
-/* ---- small helpers ---- */
-
-void sk_hist_git_init(void)
-{
-	static int done;
-	if (!done) {
-		git_libgit2_init();
-		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-		done = 1;
-	}
-}
-
-int sk_hist_git_fail(int code, const char *what)
-{
-	const git_error *e = git_error_last();
-	return sk_error(code, "%s: %s", what, e && e->message ? e->message : "unknown git error");
-}
-
 /* Reads the uncompressed header of a change-set (sync/FORMAT.md): enough to choose without
  * decompressing anything. */
 static int peek(struct sk_hist_item *it, char origin[24], const unsigned char *d, size_t n)
@@ -142,12 +124,12 @@ static char *index_path(struct sk_hist *r, const char *ref)
 
 static void index_put(unsigned char *p, const struct sk_hist_item *it)
 {
-	git_oid id;
+	unsigned char id[20];
 	memset(p, 0, IDX_REC);
-	if (git_oid_fromstr(&id, it->commit) == 0)
-		memcpy(p, id.id, 20);
-	if (git_oid_fromstr(&id, it->blob) == 0)
-		memcpy(p + 20, id.id, 20);
+	if (sk_unhex(id, 20, it->commit) == 0)
+		memcpy(p, id, 20);
+	if (sk_unhex(id, 20, it->blob) == 0)
+		memcpy(p + 20, id, 20);
 	memcpy(p + 40, it->central, strnlen(it->central, 40));
 	sk_put_u64(p + 80, it->clock);
 	sk_put_u64(p + 88, (uint64_t)it->time);
@@ -164,12 +146,9 @@ static void index_put(unsigned char *p, const struct sk_hist_item *it)
 
 static void index_get(struct sk_hist_item *it, const unsigned char *p, uint64_t number)
 {
-	git_oid id;
 	memset(it, 0, sizeof(*it));
-	memcpy(id.id, p, 20);
-	git_oid_tostr(it->commit, sizeof(it->commit), &id);
-	memcpy(id.id, p + 20, 20);
-	git_oid_tostr(it->blob, sizeof(it->blob), &id);
+	sk_hex(it->commit, p, 20);
+	sk_hex(it->blob, p + 20, 20);
 	memcpy(it->central, p + 40, 40);
 	it->central[40] = '\0';
 	it->number = number;
@@ -295,58 +274,50 @@ static int index_load(struct sk_hist *r, struct sk_hist_branch *b, struct collec
  * line, its parent is the previous entry's commit, and the change-set's own header gives the
  * same office, number, clock, flags and digest.  A difference is SK_ECORRUPT and marks the
  * index bad (the restore then walks the branch again). */
+struct loading {
+	struct sk_hist_branch *b;
+	size_t i;
+	int fits;
+};
+
+static int load_one(void *payload, const struct sk_repo_entry *e)
+{
+	struct loading *l = payload;
+	struct sk_hist_branch *b = l->b;
+	struct sk_hist_item *it = &b->v[l->i], chk;
+	char origin[24], central[41];
+
+	if (strcmp(e->blob, it->blob))
+		return 0;
+	if (l->i == 0 ? e->parents != 0 : e->parents != 1 || strcmp(e->parent, b->v[l->i - 1].commit))
+		return 0;
+	sk_manifest_value(central, sizeof(central), e->manifest, "central");
+	memset(&chk, 0, sizeof(chk));
+	if (strcmp(central, it->central) || e->time != it->time || peek(&chk, origin, e->data, e->len) < 0 ||
+	    strcmp(origin, b->origin) || chk.number != l->i + 1 || chk.clock != it->clock || chk.flags != it->flags ||
+	    memcmp(chk.digest, it->digest, SK_HASH_SIZE))
+		return 0;
+	it->len = e->len;
+	it->data = sk_malloc(it->len ? it->len : 1);
+	memcpy(it->data, e->data, it->len);
+	l->fits = 1;
+	return 0;
+}
+
 int sk_hist_item_load(struct sk_hist *r, struct sk_hist_branch *b, size_t i)
 {
-	struct sk_hist_item *it = &b->v[i], chk;
-	git_oid id;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_blob *blob = NULL, *man = NULL;
-	const git_tree_entry *te, *me;
-	char hex[41], origin[24], central[41] = "";
-	int rc = 0, fits = 0;
+	struct sk_hist_item *it = &b->v[i];
+	struct loading l = {b, i, 0};
 
 	if (it->data)
 		return 0;
-	if ((rc = sk_hist_open_git(r)) < 0)
-		return rc;
-	if (git_oid_fromstr(&id, it->commit) < 0 || git_commit_lookup(&c, r->git, &id) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    !(te = git_tree_entry_byname(tree, "changeset")) || git_blob_lookup(&blob, r->git, git_tree_entry_id(te)) < 0)
-		goto done;
-	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(te));
-	if (strcmp(hex, it->blob))
-		goto done;
-	if (i == 0 ? git_commit_parentcount(c) != 0
-		   : git_commit_parentcount(c) != 1 ||
-			     (git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, 0)), strcmp(hex, b->v[i - 1].commit)))
-		goto done;
-	if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, r->git, git_tree_entry_id(me)) == 0) {
-		char *mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
-		sk_manifest_value(central, sizeof(central), mtext, "central");
-		free(mtext);
-	}
-	memset(&chk, 0, sizeof(chk));
-	if (strcmp(central, it->central) || (int64_t)git_commit_time(c) != it->time ||
-	    peek(&chk, origin, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0 || strcmp(origin, b->origin) ||
-	    chk.number != i + 1 || chk.clock != it->clock || chk.flags != it->flags ||
-	    memcmp(chk.digest, it->digest, SK_HASH_SIZE))
-		goto done;
-	it->len = (size_t)git_blob_rawsize(blob);
-	it->data = sk_malloc(it->len ? it->len : 1);
-	memcpy(it->data, git_blob_rawcontent(blob), it->len);
-	fits = 1;
-done:
-	if (!fits) {
+	if (sk_repo_read(r->repo, it->commit, load_one, &l) < 0 || !l.fits) {
 		r->index_bad = 1;
 		index_discard(r, b->ref);
-		rc = sk_error(SK_ECORRUPT, "the index of %s in '%s' does not match change-set #%zu (commit %.12s): it is rebuilt",
-			      b->ref, r->cpdir, i + 1, it->commit);
+		return sk_error(SK_ECORRUPT, "the index of %s in '%s' does not match change-set #%zu (commit %.12s): it is rebuilt",
+				b->ref, r->cpdir, i + 1, it->commit);
 	}
-	git_blob_free(man);
-	git_blob_free(blob);
-	git_tree_free(tree);
-	git_commit_free(c);
-	return rc;
+	return 0;
 }
 
 /* Loads the branch from start (a ref or commit) into a new slot. */
@@ -463,16 +434,5 @@ int sk_hist_load_district(struct sk_hist *r, const char *code)
 			r->central = idx;
 		}
 	}
-	return 0;
-}
-
-
-int sk_hist_open_git(struct sk_hist *r)
-{
-	if (r->git)
-		return 0;
-	sk_hist_git_init();
-	if (git_repository_open_bare(&r->git, sk_repo_dir(r->repo)) < 0)
-		return sk_hist_git_fail(SK_ERROR, "cannot open the local repository");
 	return 0;
 }

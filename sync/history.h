@@ -7,8 +7,6 @@
 #ifndef SK_HISTORY_H
 #define SK_HISTORY_H
 
-#include <git2.h>
-
 #include "engine.h"
 #include "repo.h"
 
@@ -43,7 +41,6 @@ struct sk_hist {
 	char code[24], city[24];
 	int is_city;             /* the office whose repository this is */
 	struct sk_repo *repo;
-	git_repository *git;
 	struct sk_hist_branch b[MAX_BRANCHES];
 	int nb;
 	int own, central;        /* branch indexes, -1 none */
@@ -65,11 +62,6 @@ struct sk_hist {
 };
 
 /* ---- branch.c ---- */
-void sk_hist_git_init(void);
-/* The libgit2 error behind a failed call, as an sk_error of code. */
-int sk_hist_git_fail(int code, const char *what);
-/* r->git, the office's repository through libgit2, opened on first use. */
-int sk_hist_open_git(struct sk_hist *r);
 /* Loads the branch from start (a ref or commit) into a new slot, through its index. */
 int sk_hist_load_branch(struct sk_hist *r, const char *start, int is_central, int *idx);
 void sk_hist_branch_release(struct sk_hist_branch *b);

@@ -109,40 +109,6 @@ static size_t prefix_at(const struct sk_hist_branch *b, int64_t ms)
 	return k;
 }
 
-/* A tag: an annotated snapshot tag sets every branch; another tag names a commit. */
-static int resolve_tag(struct sk_hist *r, const char *at, char commit[41], char **message)
-{
-	char names[3][300];
-	git_reference *ref = NULL;
-	int rc, n = 0;
-	*message = NULL;
-	commit[0] = '\0';
-	if ((rc = sk_hist_open_git(r)) < 0)
-		return rc;
-	if (!strncmp(at, "refs/", 5))
-		snprintf(names[n++], sizeof(names[0]), "%s", at);
-	snprintf(names[n++], sizeof(names[0]), "refs/tags/snapshot/%s", at);
-	snprintf(names[n++], sizeof(names[0]), "refs/tags/%s", at);
-	for (int i = 0; i < n; i++) {
-		git_object *obj = NULL, *c = NULL;
-		if (git_reference_lookup(&ref, r->git, names[i]) < 0)
-			continue;
-		if (git_reference_target(ref) &&
-		    git_object_lookup(&obj, r->git, git_reference_target(ref), GIT_OBJECT_ANY) == 0) {
-			if (git_object_type(obj) == GIT_OBJECT_TAG)
-				*message = sk_strdup(git_tag_message((git_tag *)obj));
-			git_object_free(obj);
-		}
-		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0) {
-			git_oid_tostr(commit, 41, git_object_id(c));
-			git_object_free(c);
-		}
-		git_reference_free(ref);
-		return 1;
-	}
-	return 0;
-}
-
 /* Sets the targets from the point; fills res->point and mode. */
 int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 {
@@ -171,8 +137,7 @@ int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 			r->b[i].target = prefix_at(&r->b[i], ms);
 		return 0;
 	}
-	if ((rc = resolve_tag(r, at, commit, &msg)) < 0)
-		return rc;
+	rc = sk_repo_tag_find(r->repo, at, commit, &msg);
 	if (rc == 1 && msg && strstr(msg, "\nbranch ")) {
 		/* a snapshot: every branch exactly as listed */
 		const char *p = msg;

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,8 +251,6 @@ void sk_hist_release(struct sk_hist *r)
 	for (int i = 0; i < r->nb; i++)
 		sk_hist_branch_release(&r->b[i]);
 	r->nb = 0;
-	git_repository_free(r->git);
-	r->git = NULL;
 	sk_repo_free(r->repo);
 	r->repo = NULL;
 }

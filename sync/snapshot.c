@@ -20,23 +20,16 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	struct sk_buf msg = SK_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	unsigned char digest[SK_HASH_SIZE];
-	char hex[2 * SK_HASH_SIZE + 1], when[64], target[41] = "", *refname = NULL;
-	git_oid oid, tid;
-	git_object *obj = NULL;
-	git_signature *sig = NULL;
+	char hex[2 * SK_HASH_SIZE + 1], when[64], target[41] = "", tip[41], *refname = NULL;
 	int rc, missing = 0;
 
 	*message_out = NULL;
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
-	refname = sk_printf("refs/tags/snapshot/%s", name);
-	sk_hist_git_init();
-	{
-		int valid = 0;
-		if (git_reference_name_is_valid(&valid, refname) < 0 || !valid || strchr(name, ' ')) {
-			rc = sk_error(SK_EINVALID, "'%s' cannot be a snapshot name: use letters, digits, '-', '_' and '.'", name);
-			goto done;
-		}
+	refname = sk_printf(SK_REF_SNAPSHOT "%s", name);
+	if (!sk_repo_ref_name_valid(refname) || strchr(name, ' ')) {
+		rc = sk_error(SK_EINVALID, "'%s' cannot be a snapshot name: use letters, digits, '-', '_' and '.'", name);
+		goto done;
 	}
 	if ((rc = sk_db_open(&db, dbpath)) < 0)
 		goto done;
@@ -48,11 +41,7 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	r.res = &dummy;
 	if ((rc = sk_hist_open(&r, dbpath)) < 0)
 		goto done;
-	if ((rc = sk_hist_open_git(&r)) < 0)
-		goto done;
-	if (git_reference_lookup((git_reference **)&obj, r.git, refname) == 0) {
-		git_reference_free((git_reference *)obj);
-		obj = NULL;
+	if (sk_repo_ref(r.repo, refname, tip) == 0) {
 		rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);
 		goto done;
 	}
@@ -99,46 +88,25 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 			      "a restore can rebuild");
 		goto done;
 	}
-	if (git_oid_fromstr(&oid, target) < 0 || git_object_lookup(&obj, r.git, &oid, GIT_OBJECT_COMMIT) < 0) {
-		rc = sk_error(SK_ENOTFOUND, "commit %s is not in the local repository '%s': sync first", target,
-			      sk_repo_dir(r.repo));
-		goto done;
-	}
+	sk_error_clear();
 	{
-		char who[128];
+		char who[128], *tagname = sk_printf("snapshot/%s", name);
 		snprintf(who, sizeof(who), "sinkron %s", sk_db_code(db));
-		if (git_signature_new(&sig, db->operator_name ? db->operator_name : who, "snapshot@sinkron",
-				      sk_wall_ms() / 1000, 0) < 0) {
-			rc = sk_hist_git_fail(SK_ERROR, "cannot sign the snapshot");
-			goto done;
-		}
-	}
-	{
-		char *tagname = sk_printf("snapshot/%s", name);
-		int fd, e;
-		/* tags are refs: written under the refs lock, which clears what a killed writer left */
-		if ((rc = sk_repo_guard(sk_repo_dir(r.repo), SK_GUARD_REFS, &fd)) < 0) {
-			free(tagname);
-			goto done;
-		}
-		e = git_tag_create(&tid, r.git, tagname, obj, sig, (const char *)msg.ptr, 0);
-		sk_repo_unguard(fd);
+		rc = sk_repo_tag_create(r.repo, tagname, target, db->operator_name ? db->operator_name : who, "snapshot@sinkron",
+					(const char *)msg.ptr);
 		free(tagname);
-		if (e == GIT_EEXISTS) {
+		if (rc == SK_ENOTFOUND)
+			rc = sk_error(SK_ENOTFOUND, "commit %s is not in the local repository '%s': sync first", target,
+				      sk_repo_dir(r.repo));
+		else if (rc == SK_ECONFLICT)
 			rc = sk_error(SK_ECONFLICT, "a snapshot named '%s' exists already: snapshots are never moved", name);
+		if (rc < 0)
 			goto done;
-		}
-		if (e < 0) {
-			rc = sk_hist_git_fail(SK_ERROR, "cannot write the snapshot tag");
-			goto done;
-		}
 	}
 	*message_out = sk_strdup((const char *)msg.ptr);
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	git_signature_free(sig);
-	git_object_free(obj);
 	sk_buf_release(&msg);
 	sk_db_free(db);
 	free(refname);
@@ -146,61 +114,46 @@ done:
 	return rc;
 }
 
+struct listing {
+	int (*fn)(void *payload, const struct sk_snapshot *s);
+	void *payload;
+};
+
+static int list_one(void *payload, const struct sk_repo_tag *t)
+{
+	struct listing *l = payload;
+	struct sk_snapshot s;
+	const char *p = t->message;
+	char dg[80];
+	memset(&s, 0, sizeof(s));
+	s.name = t->name + strlen("snapshot/");
+	s.message = t->message;
+	s.tagger = t->tagger;
+	s.time = t->time;
+	sk_manifest_value(dg, sizeof(dg), t->message, "digest");
+	s.digest = dg;
+	while ((p = strstr(p, "\nbranch "))) {
+		s.branches++;
+		p++;
+	}
+	s.commit = t->commit;
+	return l->fn(l->payload, &s);
+}
+
 int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct sk_snapshot *s), void *payload)
 {
 	struct sk_hist r;
 	struct sk_restore_result dummy;
 	struct sk_restore_opts o;
-	git_strarray names = {0};
+	struct listing l = {fn, payload};
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&o, 0, sizeof(o));
 	r.o = &o;
 	r.res = &dummy;
-	if ((rc = sk_hist_open(&r, dbpath)) < 0 || (rc = sk_hist_open_git(&r)) < 0)
-		goto done;
-	if (git_tag_list_match(&names, "snapshot/*", r.git) < 0) {
-		rc = sk_hist_git_fail(SK_ERROR, "cannot list the snapshots");
-		goto done;
-	}
-	for (size_t i = 0; i < names.count && rc == 0; i++) {
-		git_reference *ref = NULL;
-		git_object *obj = NULL;
-		struct sk_snapshot s;
-		char *refname = sk_printf("refs/tags/%s", names.strings[i]), dg[80], commit[41] = "";
-		memset(&s, 0, sizeof(s));
-		s.name = names.strings[i] + strlen("snapshot/");
-		if (git_reference_lookup(&ref, r.git, refname) == 0 && git_reference_target(ref) &&
-		    git_object_lookup(&obj, r.git, git_reference_target(ref), GIT_OBJECT_ANY) == 0) {
-			if (git_object_type(obj) == GIT_OBJECT_TAG) {
-				const git_tag *t = (const git_tag *)obj;
-				const git_signature *sig = git_tag_tagger(t);
-				s.message = git_tag_message(t);
-				s.tagger = sig ? sig->name : "";
-				s.time = sig ? (int64_t)sig->when.time : 0;
-				git_oid_tostr(commit, sizeof(commit), git_tag_target_id(t));
-			}
-		}
-		if (s.message) {
-			const char *p = s.message;
-			sk_manifest_value(dg, sizeof(dg), s.message, "digest");
-			s.digest = dg;
-			while ((p = strstr(p, "\nbranch "))) {
-				s.branches++;
-				p++;
-			}
-			s.commit = commit;
-			rc = fn(payload, &s);
-		}
-		git_object_free(obj);
-		git_reference_free(ref);
-		free(refname);
-	}
-	if (rc > 0)
+	if ((rc = sk_hist_open(&r, dbpath)) == 0 && (rc = sk_repo_tags(r.repo, "snapshot/*", list_one, &l)) > 0)
 		rc = 0;
-done:
-	git_strarray_dispose(&names);
 	sk_hist_release(&r);
 	return rc;
 }

@@ -620,9 +620,7 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 			(void)pthread_create(&t, &at, pulse, j);
 			pthread_attr_destroy(&at);
 		}
-		git_libgit2_init();
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+		sk_repo_git_init();
 		if (j->r->ca_file)
 			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, j->r->ca_file, NULL);
 		fn(j);
