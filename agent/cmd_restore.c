@@ -130,7 +130,7 @@ int cmd_snapshot(int argc, char **argv)
 	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, &msg);
 	if (rc < 0)
 		return fail(rc, "snapshot");
-	printf("snapshot '%s' taken (refs/tags/snapshot/%s)\n\n%s", ops[0], ops[0], msg);
+	printf("snapshot '%s' taken (" SK_REF_SNAPSHOT "%s)\n\n%s", ops[0], ops[0], msg);
 	free(msg);
 	return EXIT_OK;
 }

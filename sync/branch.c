@@ -363,7 +363,7 @@ long sk_hist_find_commit(const struct sk_hist_branch *b, const char *commit)
 /* Every district branch the city holds (fetched, or its own copies) and central. */
 int sk_hist_load_city(struct sk_hist *r)
 {
-	const char *globs[2] = {"refs/remotes/central/district/*", "refs/heads/district/*"};
+	const char *globs[2] = {SK_REF_REMOTE_DISTRICT "*", SK_REF_DISTRICT "*"};
 	char tip[41];
 	int rc, idx;
 	for (int g = 0; g < 2; g++) {
@@ -396,8 +396,8 @@ int sk_hist_load_city(struct sk_hist *r)
 		if (rc < 0)
 			return rc;
 	}
-	if (sk_repo_ref(r->repo, "refs/heads/central", tip) == 0) {
-		if ((rc = sk_hist_load_branch(r, "refs/heads/central", 1, &idx)) < 0)
+	if (sk_repo_ref(r->repo, SK_REF_CENTRAL, tip) == 0) {
+		if ((rc = sk_hist_load_branch(r, SK_REF_CENTRAL, 1, &idx)) < 0)
 			return rc;
 		r->central = idx;
 	}
@@ -411,8 +411,8 @@ int sk_hist_load_district(struct sk_hist *r, const char *code)
 	const char *cands[2];
 	int rc, idx;
 	char r1[128], r2[128];
-	snprintf(r1, sizeof(r1), "refs/heads/district/%s", code);
-	snprintf(r2, sizeof(r2), "refs/remotes/central/district/%s", code);
+	snprintf(r1, sizeof(r1), SK_REF_DISTRICT "%s", code);
+	snprintf(r2, sizeof(r2), SK_REF_REMOTE_DISTRICT "%s", code);
 	cands[0] = r->is_city ? r2 : r1;
 	cands[1] = r->is_city ? r1 : r2;
 	ref[0] = '\0';
@@ -427,7 +427,7 @@ int sk_hist_load_district(struct sk_hist *r, const char *code)
 	if (!r->b[idx].n)
 		return sk_error(SK_ENOTFOUND, "district %s has sealed no change-set yet", code);
 	{
-		const char *cref = r->is_city ? "refs/heads/central" : "refs/remotes/central/central";
+		const char *cref = r->is_city ? SK_REF_CENTRAL : SK_REF_REMOTE_CENTRAL;
 		if (sk_repo_ref(r->repo, cref, tip) == 0) {
 			if ((rc = sk_hist_load_branch(r, cref, 1, &idx)) < 0)
 				return rc;

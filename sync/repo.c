@@ -4,6 +4,7 @@
  * message says in words what changed.  Objects are written with fsync before the database
  * records them, so after a power cut the database never names a commit that is not there.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
@@ -57,6 +58,11 @@ void sk_repo_git_init(void)
 	/* a repository owned by another user (the service account) is still ours to read */
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 	done = 1;
+}
+
+char *sk_repo_branch_of(int is_city, const char *code)
+{
+	return is_city ? sk_strdup(SK_REF_CENTRAL) : sk_printf(SK_REF_DISTRICT "%s", code);
 }
 
 char *sk_repo_path_for_db(const char *dbpath)
@@ -515,13 +521,19 @@ done:
 	return rc;
 }
 
-int sk_repo_tags(struct sk_repo *repo, const char *pattern, int (*fn)(void *payload, const struct sk_repo_tag *t),
+int sk_repo_tags(struct sk_repo *repo, const char *prefix, int (*fn)(void *payload, const struct sk_repo_tag *t),
 		 void *payload)
 {
 	git_strarray names = {0};
+	size_t skip = strlen(prefix) - strlen(SK_REF_TAGS);
+	char *pattern;
 	int rc = 0;
 
-	if (git_tag_list_match(&names, pattern, repo->r) < 0)
+	assert(!strncmp(prefix, SK_REF_TAGS, strlen(SK_REF_TAGS)));
+	pattern = sk_printf("%s*", prefix + strlen(SK_REF_TAGS));
+	rc = git_tag_list_match(&names, pattern, repo->r);
+	free(pattern);
+	if (rc < 0)
 		return git_fail("cannot list the tags");
 	for (size_t i = 0; i < names.count && rc == 0; i++) {
 		git_reference *ref = NULL;
@@ -534,7 +546,7 @@ int sk_repo_tags(struct sk_repo *repo, const char *pattern, int (*fn)(void *payl
 			const git_signature *sig = git_tag_tagger(tag);
 			struct sk_repo_tag t;
 			memset(&t, 0, sizeof(t));
-			t.name = names.strings[i];
+			t.name = names.strings[i] + skip;
 			t.message = git_tag_message(tag);
 			t.tagger = sig ? sig->name : "";
 			t.time = sig ? (int64_t)sig->when.time : 0;

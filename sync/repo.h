@@ -14,12 +14,18 @@ struct sk_repo;
 
 /* The ref layout, the one place it is written: each district's branch, the city's, their
  * copies as fetched from the central repository, snapshots and other tags. */
-#define SK_REF_DISTRICT "refs/heads/district/"          /* + code */
-#define SK_REF_CENTRAL "refs/heads/central"
-#define SK_REF_REMOTE_DISTRICT "refs/remotes/central/district/" /* + code */
+#define SK_REF_HEADS "refs/heads/"
+#define SK_REF_DISTRICT SK_REF_HEADS "district/"                /* + code */
+#define SK_REF_CENTRAL SK_REF_HEADS "central"
+#define SK_REF_REMOTE_DISTRICT "refs/remotes/central/district/" /* + code: as fetched */
 #define SK_REF_REMOTE_CENTRAL "refs/remotes/central/central"
+#define SK_REF_PUSH "refs/sinkron/push"                /* what a push sends */
+#define SK_REF_CENTRAL_OWN "refs/sinkron/central-own"  /* the central's copy of the office's branch */
 #define SK_REF_TAGS "refs/tags/"
-#define SK_REF_SNAPSHOT "refs/tags/snapshot/"           /* + name */
+/* SK_REF_SNAPSHOT (refs/tags/snapshot/ + name) is in sync.h: the command line names it. */
+
+/* The office's own branch: the city's central, or district/CODE. */
+char *sk_repo_branch_of(int is_city, const char *code);
 
 /* libgit2 initialised once, as every libgit2 user in the engine needs it (fsync of objects
  * and refs, repositories owned by another user readable). */
@@ -98,13 +104,13 @@ int sk_repo_ref_name_valid(const char *refname);
 int sk_repo_tag_create(struct sk_repo *repo, const char *name, const char *commit, const char *tagger,
 		       const char *email, const char *message);
 struct sk_repo_tag {
-	const char *name, *message, *tagger;
+	const char *name, *message, *tagger; /* name: after the prefix asked for */
 	int64_t time;              /* when tagged, s */
 	char commit[41];
 };
-/* Calls fn for each annotated tag matching pattern ("snapshot/ *" without the space); fn
- * returns non-zero to stop (that value is returned). */
-int sk_repo_tags(struct sk_repo *repo, const char *pattern, int (*fn)(void *payload, const struct sk_repo_tag *t),
+/* Calls fn for each annotated tag whose ref starts with prefix (SK_REF_SNAPSHOT), t->name
+ * being the rest; fn returns non-zero to stop (that value is returned). */
+int sk_repo_tags(struct sk_repo *repo, const char *prefix, int (*fn)(void *payload, const struct sk_repo_tag *t),
 		 void *payload);
 
 /* The value of "key: " in a manifest (or a tag message), copied into out ("" when absent). */

@@ -271,14 +271,14 @@ static int identify(struct sk_hist *r)
 		return 0;
 	}
 	sk_error_clear();
-	if ((rc = sk_repo_refs(r->repo, "refs/heads/district/*", &refs, &n)) < 0)
+	if ((rc = sk_repo_refs(r->repo, SK_REF_DISTRICT "*", &refs, &n)) < 0)
 		return rc;
 	if (n == 1) {
-		snprintf(r->code, sizeof(r->code), "%s", refs[0] + strlen("refs/heads/district/"));
+		snprintf(r->code, sizeof(r->code), "%s", refs[0] + strlen(SK_REF_DISTRICT));
 		snprintf(r->city, sizeof(r->city), "%.5s", r->code);
-	} else if (sk_repo_ref(r->repo, "refs/heads/central", tip) == 0) {
+	} else if (sk_repo_ref(r->repo, SK_REF_CENTRAL, tip) == 0) {
 		int idx;
-		if ((rc = sk_hist_load_branch(r, "refs/heads/central", 1, &idx)) == 0) {
+		if ((rc = sk_hist_load_branch(r, SK_REF_CENTRAL, 1, &idx)) == 0) {
 			snprintf(r->code, sizeof(r->code), "%s", r->b[idx].origin);
 			snprintf(r->city, sizeof(r->city), "%s", r->code);
 			r->is_city = 1;

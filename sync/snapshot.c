@@ -90,11 +90,11 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	}
 	sk_error_clear();
 	{
-		char who[128], *tagname = sk_printf("snapshot/%s", name);
+		char who[128];
+		const char *tagname = refname + strlen(SK_REF_TAGS);
 		snprintf(who, sizeof(who), "sinkron %s", sk_db_code(db));
 		rc = sk_repo_tag_create(r.repo, tagname, target, db->operator_name ? db->operator_name : who, "snapshot@sinkron",
 					(const char *)msg.ptr);
-		free(tagname);
 		if (rc == SK_ENOTFOUND)
 			rc = sk_error(SK_ENOTFOUND, "commit %s is not in the local repository '%s': sync first", target,
 				      sk_repo_dir(r.repo));
@@ -126,7 +126,7 @@ static int list_one(void *payload, const struct sk_repo_tag *t)
 	const char *p = t->message;
 	char dg[80];
 	memset(&s, 0, sizeof(s));
-	s.name = t->name + strlen("snapshot/");
+	s.name = t->name;
 	s.message = t->message;
 	s.tagger = t->tagger;
 	s.time = t->time;
@@ -152,7 +152,7 @@ int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct s
 	memset(&o, 0, sizeof(o));
 	r.o = &o;
 	r.res = &dummy;
-	if ((rc = sk_hist_open(&r, dbpath)) == 0 && (rc = sk_repo_tags(r.repo, "snapshot/*", list_one, &l)) > 0)
+	if ((rc = sk_hist_open(&r, dbpath)) == 0 && (rc = sk_repo_tags(r.repo, SK_REF_SNAPSHOT, list_one, &l)) > 0)
 		rc = 0;
 	sk_hist_release(&r);
 	return rc;

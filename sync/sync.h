@@ -715,6 +715,8 @@ struct sk_undo_result {
  * SK_EINVALID at the city. */
 int sk_restore_undo(const char *dbpath, const char *at, const char *operator_name, struct sk_undo_result *res);
 
+/* Where snapshots live in a repository: SK_REF_SNAPSHOT + NAME. */
+#define SK_REF_SNAPSHOT "refs/tags/snapshot/"
 struct sk_snapshot {
 	const char *name, *tagger, *message, *commit, *digest;
 	int64_t time;            /* when taken, s */
