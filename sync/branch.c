@@ -12,33 +12,18 @@
 
 #include "history.h"
 
-/* Reads the uncompressed header of a change-set (sync/FORMAT.md): enough to choose without
- * decompressing anything. */
+/* What choosing needs of a change-set's header (sync/FORMAT.md), checked by the codec. */
 static int peek(struct sk_hist_item *it, char origin[24], const unsigned char *d, size_t n)
 {
-	const unsigned char *p = d, *end = d + n;
-	uint64_t seq, span, hspan, seen, flags;
-	size_t ol;
-	if (n < 6 || memcmp(d, "SKCS", 4) || d[4] != SK_CS_VERSION)
-		return SK_ECORRUPT;
-	ol = d[5];
-	p = d + 6;
-	if (ol == 0 || ol > 23 || (size_t)(end - p) < ol)
-		return SK_ECORRUPT;
-	memcpy(origin, p, ol);
-	origin[ol] = '\0';
-	p += ol;
-	if (sk_get_varint(&it->number, &p, end) < 0 || sk_get_varint(&seq, &p, end) < 0 ||
-	    sk_get_varint(&span, &p, end) < 0 || end - p < 8)
-		return SK_ECORRUPT;
-	it->clock = sk_get_u64(p);
-	p += 8;
-	if (sk_get_varint(&hspan, &p, end) < 0 || sk_get_varint(&seen, &p, end) < 0 ||
-	    sk_get_varint(&flags, &p, end) < 0 || end - p < SK_HASH_SIZE)
-		return SK_ECORRUPT;
-	it->clock += hspan;
-	it->flags = (uint32_t)flags;
-	memcpy(it->digest, p, SK_HASH_SIZE);
+	struct sk_cs_header h;
+	int rc;
+	if ((rc = sk_changeset_peek(&h, d, n, NULL)) < 0)
+		return rc;
+	memcpy(origin, h.origin, sizeof(h.origin));
+	it->number = h.number;
+	it->clock = h.hlc_max;
+	it->flags = h.flags;
+	memcpy(it->digest, h.digest, SK_HASH_SIZE);
 	return 0;
 }
 

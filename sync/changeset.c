@@ -10,7 +10,7 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "common.h"
+#include "engine.h"
 
 #define CS_MAGIC "SKCS"
 #define CS_CHECKSUM 16     /* leading bytes of SHA-256 kept as the checksum */
@@ -855,145 +855,128 @@ static int header_varint(struct reader *r, uint64_t *out, size_t len)
 	return 0;
 }
 
+int sk_changeset_peek(struct sk_cs_header *out, const void *data, size_t len, const struct sk_cs_limits *lim)
+{
+	static const struct sk_cs_limits defaults = SK_CS_LIMITS_DEFAULT;
+	struct reader r = {data, data, (const unsigned char *)data + len};
+	unsigned char sum[SK_HASH_SIZE];
+	uint64_t seq_span, hlc_span, seen, flags;
+	size_t olen, total;
+	const unsigned char *origin;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!lim)
+		lim = &defaults;
+	if (len < 4 && (len == 0 || !memcmp(data, CS_MAGIC, len)))
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if (len < 4 || memcmp(data, CS_MAGIC, 4))
+		return sk_error(SK_ECORRUPT, "not a sinkron change-set (bad magic)");
+	r.p += 4;
+	if (r.p == r.end)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if (*r.p != SK_CS_VERSION)
+		return sk_error(SK_EINVALID, "change-set version %u not supported (this sinkron reads %d)", *r.p, SK_CS_VERSION);
+	r.p++;
+	if (r.p == r.end)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	olen = *r.p++;
+	if ((size_t)(r.end - r.p) < olen)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	origin = r.p;
+	r.p += olen;
+	if (!valid_region(origin, olen))
+		return sk_error(SK_ECORRUPT, "change-set origin is not a region code");
+	memcpy(out->origin, origin, olen);
+	if ((rc = header_varint(&r, &out->number, len)) < 0 || (rc = header_varint(&r, &out->seq_first, len)) < 0 ||
+	    (rc = header_varint(&r, &seq_span, len)) < 0)
+		return rc;
+	if (r.end - r.p < 8)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	out->hlc_min = sk_get_u64(r.p);
+	r.p += 8;
+	if ((rc = header_varint(&r, &hlc_span, len)) < 0 || (rc = header_varint(&r, &seen, len)) < 0 ||
+	    (rc = header_varint(&r, &flags, len)) < 0)
+		return rc;
+	if (flags > UINT32_MAX)
+		return sk_error(SK_ECORRUPT, "change-set header corrupt: flags out of range");
+	if (r.end - r.p < SK_HASH_SIZE)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	memcpy(out->digest, r.p, SK_HASH_SIZE);
+	r.p += SK_HASH_SIZE;
+	if ((rc = header_varint(&r, &out->ntables, len)) < 0 || (rc = header_varint(&r, &out->nrows, len)) < 0 ||
+	    (rc = header_varint(&r, &out->ulen, len)) < 0 || (rc = header_varint(&r, &out->clen, len)) < 0)
+		return rc;
+	out->seq_last = out->seq_first + seq_span;
+	out->hlc_max = out->hlc_min + hlc_span;
+	out->hlc_seen = out->hlc_max + unzigzag(seen);
+	out->flags = (uint32_t)flags;
+	out->len = (size_t)(r.p - r.start);
+
+	if (out->ntables > CS_MAX_TABLES)
+		return sk_error(SK_EINVALID, "change-set has %llu tables, more than the limit of %d",
+				(unsigned long long)out->ntables, CS_MAX_TABLES);
+	if (out->nrows > lim->max_rows)
+		return sk_error(SK_EINVALID, "change-set has %llu rows, more than the limit of %zu",
+				(unsigned long long)out->nrows, lim->max_rows);
+	if (out->ulen > lim->max_uncompressed)
+		return sk_error(SK_EINVALID, "change-set body of %llu bytes exceeds the limit of %zu",
+				(unsigned long long)out->ulen, lim->max_uncompressed);
+	if (out->clen > lim->max_compressed)
+		return sk_error(SK_EINVALID, "change-set of %llu compressed bytes exceeds the limit of %zu",
+				(unsigned long long)out->clen, lim->max_compressed);
+	total = out->len + (size_t)out->clen + CS_CHECKSUM;
+	if (len < total)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu of %zu", len, total);
+	if (len > total)
+		return sk_error(SK_ECORRUPT, "change-set has %zu bytes after its end at byte %zu", len - total, total);
+	sk_sha256(sum, data, total - CS_CHECKSUM);
+	if (memcmp(sum, (const unsigned char *)data + total - CS_CHECKSUM, CS_CHECKSUM))
+		return sk_error(SK_ECORRUPT, "change-set checksum mismatch");
+	return 0;
+}
+
 int sk_changeset_decode(struct sk_changeset **out, const void *data, size_t len,
 			const struct sk_cs_limits *lim)
 {
 	static const struct sk_cs_limits defaults = SK_CS_LIMITS_DEFAULT;
-	struct reader r = {data, data, (const unsigned char *)data + len};
+	struct sk_cs_header h;
 	struct decoder d;
 	struct sk_changeset *cs = NULL;
 	struct arena *a = NULL;
-	unsigned char *body = NULL, sum[SK_HASH_SIZE];
-	uint64_t number, seq_first, seq_span, hlc_span, seen, flags, ntables, nrows, ulen, clen;
-	size_t olen, hdr_len, total;
-	const unsigned char *origin;
-	unsigned char digest[SK_HASH_SIZE];
-	uint64_t hlc_min;
+	unsigned char *body = NULL;
 	int rc;
 
 	if (!lim)
 		lim = &defaults;
-	if (len < 4 && (len == 0 || !memcmp(data, CS_MAGIC, len))) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if ((rc = sk_changeset_peek(&h, data, len, lim)) < 0)
 		goto done;
-	}
-	if (len < 4 || memcmp(data, CS_MAGIC, 4)) {
-		rc = sk_error(SK_ECORRUPT, "not a sinkron change-set (bad magic)");
-		goto done;
-	}
-	r.p += 4;
-	if (r.p == r.end) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	if (*r.p != SK_CS_VERSION) {
-		rc = sk_error(SK_EINVALID, "change-set version %u not supported (this sinkron reads %d)",
-			      *r.p, SK_CS_VERSION);
-		goto done;
-	}
-	r.p++;
-	if (r.p == r.end) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	olen = *r.p++;
-	if ((size_t)(r.end - r.p) < olen) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	origin = r.p;
-	r.p += olen;
-	if (!valid_region(origin, olen)) {
-		rc = sk_error(SK_ECORRUPT, "change-set origin is not a region code");
-		goto done;
-	}
-	if ((rc = header_varint(&r, &number, len)) < 0 || (rc = header_varint(&r, &seq_first, len)) < 0 ||
-	    (rc = header_varint(&r, &seq_span, len)) < 0)
-		goto done;
-	if (r.end - r.p < 8) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	hlc_min = sk_get_u64(r.p);
-	r.p += 8;
-	if ((rc = header_varint(&r, &hlc_span, len)) < 0 || (rc = header_varint(&r, &seen, len)) < 0 ||
-	    (rc = header_varint(&r, &flags, len)) < 0)
-		goto done;
-	if (flags > UINT32_MAX) {
-		rc = sk_error(SK_ECORRUPT, "change-set header corrupt: flags out of range");
-		goto done;
-	}
-	if (r.end - r.p < SK_HASH_SIZE) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	memcpy(digest, r.p, SK_HASH_SIZE);
-	r.p += SK_HASH_SIZE;
-	if ((rc = header_varint(&r, &ntables, len)) < 0 || (rc = header_varint(&r, &nrows, len)) < 0 ||
-	    (rc = header_varint(&r, &ulen, len)) < 0 || (rc = header_varint(&r, &clen, len)) < 0)
-		goto done;
-	hdr_len = (size_t)(r.p - r.start);
-
-	if (ntables > CS_MAX_TABLES) {
-		rc = sk_error(SK_EINVALID, "change-set has %llu tables, more than the limit of %d",
-			      (unsigned long long)ntables, CS_MAX_TABLES);
-		goto done;
-	}
-	if (nrows > lim->max_rows) {
-		rc = sk_error(SK_EINVALID, "change-set has %llu rows, more than the limit of %zu",
-			      (unsigned long long)nrows, lim->max_rows);
-		goto done;
-	}
-	if (ulen > lim->max_uncompressed) {
-		rc = sk_error(SK_EINVALID, "change-set body of %llu bytes exceeds the limit of %zu",
-			      (unsigned long long)ulen, lim->max_uncompressed);
-		goto done;
-	}
-	if (clen > lim->max_compressed) {
-		rc = sk_error(SK_EINVALID, "change-set of %llu compressed bytes exceeds the limit of %zu",
-			      (unsigned long long)clen, lim->max_compressed);
-		goto done;
-	}
-	total = hdr_len + (size_t)clen + CS_CHECKSUM;
-	if (len < total) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu of %zu", len, total);
-		goto done;
-	}
-	if (len > total) {
-		rc = sk_error(SK_ECORRUPT, "change-set has %zu bytes after its end at byte %zu", len - total, total);
-		goto done;
-	}
-	sk_sha256(sum, data, total - CS_CHECKSUM);
-	if (memcmp(sum, (const unsigned char *)data + total - CS_CHECKSUM, CS_CHECKSUM)) {
-		rc = sk_error(SK_ECORRUPT, "change-set checksum mismatch");
-		goto done;
-	}
-	if ((rc = inflate_body(&body, r.p, (size_t)clen, (size_t)ulen)) < 0)
+	if ((rc = inflate_body(&body, (const unsigned char *)data + h.len, (size_t)h.clen, (size_t)h.ulen)) < 0)
 		goto done;
 
 	a = sk_calloc(1, sizeof(*a));
 	cs = arena_zalloc(a, sizeof(*cs));
 	cs->arena = a;
 	cs->version = SK_CS_VERSION;
-	memcpy(cs->origin, origin, olen);
-	cs->number = number;
-	cs->seq_first = seq_first;
-	cs->seq_last = seq_first + seq_span;
-	cs->hlc_min = hlc_min;
-	cs->hlc_max = hlc_min + hlc_span;
-	cs->hlc_seen = cs->hlc_max + unzigzag(seen);
-	cs->flags = (uint32_t)flags;
-	memcpy(cs->digest, digest, SK_HASH_SIZE);
-	cs->ntables = (size_t)ntables;
+	memcpy(cs->origin, h.origin, sizeof(h.origin));
+	cs->number = h.number;
+	cs->seq_first = h.seq_first;
+	cs->seq_last = h.seq_last;
+	cs->hlc_min = h.hlc_min;
+	cs->hlc_max = h.hlc_max;
+	cs->hlc_seen = h.hlc_seen;
+	cs->flags = h.flags;
+	memcpy(cs->digest, h.digest, SK_HASH_SIZE);
+	cs->ntables = (size_t)h.ntables;
 	cs->tables = arena_zalloc(a, cs->ntables * sizeof(*cs->tables));
 
 	memset(&d, 0, sizeof(d));
 	d.r.p = d.r.start = body;
-	d.r.end = body + ulen;
+	d.r.end = body + h.ulen;
 	d.a = a;
 	d.lim = lim;
-	d.rows_left = (size_t)nrows;
-	d.prev_hlc = hlc_min;
+	d.rows_left = (size_t)h.nrows;
+	d.prev_hlc = h.hlc_min;
 	if ((rc = read_body(&d, cs)) < 0)
 		goto done;
 	*out = cs;
