@@ -116,6 +116,17 @@ int cmd_restore(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The snapshot's message says what the register held then. */
+static char *snapshot_counts(void *payload, struct sk_db *db)
+{
+	struct sk_counts c;
+	(void)payload;
+	if (sk_counts(db, &c) < 0)
+		return NULL;
+	return sk_printf("workers: %lld active, %lld ended; enrolments: %lld active\n", (long long)c.active,
+			 (long long)c.ended, (long long)c.enrolments);
+}
+
 int cmd_snapshot(int argc, char **argv)
 {
 	struct args a;
@@ -127,7 +138,7 @@ int cmd_snapshot(int argc, char **argv)
 	note = arg_value(&a, "--note");
 	if (arg_operands(&a, "snapshot", ops, 1) != 1)
 		return usage_error("snapshot", "a NAME is needed");
-	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, &msg);
+	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, snapshot_counts, NULL, &msg);
 	if (rc < 0)
 		return fail(rc, "snapshot");
 	printf("snapshot '%s' taken (" SK_REF_SNAPSHOT "%s)\n\n%s", ops[0], ops[0], msg);

@@ -10,7 +10,7 @@
 /* ---- snapshots ---- */
 
 int sk_snapshot_create(const char *dbpath, const char *name, const char *note, const char *operator_name,
-		       char **message_out)
+		       char *(*summary)(void *payload, struct sk_db *db), void *payload, char **message_out)
 {
 	struct sk_db *db = NULL;
 	struct sk_seal_result sr;
@@ -52,11 +52,11 @@ int sk_snapshot_create(const char *dbpath, const char *name, const char *note, c
 	if (note && *note)
 		sk_buf_printf(&msg, "%s\n\n", note);
 	sk_buf_printf(&msg, "taken: %s\noffice: %s\ndigest: %s\n", when, sk_db_code(db), hex);
-	{
-		struct sk_counts c;
-		if (sk_counts(db, &c) == 0)
-			sk_buf_printf(&msg, "workers: %lld active, %lld ended; enrolments: %lld active\n", (long long)c.active,
-				      (long long)c.ended, (long long)c.enrolments);
+	if (summary) {
+		char *line = summary(payload, db);
+		if (line)
+			sk_buf_puts(&msg, line);
+		free(line);
 	}
 	if ((rc = sk_db_prepare(db, &st, "SELECT origin, max(number), count(*), (SELECT commit_id FROM sk_changesets c2 WHERE "
 					 "c2.origin = c.origin ORDER BY number DESC LIMIT 1), (SELECT digest FROM sk_changesets c3 "

@@ -724,10 +724,11 @@ struct sk_snapshot {
 };
 /* Seals what is pending, then tags the office's state as refs/tags/snapshot/NAME: an
  * annotated tag whose message lists every branch's last change-set and digest, and the
- * office's digest.  *message_out (owned by the caller) is that message.  SK_ECONFLICT when the
- * name is taken; SK_EINVALID for a name git refuses. */
+ * office's digest, after the lines summary (may be NULL) returns for the database (an owned
+ * string of whole lines, or NULL for none).  *message_out (owned by the caller) is that
+ * message.  SK_ECONFLICT when the name is taken; SK_EINVALID for a name git refuses. */
 int sk_snapshot_create(const char *dbpath, const char *name, const char *note, const char *operator_name,
-		       char **message_out);
+		       char *(*summary)(void *payload, struct sk_db *db), void *payload, char **message_out);
 int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct sk_snapshot *s), void *payload);
 
 struct sk_diff_entry {
