@@ -9,6 +9,14 @@
 
 /* ---- diff ---- */
 
+void sk_diff_result_release(struct sk_diff_result *res)
+{
+	if (!res)
+		return;
+	sk_restore_result_release(&res->a);
+	sk_restore_result_release(&res->b);
+}
+
 int sk_diff(const char *dbpath, const char *a, const char *b, const char *district,
 	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res)
 {

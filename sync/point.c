@@ -109,6 +109,12 @@ static size_t prefix_at(const struct sk_hist_branch *b, int64_t ms)
 	return k;
 }
 
+static void set_point(struct sk_hist *r, char *words)
+{
+	free(r->res->point);
+	r->res->point = words;
+}
+
 /* Sets the targets from the point; fills res->point and mode. */
 int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 {
@@ -120,7 +126,7 @@ int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 	if (parse_date(at, &ms) == 0) {
 		char when[64];
 		sk_hist_describe_ms(when, sizeof(when), ms);
-		snprintf(r->res->point, sizeof(r->res->point), "as at %s (by each office's change-set clock)", when);
+		set_point(r, sk_printf("as at %s (by each office's change-set clock)", when));
 		if (r->mode == MODE_DISTRICT) {
 			struct sk_hist_branch *b = &r->b[r->own];
 			b->target = prefix_at(b, ms);
@@ -173,7 +179,7 @@ int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 			}
 		}
 		free(msg);
-		snprintf(r->res->point, sizeof(r->res->point), "snapshot %s", at);
+		set_point(r, sk_printf("snapshot %s", at));
 		return 0;
 	}
 	free(msg);
@@ -205,8 +211,8 @@ int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 				r->b[j].target = prefix_at(&r->b[j], ms2);
 			r->b[i].target = (size_t)k + 1;
 		}
-		snprintf(r->res->point, sizeof(r->res->point), "change-set %s #%llu (commit %.12s)", r->b[i].origin,
-			 (unsigned long long)r->b[i].v[k].number, r->b[i].v[k].commit);
+		set_point(r, sk_printf("change-set %s #%llu (commit %.12s)", r->b[i].origin,
+			 (unsigned long long)r->b[i].v[k].number, r->b[i].v[k].commit));
 		return 0;
 	}
 	(void)district;

@@ -416,8 +416,10 @@ fail:
 
 static void fill_branches(struct sk_hist *r)
 {
+	free(r->res->branch);
+	r->res->branch = r->nb ? sk_calloc((size_t)r->nb, sizeof(*r->res->branch)) : NULL;
 	r->res->nbranches = 0;
-	for (int i = 0; i < r->nb && r->res->nbranches < SK_ARRAY_SIZE(r->res->branch); i++) {
+	for (int i = 0; i < r->nb; i++) {
 		struct sk_hist_branch *b = &r->b[i];
 		struct sk_restore_branch *o = &r->res->branch[r->res->nbranches];
 		if (r->mode == MODE_DISTRICT && i != r->own && i != r->central)
@@ -614,12 +616,28 @@ static int replan(struct sk_hist *r, const char *dbpath, const struct sk_restore
 	int rc;
 	sk_hist_unlink_db(tmp);
 	sk_hist_release(r);
-	memset(res, 0, sizeof(*res));
+	sk_restore_result_release(res);
 	res->index_rebuilt = 1;
 	if ((rc = plan(r, dbpath, o, res)) < 0)
 		return rc;
 	res->index_rebuilt = 1;
 	return build(r, tmp, out);
+}
+
+void sk_restore_result_release(struct sk_restore_result *res)
+{
+	if (!res)
+		return;
+	free(res->point);
+	free(res->branch);
+	free(res->kept);
+	memset(res, 0, sizeof(*res));
+}
+
+void sk_undo_result_release(struct sk_undo_result *res)
+{
+	if (res)
+		sk_restore_result_release(&res->restore);
 }
 
 int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res)
@@ -662,7 +680,6 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	if (rc == SK_ECORRUPT && r.cp_used[0]) {
 		/* once more from the beginning, without the checkpoint that was used */
 		sk_hist_unlink_db(tmp);
-		memset(res->branch, 0, sizeof(res->branch));
 		res->applied = res->from_checkpoint = 0;
 		r.first_bad = 0;
 		r.cp_used[0] = '\0';
@@ -689,14 +706,15 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		snprintf(res->kept, sizeof(res->kept), "%s.before-restore-%s", dbpath, stamp);
+		res->kept = sk_printf("%s.before-restore-%s", dbpath, stamp);
 		if (sk_db_open(&old, dbpath) == 0) {
 			sqlite3_exec(old->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 			sk_db_free(old);
 		}
 		if ((rc = sk_hist_copy_file(dbpath, res->kept)) < 0 || (rc = fsync_path(res->kept)) < 0) {
 			unlink(res->kept);
-			res->kept[0] = '\0';
+			free(res->kept);
+			res->kept = NULL;
 			goto done;
 		}
 		{
