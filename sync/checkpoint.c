@@ -56,6 +56,18 @@ int sk_hist_copy_file(const char *from, const char *to)
 	return rc;
 }
 
+void sk_hist_unlink_db(const char *path)
+{
+	char *w = sk_printf("%s-wal", path), *s = sk_printf("%s-shm", path), *j = sk_printf("%s-journal", path);
+	unlink(path);
+	unlink(w);
+	unlink(s);
+	unlink(j);
+	free(w);
+	free(s);
+	free(j);
+}
+
 /* ---- delta checkpoints ----
  * Most checkpoints are small: the rows that differ from an earlier full checkpoint (the base),
  * found by SQL (each table's rows EXCEPT the base's), in a SQLite file NAME.delta whose .txt

@@ -89,12 +89,12 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db);
 void sk_hist_cp_discard(const char *base);
 /* Copies from to the new file to; SK_ECONFLICT when it exists. */
 int sk_hist_copy_file(const char *from, const char *to);
+/* Removes a database file with its -wal, -shm and -journal. */
+void sk_hist_unlink_db(const char *path);
 
 /* ---- restore.c ---- */
 /* Opens the office of the database at dbpath: its repository, code and kind. */
 int sk_hist_open(struct sk_hist *r, const char *dbpath);
 void sk_hist_release(struct sk_hist *r);
-/* Removes a database file with its -wal, -shm and -journal. */
-void sk_hist_unlink_db(const char *path);
 
 #endif

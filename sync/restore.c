@@ -450,18 +450,6 @@ static int fsync_path(const char *path)
 	return rc;
 }
 
-void sk_hist_unlink_db(const char *path)
-{
-	char *w = sk_printf("%s-wal", path), *s = sk_printf("%s-shm", path), *j = sk_printf("%s-journal", path);
-	unlink(path);
-	unlink(w);
-	unlink(s);
-	unlink(j);
-	free(w);
-	free(s);
-	free(j);
-}
-
 /* The half-built copies (out.restoring-PID) of restores that were killed: copies of the
  * register, removed once their process is gone (a live one's is left alone). */
 static void clear_killed_restores(const char *out)
