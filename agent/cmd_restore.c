@@ -19,7 +19,7 @@ static void when_text(char *out, size_t n, int64_t ms)
 
 static void print_point(const struct sk_restore_result *r)
 {
-	printf("point: %s\n", r->point);
+	printf("point: %s\n", r->point ? r->point : "");
 	for (size_t i = 0; i < r->nbranches; i++) {
 		const struct sk_restore_branch *b = &r->branch[i];
 		char clock[32], sealed[32];
@@ -59,13 +59,16 @@ static int do_undo(const char *at)
 	struct sk_undo_result u;
 	int rc = sk_restore_undo(g_opts.db_path, at, g_opts.operator_name, &u);
 	progress_done();
-	if (rc < 0)
+	if (rc < 0) {
+		sk_undo_result_release(&u);
 		return fail(rc, "restore --undo-to");
+	}
 	print_point(&u.restore);
 	printf("brought back %zu row(s), removed %zu row(s) made after the point", u.changed, u.removed);
 	if (u.lost)
 		printf("; %zu row(s) deleted since cannot come back (a delete is final)", u.lost);
 	printf("\nsealed %zu new change-set(s): the city receives them at the next sync\n", u.changesets);
+	sk_undo_result_release(&u);
 	return EXIT_OK;
 }
 
@@ -106,14 +109,27 @@ int cmd_restore(int argc, char **argv)
 			print_point(&r);
 		fprintf(stderr, "sinkron: restore FAILED: %s\n", sk_error_last());
 		fprintf(stderr, "sinkron: no file was written\n");
+		sk_restore_result_release(&r);
 		return exit_code(rc);
 	}
 	print_point(&r);
 	print_check(&r);
-	if (r.kept[0])
+	if (r.kept)
 		printf("the previous database was kept as %s\n", r.kept);
 	printf("written to %s (integrity check ok)\n", o.out);
+	sk_restore_result_release(&r);
 	return EXIT_OK;
+}
+
+/* The snapshot's message says what the register held then. */
+static char *snapshot_counts(void *payload, struct sk_db *db)
+{
+	struct sk_counts c;
+	(void)payload;
+	if (sk_counts(db, &c) < 0)
+		return NULL;
+	return sk_printf("workers: %lld active, %lld ended; enrolments: %lld active\n", (long long)c.active,
+			 (long long)c.ended, (long long)c.enrolments);
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -127,10 +143,10 @@ int cmd_snapshot(int argc, char **argv)
 	note = arg_value(&a, "--note");
 	if (arg_operands(&a, "snapshot", ops, 1) != 1)
 		return usage_error("snapshot", "a NAME is needed");
-	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, &msg);
+	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, snapshot_counts, NULL, &msg);
 	if (rc < 0)
 		return fail(rc, "snapshot");
-	printf("snapshot '%s' taken (refs/tags/snapshot/%s)\n\n%s", ops[0], ops[0], msg);
+	printf("snapshot '%s' taken (" SK_REF_SNAPSHOT "%s)\n\n%s", ops[0], ops[0], msg);
 	free(msg);
 	return EXIT_OK;
 }
@@ -192,9 +208,12 @@ int cmd_diff(int argc, char **argv)
 	if (arg_operands(&a, "diff", ops, 2) != 2)
 		return usage_error("diff", "two points are needed: A and B");
 	rc = sk_diff(g_opts.db_path, ops[0], ops[1], district, diff_line, NULL, &r);
-	if (rc < 0)
+	if (rc < 0) {
+		sk_diff_result_release(&r);
 		return fail(rc, "diff");
+	}
 	printf("from %s\n  to %s\n", r.a.point, r.b.point);
 	printf("%zu added, %zu changed, %zu ended, %zu removed\n", r.added, r.changed, r.ended, r.removed);
+	sk_diff_result_release(&r);
 	return EXIT_OK;
 }

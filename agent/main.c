@@ -336,7 +336,7 @@ const struct cmd commands[] = {
 	 "usage: sinkron snapshot NAME [--note TEXT]\n"
 	 "\n"
 	 "Seals what is pending, then records the present state under NAME as an annotated git tag\n"
-	 "refs/tags/snapshot/NAME in the local repository: the date, who took it, the note, the\n"
+	 SK_REF_SNAPSHOT "NAME in the local repository: the date, who took it, the note, the\n"
 	 "digest of the whole database, and for every office the last change-set it holds and its\n"
 	 "digest.  'sinkron restore --at NAME' rebuilds exactly that state and proves it by the\n"
 	 "digest.  A name is never reused or moved.  Example: sinkron snapshot bill-2024-03\n"

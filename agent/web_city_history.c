@@ -172,6 +172,7 @@ static void worker_at(struct web_req *r, const char *id, const char *at)
 		rmdir(dir);
 	}
 	free(path);
+	sk_restore_result_release(res);
 	free(res);
 	web_put(r, "</section>");
 }
@@ -212,6 +213,7 @@ static void dates_diff(struct web_req *r, const char *a, const char *b, const ch
 			N_("changed"), (int64_t)res->ended, N_("ended"), (int64_t)res->removed, N_("removed"));
 	}
 	web_put(r, "</section>");
+	sk_diff_result_release(res);
 	free(res);
 }
 

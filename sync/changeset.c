@@ -10,7 +10,9 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "common.h"
+#include "arena.h"
+#include "engine.h"
+#include "hashtab.h"
 
 #define CS_MAGIC "SKCS"
 #define CS_CHECKSUM 16     /* leading bytes of SHA-256 kept as the checksum */
@@ -25,78 +27,10 @@
 #define CS_MAX_ORIGIN 23   /* fits sk_changeset.origin with its NUL */
 #define CS_MIN_ROW 8       /* bytes a row takes in the body at least: bounds allocations */
 #define CS_NAN 0x7ff8000000000000ull
+#define CS_ARENA_CHUNK 65536 /* the arena that owns a decoded change-set */
 /* value slots (ncols of every row that carries values) a change-set may make the decoder
  * allocate: memory stays proportional to the body limit whatever the body claims */
 #define CS_MAX_CELLS(lim) ((lim)->max_uncompressed / 16)
-
-/* ---- the arena that owns a decoded change-set ---- */
-
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-};
-struct arena {
-	struct chunk *head;
-};
-#define CHUNK_HDR ((sizeof(struct chunk) + 15) & ~(size_t)15)
-#define CHUNK_MIN 65536
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	struct chunk *c = a->head;
-	void *p;
-	n = (n + 15) & ~(size_t)15;
-	if (n > CHUNK_MIN / 4) {
-		/* a large block gets a chunk of its own, so the current one keeps its free space */
-		c = sk_malloc(CHUNK_HDR + n);
-		c->used = c->size = n;
-		if (a->head) {
-			c->next = a->head->next;
-			a->head->next = c;
-		} else {
-			c->next = NULL;
-			a->head = c;
-		}
-		return (unsigned char *)c + CHUNK_HDR;
-	}
-	if (!c || c->size - c->used < n) {
-		c = sk_malloc(CHUNK_HDR + CHUNK_MIN);
-		c->next = a->head;
-		c->used = 0;
-		c->size = CHUNK_MIN;
-		a->head = c;
-	}
-	p = (unsigned char *)c + CHUNK_HDR + c->used;
-	c->used += n;
-	return p;
-}
-
-static void *arena_zalloc(struct arena *a, size_t n)
-{
-	void *p = arena_alloc(a, n);
-	memset(p, 0, n);
-	return p;
-}
-
-static char *arena_str(struct arena *a, const unsigned char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	struct chunk *c, *next;
-	if (!a)
-		return;
-	for (c = a->head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(a);
-}
 
 /* ---- what both directions agree on ---- */
 
@@ -156,52 +90,37 @@ static uint64_t col_mask(int ncols)
 struct strtab {
 	const char **v;
 	size_t n, alloc;
-	uint32_t *slots; /* open addressing: index + 1, 0 empty */
-	size_t nslots;
+	struct sk_hashtab index;
 };
 
-static uint32_t str_hash(const char *s)
+static uint64_t strtab_hash(void *ctx, size_t i)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return sk_hash_str(SK_HASH_SEED, ((struct strtab *)ctx)->v[i]);
 }
 
-static void strtab_rehash(struct strtab *t)
+static int strtab_equal(void *ctx, size_t i, const void *key)
 {
-	free(t->slots);
-	t->nslots = t->nslots ? t->nslots * 2 : 64;
-	t->slots = sk_calloc(t->nslots, sizeof(*t->slots));
-	for (size_t i = 0; i < t->n; i++) {
-		size_t j = str_hash(t->v[i]) & (t->nslots - 1);
-		while (t->slots[j])
-			j = (j + 1) & (t->nslots - 1);
-		t->slots[j] = (uint32_t)(i + 1);
-	}
+	return !strcmp(((struct strtab *)ctx)->v[i], key);
 }
 
 static uint64_t strtab_index(struct strtab *t, const char *s)
 {
-	size_t j;
-	if (2 * (t->n + 1) > t->nslots)
-		strtab_rehash(t);
-	for (j = str_hash(s) & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1))
-		if (!strcmp(t->v[t->slots[j] - 1], s))
-			return t->slots[j] - 1;
+	uint64_t h = sk_hash_str(SK_HASH_SEED, s);
+	long i = sk_hashtab_find(&t->index, h, s);
+	if (i >= 0)
+		return (uint64_t)i;
 	if (t->n == t->alloc) {
 		t->alloc = t->alloc ? 2 * t->alloc : 16;
 		t->v = sk_realloc(t->v, t->alloc * sizeof(*t->v));
 	}
-	t->v[t->n] = s;
-	t->slots[j] = (uint32_t)(t->n + 1);
-	return t->n++;
+	t->v[t->n++] = s;
+	return sk_hashtab_add(&t->index, h);
 }
 
 static void strtab_release(struct strtab *t)
 {
 	free(t->v);
-	free(t->slots);
+	sk_hashtab_release(&t->index);
 }
 
 static const char *row_operator(const struct sk_cs_row *r)
@@ -435,13 +354,14 @@ int sk_changeset_encode(struct sk_buf *out, const struct sk_changeset *cs)
 {
 	static const struct sk_cs_limits lim = SK_CS_LIMITS_DEFAULT;
 	struct sk_buf body, strs, comp;
-	struct strtab st = {0};
+	struct strtab st = {NULL, 0, 0, SK_HASHTAB_INIT(64, strtab_hash, strtab_equal, NULL)};
 	struct cuts cuts = {0};
 	size_t start = out->len, olen, rows;
 	uint64_t prev_hlc = cs->hlc_min;
 	unsigned char fixed[8], sum[SK_HASH_SIZE];
 	int rc;
 
+	st.index.ctx = &st;
 	sk_buf_init(&body, lim.max_uncompressed);
 	sk_buf_init(&strs, lim.max_uncompressed);
 	sk_buf_init(&comp, 0);
@@ -573,7 +493,7 @@ static int body_bytes(struct reader *r, const unsigned char **p, size_t *n, size
 
 struct decoder {
 	struct reader r;
-	struct arena *a;
+	struct sk_arena *a;
 	const struct sk_cs_limits *lim;
 	const char **strs;
 	size_t nstrs;
@@ -614,7 +534,7 @@ static int read_value(struct decoder *d, struct sk_value *v)
 	case SK_BLOB:
 		if ((rc = body_bytes(r, &p, &n, d->lim->max_value, 1, v->type == SK_TEXT ? "text value" : "blob value")) < 0)
 			return rc;
-		v->p = (const unsigned char *)arena_str(d->a, p, n);
+		v->p = (const unsigned char *)sk_arena_strndup(d->a, p, n);
 		v->n = n;
 		return 0;
 	default:
@@ -638,7 +558,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		return rc;
 	if (!valid_name(p, n))
 		return body_error(r, "table name is not a valid name");
-	tb->name = arena_str(d->a, p, n);
+	tb->name = sk_arena_strndup(d->a, p, n);
 	for (size_t i = 0; i < t; i++)
 		if (!strcmp(cs->tables[i].name, tb->name))
 			return body_error(r, "table name appears twice");
@@ -647,13 +567,13 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 	if (u > CS_MAX_COLS)
 		return body_error(r, "more than 64 columns");
 	tb->ncols = (int)u;
-	tb->cols = arena_alloc(d->a, (size_t)tb->ncols * sizeof(*tb->cols));
+	tb->cols = sk_arena_alloc(d->a, (size_t)tb->ncols * sizeof(*tb->cols));
 	for (int c = 0; c < tb->ncols; c++) {
 		if ((rc = body_bytes(r, &p, &n, CS_MAX_NAME, 0, "column name")) < 0)
 			return rc;
 		if (!valid_name(p, n))
 			return body_error(r, "column name is not a valid name");
-		tb->cols[c] = arena_str(d->a, p, n);
+		tb->cols[c] = sk_arena_strndup(d->a, p, n);
 		for (int e = 0; e < c; e++)
 			if (!strcmp(tb->cols[e], tb->cols[c]))
 				return body_error(r, "column name appears twice in a table");
@@ -667,7 +587,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		return body_error(r, "more rows than the body can hold");
 	tb->nrows = (size_t)u;
 	d->rows_left -= tb->nrows;
-	tb->rows = arena_zalloc(d->a, tb->nrows * sizeof(*tb->rows));
+	tb->rows = sk_arena_zalloc(d->a, tb->nrows * sizeof(*tb->rows));
 
 	for (size_t i = 0; i < tb->nrows; i++) {
 		if (r->p == r->end)
@@ -693,7 +613,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		d->keybytes += (size_t)u + n;
 		if (d->keybytes > d->lim->max_uncompressed)
 			return sk_error(SK_EINVALID, "change-set keys take more than %zu bytes", d->lim->max_uncompressed);
-		pk = arena_alloc(d->a, (size_t)u + n + 1);
+		pk = sk_arena_alloc(d->a, (size_t)u + n + 1);
 		memcpy(pk, prev_pk, (size_t)u);
 		memcpy(pk + u, p, n);
 		pk[u + n] = '\0';
@@ -720,7 +640,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		if (!row->mask) {
 			/* rows that carry nothing (deletes) share one array, so they cost no memory */
 			if (!nulls)
-				nulls = arena_zalloc(d->a, (size_t)tb->ncols * sizeof(*nulls));
+				nulls = sk_arena_zalloc(d->a, (size_t)tb->ncols * sizeof(*nulls));
 			row->vals = nulls;
 			continue;
 		}
@@ -728,7 +648,7 @@ static int read_table(struct decoder *d, struct sk_changeset *cs, size_t t)
 		if (d->cells > CS_MAX_CELLS(d->lim))
 			return sk_error(SK_EINVALID, "change-set carries more than %zu row values",
 					CS_MAX_CELLS(d->lim));
-		row->vals = arena_zalloc(d->a, (size_t)tb->ncols * sizeof(*row->vals));
+		row->vals = sk_arena_zalloc(d->a, (size_t)tb->ncols * sizeof(*row->vals));
 	}
 	for (int c = 0; c < tb->ncols; c++)
 		for (size_t i = 0; i < tb->nrows; i++)
@@ -772,7 +692,7 @@ static int read_body(struct decoder *d, struct sk_changeset *cs)
 	if (u > (uint64_t)(r->end - r->p) || u > 2 * (uint64_t)d->rows_left)
 		return body_error(r, "more strings than the rows can use");
 	d->nstrs = (size_t)u;
-	d->strs = arena_alloc(d->a, d->nstrs * sizeof(*d->strs));
+	d->strs = sk_arena_alloc(d->a, d->nstrs * sizeof(*d->strs));
 	for (size_t i = 0; i < d->nstrs; i++) {
 		const unsigned char *p;
 		size_t n;
@@ -780,7 +700,7 @@ static int read_body(struct decoder *d, struct sk_changeset *cs)
 			return rc;
 		if (!sk_utf8_valid(p, n, 0))
 			return body_error(r, "string is not UTF-8 text without control characters");
-		d->strs[i] = arena_str(d->a, p, n);
+		d->strs[i] = sk_arena_strndup(d->a, p, n);
 	}
 	for (size_t t = 0; t < cs->ntables; t++)
 		if ((rc = read_table(d, cs, t)) < 0)
@@ -855,145 +775,137 @@ static int header_varint(struct reader *r, uint64_t *out, size_t len)
 	return 0;
 }
 
+static void arena_free(struct sk_arena *a)
+{
+	if (a) {
+		sk_arena_release(a);
+		free(a);
+	}
+}
+
+int sk_changeset_peek(struct sk_cs_header *out, const void *data, size_t len, const struct sk_cs_limits *lim)
+{
+	static const struct sk_cs_limits defaults = SK_CS_LIMITS_DEFAULT;
+	struct reader r = {data, data, (const unsigned char *)data + len};
+	unsigned char sum[SK_HASH_SIZE];
+	uint64_t seq_span, hlc_span, seen, flags;
+	size_t olen, total;
+	const unsigned char *origin;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!lim)
+		lim = &defaults;
+	if (len < 4 && (len == 0 || !memcmp(data, CS_MAGIC, len)))
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if (len < 4 || memcmp(data, CS_MAGIC, 4))
+		return sk_error(SK_ECORRUPT, "not a sinkron change-set (bad magic)");
+	r.p += 4;
+	if (r.p == r.end)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if (*r.p != SK_CS_VERSION)
+		return sk_error(SK_EINVALID, "change-set version %u not supported (this sinkron reads %d)", *r.p, SK_CS_VERSION);
+	r.p++;
+	if (r.p == r.end)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	olen = *r.p++;
+	if ((size_t)(r.end - r.p) < olen)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	origin = r.p;
+	r.p += olen;
+	if (!valid_region(origin, olen))
+		return sk_error(SK_ECORRUPT, "change-set origin is not a region code");
+	memcpy(out->origin, origin, olen);
+	if ((rc = header_varint(&r, &out->number, len)) < 0 || (rc = header_varint(&r, &out->seq_first, len)) < 0 ||
+	    (rc = header_varint(&r, &seq_span, len)) < 0)
+		return rc;
+	if (r.end - r.p < 8)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	out->hlc_min = sk_get_u64(r.p);
+	r.p += 8;
+	if ((rc = header_varint(&r, &hlc_span, len)) < 0 || (rc = header_varint(&r, &seen, len)) < 0 ||
+	    (rc = header_varint(&r, &flags, len)) < 0)
+		return rc;
+	if (flags > UINT32_MAX)
+		return sk_error(SK_ECORRUPT, "change-set header corrupt: flags out of range");
+	if (r.end - r.p < SK_HASH_SIZE)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	memcpy(out->digest, r.p, SK_HASH_SIZE);
+	r.p += SK_HASH_SIZE;
+	if ((rc = header_varint(&r, &out->ntables, len)) < 0 || (rc = header_varint(&r, &out->nrows, len)) < 0 ||
+	    (rc = header_varint(&r, &out->ulen, len)) < 0 || (rc = header_varint(&r, &out->clen, len)) < 0)
+		return rc;
+	out->seq_last = out->seq_first + seq_span;
+	out->hlc_max = out->hlc_min + hlc_span;
+	out->hlc_seen = out->hlc_max + unzigzag(seen);
+	out->flags = (uint32_t)flags;
+	out->len = (size_t)(r.p - r.start);
+
+	if (out->ntables > CS_MAX_TABLES)
+		return sk_error(SK_EINVALID, "change-set has %llu tables, more than the limit of %d",
+				(unsigned long long)out->ntables, CS_MAX_TABLES);
+	if (out->nrows > lim->max_rows)
+		return sk_error(SK_EINVALID, "change-set has %llu rows, more than the limit of %zu",
+				(unsigned long long)out->nrows, lim->max_rows);
+	if (out->ulen > lim->max_uncompressed)
+		return sk_error(SK_EINVALID, "change-set body of %llu bytes exceeds the limit of %zu",
+				(unsigned long long)out->ulen, lim->max_uncompressed);
+	if (out->clen > lim->max_compressed)
+		return sk_error(SK_EINVALID, "change-set of %llu compressed bytes exceeds the limit of %zu",
+				(unsigned long long)out->clen, lim->max_compressed);
+	total = out->len + (size_t)out->clen + CS_CHECKSUM;
+	if (len < total)
+		return sk_error(SK_ECORRUPT, "change-set truncated at byte %zu of %zu", len, total);
+	if (len > total)
+		return sk_error(SK_ECORRUPT, "change-set has %zu bytes after its end at byte %zu", len - total, total);
+	sk_sha256(sum, data, total - CS_CHECKSUM);
+	if (memcmp(sum, (const unsigned char *)data + total - CS_CHECKSUM, CS_CHECKSUM))
+		return sk_error(SK_ECORRUPT, "change-set checksum mismatch");
+	return 0;
+}
+
 int sk_changeset_decode(struct sk_changeset **out, const void *data, size_t len,
 			const struct sk_cs_limits *lim)
 {
 	static const struct sk_cs_limits defaults = SK_CS_LIMITS_DEFAULT;
-	struct reader r = {data, data, (const unsigned char *)data + len};
+	struct sk_cs_header h;
 	struct decoder d;
 	struct sk_changeset *cs = NULL;
-	struct arena *a = NULL;
-	unsigned char *body = NULL, sum[SK_HASH_SIZE];
-	uint64_t number, seq_first, seq_span, hlc_span, seen, flags, ntables, nrows, ulen, clen;
-	size_t olen, hdr_len, total;
-	const unsigned char *origin;
-	unsigned char digest[SK_HASH_SIZE];
-	uint64_t hlc_min;
+	struct sk_arena *a = NULL;
+	unsigned char *body = NULL;
 	int rc;
 
 	if (!lim)
 		lim = &defaults;
-	if (len < 4 && (len == 0 || !memcmp(data, CS_MAGIC, len))) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
+	if ((rc = sk_changeset_peek(&h, data, len, lim)) < 0)
 		goto done;
-	}
-	if (len < 4 || memcmp(data, CS_MAGIC, 4)) {
-		rc = sk_error(SK_ECORRUPT, "not a sinkron change-set (bad magic)");
-		goto done;
-	}
-	r.p += 4;
-	if (r.p == r.end) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	if (*r.p != SK_CS_VERSION) {
-		rc = sk_error(SK_EINVALID, "change-set version %u not supported (this sinkron reads %d)",
-			      *r.p, SK_CS_VERSION);
-		goto done;
-	}
-	r.p++;
-	if (r.p == r.end) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	olen = *r.p++;
-	if ((size_t)(r.end - r.p) < olen) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	origin = r.p;
-	r.p += olen;
-	if (!valid_region(origin, olen)) {
-		rc = sk_error(SK_ECORRUPT, "change-set origin is not a region code");
-		goto done;
-	}
-	if ((rc = header_varint(&r, &number, len)) < 0 || (rc = header_varint(&r, &seq_first, len)) < 0 ||
-	    (rc = header_varint(&r, &seq_span, len)) < 0)
-		goto done;
-	if (r.end - r.p < 8) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	hlc_min = sk_get_u64(r.p);
-	r.p += 8;
-	if ((rc = header_varint(&r, &hlc_span, len)) < 0 || (rc = header_varint(&r, &seen, len)) < 0 ||
-	    (rc = header_varint(&r, &flags, len)) < 0)
-		goto done;
-	if (flags > UINT32_MAX) {
-		rc = sk_error(SK_ECORRUPT, "change-set header corrupt: flags out of range");
-		goto done;
-	}
-	if (r.end - r.p < SK_HASH_SIZE) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu (in its header)", len);
-		goto done;
-	}
-	memcpy(digest, r.p, SK_HASH_SIZE);
-	r.p += SK_HASH_SIZE;
-	if ((rc = header_varint(&r, &ntables, len)) < 0 || (rc = header_varint(&r, &nrows, len)) < 0 ||
-	    (rc = header_varint(&r, &ulen, len)) < 0 || (rc = header_varint(&r, &clen, len)) < 0)
-		goto done;
-	hdr_len = (size_t)(r.p - r.start);
-
-	if (ntables > CS_MAX_TABLES) {
-		rc = sk_error(SK_EINVALID, "change-set has %llu tables, more than the limit of %d",
-			      (unsigned long long)ntables, CS_MAX_TABLES);
-		goto done;
-	}
-	if (nrows > lim->max_rows) {
-		rc = sk_error(SK_EINVALID, "change-set has %llu rows, more than the limit of %zu",
-			      (unsigned long long)nrows, lim->max_rows);
-		goto done;
-	}
-	if (ulen > lim->max_uncompressed) {
-		rc = sk_error(SK_EINVALID, "change-set body of %llu bytes exceeds the limit of %zu",
-			      (unsigned long long)ulen, lim->max_uncompressed);
-		goto done;
-	}
-	if (clen > lim->max_compressed) {
-		rc = sk_error(SK_EINVALID, "change-set of %llu compressed bytes exceeds the limit of %zu",
-			      (unsigned long long)clen, lim->max_compressed);
-		goto done;
-	}
-	total = hdr_len + (size_t)clen + CS_CHECKSUM;
-	if (len < total) {
-		rc = sk_error(SK_ECORRUPT, "change-set truncated at byte %zu of %zu", len, total);
-		goto done;
-	}
-	if (len > total) {
-		rc = sk_error(SK_ECORRUPT, "change-set has %zu bytes after its end at byte %zu", len - total, total);
-		goto done;
-	}
-	sk_sha256(sum, data, total - CS_CHECKSUM);
-	if (memcmp(sum, (const unsigned char *)data + total - CS_CHECKSUM, CS_CHECKSUM)) {
-		rc = sk_error(SK_ECORRUPT, "change-set checksum mismatch");
-		goto done;
-	}
-	if ((rc = inflate_body(&body, r.p, (size_t)clen, (size_t)ulen)) < 0)
+	if ((rc = inflate_body(&body, (const unsigned char *)data + h.len, (size_t)h.clen, (size_t)h.ulen)) < 0)
 		goto done;
 
 	a = sk_calloc(1, sizeof(*a));
-	cs = arena_zalloc(a, sizeof(*cs));
+	a->chunk_size = CS_ARENA_CHUNK;
+	cs = sk_arena_zalloc(a, sizeof(*cs));
 	cs->arena = a;
 	cs->version = SK_CS_VERSION;
-	memcpy(cs->origin, origin, olen);
-	cs->number = number;
-	cs->seq_first = seq_first;
-	cs->seq_last = seq_first + seq_span;
-	cs->hlc_min = hlc_min;
-	cs->hlc_max = hlc_min + hlc_span;
-	cs->hlc_seen = cs->hlc_max + unzigzag(seen);
-	cs->flags = (uint32_t)flags;
-	memcpy(cs->digest, digest, SK_HASH_SIZE);
-	cs->ntables = (size_t)ntables;
-	cs->tables = arena_zalloc(a, cs->ntables * sizeof(*cs->tables));
+	memcpy(cs->origin, h.origin, sizeof(h.origin));
+	cs->number = h.number;
+	cs->seq_first = h.seq_first;
+	cs->seq_last = h.seq_last;
+	cs->hlc_min = h.hlc_min;
+	cs->hlc_max = h.hlc_max;
+	cs->hlc_seen = h.hlc_seen;
+	cs->flags = h.flags;
+	memcpy(cs->digest, h.digest, SK_HASH_SIZE);
+	cs->ntables = (size_t)h.ntables;
+	cs->tables = sk_arena_zalloc(a, cs->ntables * sizeof(*cs->tables));
 
 	memset(&d, 0, sizeof(d));
 	d.r.p = d.r.start = body;
-	d.r.end = body + ulen;
+	d.r.end = body + h.ulen;
 	d.a = a;
 	d.lim = lim;
-	d.rows_left = (size_t)nrows;
-	d.prev_hlc = hlc_min;
+	d.rows_left = (size_t)h.nrows;
+	d.prev_hlc = h.hlc_min;
 	if ((rc = read_body(&d, cs)) < 0)
 		goto done;
 	*out = cs;

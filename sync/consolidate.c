@@ -120,7 +120,7 @@ static int digest_comparable(struct consolidator *c, const char *code, const cha
 	}
 	if (rejected)
 		return 0;
-	if (sk_repo_ref(own, "refs/heads/central", tip) < 0)
+	if (sk_repo_ref(own, SK_REF_CENTRAL, tip) < 0)
 		return 1; /* the city has written nothing */
 	if (marker[0] && !strcmp(marker, tip))
 		return 1;
@@ -392,7 +392,7 @@ int sk_consolidate(struct sk_db *db, const char *from, struct sk_consolidate_res
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = sk_repo_refs(c.repo, from ? "refs/heads/district/*" : "refs/remotes/central/district/*", &refs, &nrefs)) < 0)
+	if ((rc = sk_repo_refs(c.repo, from ? SK_REF_DISTRICT "*" : SK_REF_REMOTE_DISTRICT "*", &refs, &nrefs)) < 0)
 		goto out;
 	c.db = db;
 	c.res = res;

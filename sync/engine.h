@@ -40,6 +40,26 @@ static inline int sk_apply_refused(int rc)
 	return rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT;
 }
 
+/* The uncompressed header of a change-set (sync/FORMAT.md), read without decompressing its
+ * body: what choosing among many change-sets needs. */
+struct sk_cs_header {
+	char origin[24];
+	uint64_t number, seq_first, seq_last;
+	uint64_t hlc_min, hlc_max, hlc_seen;
+	uint32_t flags;
+	unsigned char digest[SK_HASH_SIZE];
+	uint64_t ntables, nrows, ulen, clen; /* tables, rows, body bytes, compressed body bytes */
+	size_t len;                          /* the header's bytes: the compressed body follows */
+};
+/* Reads and checks the header of the change-set data: magic, version, origin, the limits
+ * (lim NULL: the defaults), the length and the checksum of the whole.  SK_ECORRUPT or
+ * SK_EINVALID as sk_changeset_decode says them; sk_changeset_decode begins with it. */
+int sk_changeset_peek(struct sk_cs_header *out, const void *data, size_t len, const struct sk_cs_limits *lim);
+
+/* Text from sk_state, or NULL. */
+char *sk_state_text(struct sk_db *db, const char *key);
+int sk_state_set_text(struct sk_db *db, const char *key, const char *v);
+
 /* The git blob id of data, as 40 hex digits. */
 void sk_blob_id(char out[41], const void *data, size_t len);
 

@@ -113,16 +113,16 @@ int sk_apply(struct sk_db *db, const char *from, const char *what, struct sk_app
 		if (!strncmp(what, "refs/", 5) || strlen(what) == 40)
 			single = sk_strdup(what);
 		else if (!strcmp(what, "central") || !strncmp(what, "district/", 9))
-			single = sk_printf("refs/heads/%s", what);
+			single = sk_printf(SK_REF_HEADS "%s", what);
 		else
-			single = sk_printf("refs/heads/district/%s", what);
+			single = sk_printf(SK_REF_DISTRICT "%s", what);
 		refs = sk_malloc(sizeof(*refs));
 		refs[0] = single;
 		nrefs = 1;
 	} else {
 		/* from another repository: its branches; from the local one: what was fetched */
-		const char *dglob = from ? "refs/heads/district/*" : "refs/remotes/central/district/*";
-		const char *cglob = from ? "refs/heads/central" : "refs/remotes/central/central";
+		const char *dglob = from ? SK_REF_DISTRICT "*" : SK_REF_REMOTE_DISTRICT "*";
+		const char *cglob = from ? SK_REF_CENTRAL : SK_REF_REMOTE_CENTRAL;
 		char **d = NULL, **c = NULL;
 		size_t nd = 0, nc = 0;
 		if ((rc = sk_repo_refs(repo, dglob, &d, &nd)) < 0 || (rc = sk_repo_refs(repo, cglob, &c, &nc)) < 0)
@@ -466,7 +466,7 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 		if ((rc = sk_fetch_own(db, r, path, &res->fetched)) < 0)
 			goto done;
 		res->central = 1;
-		if (sk_repo_ref(repo, "refs/sinkron/central-own", central) < 0)
+		if (sk_repo_ref(repo, SK_REF_CENTRAL_OWN, central) < 0)
 			central[0] = '\0';
 	}
 	if (res->kept[0] && (rc = sk_repo_salvage(repo, res->kept, &res->salvaged, &res->unreadable)) < 0)
@@ -517,7 +517,7 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 		goto done;
 	/* the fetched copy has served: the next round fetches as usual */
 	if (sk_repo_guard(path, SK_GUARD_NET, &fd) == 0) {
-		char *ref = sk_printf("%s/refs/sinkron/central-own", path);
+		char *ref = sk_printf("%s/" SK_REF_CENTRAL_OWN, path);
 		unlink(ref);
 		free(ref);
 		sk_repo_unguard(fd);

@@ -10,7 +10,7 @@
 
 char *sk_local_branch(const struct sk_db *db)
 {
-	return db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
+	return sk_repo_branch_of(db->is_city, db->code);
 }
 
 int sk_local_open(struct sk_db *db, struct sk_repo **out)

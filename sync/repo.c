@@ -4,6 +4,7 @@
  * message says in words what changed.  Objects are written with fsync before the database
  * records them, so after a power cut the database never names a commit that is not there.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
@@ -47,7 +48,7 @@ static int git_fail(const char *what)
 	return git_fail_at(NULL, what);
 }
 
-static void git_setup(void)
+void sk_repo_git_init(void)
 {
 	static int done;
 	if (done)
@@ -57,6 +58,11 @@ static void git_setup(void)
 	/* a repository owned by another user (the service account) is still ours to read */
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 	done = 1;
+}
+
+char *sk_repo_branch_of(int is_city, const char *code)
+{
+	return is_city ? sk_strdup(SK_REF_CENTRAL) : sk_printf(SK_REF_DISTRICT "%s", code);
 }
 
 char *sk_repo_path_for_db(const char *dbpath)
@@ -70,7 +76,7 @@ char *sk_repo_path_for_db(const char *dbpath)
 int sk_repo_open(struct sk_repo **out, const char *path, int create)
 {
 	struct sk_repo *repo = sk_calloc(1, sizeof(*repo));
-	git_setup();
+	sk_repo_git_init();
 	if (git_repository_open_bare(&repo->r, path) < 0) {
 		if (!create) {
 			free(repo);
@@ -343,6 +349,54 @@ static void find_damaged(struct sk_repo *repo, const git_oid *tip, char out[41])
 	}
 }
 
+/* Reads the change-set commit cid and calls fn with it. */
+static int entry_read(struct sk_repo *repo, const git_oid *cid, int (*fn)(void *payload, const struct sk_repo_entry *e),
+		      void *payload)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL, *man = NULL;
+	const git_tree_entry *te, *me;
+	struct sk_repo_entry e;
+	char *mtext = NULL;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	git_oid_tostr(e.commit, sizeof(e.commit), cid);
+	if (git_commit_lookup(&c, repo->r, cid) < 0 || git_commit_tree(&tree, c) < 0) {
+		rc = sk_error(SK_ECORRUPT, "commit %s in '%s' cannot be read: %s", e.commit, repo->path,
+			      git_error_last() ? git_error_last()->message : "damaged object");
+		goto next;
+	}
+	if (!(te = git_tree_entry_byname(tree, "changeset"))) {
+		rc = sk_error(SK_ECORRUPT, "commit %s in '%s' holds no change-set", e.commit, repo->path);
+		goto next;
+	}
+	git_oid_tostr(e.blob, sizeof(e.blob), git_tree_entry_id(te));
+	if (git_blob_lookup(&blob, repo->r, git_tree_entry_id(te)) < 0) {
+		rc = sk_error(SK_ECORRUPT, "change-set object %s of commit %s in '%s' cannot be read: %s", e.blob,
+			      e.commit, repo->path, git_error_last() ? git_error_last()->message : "damaged object");
+		goto next;
+	}
+	if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, repo->r, git_tree_entry_id(me)) == 0)
+		mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
+	e.data = git_blob_rawcontent(blob);
+	e.len = (size_t)git_blob_rawsize(blob);
+	e.manifest = mtext ? mtext : "";
+	e.time = (int64_t)git_commit_time(c);
+	e.parents = git_commit_parentcount(c);
+	if (e.parents)
+		git_oid_tostr(e.parent, sizeof(e.parent), git_commit_parent_id(c, 0));
+	rc = fn(payload, &e);
+next:
+	free(mtext);
+	git_blob_free(man);
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
 int sk_repo_walk(struct sk_repo *repo, const char *start,
 		 int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload)
 {
@@ -383,53 +437,135 @@ int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *afte
 			free(msg);
 			break;
 		}
-		git_commit *c = NULL;
-		git_tree *tree = NULL;
-		git_blob *blob = NULL, *man = NULL;
-		const git_tree_entry *te, *me;
-		struct sk_repo_entry e;
-		char *mtext = NULL;
-
-		memset(&e, 0, sizeof(e));
-		git_oid_tostr(e.commit, sizeof(e.commit), &cid);
-		if (git_commit_lookup(&c, repo->r, &cid) < 0 || git_commit_tree(&tree, c) < 0) {
-			rc = sk_error(SK_ECORRUPT, "commit %s in '%s' cannot be read: %s", e.commit, repo->path,
-				      git_error_last() ? git_error_last()->message : "damaged object");
-			goto next;
-		}
-		if (!(te = git_tree_entry_byname(tree, "changeset"))) {
-			rc = sk_error(SK_ECORRUPT, "commit %s in '%s' holds no change-set", e.commit, repo->path);
-			goto next;
-		}
-		git_oid_tostr(e.blob, sizeof(e.blob), git_tree_entry_id(te));
-		if (git_blob_lookup(&blob, repo->r, git_tree_entry_id(te)) < 0) {
-			rc = sk_error(SK_ECORRUPT, "change-set object %s of commit %s in '%s' cannot be read: %s", e.blob,
-				      e.commit, repo->path, git_error_last() ? git_error_last()->message : "damaged object");
-			goto next;
-		}
-		if ((me = git_tree_entry_byname(tree, "manifest")) && git_blob_lookup(&man, repo->r, git_tree_entry_id(me)) == 0)
-			mtext = sk_strndup(git_blob_rawcontent(man), (size_t)git_blob_rawsize(man));
-		e.data = git_blob_rawcontent(blob);
-		e.len = (size_t)git_blob_rawsize(blob);
-		e.manifest = mtext ? mtext : "";
-		e.time = (int64_t)git_commit_time(c);
-		rc = fn(payload, &e);
-next:
-		free(mtext);
-		git_blob_free(man);
-		git_blob_free(blob);
-		git_tree_free(tree);
-		git_commit_free(c);
+		rc = entry_read(repo, &cid, fn, payload);
 	}
 done:
 	git_revwalk_free(walk);
 	return rc;
 }
 
+int sk_repo_read(struct sk_repo *repo, const char *commit, int (*fn)(void *payload, const struct sk_repo_entry *e),
+		 void *payload)
+{
+	git_oid id;
+	if (git_oid_fromstr(&id, commit) < 0)
+		return sk_error(SK_EINVALID, "'%s' is not a commit id", commit);
+	return entry_read(repo, &id, fn, payload);
+}
+
+int sk_repo_tag_find(struct sk_repo *repo, const char *at, char commit[41], char **message)
+{
+	char *names[3];
+	int n = 0, found = 0;
+	*message = NULL;
+	commit[0] = '\0';
+	if (!strncmp(at, "refs/", 5))
+		names[n++] = sk_strdup(at);
+	names[n++] = sk_printf(SK_REF_SNAPSHOT "%s", at);
+	names[n++] = sk_printf(SK_REF_TAGS "%s", at);
+	for (int i = 0; i < n && !found; i++) {
+		git_reference *ref = NULL;
+		git_object *obj = NULL, *c = NULL;
+		if (git_reference_lookup(&ref, repo->r, names[i]) < 0)
+			continue;
+		if (git_reference_target(ref) && git_object_lookup(&obj, repo->r, git_reference_target(ref), GIT_OBJECT_ANY) == 0) {
+			if (git_object_type(obj) == GIT_OBJECT_TAG)
+				*message = sk_strdup(git_tag_message((git_tag *)obj));
+			git_object_free(obj);
+		}
+		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_tostr(commit, 41, git_object_id(c));
+			git_object_free(c);
+		}
+		git_reference_free(ref);
+		found = 1;
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	return found;
+}
+
+int sk_repo_ref_name_valid(const char *refname)
+{
+	int valid = 0;
+	sk_repo_git_init();
+	return git_reference_name_is_valid(&valid, refname) == 0 && valid;
+}
+
+int sk_repo_tag_create(struct sk_repo *repo, const char *name, const char *commit, const char *tagger,
+		       const char *email, const char *message)
+{
+	git_oid oid, tid;
+	git_object *obj = NULL;
+	git_signature *sig = NULL;
+	int fd, e, rc = 0;
+
+	if (git_oid_fromstr(&oid, commit) < 0 || git_object_lookup(&obj, repo->r, &oid, GIT_OBJECT_COMMIT) < 0)
+		return sk_error(SK_ENOTFOUND, "commit %s is not in '%s'", commit, repo->path);
+	if (git_signature_new(&sig, tagger, email, sk_wall_ms() / 1000, 0) < 0) {
+		rc = git_fail("cannot sign the tag");
+		goto done;
+	}
+	/* tags are refs: written under the refs lock, which clears what a killed writer left */
+	if ((rc = sk_repo_guard(repo->path, SK_GUARD_REFS, &fd)) < 0)
+		goto done;
+	e = git_tag_create(&tid, repo->r, name, obj, sig, message, 0);
+	sk_repo_unguard(fd);
+	if (e == GIT_EEXISTS)
+		rc = sk_error(SK_ECONFLICT, "a tag named '%s' exists already", name);
+	else if (e < 0)
+		rc = git_fail_at(repo->path, "cannot write the tag");
+done:
+	git_signature_free(sig);
+	git_object_free(obj);
+	return rc;
+}
+
+int sk_repo_tags(struct sk_repo *repo, const char *prefix, int (*fn)(void *payload, const struct sk_repo_tag *t),
+		 void *payload)
+{
+	git_strarray names = {0};
+	size_t skip = strlen(prefix) - strlen(SK_REF_TAGS);
+	char *pattern;
+	int rc = 0;
+
+	assert(!strncmp(prefix, SK_REF_TAGS, strlen(SK_REF_TAGS)));
+	pattern = sk_printf("%s*", prefix + strlen(SK_REF_TAGS));
+	rc = git_tag_list_match(&names, pattern, repo->r);
+	free(pattern);
+	if (rc < 0)
+		return git_fail("cannot list the tags");
+	for (size_t i = 0; i < names.count && rc == 0; i++) {
+		git_reference *ref = NULL;
+		git_object *obj = NULL;
+		char *refname = sk_printf(SK_REF_TAGS "%s", names.strings[i]);
+		if (git_reference_lookup(&ref, repo->r, refname) == 0 && git_reference_target(ref) &&
+		    git_object_lookup(&obj, repo->r, git_reference_target(ref), GIT_OBJECT_ANY) == 0 &&
+		    git_object_type(obj) == GIT_OBJECT_TAG) {
+			const git_tag *tag = (const git_tag *)obj;
+			const git_signature *sig = git_tag_tagger(tag);
+			struct sk_repo_tag t;
+			memset(&t, 0, sizeof(t));
+			t.name = names.strings[i] + skip;
+			t.message = git_tag_message(tag);
+			t.tagger = sig ? sig->name : "";
+			t.time = sig ? (int64_t)sig->when.time : 0;
+			git_oid_tostr(t.commit, sizeof(t.commit), git_tag_target_id(tag));
+			if (t.message)
+				rc = fn(payload, &t);
+		}
+		git_object_free(obj);
+		git_reference_free(ref);
+		free(refname);
+	}
+	git_strarray_dispose(&names);
+	return rc;
+}
+
 void sk_blob_id(char out[41], const void *data, size_t len)
 {
 	git_oid id;
-	git_setup();
+	sk_repo_git_init();
 	git_odb_hash(&id, data, len, GIT_OBJECT_BLOB);
 	git_oid_tostr(out, 41, &id);
 }
@@ -492,7 +628,7 @@ int sk_repo_salvage(struct sk_repo *repo, const char *damaged, size_t *copied, s
 	int rc = 0;
 
 	*copied = *bad = 0;
-	git_setup();
+	sk_repo_git_init();
 	if (git_repository_open_bare(&old, damaged) < 0)
 		return 0; /* nothing readable: the central's copy is all there is */
 	if (git_repository_odb(&s.from, old) == 0 && git_repository_odb(&s.to, repo->r) == 0) {

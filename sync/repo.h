@@ -12,6 +12,25 @@
 
 struct sk_repo;
 
+/* The ref layout, the one place it is written: each district's branch, the city's, their
+ * copies as fetched from the central repository, snapshots and other tags. */
+#define SK_REF_HEADS "refs/heads/"
+#define SK_REF_DISTRICT SK_REF_HEADS "district/"                /* + code */
+#define SK_REF_CENTRAL SK_REF_HEADS "central"
+#define SK_REF_REMOTE_DISTRICT "refs/remotes/central/district/" /* + code: as fetched */
+#define SK_REF_REMOTE_CENTRAL "refs/remotes/central/central"
+#define SK_REF_PUSH "refs/sinkron/push"                /* what a push sends */
+#define SK_REF_CENTRAL_OWN "refs/sinkron/central-own"  /* the central's copy of the office's branch */
+#define SK_REF_TAGS "refs/tags/"
+/* SK_REF_SNAPSHOT (refs/tags/snapshot/ + name) is in sync.h: the command line names it. */
+
+/* The office's own branch: the city's central, or district/CODE. */
+char *sk_repo_branch_of(int is_city, const char *code);
+
+/* libgit2 initialised once, as every libgit2 user in the engine needs it (fsync of objects
+ * and refs, repositories owned by another user readable). */
+void sk_repo_git_init(void);
+
 /* The repository of the database at dbpath: "office.db" -> "office.git". */
 char *sk_repo_path_for_db(const char *dbpath);
 /* Opens the bare repository at path, creating it when create is set. */
@@ -57,6 +76,8 @@ struct sk_repo_entry {
 	size_t len;
 	const char *manifest;      /* NUL-terminated text, or "" */
 	int64_t time;              /* commit time, seconds */
+	unsigned parents;          /* how many parents the commit has */
+	char parent[41];           /* the first one ("" none) */
 };
 /* Calls fn for each change-set commit reachable from `start` (a ref name or a commit id),
  * oldest first; fn returns non-zero to stop (that value is returned).  A commit whose tree
@@ -67,6 +88,30 @@ int sk_repo_walk(struct sk_repo *repo, const char *start,
 /* The same for the commits reachable from start but not from after (a commit id or ref). */
 int sk_repo_walk_range(struct sk_repo *repo, const char *start, const char *after,
 		       int (*fn)(void *payload, const struct sk_repo_entry *e), void *payload);
+
+/* Calls fn for the one change-set commit commit (40 hex); SK_ECORRUPT when it cannot be read. */
+int sk_repo_read(struct sk_repo *repo, const char *commit, int (*fn)(void *payload, const struct sk_repo_entry *e),
+		 void *payload);
+
+/* A tag by name: at itself when it starts with refs/, else a snapshot's name, else any tag's.
+ * 1 when found, with the commit it names and (an annotated tag) its message, owned by the
+ * caller; 0 when there is none. */
+int sk_repo_tag_find(struct sk_repo *repo, const char *at, char commit[41], char **message);
+/* 1 when git accepts refname as a ref's name. */
+int sk_repo_ref_name_valid(const char *refname);
+/* Writes the annotated tag name ("snapshot/x") on commit, never moving one: SK_ECONFLICT when
+ * it exists, SK_ENOTFOUND when the commit is not in repo. */
+int sk_repo_tag_create(struct sk_repo *repo, const char *name, const char *commit, const char *tagger,
+		       const char *email, const char *message);
+struct sk_repo_tag {
+	const char *name, *message, *tagger; /* name: after the prefix asked for */
+	int64_t time;              /* when tagged, s */
+	char commit[41];
+};
+/* Calls fn for each annotated tag whose ref starts with prefix (SK_REF_SNAPSHOT), t->name
+ * being the rest; fn returns non-zero to stop (that value is returned). */
+int sk_repo_tags(struct sk_repo *repo, const char *prefix, int (*fn)(void *payload, const struct sk_repo_tag *t),
+		 void *payload);
 
 /* The value of "key: " in a manifest (or a tag message), copied into out ("" when absent). */
 void sk_manifest_value(char *out, size_t n, const char *manifest, const char *key);

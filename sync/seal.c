@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "capture.h"
 #include "engine.h"
+#include "hashtab.h"
 #include "hlc.h"
 #include "owners.h"
 #include "row.h"
@@ -40,54 +42,18 @@ struct prepared {
 	uint64_t seq_min, seq_max;
 };
 
-struct arena {
-	struct block { struct block *next; size_t used, size; unsigned char data[]; } *head;
-};
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	if (!a->head || a->head->size - a->head->used < n) {
-		size_t size = n > 1 << 20 ? n : 1 << 20;
-		struct block *b = sk_malloc(sizeof(*b) + size);
-		b->next = a->head;
-		b->used = 0;
-		b->size = size;
-		a->head = b;
-	}
-	a->head->used += n;
-	return a->head->data + a->head->used - n;
-}
-
-static char *arena_strdup(struct arena *a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct block *b = a->head;
-		a->head = b->next;
-		free(b);
-	}
-}
-
 /* The operator name as a change-set can carry it (sync/FORMAT.md: 0-255 bytes of UTF-8 text
  * without control characters): a name set with --operator, $SINKRON_OPERATOR or by hand in
  * sk_ctx is stored as given, so it is cleaned here rather than refused at a seal, which would
  * stop the office's branch for good.  Control characters become spaces, bytes that are not
  * UTF-8 '?', and a longer name is cut at a character boundary. */
-static char *operator_clean(struct arena *a, const char *name)
+static char *operator_clean(struct sk_arena *a, const char *name)
 {
 	size_t n = strlen(name), i = 0, o = 0;
 	char *out;
 	if (n <= 255 && sk_utf8_valid((const unsigned char *)name, n, 0))
 		return (char *)name;
-	out = arena_alloc(a, 256);
+	out = sk_arena_alloc(a, 256);
 	while (i < n) {
 		unsigned char c = (unsigned char)name[i];
 		size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
@@ -116,54 +82,48 @@ static char *operator_clean(struct arena *a, const char *name)
 struct fold {
 	struct entry *v;
 	size_t n, alloc;
-	size_t *slots; /* open addressing: index + 1, 0 empty */
-	size_t nslots;
+	struct sk_hashtab index;
+};
+struct fold_key {
+	int tbl;
+	const char *pk;
 };
 
 static uint64_t key_hash(int tbl, const char *pk)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)tbl;
-	for (; *pk; pk++)
-		h = (h ^ (unsigned char)*pk) * 1099511628211ULL;
-	return h;
+	return sk_hash_str(SK_HASH_SEED ^ (uint64_t)tbl, pk);
 }
 
-static void fold_grow(struct fold *f)
+static uint64_t fold_hash(void *ctx, size_t i)
 {
-	size_t n = f->nslots ? f->nslots * 2 : 1024;
-	free(f->slots);
-	f->slots = sk_calloc(n, sizeof(*f->slots));
-	f->nslots = n;
-	for (size_t i = 0; i < f->n; i++) {
-		size_t s = key_hash(f->v[i].tbl, f->v[i].pk) & (n - 1);
-		while (f->slots[s])
-			s = (s + 1) & (n - 1);
-		f->slots[s] = i + 1;
-	}
+	const struct entry *e = &((struct fold *)ctx)->v[i];
+	return key_hash(e->tbl, e->pk);
 }
 
-static struct entry *fold_get(struct fold *f, struct arena *a, int tbl, const char *pk)
+static int fold_equal(void *ctx, size_t i, const void *key)
 {
-	size_t s;
+	const struct entry *e = &((struct fold *)ctx)->v[i];
+	const struct fold_key *k = key;
+	return e->tbl == k->tbl && !strcmp(e->pk, k->pk);
+}
+
+static struct entry *fold_get(struct fold *f, struct sk_arena *a, int tbl, const char *pk)
+{
+	struct fold_key k = {tbl, pk};
+	uint64_t h = key_hash(tbl, pk);
+	long i = sk_hashtab_find(&f->index, h, &k);
 	struct entry *e;
-	if ((f->n + 1) * 2 > f->nslots)
-		fold_grow(f);
-	s = key_hash(tbl, pk) & (f->nslots - 1);
-	while (f->slots[s]) {
-		e = &f->v[f->slots[s] - 1];
-		if (e->tbl == tbl && !strcmp(e->pk, pk))
-			return e;
-		s = (s + 1) & (f->nslots - 1);
-	}
+	if (i >= 0)
+		return &f->v[i];
 	if (f->n == f->alloc) {
 		f->alloc = f->alloc ? f->alloc * 2 : 1024;
 		f->v = sk_realloc(f->v, f->alloc * sizeof(*f->v));
 	}
-	e = &f->v[f->n];
+	e = &f->v[f->n++];
 	memset(e, 0, sizeof(*e));
 	e->tbl = tbl;
-	e->pk = arena_strdup(a, pk, strlen(pk));
-	f->slots[s] = ++f->n;
+	e->pk = sk_arena_strndup(a, pk, strlen(pk));
+	sk_hashtab_add(&f->index, h);
 	return e;
 }
 
@@ -171,7 +131,7 @@ static struct entry *fold_get(struct fold *f, struct arena *a, int tbl, const ch
  * write of sqlite_sequence per captured row): the seq a change-set carries is the outbox's
  * plus seq_base in sk_state, the last one sealed, so it keeps growing from seal to seal.
  * *last: the largest outbox seq read. */
-static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64_t *seq_max, int64_t *last)
+static int read_outbox(struct sk_db *db, struct fold *f, struct sk_arena *a, uint64_t *seq_max, int64_t *last)
 {
 	sqlite3_stmt *st;
 	uint64_t base = (uint64_t)sk_state_int(db, "seq_base", 0);
@@ -192,12 +152,12 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 			e->seq_min = seq;
 		e->seq_max = seq;
 		e->at = sqlite3_column_int64(st, 5);
-		e->operator_name = oper ? operator_clean(a, arena_strdup(a, oper, strlen(oper))) : NULL;
+		e->operator_name = oper ? operator_clean(a, sk_arena_strndup(a, oper, strlen(oper))) : NULL;
 		if (op == 1) {
 			e->inserted = 1;
 		} else if (op == 2) {
 			if (!e->mask && !e->inserted && !e->has_old && sqlite3_column_type(st, 7) == SQLITE_TEXT)
-				e->before = arena_strdup(a, (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
+				e->before = sk_arena_strndup(a, (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
 			e->mask |= (uint64_t)sqlite3_column_int64(st, 4);
 		} else if (op == 3) {
 			/* the first delete sees the row as it was last replicated: later
@@ -206,7 +166,7 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct arena *a, uint64
 				int n = sqlite3_column_bytes(st, 7);
 				e->has_old = 1;
 				e->old_len = (size_t)n;
-				e->old = n ? arena_alloc(a, (size_t)n) : NULL;
+				e->old = n ? sk_arena_alloc(a, (size_t)n) : NULL;
 				if (n)
 					memcpy(e->old, sqlite3_column_blob(st, 7), (size_t)n);
 			}
@@ -226,7 +186,7 @@ struct sealer {
 	struct sk_db *db;
 	const struct sk_sink *sink;
 	size_t max_bytes;
-	struct arena arena;
+	struct sk_arena arena;
 	struct sk_rowio *io;    /* one per synced table, as db->tables */
 	sqlite3_stmt *tomb, *record;
 	uint64_t hlc;           /* last clock issued */
@@ -278,7 +238,7 @@ static int owner_change(struct sealer *s, const struct sk_value *owner, const un
 
 /* Reads the SQL literals quote() wrote (NULL, integers, 'text' with '' doubled) into
  * vals; 0 when the list is whole and has n values. */
-static int parse_literals(struct arena *a, const char *s, struct sk_value *vals, int n)
+static int parse_literals(struct sk_arena *a, const char *s, struct sk_value *vals, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct sk_value *v = &vals[i];
@@ -289,7 +249,7 @@ static int parse_literals(struct arena *a, const char *s, struct sk_value *vals,
 			v->type = SK_NULL;
 			s += 4;
 		} else if (*s == '\'') {
-			char *out = arena_alloc(a, strlen(s) + 1);
+			char *out = sk_arena_alloc(a, strlen(s) + 1);
 			size_t k = 0;
 			for (s++;; s++) {
 				if (!*s)
@@ -417,7 +377,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->row.op = SK_OP_UPSERT;
 	p->row.hlc = hlc;
 	p->row.mask = mask;
-	p->row.vals = arena_alloc(&s->arena, sizeof(struct sk_value) * (size_t)t->ncols);
+	p->row.vals = sk_arena_alloc(&s->arena, sizeof(struct sk_value) * (size_t)t->ncols);
 	for (int i = 0; i < t->ncols; i++) {
 		struct sk_value *v = &p->row.vals[i];
 		if (!(mask >> i & 1)) {
@@ -426,7 +386,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		}
 		*v = cur[i];
 		if (v->type == SK_TEXT || v->type == SK_BLOB) {
-			v->p = (const unsigned char *)arena_strdup(&s->arena, (const char *)cur[i].p, cur[i].n);
+			v->p = (const unsigned char *)sk_arena_strndup(&s->arena, (const char *)cur[i].p, cur[i].n);
 			p->raw += v->n;
 		}
 		p->raw += 3;
@@ -435,7 +395,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	sk_row_hash(p->new_hash, t, e->pk, cur);
 	p->has_new = t->in_digest;
 	if (s->db->is_city && t->owner_col >= 0 && cur[t->owner_col].type == SK_TEXT)
-		p->row.dest = arena_strdup(&s->arena, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
+		p->row.dest = sk_arena_strndup(&s->arena, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
 	if (t->in_digest &&
 	    ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
 	     (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0))
@@ -715,7 +675,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	       sk_progress_fn progress, void *payload)
 {
 	struct sealer s;
-	struct fold f = {0};
+	struct fold f = {NULL, 0, 0, SK_HASHTAB_INIT(1024, fold_hash, fold_equal, NULL)};
 	struct prepared *pend = NULL;
 	size_t npend = 0, apend = 0, raw = 0, target;
 	uint64_t seq_max = 0;
@@ -725,6 +685,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 
 	memset(&s, 0, sizeof(s));
 	memset(res, 0, sizeof(*res));
+	s.arena.chunk_size = 1 << 20;
+	f.index.ctx = &f;
 	s.db = db;
 	s.sink = sink;
 	s.max_bytes = max_bytes ? max_bytes : 32 * 1024;
@@ -864,7 +826,7 @@ done:
 	sk_buf_release(&s.enc);
 	free(pend);
 	free(f.v);
-	free(f.slots);
-	arena_free(&s.arena);
+	sk_hashtab_release(&f.index);
+	sk_arena_release(&s.arena);
 	return rc;
 }

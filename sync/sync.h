@@ -668,23 +668,26 @@ struct sk_restore_result {
 	size_t checked;          /* recorded digests compared (the city: one per district) */
 	char digest[2 * SK_HASH_SIZE + 1];   /* recomputed from the restored rows */
 	char recorded[2 * SK_HASH_SIZE + 1]; /* a district or a snapshot: the recorded one */
-	char point[200];         /* the point as understood, in words */
+	char *point;             /* the point as understood, in words */
 	size_t nbranches;
-	struct sk_restore_branch branch[40];
+	struct sk_restore_branch *branch; /* the branches taken, nbranches of them */
 	size_t rows;
 	size_t applied;          /* change-sets applied now */
 	size_t from_checkpoint;  /* change-sets that came already applied in a checkpoint */
 	size_t checkpoints_written;
 	size_t index_written;    /* branch indexes written (new, grown or rebuilt) */
 	size_t index_rebuilt;    /* branch indexes found damaged or stale and made again */
-	char kept[4200];         /* replace: where the previous file was kept */
+	char *kept;              /* replace: where the previous file was kept (NULL none) */
 };
+/* Frees what a restore result owns (point, branch, kept) and empties it; NULL is ignored. */
+void sk_restore_result_release(struct sk_restore_result *res);
 /* Writes the office (a district: itself; the city: every district it fetched and its own
  * branch, or o->district alone) as at o->at into o->out, through a temporary file renamed
  * when every check passed.  SK_ECORRUPT: a damaged object (named) or a digest that differs
  * from the recorded one ("DIGEST MISMATCH"); no file is left.  SK_ENOTFOUND: nothing at that
  * point; SK_EINVALID: bad point, existing output, --replace not at the latest state. */
 int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_restore_result *res);
+/* res is filled even when the restore fails (what it reached): released by the caller in both cases. */
 
 /* Rebuilds a damaged local repository (objects lost, a pack corrupted) without losing anything:
  * the old one is kept aside as DB.git.damaged-YYYYmmdd-HHMMSS; the new one takes every object of
@@ -717,7 +720,10 @@ struct sk_undo_result {
  * changes that are captured and sealed as new change-sets (history is never rewritten).
  * SK_EINVALID at the city. */
 int sk_restore_undo(const char *dbpath, const char *at, const char *operator_name, struct sk_undo_result *res);
+void sk_undo_result_release(struct sk_undo_result *res);
 
+/* Where snapshots live in a repository: SK_REF_SNAPSHOT + NAME. */
+#define SK_REF_SNAPSHOT "refs/tags/snapshot/"
 struct sk_snapshot {
 	const char *name, *tagger, *message, *commit, *digest;
 	int64_t time;            /* when taken, s */
@@ -725,10 +731,11 @@ struct sk_snapshot {
 };
 /* Seals what is pending, then tags the office's state as refs/tags/snapshot/NAME: an
  * annotated tag whose message lists every branch's last change-set and digest, and the
- * office's digest.  *message_out (owned by the caller) is that message.  SK_ECONFLICT when the
- * name is taken; SK_EINVALID for a name git refuses. */
+ * office's digest, after the lines summary (may be NULL) returns for the database (an owned
+ * string of whole lines, or NULL for none).  *message_out (owned by the caller) is that
+ * message.  SK_ECONFLICT when the name is taken; SK_EINVALID for a name git refuses. */
 int sk_snapshot_create(const char *dbpath, const char *name, const char *note, const char *operator_name,
-		       char **message_out);
+		       char *(*summary)(void *payload, struct sk_db *db), void *payload, char **message_out);
 int sk_snapshot_each(const char *dbpath, int (*fn)(void *payload, const struct sk_snapshot *s), void *payload);
 
 struct sk_diff_entry {
@@ -743,6 +750,7 @@ struct sk_diff_result {
 /* Restores points a and b into temporary files and calls fn for each worker that differs. */
 int sk_diff(const char *dbpath, const char *a, const char *b, const char *district,
 	    int (*fn)(void *payload, const struct sk_diff_entry *e), void *payload, struct sk_diff_result *res);
+void sk_diff_result_release(struct sk_diff_result *res);
 
 /* ---- for the web pages ---- */
 /* For a connection that shares the database with others in the same process (the web pages'

@@ -335,8 +335,8 @@ static int set_push_ref(git_repository *repo, const git_oid *target)
 {
 	git_transaction *tx = NULL;
 	int e;
-	if ((e = git_transaction_new(&tx, repo)) == 0 && (e = git_transaction_lock_ref(tx, "refs/sinkron/push")) == 0 &&
-	    (e = git_transaction_set_target(tx, "refs/sinkron/push", target, NULL, "sinkron push")) == 0) {
+	if ((e = git_transaction_new(&tx, repo)) == 0 && (e = git_transaction_lock_ref(tx, SK_REF_PUSH)) == 0 &&
+	    (e = git_transaction_set_target(tx, SK_REF_PUSH, target, NULL, "sinkron push")) == 0) {
 		sk_pause_point("push-ref-locked");
 		e = git_transaction_commit(tx);
 	}
@@ -449,7 +449,7 @@ static int child_push(struct net_job *j)
 		rc = child_fail(res, SK_ERROR, "cannot prepare the push");
 		goto done;
 	}
-	snprintf(spec, sizeof(spec), "refs/sinkron/push:%s", j->branch);
+	snprintf(spec, sizeof(spec), SK_REF_PUSH ":%s", j->branch);
 	specs.strings = &specp;
 	specs.count = 1;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
@@ -620,9 +620,7 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 			(void)pthread_create(&t, &at, pulse, j);
 			pthread_attr_destroy(&at);
 		}
-		git_libgit2_init();
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+		sk_repo_git_init();
 		if (j->r->ca_file)
 			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, j->r->ca_file, NULL);
 		fn(j);
@@ -747,7 +745,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		free(repo_path);
 		return rc;
 	}
-	branch = db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
+	branch = sk_repo_branch_of(db->is_city, db->code);
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.repo_path = repo_path;
@@ -821,8 +819,8 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_path, uint64_t *bytes)
 {
 	struct sk_fetch_result out;
-	char *spec = db->is_city ? sk_strdup("+refs/heads/central:refs/sinkron/central-own")
-				 : sk_printf("+refs/heads/district/%s:refs/sinkron/central-own", db->code);
+	char *spec = db->is_city ? sk_strdup("+" SK_REF_CENTRAL ":" SK_REF_CENTRAL_OWN)
+				 : sk_printf("+" SK_REF_DISTRICT "%s:" SK_REF_CENTRAL_OWN, db->code);
 	int rc;
 	if ((rc = check_local_path(r)) < 0) {
 		free(spec);
@@ -849,8 +847,8 @@ static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *r
 	j.r = r;
 	j.repo_path = repo_path;
 	/* a district takes the city's branch; the city takes every district's */
-	j.refspec = refspec ? refspec : db->is_city ? "+refs/heads/district/*:refs/remotes/central/district/*"
-						    : "+refs/heads/central:refs/remotes/central/central";
+	j.refspec = refspec ? refspec : db->is_city ? "+" SK_REF_DISTRICT "*:" SK_REF_REMOTE_DISTRICT "*"
+						    : "+" SK_REF_CENTRAL ":" SK_REF_REMOTE_CENTRAL;
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "hashtab.h"
 #include "pricing.h"
 #include "registry.h"
 #include "xlsxout.h"
@@ -30,46 +31,33 @@ struct seen_nik {
 struct nikset {
 	struct seen_nik *v;
 	size_t n, alloc;
-	size_t *slots, nslots;
+	struct sk_hashtab index;
 };
 
-static uint64_t nik_hash(const char *s)
+static uint64_t nikset_hash(void *ctx, size_t i)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return sk_hash_str(SK_HASH_SEED, ((struct nikset *)ctx)->v[i].nik);
+}
+
+static int nikset_equal(void *ctx, size_t i, const void *key)
+{
+	return !strcmp(((struct nikset *)ctx)->v[i].nik, key);
 }
 
 static long nikset_add(struct nikset *s, const char *nik, long line)
 {
-	size_t i;
-	if ((s->n + 1) * 2 > s->nslots) {
-		size_t n = s->nslots ? s->nslots * 2 : 4096;
-		free(s->slots);
-		s->slots = sk_calloc(n, sizeof(*s->slots));
-		s->nslots = n;
-		for (size_t k = 0; k < s->n; k++) {
-			i = nik_hash(s->v[k].nik) & (n - 1);
-			while (s->slots[i])
-				i = (i + 1) & (n - 1);
-			s->slots[i] = k + 1;
-		}
-	}
-	i = nik_hash(nik) & (s->nslots - 1);
-	while (s->slots[i]) {
-		struct seen_nik *e = &s->v[s->slots[i] - 1];
-		if (!strcmp(e->nik, nik))
-			return e->line;
-		i = (i + 1) & (s->nslots - 1);
-	}
+	uint64_t h = sk_hash_str(SK_HASH_SEED, nik);
+	long i = sk_hashtab_find(&s->index, h, nik);
+	if (i >= 0)
+		return s->v[i].line;
 	if (s->n == s->alloc) {
 		s->alloc = s->alloc ? s->alloc * 2 : 4096;
 		s->v = sk_realloc(s->v, s->alloc * sizeof(*s->v));
 	}
 	snprintf(s->v[s->n].nik, SK_NIK_SIZE, "%s", nik);
 	s->v[s->n].line = line;
-	s->slots[i] = ++s->n;
+	s->n++;
+	sk_hashtab_add(&s->index, h);
 	return 0;
 }
 
@@ -196,7 +184,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	struct sk_csv *csv = NULL;
 	struct sk_import_map map;
 	struct sk_ctx_store cs;
-	struct nikset seen = {0};
+	struct nikset seen = {NULL, 0, 0, SK_HASHTAB_INIT(4096, nikset_hash, nikset_equal, NULL)};
 	sqlite3_stmt *find = NULL, *enrol = NULL;
 	struct sk_pricing *pr = NULL;
 	const struct sk_funder *sch = NULL;
@@ -207,6 +195,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	long line;
 	int rc, len, in_tx = 0;
 
+	seen.index.ctx = &seen;
 	memset(res, 0, sizeof(*res));
 	memset(&map, 0, sizeof(map));
 	memset(&cs, 0, sizeof(cs));
@@ -466,7 +455,7 @@ done:
 		free(header[i]);
 	free(header);
 	free(seen.v);
-	free(seen.slots);
+	sk_hashtab_release(&seen.index);
 	sk_csv_free(csv);
 	sk_pricing_free(pr);
 	return rc;

@@ -187,18 +187,18 @@ int sk_worker_history(struct sk_db *db, const char *id, int (*fn)(void *payload,
 			char *ref = NULL;
 			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-				ref = sk_printf("refs/remotes/central/district/%s", (const char *)sqlite3_column_text(st, 0));
+				ref = sk_printf(SK_REF_REMOTE_DISTRICT "%s", (const char *)sqlite3_column_text(st, 0));
 			sqlite3_finalize(st);
 			if (ref && sk_repo_ref(repo, ref, tip) == 0)
 				rc = sk_repo_walk(repo, ref, history_entry, &w);
 			free(ref);
 		}
 		/* this office's own change-sets, then what the city sent it */
-		own = db->is_city ? sk_strdup("refs/heads/central") : sk_printf("refs/heads/district/%s", db->code);
+		own = sk_repo_branch_of(db->is_city, db->code);
 		if (rc == 0 && sk_repo_ref(repo, own, tip) == 0)
 			rc = sk_repo_walk(repo, own, history_entry, &w);
-		if (rc == 0 && !db->is_city && sk_repo_ref(repo, "refs/remotes/central/central", tip) == 0)
-			rc = sk_repo_walk(repo, "refs/remotes/central/central", history_entry, &w);
+		if (rc == 0 && !db->is_city && sk_repo_ref(repo, SK_REF_REMOTE_CENTRAL, tip) == 0)
+			rc = sk_repo_walk(repo, SK_REF_REMOTE_CENTRAL, history_entry, &w);
 		free(own);
 		sk_repo_free(repo);
 	} else {
