@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sync.h"
+#include "api/base.h"
 
 #define SK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "common.h"
+#include "api/store.h"
 
 #define SK_MAX_COLS 64
 /* The longest text a synced column may hold, in characters (at most 4 bytes each): a row of

@@ -8,6 +8,11 @@
 #define SK_ENGINE_H
 
 #include "db.h"
+#include "api/changeset.h"
+#include "api/remote.h"
+#include "api/history.h"
+#include "api/consolidate.h"
+#include "api/restore.h"
 
 struct sk_sink {
 	/* Stores one change-set durably and gives back its blob and commit ids (40 hex).

@@ -2,6 +2,7 @@
 #ifndef SK_HLC_H
 #define SK_HLC_H
 #include "db.h"
+#include "api/changeset.h"
 /* The first clock value for changes sealed now (the caller counts up from it and stores the
  * last one it used with sk_hlc_store in the same transaction); sets SK_CSF_CLOCK_* in *flags. */
 uint64_t sk_hlc_start(struct sk_db *db, uint32_t *flags);

@@ -3,6 +3,7 @@
 #define SK_OWNERS_H
 
 #include "db.h"
+#include "api/consolidate.h"
 
 struct sk_owner_sum {
 	char owner[24];

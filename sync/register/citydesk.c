@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sync.h"
+#include "api/money.h"
 #include "xlsxout.h"
 
 struct bill_sheet {

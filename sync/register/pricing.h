@@ -7,6 +7,7 @@
 #define SK_PRICING_H
 
 #include "db.h"
+#include "api/money.h"
 
 /* An enrolment (alias e) is billed for every month it covers on any day: ?2 is the month's
  * first day, ?3 its last (YYYY-MM-DD).  A record the city marked as a duplicate of another

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "pricing.h"
 #include "validate.h"
+#include "api/files.h"
 
 /* The district's kelurahan (all of them, owned) and the validation context that points at
  * them; loaded by sk_ctx_load(), emptied by sk_ctx_release(). */
@@ -28,6 +29,8 @@ int sk_worker_update(struct sk_db *db, const struct sk_worker *old, const struct
 int sk_refuse_at_city(struct sk_db *db);
 /* Binds s to parameter i of st, NULL when s is NULL or empty. */
 void sk_bind_opt(sqlite3_stmt *st, int i, const char *s);
+/* Column i of the row as a new string, or NULL for SQL NULL. */
+char *sk_col_dup(sqlite3_stmt *st, int i);
 
 /* Inside the caller's transaction: the open enrolments of w in program (NULL: all) are paid by
  * funder (NULL: the same) at bracket income (0: the scheme's, else the declared income) from

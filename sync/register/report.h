@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "api/money.h"
 
 /* "January" .. "December", as the report names the months. */
 extern const char *const sk_month_names[12];

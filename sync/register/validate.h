@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #include "dates.h"
-#include "sync.h"
+#include "api/registry.h"
 
 /* Field names as clerks know them; issues point at these exact strings. */
 #define SK_F_NIK "NIK"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "benchhelp.h"
+#include "sync.h"
 #include "db.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "benchhelp.h"
+#include "sync.h"
 #include "db.h"
 
 static uint64_t rng = 88172645463325252ULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "sync.h"
 #include "db.h"
 
 static uint64_t rng = 88172645463325252ULL;

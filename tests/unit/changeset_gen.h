@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "sync.h"
 #include "common.h"
 #include "testhelp.h"
 

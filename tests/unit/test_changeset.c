@@ -8,6 +8,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "sync.h"
 #include "common.h"
 #include "testhelp.h"
 #include "changeset_gen.h"
