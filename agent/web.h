@@ -1,9 +1,10 @@
 /*
  * web.h: the office's and the city's web pages (sinkron serve, or the agent with `serve =
- * ADDR:PORT`): the server and its sessions (web_server.c), the accounts (web_user.c), what the
- * pages share (web_pages.c), the office's pages (web_office.c, web_worker.c, web_forms.c,
- * web_tasks.c) and the city's (web_city*.c, their own parts in web_city.h).  Every page is
- * written through web_put(), whose conversions escape by context at output.
+ * ADDR:PORT`): the server and its sessions (web_server.c), the accounts (web_user.c), the
+ * office's pages (web_office.c, web_worker.c, web_forms.c, web_tasks.c) and the city's
+ * (web_city*.c, their own parts in web_city.h), what the pages share (web_pages.c), and the
+ * request and response under them all (web_http.c).  Each calls only those after it in this
+ * list.  Every page is written through web_put(), whose conversions escape by context at output.
  */
 #ifndef SK_WEB_H
 #define SK_WEB_H
@@ -32,11 +33,11 @@ struct web_server;
  * loopback without TLS. */
 int web_start(struct web_server **out, const char *db_path, const struct web_options *o);
 void web_stop(struct web_server *s);
-/* Set by the agent: Kirim sekarang then asks the running agent for a round instead of
+/* Set by the agent (web_http.c holds it): Kirim sekarang then asks the running agent for a round instead of
  * starting one (the agent holds the database's sync lock). */
 extern void (*web_agent_sync_now)(void);
 
-/* ---- a request, as pages see it ---- */
+/* ---- a request, as pages see it (web_http.c) ---- */
 struct web_field {
 	char *name;
 	struct sk_buf value;
@@ -73,7 +74,7 @@ void web_put(struct web_req *r, const char *fmt, ...);
 const char *web_arg(struct web_req *r, const char *name);
 const struct web_field *web_file(struct web_req *r, const char *name);
 void web_redirect(struct web_req *r, const char *location);
-/* The page's frame: head, navigation (with the user and a logout form), title. */
+/* The page's frame (web_pages.c): head, navigation (with the user and a logout form), title. */
 void web_page_begin(struct web_req *r, const char *title_msgid);
 void web_page_end(struct web_req *r);
 /* The refusal page: msgid (a sentence saying that nothing was changed) and the way back */
@@ -81,7 +82,7 @@ void web_refuse(struct web_req *r, int status, const char *msgid);
 /* A form's hidden CSRF field */
 void web_csrf_field(struct web_req *r);
 
-/* ---- the database, as the pages use it ---- */
+/* ---- the database, as the pages use it (web_http.c) ---- */
 /* This thread's own reading connection (and the accounts', which are never synced). */
 sqlite3 *web_rdb(struct web_server *s);
 /* The engine's connection for writes, recorded as made by the request's account; released by

@@ -253,3 +253,11 @@ void web_page_end(struct web_req *r)
 {
 	web_put(r, "</main></body></html>");
 }
+
+void web_refuse(struct web_req *r, int status, const char *msgid)
+{
+	r->status = status;
+	web_page_begin(r, N_("Refused"));
+	web_put(r, "<p class=\"error\" role=\"alert\">%t</p><p><a href=\"/\">%t</a></p>", msgid, N_("Back to Beranda"));
+	web_page_end(r);
+}
