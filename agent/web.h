@@ -103,12 +103,12 @@ void web_page_accounts(struct web_req *r);
 int web_account_check(sqlite3 *h, const char *name, const char *password, char role[16]);
 /* 1 when the account exists and is enabled (role copied) */
 int web_account_active(sqlite3 *h, const char *name, char role[16]);
+
+/* ---- what the pages share (web_pages.c) ---- */
 /* 1 when role is one of the office's (petugas, kepala) or, with city, the city's (operator,
  * pemantau, admin): each database holds its own kind of accounts only */
 int web_role_valid(const char *role, int city);
 int web_role_manages_accounts(const char *role);
-
-/* ---- what the pages share (web_pages.c) ---- */
 /* s, or "" for NULL */
 const char *web_nz(const char *s);
 /* ms since the epoch as the office reads it, local time: 31-12-2024 09:15 */
@@ -162,8 +162,6 @@ void web_page_edit(struct web_req *r);
 void web_page_end_enrolment(struct web_req *r);
 void web_page_heir(struct web_req *r);
 void web_page_enrol(struct web_req *r);
-/* the city's navigation (web_city.c) */
-void web_city_nav(struct web_req *r);
 /* On a worker's page at the city: the form that sets the KPJ */
 void web_city_worker_kpj(struct web_req *r, const char *id, const char *kpj);
 

@@ -158,14 +158,6 @@ void web_city_cache_put(const char *key, const void *data, size_t len)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-void web_city_nav(struct web_req *r)
-{
-	web_put(r, "<a href=\"/\">%t</a><a href=\"/kota/karantina\">%t</a><a href=\"/kota/duplikat\">%t</a>"
-		   "<a href=\"/kota/kpj\">%t</a><a href=\"/kota/tagihan\">%t</a><a href=\"/kota/riwayat\">%t</a>"
-		   "<a href=\"/pekerja\">%t</a>",
-		N_("Home"), N_("Quarantine"), N_("Duplicates"), N_("KPJ"), N_("Bill and report"), N_("History"), N_("Workers"));
-}
-
 /* ---- Beranda: the districts at a glance ---- */
 
 
