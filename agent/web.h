@@ -1,7 +1,7 @@
 /*
  * web.h: the office's and the city's web pages (sinkron serve, or the agent with `serve =
- * ADDR:PORT`): the server and its sessions (web_server.c), the accounts (web_user.c), the
- * office's pages (web_office.c, web_worker.c, web_forms.c, web_tasks.c) and the city's
+ * ADDR:PORT`): the server and its sessions (web_server.c), the office's pages (web_office.c,
+ * web_worker.c, web_forms.c, web_tasks.c), the accounts (web_user.c), the city's pages
  * (web_city*.c, their own parts in web_city.h), what the pages share (web_pages.c), and the
  * request and response under them all (web_http.c).  Each calls only those after it in this
  * list.  Every page is written through web_put(), whose conversions escape by context at output.
