@@ -1,9 +1,10 @@
 /*
  * web.h: the office's and the city's web pages (sinkron serve, or the agent with `serve =
- * ADDR:PORT`): the server and its sessions (web_server.c), the accounts (web_user.c), what the
- * pages share (web_pages.c), the office's pages (web_office.c, web_worker.c, web_forms.c,
- * web_tasks.c) and the city's (web_city*.c, their own parts in web_city.h).  Every page is
- * written through web_put(), whose conversions escape by context at output.
+ * ADDR:PORT`): the server and its sessions (web_server.c), the office's pages (web_office.c,
+ * web_worker.c, web_forms.c, web_tasks.c), the accounts (web_user.c), the city's pages
+ * (web_city*.c, their own parts in web_city.h), what the pages share (web_pages.c), and the
+ * request and response under them all (web_http.c).  Each calls only those after it in this
+ * list.  Every page is written through web_put(), whose conversions escape by context at output.
  */
 #ifndef SK_WEB_H
 #define SK_WEB_H
@@ -32,11 +33,11 @@ struct web_server;
  * loopback without TLS. */
 int web_start(struct web_server **out, const char *db_path, const struct web_options *o);
 void web_stop(struct web_server *s);
-/* Set by the agent: Kirim sekarang then asks the running agent for a round instead of
+/* Set by the agent (web_http.c holds it): Kirim sekarang then asks the running agent for a round instead of
  * starting one (the agent holds the database's sync lock). */
 extern void (*web_agent_sync_now)(void);
 
-/* ---- a request, as pages see it ---- */
+/* ---- a request, as pages see it (web_http.c) ---- */
 struct web_field {
 	char *name;
 	struct sk_buf value;
@@ -73,7 +74,7 @@ void web_put(struct web_req *r, const char *fmt, ...);
 const char *web_arg(struct web_req *r, const char *name);
 const struct web_field *web_file(struct web_req *r, const char *name);
 void web_redirect(struct web_req *r, const char *location);
-/* The page's frame: head, navigation (with the user and a logout form), title. */
+/* The page's frame (web_pages.c): head, navigation (with the user and a logout form), title. */
 void web_page_begin(struct web_req *r, const char *title_msgid);
 void web_page_end(struct web_req *r);
 /* The refusal page: msgid (a sentence saying that nothing was changed) and the way back */
@@ -81,7 +82,7 @@ void web_refuse(struct web_req *r, int status, const char *msgid);
 /* A form's hidden CSRF field */
 void web_csrf_field(struct web_req *r);
 
-/* ---- the database, as the pages use it ---- */
+/* ---- the database, as the pages use it (web_http.c) ---- */
 /* This thread's own reading connection (and the accounts', which are never synced). */
 sqlite3 *web_rdb(struct web_server *s);
 /* The engine's connection for writes, recorded as made by the request's account; released by
@@ -102,12 +103,12 @@ void web_page_accounts(struct web_req *r);
 int web_account_check(sqlite3 *h, const char *name, const char *password, char role[16]);
 /* 1 when the account exists and is enabled (role copied) */
 int web_account_active(sqlite3 *h, const char *name, char role[16]);
+
+/* ---- what the pages share (web_pages.c) ---- */
 /* 1 when role is one of the office's (petugas, kepala) or, with city, the city's (operator,
  * pemantau, admin): each database holds its own kind of accounts only */
 int web_role_valid(const char *role, int city);
 int web_role_manages_accounts(const char *role);
-
-/* ---- what the pages share (web_pages.c) ---- */
 /* s, or "" for NULL */
 const char *web_nz(const char *s);
 /* ms since the epoch as the office reads it, local time: 31-12-2024 09:15 */
@@ -161,8 +162,6 @@ void web_page_edit(struct web_req *r);
 void web_page_end_enrolment(struct web_req *r);
 void web_page_heir(struct web_req *r);
 void web_page_enrol(struct web_req *r);
-/* the city's navigation (web_city.c) */
-void web_city_nav(struct web_req *r);
 /* On a worker's page at the city: the form that sets the KPJ */
 void web_city_worker_kpj(struct web_req *r, const char *id, const char *kpj);
 

@@ -1,20 +1,19 @@
 /*
- * web_city.c: the city's desk, served when the database is the city's: its navigation, the
- * districts at a glance (Beranda), Karantina, what the rooms share (who may decide, the
- * decisions' notes, what is kept until the data changes) and the city's table of pages.  The
- * other rooms: web_city_dup.c (Duplikat, KPJ), web_city_money.c (Tagihan & laporan),
- * web_city_history.c (Riwayat).  Every decision goes through the engine functions the command
- * line calls, recorded as made by the logged-in account; only an operator kota decides (a
- * pemantau is refused every form in web_server.c's dispatch).
+ * web_city.c: the city's desk, served when the database is the city's: the districts at a
+ * glance (Beranda), Karantina and the city's table of pages.  The other rooms: web_city_dup.c
+ * (Duplikat, KPJ), web_city_money.c (Tagihan & laporan), web_city_history.c (Riwayat); what
+ * they share is in web_city_common.c.  Every decision goes through the engine functions the
+ * command line calls, recorded as made by the logged-in account; only an operator kota decides
+ * (a pemantau is refused every form in web_server.c's dispatch).  Called by the server
+ * (web_server.c) through its table of pages; it calls the rooms, web_city_common.c, the page
+ * frame and the request layer.
  */
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -23,17 +22,10 @@
 
 #define SILENT_DAYS 7
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "3 jam yang lalu", "9 hari yang lalu" */
 static void put_ago(struct web_req *r, int64_t ms)
 {
-	int64_t s = (now_ms() - ms) / 1000;
+	int64_t s = (web_city_now_ms() - ms) / 1000;
 	if (s < 0)
 		s = 0;
 	if (s < 3600)
@@ -44,126 +36,12 @@ static void put_ago(struct web_req *r, int64_t ms)
 		web_put(r, "%D %t", s / 86400, N_("days ago"));
 }
 
-
-int web_city_may_decide(struct web_req *r)
-{
-	if (!strcmp(r->role, "operator"))
-		return 1;
-	web_refuse(r, MHD_HTTP_FORBIDDEN, N_("only an operator kota account decides: nothing was changed"));
-	return 0;
-}
-
 /* The office's forms (register, correct, end, heirs, enrolments, import) write a district's
  * records: the city decides about them but never edits them, whatever the account's role */
 static void page_office_form(struct web_req *r)
 {
 	web_refuse(r, MHD_HTTP_FORBIDDEN,
 		   N_("the city does not change a district's records: that form is the district office's; nothing was changed"));
-}
-
-int web_city_notes_ensure(sqlite3 *h)
-{
-	return sqlite3_exec(h, "CREATE TABLE IF NOT EXISTS web_city_notes (at INTEGER NOT NULL, account TEXT NOT NULL, "
-			       "action TEXT NOT NULL, subject TEXT NOT NULL, note TEXT)",
-			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-void web_city_note(struct web_req *r, const char *action, const char *subject, const char *note)
-{
-	sqlite3 *h = web_rdb(r->srv);
-	sqlite3_stmt *st;
-	if (!h || web_city_notes_ensure(h) < 0 ||
-	    sqlite3_prepare_v2(h, "INSERT INTO web_city_notes VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, now_ms());
-	sqlite3_bind_text(st, 2, r->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, note && *note ? note : NULL, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
-/* ---- what the money and the districts cost to compute, kept until the data changes ----
- * The bill prices every enrolment in force (seconds for a city of 250,000), so the pages keep
- * what they computed under a signature of the data it came from: the change-sets applied or
- * sealed, the changes captured but not sealed, the budgets, the quarantine's states.  Any of
- * those changing makes a new signature; what is kept holds catalogue words and figures only,
- * nothing of an account, so every session may be shown it. */
-
-#define CACHE_SLOTS 16
-static struct {
-	char *key;
-	void *data;
-	size_t len;
-	unsigned long used;
-} cache[CACHE_SLOTS];
-static unsigned long cache_clock;
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-
-char *web_city_signature(struct web_req *r)
-{
-	sqlite3_stmt *st;
-	char *sig = NULL;
-	if (sqlite3_prepare_v2(web_rdb(r->srv),
-			       "SELECT (SELECT count(*) || '.' || ifnull(max(at), 0) FROM sk_changesets) || '|' || "
-			       "(SELECT count(*) || '.' || ifnull(max(rowid), 0) FROM sk_outbox) || '|' || "
-			       "(SELECT ifnull(group_concat(key || '=' || value), '') FROM settings WHERE key LIKE 'budget.%') || '|' || "
-			       "(SELECT count(*) || '.' || ifnull(max(decided_at), 0) || '.' || ifnull(sum(state = 'held'), 0) FROM sk_quarantine)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		sig = sk_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return sig;
-}
-
-/* the kept copy of what key names, appended to out (or copied into a struct of len bytes) */
-int web_city_cache_get(const char *key, struct sk_buf *out, void *copy, size_t len)
-{
-	int hit = 0;
-	if (!key)
-		return 0;
-	pthread_mutex_lock(&cache_lock);
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].key && !strcmp(cache[i].key, key)) {
-			if (out)
-				sk_buf_put(out, cache[i].data, cache[i].len);
-			else if (cache[i].len == len)
-				memcpy(copy, cache[i].data, len);
-			cache[i].used = ++cache_clock;
-			hit = 1;
-			break;
-		}
-	pthread_mutex_unlock(&cache_lock);
-	return hit;
-}
-
-void web_city_cache_put(const char *key, const void *data, size_t len)
-{
-	int slot = 0;
-	if (!key)
-		return;
-	pthread_mutex_lock(&cache_lock);
-	for (int i = 1; i < CACHE_SLOTS; i++)
-		if (cache[i].used < cache[slot].used)
-			slot = i;
-	free(cache[slot].key);
-	free(cache[slot].data);
-	cache[slot].key = sk_strdup(key);
-	cache[slot].data = sk_malloc(len ? len : 1);
-	memcpy(cache[slot].data, data, len);
-	cache[slot].len = len;
-	cache[slot].used = ++cache_clock;
-	pthread_mutex_unlock(&cache_lock);
-}
-
-void web_city_nav(struct web_req *r)
-{
-	web_put(r, "<a href=\"/\">%t</a><a href=\"/kota/karantina\">%t</a><a href=\"/kota/duplikat\">%t</a>"
-		   "<a href=\"/kota/kpj\">%t</a><a href=\"/kota/tagihan\">%t</a><a href=\"/kota/riwayat\">%t</a>"
-		   "<a href=\"/pekerja\">%t</a>",
-		N_("Home"), N_("Quarantine"), N_("Duplicates"), N_("KPJ"), N_("Bill and report"), N_("History"), N_("Workers"));
 }
 
 /* ---- Beranda: the districts at a glance ---- */
@@ -259,61 +137,7 @@ static int64_t districts_load(struct web_req *r, struct sk_db *db, struct distri
 
 static int silent(const struct district *x)
 {
-	return !x->last_at || now_ms() - x->last_at > (int64_t)SILENT_DAYS * 86400 * 1000;
-}
-
-void web_city_budgets(struct web_req *r, struct sk_db *db, int year, int month)
-{
-	struct sk_report *rep = NULL;
-	static const char *const months[] = {N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-					     N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December")};
-	char *sig = web_city_signature(r), *key = sig ? sk_printf("budgets %d-%d %s", year, month, sig) : NULL;
-	size_t start = r->out.len;
-	free(sig);
-	if (web_city_cache_get(key, &r->out, NULL, 0)) {
-		free(key);
-		return;
-	}
-	if (sk_report_build(&rep, db, year, month) < 0) {
-		web_error_box(r, sk_error_last());
-		free(key);
-		return;
-	}
-	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"budgets\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
-		   "<th>%t</th></tr></thead><tbody>",
-		N_("Funder"), N_("This month's bill"), N_("Budget for the year"), N_("Billed this year"), N_("The budget"));
-	for (size_t i = 0; i < rep->nbills; i++) {
-		const struct sk_report_funder *f = &rep->bills[i];
-		web_put(r, "<tr><td data-label=\"%a\">%h</td><td data-label=\"%a\">%R</td><td data-label=\"%a\">", _("Funder"), f->funder,
-			_("This month's bill"), f->total[month - 1], _("Budget for the year"));
-		if (f->has_budget)
-			web_put(r, "%R", f->budget);
-		else
-			web_put(r, "%t", N_("not set"));
-		web_put(r, "</td><td data-label=\"%a\">%R</td><td data-label=\"%a\">", _("Billed this year"), f->year_total, _("The budget"));
-		if (!f->has_budget)
-			web_put(r, "<a href=\"/kota/tagihan#anggaran\">%t</a>", N_("enter the budget"));
-		else if (f->runs_out)
-			web_put(r, "<span class=\"error\">%t %t %d</span>", N_("runs out in"), months[f->runs_out - 1], rep->year);
-		else
-			web_put(r, "<span class=\"ok\">%t</span>", N_("lasts the year"));
-		web_put(r, "</td></tr>");
-	}
-	if (!rep->nbills)
-		web_put(r, "<tr><td colspan=\"5\">%t</td></tr>", N_("No enrolment is billed this month."));
-	web_put(r, "</tbody></table></div>");
-	sk_report_free(rep);
-	web_city_cache_put(key, r->out.ptr + start, r->out.len - start);
-	free(key);
-}
-
-void web_city_this_month(int *year, int *month)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	*year = tm.tm_year + 1900;
-	*month = tm.tm_mon + 1;
+	return !x->last_at || web_city_now_ms() - x->last_at > (int64_t)SILENT_DAYS * 86400 * 1000;
 }
 
 static void page_city_home(struct web_req *r)

@@ -1,13 +1,15 @@
 /*
- * web_city.h: what the rooms of the city's desk share (web_city.c): who may decide, the
- * decisions' notes, what is kept until the data changes, the districts of the city, and each
- * room's pages for the city's table of pages.
+ * web_city.h: what the rooms of the city's desk share (web_city_common.c): who may decide, the
+ * decisions' notes, what is kept until the data changes, the budgets; the districts of the city;
+ * and each room's pages for the city's table of pages (web_city.c).
  */
 #ifndef SK_WEB_CITY_H
 #define SK_WEB_CITY_H
 
 #include "web.h"
 
+/* now, in ms since the epoch */
+int64_t web_city_now_ms(void);
 /* Only an operator kota decides; 1 when r may, else the page says why (403) */
 int web_city_may_decide(struct web_req *r);
 /* the decisions' notes: kept in the city's database beside the accounts, never synced */

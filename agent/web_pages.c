@@ -1,8 +1,10 @@
 /*
- * web_pages.c: what every page shares, the office's and the city's: the frame (head,
- * navigation, title), the helpers that write values as the office reads them (dates, times,
- * the sync mark, an engine error in words, a list to choose from) and the lists the forms
- * offer.  The pages themselves are in web_office.c, web_worker.c, web_forms.c and web_city*.c.
+ * web_pages.c: what every page shares, the office's and the city's: the frame (head, the
+ * office's or the city's navigation, title), the refusal page, what each role may do, the
+ * helpers that write values as the office reads them (dates, times, the sync mark, an engine
+ * error in words, a list to choose from) and the lists the forms offer.  Called by the pages
+ * (web_office.c, web_worker.c, web_forms.c, web_tasks.c, web_user.c, web_city*.c) and the
+ * server (web_server.c); it calls only the request layer (web_http.c) and the catalogue.
  */
 #include <microhttpd.h>
 #include <pthread.h>
@@ -223,7 +225,32 @@ char *web_kelurahan_name(struct web_req *r, const char *code)
 	return v ? v : sk_strdup(web_nz(code));
 }
 
+/* ---- roles: what each account may do ---- */
+
+int web_role_valid(const char *role, int city)
+{
+	static const char *const office[] = {"petugas", "kepala", NULL}, *const town[] = {"operator", "pemantau", "admin", NULL};
+	for (const char *const *p = city ? town : office; role && *p; p++)
+		if (!strcmp(*p, role))
+			return 1;
+	return 0;
+}
+
+int web_role_manages_accounts(const char *role)
+{
+	return !strcmp(role, "kepala") || !strcmp(role, "admin");
+}
+
 /* ---- the frame ---- */
+
+/* the city's navigation */
+static void city_nav(struct web_req *r)
+{
+	web_put(r, "<a href=\"/\">%t</a><a href=\"/kota/karantina\">%t</a><a href=\"/kota/duplikat\">%t</a>"
+		   "<a href=\"/kota/kpj\">%t</a><a href=\"/kota/tagihan\">%t</a><a href=\"/kota/riwayat\">%t</a>"
+		   "<a href=\"/pekerja\">%t</a>",
+		N_("Home"), N_("Quarantine"), N_("Duplicates"), N_("KPJ"), N_("Bill and report"), N_("History"), N_("Workers"));
+}
 
 void web_page_begin(struct web_req *r, const char *title_msgid)
 {
@@ -234,7 +261,7 @@ void web_page_begin(struct web_req *r, const char *title_msgid)
 	if (r->logged_in) {
 		web_put(r, "<header><nav><a href=\"/\" class=\"brand\"><img src=\"/assets/icon.svg\" alt=\"\" width=\"16\" height=\"16\"> sinkron</a>");
 		if (web_is_city(r->srv))
-			web_city_nav(r);
+			city_nav(r);
 		else
 			web_put(r, "<a href=\"/\">%t</a><a href=\"/pekerja\">%t</a><a href=\"/daftar\">%t</a>"
 				   "<a href=\"/impor\">%t</a><a href=\"/kirim\">%t</a>",
@@ -252,4 +279,12 @@ void web_page_begin(struct web_req *r, const char *title_msgid)
 void web_page_end(struct web_req *r)
 {
 	web_put(r, "</main></body></html>");
+}
+
+void web_refuse(struct web_req *r, int status, const char *msgid)
+{
+	r->status = status;
+	web_page_begin(r, N_("Refused"));
+	web_put(r, "<p class=\"error\" role=\"alert\">%t</p><p><a href=\"/\">%t</a></p>", msgid, N_("Back to Beranda"));
+	web_page_end(r);
 }

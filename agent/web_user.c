@@ -56,20 +56,6 @@ int web_accounts_ensure(sqlite3 *h)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int web_role_valid(const char *role, int city)
-{
-	static const char *const office[] = {"petugas", "kepala", NULL}, *const town[] = {"operator", "pemantau", "admin", NULL};
-	for (const char *const *p = city ? town : office; role && *p; p++)
-		if (!strcmp(*p, role))
-			return 1;
-	return 0;
-}
-
-int web_role_manages_accounts(const char *role)
-{
-	return !strcmp(role, "kepala") || !strcmp(role, "admin");
-}
-
 /* The worker list's order and filters read from indexes (the engine never needs them; they change
  * no row, so nothing of them is synced or digested).  At the city the list's index leaves the
  * status out, so that the duplicates' query (status = 'active') reads its own partial index, and
