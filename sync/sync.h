@@ -4,6 +4,11 @@
  * message in sk_error_last(); output parameters come first and are named out; whoever
  * receives an object through **out owns it and frees it with the matching *_free(), which
  * accepts NULL.
+ *
+ * It gathers one header per concern from sync/api/, in the order of the layers that implement
+ * them (README.md, "Layout"): base.h (the utilities), store.h (the database), changeset.h,
+ * remote.h, history.h, consolidate.h, restore.h (the engine), registry.h, money.h, files.h (the
+ * register's domain).  Inside sync/, a file includes the api headers of its own layer and below.
  */
 #ifndef SK_SYNC_H
 #define SK_SYNC_H
