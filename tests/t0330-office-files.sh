@@ -97,6 +97,7 @@ fi
 # other: a server that records what it gets and asks for a login; front: redirects to it
 start_redirector() { # NAME ARGS...: sets PORT_NAME
 	local n=$1; shift
+	: >"$TMP/$n.port" # emptied before it starts: never an earlier port
 	"$TOOLS/redirector" --log "$TMP/$n.log" "$@" >"$TMP/$n.port" &
 	at_exit "kill $!"
 	wait_for 10 '[ -s "$TMP/$n.port" ]'

@@ -56,6 +56,7 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 # proxy NAME OPTIONS...: a linkproxy in front of the git daemon; sets PORT_<NAME>, PID_<NAME>
 proxy() {
 	local n=$1; shift
+	: >"$TMP/$n.port" # emptied before the proxy starts: a port file of an earlier proxy of this name is never read
 	"$TOOLS/linkproxy" --target "127.0.0.1:$GIT_DAEMON_PORT" --log "$TMP/$n.proxy.log" "$@" >"$TMP/$n.port" 2>>"$TMP/$n.proxy.err" &
 	eval "PID_$n=$!"
 	at_exit "kill $! 2>/dev/null"

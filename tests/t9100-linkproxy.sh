@@ -23,6 +23,7 @@ NP="$TOOLS/netprobe"
 start() {
 	local name=$1 pid i
 	shift
+	: >"$name.out" # emptied before it starts: never an earlier port
 	"$@" >"$name.out" 2>"$name.err" &
 	pid=$!
 	at_exit "kill $pid"
