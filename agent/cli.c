@@ -211,6 +211,9 @@ void print_issues(const struct sk_issues *is, long line)
 
 static int progress_shown;
 
+/* The engine names its step in English; the catalogue has them all: N_("applying"),
+ * N_("consolidating"), N_("importing"), N_("receiving"), N_("restoring"), N_("sealing"),
+ * N_("sending"). */
 void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total)
 {
 	(void)payload;
@@ -218,9 +221,9 @@ void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total)
 		return;
 	if (total) {
 		int pct = (int)(done * 100 / total), bars = pct / 4;
-		fprintf(stderr, "\r%-10s [%-25.*s] %3d%%", what, bars, "#########################", pct);
+		fprintf(stderr, "\r%-10s [%-25.*s] %3d%%", _(what), bars, "#########################", pct);
 	} else {
-		fprintf(stderr, "\r%-10s %llu", what, (unsigned long long)done);
+		fprintf(stderr, "\r%-10s %llu", _(what), (unsigned long long)done);
 	}
 	progress_shown = 1;
 }

@@ -59,7 +59,7 @@ static int quarantine_line(void *payload, const struct sk_quarantined *q)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	printf("%.12s  %-8s #%-5lld %-9s %s  %s%s%s%s\n", q->id, q->origin, (long long)q->number, q->state, when, q->reason,
+	printf("%.12s  %-8s #%-5lld %-9s %s  %s%s%s%s\n", q->id, q->origin, (long long)q->number, q->state, when, tr_msg(q->reason),
 	       q->decided_by ? "  (by " : "", q->decided_by ? q->decided_by : "", q->decided_by ? ")" : "");
 	(*n)++;
 	return 0;

@@ -144,8 +144,11 @@ int cmd_status(int argc, char **argv)
 			printf(_("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n"), p.unsent, p.unsent_bytes);
 		if (problem)
 			printf(_("NOT IN STEP: %s\n"), tr_msg(problem));
-		if (refused)
-			snprintf(which, sizeof(which), r.refused_number ? _("change-set #%lld") : _("a change-set"), (long long)r.refused_number);
+		/* "change-set #12": a msgid ending in a number would match the engine's messages that begin so */
+		if (refused && r.refused_number)
+			snprintf(which, sizeof(which), "%s #%lld", _("change-set"), (long long)r.refused_number);
+		else if (refused)
+			snprintf(which, sizeof(which), "%s", _("a change-set"));
 		if (refused && !strcmp(r.refused_state, "held"))
 			printf(_("NOT IN STEP: the city holds %s of this office in quarantine: %s;\n"
 			       "  this office's later change-sets wait behind it. Tell the city: after checking, it releases\n"

@@ -62,6 +62,12 @@ check "LANG=id alone, LC_ALL and LC_MESSAGES choose Indonesian too" \
 	'env LANG=id $SINKRON help | grep -q "^Perintah:" && env LANG=C LC_ALL=id_ID.UTF-8 $SINKRON help | grep -q "^Perintah:" && env LANG=C LC_MESSAGES=id_ID.UTF-8 $SINKRON help | grep -q "^Perintah:"'
 check "another language is English" 'env LANG=fr_FR.UTF-8 $SINKRON help | grep -q "^Verbs:"'
 
+# the report's conclusion: the engine's English lines, read in the catalogue's words
+mkdir city && (cd city && $EN $SINKRON init --city 96.71 && $EN $SINKRON budget set 2026 2200000000) >/dev/null 2>&1
+(cd city && $EN $SINKRON report --year 2026 >../en 2>&1; $ID $SINKRON report --year 2026 >../id 2>&1)
+check "report's conclusion in English" 'grep -q "^  the APBD Kota budget for 2026: nothing billed, Rp2,200,000,000 left$" en && grep -q "^BUDGET 2026$" en'
+check "report's conclusion in Indonesian" 'grep -q "^  anggaran APBD Kota untuk 2026: belum ada tagihan, sisa Rp2,200,000,000$" id && grep -q "^ANGGARAN 2026$" id'
+
 # the bill's CSV is for programs: the same in both languages
 check "bill --csv is the same in both" '[ "$($EN $SINKRON bill --month 2026-01 --csv)" = "$($ID $SINKRON bill --month 2026-01 --csv)" ]'
 
