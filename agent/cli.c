@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 struct opts g_opts;
 const struct cmd *cli_verbs;
@@ -41,7 +42,7 @@ const char *arg_value(struct args *a, const char *name)
 			break;
 		if (!strcmp(a->argv[i], name)) {
 			if (i + 1 >= a->argc) {
-				fprintf(stderr, "sinkron %s: %s needs a value\n", a->argv[0], name);
+				fprintf(stderr, _("sinkron %s: %s needs a value\n"), a->argv[0], name);
 				exit(EXIT_USAGE);
 			}
 			a->used[i] = a->used[i + 1] = 1;
@@ -94,7 +95,7 @@ int usage_error(const char *verb, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "sinkron %s: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c) {
@@ -162,11 +163,24 @@ int fail(int rc, const char *what)
 	const char *msg = sk_error_last();
 	char todo[200];
 	what_to_do(todo, sizeof(todo), msg);
+	char *m = i18n_tr_msg(msg), *t = i18n_tr_msg(todo);
 	if (what)
-		fprintf(stderr, "sinkron: %s: %s%s\n", what, msg, todo);
+		fprintf(stderr, "sinkron: %s: %s%s\n", what, m, t);
 	else
-		fprintf(stderr, "sinkron: %s%s\n", msg, todo);
+		fprintf(stderr, "sinkron: %s%s\n", m, t);
+	free(m);
+	free(t);
 	return exit_code(rc);
+}
+
+const char *tr_msg(const char *msg)
+{
+	static char *kept[8];
+	static unsigned next;
+	char **slot = &kept[next++ % 8];
+	free(*slot);
+	*slot = i18n_tr_msg(msg);
+	return *slot;
 }
 
 void say(const char *fmt, ...)
@@ -175,26 +189,31 @@ void say(const char *fmt, ...)
 	if (g_opts.quiet)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 }
 
 void print_issues(const struct sk_issues *is, long line)
 {
 	for (int i = 0; i < is->n; i++) {
+		char *reason = i18n_tr_msg(is->v[i].reason);
 		if (line > 0)
-			fprintf(stderr, "line %ld: ", line);
-		fprintf(stderr, "%s: %s: %s\n", is->v[i].error ? "error" : "warning", is->v[i].field, is->v[i].reason);
+			fprintf(stderr, _("line %ld: "), line);
+		fprintf(stderr, "%s: %s: %s\n", is->v[i].error ? _("error") : _("warning"), is->v[i].field, reason);
+		free(reason);
 	}
 	if (is->dropped) {
 		if (line > 0)
-			fprintf(stderr, "line %ld: ", line);
-		fprintf(stderr, "%d more issue(s) not shown\n", is->dropped);
+			fprintf(stderr, _("line %ld: "), line);
+		fprintf(stderr, _("%d more issue(s) not shown\n"), is->dropped);
 	}
 }
 
 static int progress_shown;
 
+/* The engine names its step in English; the catalogue has them all: N_("applying"),
+ * N_("consolidating"), N_("importing"), N_("receiving"), N_("restoring"), N_("sealing"),
+ * N_("sending"). */
 void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total)
 {
 	(void)payload;
@@ -202,9 +221,9 @@ void progress_cb(void *payload, const char *what, uint64_t done, uint64_t total)
 		return;
 	if (total) {
 		int pct = (int)(done * 100 / total), bars = pct / 4;
-		fprintf(stderr, "\r%-10s [%-25.*s] %3d%%", what, bars, "#########################", pct);
+		fprintf(stderr, "\r%-10s [%-25.*s] %3d%%", _(what), bars, "#########################", pct);
 	} else {
-		fprintf(stderr, "\r%-10s %llu", what, (unsigned long long)done);
+		fprintf(stderr, "\r%-10s %llu", _(what), (unsigned long long)done);
 	}
 	progress_shown = 1;
 }

@@ -46,6 +46,8 @@ struct sk_db *open_db(void);
 /* Prints "sinkron: <what>: <sk_error_last()>" and returns the exit code for rc. */
 int fail(int rc, const char *what);
 int exit_code(int rc);
+/* The engine's message msg in the language in force (LANG), valid until eight more calls. */
+const char *tr_msg(const char *msg);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* stderr unless -q */
 void print_issues(const struct sk_issues *is, long line);
 /* A progress bar on stderr when it is a terminal and not -q. */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "i18n.h"
 
 int cmd_consolidate(int argc, char **argv)
 {
@@ -28,22 +29,22 @@ int cmd_consolidate(int argc, char **argv)
 		sk_db_free(db);
 		return fail(rc, "consolidate");
 	}
-	printf("applied %zu change-set(s), %zu row change(s), from %zu district(s)\n", r.changesets, r.rows, r.districts);
+	printf(_("applied %zu change-set(s), %zu row change(s), from %zu district(s)\n"), r.changesets, r.rows, r.districts);
 	for (size_t i = 0; i < r.nquarantined; i++)
-		printf("quarantined: %s\n", r.quarantined[i]);
+		printf(_("quarantined: %s\n"), tr_msg(r.quarantined[i]));
 	if (r.city_clock_behind)
-		printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
-		       "set this computer's date and time right\n");
+		printf(_("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
+		       "set this computer's date and time right\n"));
 	if (r.waiting)
-		printf("%zu district(s) wait behind a quarantined change-set: 'sinkron quarantine' lists them\n", r.waiting);
+		printf(_("%zu district(s) wait behind a quarantined change-set: 'sinkron quarantine' lists them\n"), r.waiting);
 	for (size_t i = 0; i < r.nskipped; i++)
-		printf("skipped: %s\n", r.skipped[i]);
+		printf(_("skipped: %s\n"), tr_msg(r.skipped[i]));
 	sk_consolidate_result_free(&r);
 	/* the receipts just written go out with the city's next change-set: seal it now */
 	if ((rc2 = sk_seal(db, 0, &s, NULL, NULL)) < 0)
-		fprintf(stderr, "sinkron: the receipts could not be sealed: %s\n", sk_error_last());
+		fprintf(stderr, _("sinkron: the receipts could not be sealed: %s\n"), tr_msg(sk_error_last()));
 	else if (s.changesets)
-		printf("receipts and city decisions sealed into %zu change-set(s) for the districts\n", s.changesets);
+		printf(_("receipts and city decisions sealed into %zu change-set(s) for the districts\n"), s.changesets);
 	sk_db_free(db);
 	if (rc < 0 || r.waiting)
 		return EXIT_FAILED;
@@ -58,7 +59,7 @@ static int quarantine_line(void *payload, const struct sk_quarantined *q)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	printf("%.12s  %-8s #%-5lld %-9s %s  %s%s%s%s\n", q->id, q->origin, (long long)q->number, q->state, when, q->reason,
+	printf("%.12s  %-8s #%-5lld %-9s %s  %s%s%s%s\n", q->id, q->origin, (long long)q->number, q->state, when, tr_msg(q->reason),
 	       q->decided_by ? "  (by " : "", q->decided_by ? q->decided_by : "", q->decided_by ? ")" : "");
 	(*n)++;
 	return 0;
@@ -83,9 +84,9 @@ int cmd_quarantine(int argc, char **argv)
 	} else if (k == 2 && (!strcmp(ops[0], "release") || !strcmp(ops[0], "reject"))) {
 		rc = sk_quarantine_decide(db, ops[1], !strcmp(ops[0], "release"));
 		if (rc == 0)
-			printf("%s %s: %s\n", !strcmp(ops[0], "release") ? "released" : "rejected", ops[1],
-			       !strcmp(ops[0], "release") ? "the next consolidation applies it"
-							 : "it will be skipped; the district's next change-sets go on");
+			printf("%s %s: %s\n", !strcmp(ops[0], "release") ? _("released") : _("rejected"), ops[1],
+			       !strcmp(ops[0], "release") ? _("the next consolidation applies it")
+							 : _("it will be skipped; the district's next change-sets go on"));
 	} else {
 		sk_db_free(db);
 		return usage_error("quarantine", "say 'release ID' or 'reject ID'");
@@ -110,7 +111,7 @@ static int dup_line(void *payload, const struct sk_duplicate *d)
 	s->records++;
 	printf("  %-22s %-8s %-18s %-28s %-10s %s  %s  %s  [%s]\n", d->id, d->owner ? d->owner : "", d->district ? d->district : "",
 	       d->name ? d->name : "", d->birth_date ? d->birth_date : "", d->sex ? d->sex : "", d->kelurahan ? d->kelurahan : "",
-	       d->phone ? d->phone : "", d->enrolments ? d->enrolments : "no active enrolment");
+	       d->phone ? d->phone : "", d->enrolments ? d->enrolments : _("no active enrolment"));
 	return 0;
 }
 
@@ -131,13 +132,13 @@ int cmd_duplicates(int argc, char **argv)
 		/* the names point into the statement's rows: print as they come */
 		rc = sk_duplicates_each(db, dup_line, &s);
 		if (rc == 0)
-			say("%zu NIK(s) registered more than once (%zu records)%s\n", s.groups, s.records,
-			    s.groups ? ": decide with 'sinkron duplicates decide NIK --keep ID'" : "");
+			say(_("%zu NIK(s) registered more than once (%zu records)%s\n"), s.groups, s.records,
+			    s.groups ? _(": decide with 'sinkron duplicates decide NIK --keep ID'") : "");
 	} else if (k == 2 && !strcmp(ops[0], "decide") && keep) {
 		size_t marked = 0;
 		rc = sk_duplicate_decide(db, ops[1], keep, &marked);
 		if (rc == 0)
-			printf("NIK %s: %s stays; %zu other record(s) marked as its duplicate, sent to their districts with the next sync\n",
+			printf(_("NIK %s: %s stays; %zu other record(s) marked as its duplicate, sent to their districts with the next sync\n"),
 			       ops[1], keep, marked);
 	} else {
 		sk_db_free(db);

@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "i18n.h"
 
 static void local_time(char *out, size_t n, int64_t ms)
 {
@@ -131,87 +132,90 @@ int cmd_status(int argc, char **argv)
 		printf("}\n");
 	} else {
 		char when[32], when2[32], which[64];
-		printf("%s %s (%s): %lld active worker(s), %lld ended, %lld active enrolment(s)\n",
-		       sk_db_is_city(db) ? "City" : "Distrik", sk_db_name(db), sk_db_code(db), (long long)c.active,
+		printf(_("%s %s (%s): %lld active worker(s), %lld ended, %lld active enrolment(s)\n"),
+		       sk_db_is_city(db) ? _("City") : _("Distrik"), sk_db_name(db), sk_db_code(db), (long long)c.active,
 		       (long long)c.ended, (long long)c.enrolments);
 		if (p.outbox_entries) {
 			local_time(when, sizeof(when), p.oldest_ms);
-			printf("%zu change(s) to %zu record(s) not yet sealed, the oldest from %s\n", p.outbox_entries,
+			printf(_("%zu change(s) to %zu record(s) not yet sealed, the oldest from %s\n"), p.outbox_entries,
 			       p.outbox_rows, when);
 		}
 		if (p.unsent)
-			printf("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n", p.unsent, p.unsent_bytes);
+			printf(_("%zu change-set(s), %zu bytes, sealed and waiting to be sent to the city\n"), p.unsent, p.unsent_bytes);
 		if (problem)
-			printf("NOT IN STEP: %s\n", problem);
-		if (refused)
-			snprintf(which, sizeof(which), r.refused_number ? "change-set #%lld" : "a change-set", (long long)r.refused_number);
-		if (refused && !strcmp(r.refused_state, "held"))
-			printf("NOT IN STEP: the city holds %s of this office in quarantine: %s;\n"
-			       "  this office's later change-sets wait behind it. Tell the city: after checking, it releases\n"
-			       "  or rejects it ('sinkron quarantine'); %s\n", which, r.refused_reason,
-			       strstr(r.refused_reason, "clock") ? "and check this computer's date and time"
-								 : "nothing needs to be done again here until then");
+			printf(_("NOT IN STEP: %s\n"), tr_msg(problem));
+		/* "change-set #12": a msgid ending in a number would match the engine's messages that begin so */
+		if (refused && r.refused_number)
+			snprintf(which, sizeof(which), "%s #%lld", _("change-set"), (long long)r.refused_number);
 		else if (refused)
-			printf("NOT IN STEP: the city rejected %s of this office: %s;\n"
+			snprintf(which, sizeof(which), "%s", _("a change-set"));
+		if (refused && !strcmp(r.refused_state, "held"))
+			printf(_("NOT IN STEP: the city holds %s of this office in quarantine: %s;\n"
+			       "  this office's later change-sets wait behind it. Tell the city: after checking, it releases\n"
+			       "  or rejects it ('sinkron quarantine'); %s\n"), which, tr_msg(r.refused_reason),
+			       strstr(r.refused_reason, "clock") ? _("and check this computer's date and time")
+								 : _("nothing needs to be done again here until then"));
+		else if (refused)
+			printf(_("NOT IN STEP: the city rejected %s of this office: %s;\n"
 			       "  what it carried is not at the city, and the city's copy of this office's data differs from ours.\n"
 			       "  Undo here what the city refused (a record of another office: delete it), then make the other\n"
-			       "  changes it carried again ('sinkron log' lists them), so they are sent anew\n",
-			       which, r.refused_reason);
+			       "  changes it carried again ('sinkron log' lists them), so they are sent anew\n"),
+			       which, tr_msg(r.refused_reason));
 		if (!sk_db_is_city(db)) {
 			if (r.have && (size_t)r.last_number == p.sealed && all_sent) {
 				local_time(when, sizeof(when), r.sealed_at);
 				local_time(when2, sizeof(when2), r.consolidated_at);
-				printf("the city has everything: every change-set up to #%lld (sealed %s), applied at the city %s\n",
+				printf(_("the city has everything: every change-set up to #%lld (sealed %s), applied at the city %s\n"),
 				       (long long)r.last_number, when, when2);
 			} else if (r.have && (size_t)r.last_number >= p.sealed && !problem && !refused) {
 				local_time(when, sizeof(when), r.sealed_at);
-				printf("the city has every change-set sealed so far, up to #%lld (sealed %s); the changes made since "
-				       "go with the next sync\n", (long long)r.last_number, when);
+				printf(_("the city has every change-set sealed so far, up to #%lld (sealed %s); the changes made since "
+				       "go with the next sync\n"), (long long)r.last_number, when);
 			} else if (r.have && (size_t)r.last_number < p.sealed && !refused) {
 				local_time(when, sizeof(when), r.sealed_at);
-				printf("the city has everything up to #%lld (sealed %s); #%lld to #%zu %s\n", (long long)r.last_number,
+				printf(_("the city has everything up to #%lld (sealed %s); #%lld to #%zu %s\n"), (long long)r.last_number,
 				       when, (long long)r.last_number + 1, p.sealed,
-				       p.pushed > (size_t)r.last_number ? "reached the central repository and wait for the city to consolidate"
-									: "are not yet at the central repository");
+				       p.pushed > (size_t)r.last_number ? _("reached the central repository and wait for the city to consolidate")
+									: _("are not yet at the central repository"));
 			} else if (p.sealed && !refused) {
-				printf("no receipt from the city yet: it has not confirmed any change-set of this office\n");
+				printf(_("no receipt from the city yet: it has not confirmed any change-set of this office\n"));
 			}
 			if (r.have && r.matches == 1 && !refused)
-				printf("the city's copy of this office's data matches ours at #%lld\n", (long long)r.last_number);
+				printf(_("the city's copy of this office's data matches ours at #%lld\n"), (long long)r.last_number);
 			else if (r.have && r.matches == 0 && !refused)
-				printf("note: the city's copy of this office's data at #%lld differs from ours then; this is expected\n"
+				printf(_("note: the city's copy of this office's data at #%lld differs from ours then; this is expected\n"
 				       "  when the city changed these records (KPJ, duplicates) at the same time; if it persists, run\n"
-				       "  'sinkron verify' and tell the city\n", (long long)r.last_number);
+				       "  'sinkron verify' and tell the city\n"), (long long)r.last_number);
 		}
 		if (all_sent && !r.have && sk_db_is_city(db))
-			printf("nothing waits to be sent\n");
+			printf(_("nothing waits to be sent\n"));
 		if (last_ok) {
 			local_time(when, sizeof(when), last_ok);
-			printf("last successful sync: %s", when);
+			printf(_("last successful sync: %s"), when);
 			if (last_push && last_push != last_ok) {
 				local_time(when2, sizeof(when2), last_push);
-				printf(" (last push %s", when2);
+				printf(_(" (last push %s"), when2);
 				local_time(when2, sizeof(when2), last_fetch);
-				printf(", last fetch %s)", when2);
+				printf(_(", last fetch %s)"), when2);
 			}
 			putchar('\n');
 		} else if (last_push || last_fetch) {
 			local_time(when, sizeof(when), last_push);
 			local_time(when2, sizeof(when2), last_fetch);
-			printf("last push %s, last fetch %s\n", last_push ? when : "never", last_fetch ? when2 : "never");
+			printf(_("last push %s, last fetch %s\n"), last_push ? when : _("never"), last_fetch ? when2 : _("never"));
 		}
 		if (last_error && last_error_at >= last_ok) {
 			local_time(when, sizeof(when), last_error_at);
-			printf("last error (%s): %s\n", when, last_error);
+			printf(_("last error (%s): %s\n"), when, tr_msg(last_error));
 		}
 		if (next_attempt && agent_pid) {
 			local_time(when, sizeof(when), next_attempt);
-			printf("the agent (pid %s) tries again at %s\n", agent_pid, when);
+			printf(_("the agent (pid %s) tries again at %s\n"), agent_pid, when);
 		} else if (!agent_pid) {
-			printf("no agent is running for this database%s\n", central || last_ok ? "" : ", and no central repository is set");
+			printf(_("no agent is running for this database%s\n"), central || last_ok ? "" : _(", and no central repository is set"));
 		}
 		if (quarantine && sk_db_is_city(db))
-			printf("last quarantined: %s ('sinkron quarantine')\n", quarantine);
+			printf(_("last quarantined: %s ('sinkron quarantine')\n"), tr_msg(quarantine));
 	}
 	free(central);
 	free(last_error);
@@ -245,12 +249,12 @@ int cmd_seal(int argc, char **argv)
 	if (rc < 0)
 		return fail(rc, "seal");
 	if (res.changesets)
-		printf("sealed %zu change(s) into %zu change-set(s), %zu bytes\n", res.rows, res.changesets, res.bytes);
+		printf(_("sealed %zu change(s) into %zu change-set(s), %zu bytes\n"), res.rows, res.changesets, res.bytes);
 	else
-		printf("nothing to seal\n");
+		printf(_("nothing to seal\n"));
 	if (res.aside)
-		fprintf(stderr, "sinkron: seal: %zu change(s) could not be sealed, the first to %s: its id is not UTF-8 text "
-			"(written with another SQLite tool); give the record a proper id or delete it\n", res.aside, res.aside_first);
+		fprintf(stderr, _("sinkron: seal: %zu change(s) could not be sealed, the first to %s: its id is not UTF-8 text "
+			"(written with another SQLite tool); give the record a proper id or delete it\n"), res.aside, res.aside_first);
 	if (res.flags & SK_CSF_CLOCK_AHEAD)
 		say("warning: this computer's clock is more than a day ahead of the last time heard from the city: check the date\n");
 	if (res.flags & SK_CSF_CLOCK_BEHIND)
@@ -318,18 +322,18 @@ int cmd_verify(int argc, char **argv)
 			sk_db_free(db);
 			return fail(rc, "verify --repair");
 		}
-		printf("capture triggers made again; %zu record(s) changed without capture are now recorded, to be sealed and sent\n", n);
+		printf(_("capture triggers made again; %zu record(s) changed without capture are now recorded, to be sealed and sent\n"), n);
 	}
 	rc = sk_verify(db, &r);
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "verify");
 	for (size_t i = 0; i < r.nbad && i < 8; i++)
-		fprintf(stderr, "%s\n", r.bad[i]);
-	printf("%zu row(s), %zu changed since the last seal\n", r.rows, r.pending);
-	printf("digest kept       %s\ndigest recomputed %s\n", r.digest, r.recomputed);
+		fprintf(stderr, "%s\n", tr_msg(r.bad[i]));
+	printf(_("%zu row(s), %zu changed since the last seal\n"), r.rows, r.pending);
+	printf(_("digest kept       %s\ndigest recomputed %s\n"), r.digest, r.recomputed);
 	if (!r.ok) {
-		printf("MISMATCH: the database was changed outside sinkron's capture, or is damaged\n");
+		printf(_("MISMATCH: the database was changed outside sinkron's capture, or is damaged\n"));
 		return EXIT_FAILED;
 	}
 	printf("ok\n");
@@ -355,10 +359,10 @@ int cmd_apply(int argc, char **argv)
 		if (rc == SK_ENOTFOUND && from) {
 			sk_apply_result_free(&r);
 			sk_db_free(db);
-			fprintf(stderr, "sinkron: apply: %s\n", sk_error_last());
+			fprintf(stderr, _("sinkron: apply: %s\n"), tr_msg(sk_error_last()));
 			return EXIT_USAGE;
 		}
-		printf("applied %zu change-set(s), %zu row change(s); %zu already here\n", r.changesets, r.rows, r.skipped);
+		printf(_("applied %zu change-set(s), %zu row change(s); %zu already here\n"), r.changesets, r.rows, r.skipped);
 	}
 	for (int i = 0; i < n; i++) {
 		int rc1;
@@ -366,7 +370,7 @@ int cmd_apply(int argc, char **argv)
 			sk_apply_result_free(&r);
 		rc1 = sk_apply(db, from, ops[i], &r, progress_cb, NULL);
 		progress_done();
-		printf("%s: applied %zu change-set(s), %zu row change(s); %zu already here\n", ops[i], r.changesets, r.rows,
+		printf(_("%s: applied %zu change-set(s), %zu row change(s); %zu already here\n"), ops[i], r.changesets, r.rows,
 		       r.skipped);
 		if (rc1 < 0)
 			rc = rc1;
@@ -374,7 +378,7 @@ int cmd_apply(int argc, char **argv)
 	sk_db_free(db);
 	if (rc < 0) {
 		for (size_t i = 0; i < r.nrefused; i++)
-			fprintf(stderr, "sinkron: refused: %s\n", r.refused[i]);
+			fprintf(stderr, _("sinkron: refused: %s\n"), tr_msg(r.refused[i]));
 		sk_apply_result_free(&r);
 		return rc == SK_EINVALID || rc == SK_ECONFLICT || rc == SK_ECORRUPT ? EXIT_FAILED : exit_code(rc);
 	}

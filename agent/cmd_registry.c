@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "i18n.h"
 
 int cmd_init(int argc, char **argv)
 {
@@ -42,9 +43,9 @@ int cmd_init(int argc, char **argv)
 			struct tm tm;
 			localtime_r(&t, &tm);
 			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-			fprintf(stderr, "sinkron: init: '%s' holds the history of an office whose database '%s' is missing: "
+			fprintf(stderr, _("sinkron: init: '%s' holds the history of an office whose database '%s' is missing: "
 				"to bring the database back from it and the central repository, run 'sinkron --db %s restore "
-				"--at %s --replace'; to start a new office instead, move '%s' away first\n", git, g_opts.db_path,
+				"--at %s --replace'; to start a new office instead, move '%s' away first\n"), git, g_opts.db_path,
 				g_opts.db_path, day, git);
 			free(git);
 			return EXIT_USAGE;
@@ -54,7 +55,7 @@ int cmd_init(int argc, char **argv)
 	rc = sk_db_create(&db, g_opts.db_path, city ? city : ops[0], city != NULL, central);
 	if (rc < 0)
 		return fail(rc, NULL);
-	printf("created %s for %s %s (%s)\n", g_opts.db_path, sk_db_is_city(db) ? "city" : "distrik",
+	printf(_("created %s for %s %s (%s)\n"), g_opts.db_path, sk_db_is_city(db) ? _("city") : _("distrik"),
 	       sk_db_name(db), sk_db_code(db));
 	if (!central)
 		say("no central repository yet: set one with 'sinkron init' --central URL, or in the agent's configuration\n");
@@ -139,9 +140,9 @@ static void show_worker(struct sk_db *db, const struct sk_worker *w)
 	print_kv("KPJ", w->kpj);
 	print_kv("Verifikasi", w->verified);
 	print_kv("Pemilik", w->owner);
-	printf("enrolments:\n");
+	printf(_("enrolments:\n"));
 	sk_enrolment_each(db, w->id, print_enrolment, NULL);
-	printf("heirs:\n");
+	printf(_("heirs:\n"));
 	sk_heir_each(db, w->id, print_heir, NULL);
 }
 
@@ -157,7 +158,7 @@ static int list_line(void *payload, const struct sk_worker *w)
 static void kpj_unmatched(void *payload, long line, const char *nik, const char *kpj, const char *why)
 {
 	(void)payload;
-	printf("line %ld: NIK %s, KPJ %s: %s\n", line, nik, kpj, why);
+	printf(_("line %ld: NIK %s, KPJ %s: %s\n"), line, nik, kpj, tr_msg(why));
 }
 
 int cmd_worker(int argc, char **argv)
@@ -183,7 +184,7 @@ int cmd_worker(int argc, char **argv)
 		if (rc < 0) {
 			code = is.n ? EXIT_USAGE : fail(rc, "worker add");
 			if (is.n)
-				fprintf(stderr, "sinkron: the worker was not registered\n");
+				fprintf(stderr, _("sinkron: the worker was not registered\n"));
 		} else {
 			printf("%s\n", id);
 			say("registered %s in %s\n", in.name, sk_db_name(db));
@@ -215,8 +216,8 @@ int cmd_worker(int argc, char **argv)
 			if (sk_worker_get(db, &w, ops[0]) == 0) {
 				sk_heir_each(db, w.id, count_heir, &heirs);
 				if (w.end_reason && !strcmp(w.end_reason, "meninggal dunia") && !heirs)
-					fprintf(stderr, "sinkron: warning: %s died with no heir registered: the JKM benefit "
-						"(Rp42,000,000) needs one; add it with 'sinkron heir add %s'\n", w.name ? w.name : w.id, w.id);
+					fprintf(stderr, _("sinkron: warning: %s died with no heir registered: the JKM benefit "
+						"(Rp42,000,000) needs one; add it with 'sinkron heir add %s'\n"), w.name ? w.name : w.id, w.id);
 				sk_worker_release(&w);
 			}
 		}
@@ -252,10 +253,10 @@ int cmd_worker(int argc, char **argv)
 		if ((rc = sk_kpj_import(db, file, &kr, kpj_unmatched, NULL)) < 0) {
 			code = fail(rc, "worker kpj");
 		} else {
-			printf("%s: %zu row(s): %zu KPJ set, %zu already set, %zu not matched\n", file, kr.rows, kr.set,
+			printf(_("%s: %zu row(s): %zu KPJ set, %zu already set, %zu not matched\n"), file, kr.rows, kr.set,
 			       kr.unchanged, kr.unmatched);
 			if (kr.unmatched) {
-				printf("the rows not matched are listed above: nothing was set for them\n");
+				printf(_("the rows not matched are listed above: nothing was set for them\n"));
 				code = EXIT_USAGE;
 			}
 		}
@@ -296,7 +297,7 @@ int cmd_heir(int argc, char **argv)
 	rc = sk_heir_add(db, &id, &is, ops[0], name, nik, rel, phone);
 	print_issues(&is, 0);
 	if (rc < 0 && sk_issues_errors(&is)) {
-		fprintf(stderr, "sinkron: the heir was not added\n");
+		fprintf(stderr, _("sinkron: the heir was not added\n"));
 		code = EXIT_USAGE;
 	} else if (rc < 0)
 		code = fail(rc, "heir add");
@@ -464,9 +465,10 @@ static void import_report(void *payload, long line, const struct sk_issue *issue
 		return;
 	if (r->shown++ < r->limit || g_opts.verbose) {
 		progress_done();
-		fprintf(stderr, "line %ld: %s: %s: %s\n", line, issue->error ? "error" : "warning", issue->field, issue->reason);
+		fprintf(stderr, _("line %ld: "), line);
+		fprintf(stderr, "%s: %s: %s\n", issue->error ? _("error") : _("warning"), issue->field, tr_msg(issue->reason));
 	} else if (r->shown == r->limit + 1) {
-		fprintf(stderr, "(more problems not shown: run with -v to list them all)\n");
+		fprintf(stderr, _("(more problems not shown: run with -v to list them all)\n"));
 	}
 }
 
@@ -486,7 +488,7 @@ int cmd_import(int argc, char **argv)
 		FILE *f = stdout;
 		n = arg_operands(&a, "import", ops, 1);
 		if (n && !(f = fopen(ops[0], "wx"))) {
-			fprintf(stderr, "sinkron: cannot create '%s': %s\n", ops[0], strerror(errno));
+			fprintf(stderr, _("sinkron: cannot create '%s': %s\n"), ops[0], strerror(errno));
 			return EXIT_FAILED;
 		}
 		rc = sk_import_write_template(f);
@@ -511,21 +513,21 @@ int cmd_import(int argc, char **argv)
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "import");
-	printf("%s: %zu row(s): %zu added, %zu updated, %zu unchanged, %zu rejected%s\n", o.path, res.rows, res.added,
-	       res.updated, res.unchanged, res.rejected, o.dry_run ? " (dry run: nothing was changed)" : "");
+	printf(_("%s: %zu row(s): %zu added, %zu updated, %zu unchanged, %zu rejected%s\n"), o.path, res.rows, res.added,
+	       res.updated, res.unchanged, res.rejected, o.dry_run ? _(" (dry run: nothing was changed)") : "");
 	if (res.enrolled)
-		printf("%zu new worker(s) enrolled in JKK and JKM, funder %s\n", res.enrolled, o.funder);
+		printf(_("%zu new worker(s) enrolled in JKK and JKM, funder %s\n"), res.enrolled, o.funder);
 	if (res.not_enrolled)
-		printf("%zu new worker(s) registered but not enrolled: outside the ages the %s scheme covers\n",
+		printf(_("%zu new worker(s) registered but not enrolled: outside the ages the %s scheme covers\n"),
 		       res.not_enrolled, o.funder);
 	if (res.recoded)
 		say("note: some rows were not UTF-8 and were read as Windows-1252 (Excel's 'CSV (Comma delimited)')\n");
 	if (res.rejected && o.dry_run) {
-		printf("%zu row(s) would be rejected: correct them before importing\n", res.rejected);
+		printf(_("%zu row(s) would be rejected: correct them before importing\n"), res.rejected);
 		return EXIT_USAGE;
 	}
 	if (res.rejected) {
-		printf("rejected rows, with the reason, are in %s: correct them there and import that file\n", res.reject_path);
+		printf(_("rejected rows, with the reason, are in %s: correct them there and import that file\n"), res.reject_path);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -576,7 +578,7 @@ int cmd_export(int argc, char **argv)
 	if (columns) {
 		const char *const *k = sk_export_fields();
 		rc = sk_export_columns_each(db, print_export_column, NULL);
-		printf("fields a column may hold:");
+		printf(_("fields a column may hold:"));
 		for (; *k; k++)
 			printf(" %s", *k);
 		printf("\n");
@@ -626,7 +628,7 @@ static int bill_line(void *payload, const struct sk_bill_line *l)
 		printf("%s,%s,%lld,%lld\n", l->funder, l->program, (long long)l->people, (long long)l->amount);
 	} else {
 		sk_rupiah_format(rp, sizeof(rp), l->amount);
-		printf("%-24s %-4s %8lld people %20s\n", l->funder, l->program, (long long)l->people, rp);
+		printf(_("%-24s %-4s %8lld people %20s\n"), l->funder, l->program, (long long)l->people, rp);
 	}
 	s->amount += l->amount;
 	s->unrated += l->unrated;
@@ -656,17 +658,17 @@ int cmd_bill(int argc, char **argv)
 	if (s.csv)
 		printf("funder,program,people,amount\n");
 	else
-		printf("Premium for %s, %s (%s)\n", month, sk_db_name(db), sk_db_code(db));
+		printf(_("Premium for %s, %s (%s)\n"), month, sk_db_name(db), sk_db_code(db));
 	rc = sk_bill(db, month, bill_line, &s);
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "bill");
 	if (!s.csv) {
 		sk_rupiah_format(rp, sizeof(rp), s.amount);
-		printf("%-24s %-4s %15s %20s\n", "total", "", "", rp);
+		printf("%-24s %-4s %15s %20s\n", _("total"), "", "", rp);
 	}
 	if (s.unrated)
-		fprintf(stderr, "sinkron: warning: %lld enrolment(s) have no rate in force in %s and are not priced\n",
+		fprintf(stderr, _("sinkron: warning: %lld enrolment(s) have no rate in force in %s and are not priced\n"),
 			(long long)s.unrated, month);
 	return EXIT_OK;
 }
@@ -687,9 +689,9 @@ static int death_line(void *payload, const struct sk_death *d)
 	printf("%-10s %-14s %-16s %-28s %-11s %-6s ", d->died_on, d->district ? d->district : "", d->nik ? d->nik : "",
 	       d->name ? d->name : "", d->kpj ? d->kpj : "-", d->jkm ? "JKM" : "no JKM");
 	if (d->nheirs)
-		printf("heirs: %s\n", d->heirs);
+		printf(_("heirs: %s\n"), d->heirs);
 	else
-		printf("NO HEIR REGISTERED: add one with 'sinkron heir add %s' at its district\n", d->id);
+		printf(_("NO HEIR REGISTERED: add one with 'sinkron heir add %s' at its district\n"), d->id);
 	return 0;
 }
 
@@ -709,7 +711,7 @@ int cmd_deaths(int argc, char **argv)
 	if (!month)
 		return usage_error("deaths", "give --month YYYY-MM");
 	db = open_db();
-	printf("Deaths in %s, %s (%s): the JKM benefit is Rp42,000,000 for each death enrolled in JKM\n", month,
+	printf(_("Deaths in %s, %s (%s): the JKM benefit is Rp42,000,000 for each death enrolled in JKM\n"), month,
 	       sk_db_name(db), sk_db_code(db));
 	rc = sk_deaths_each(db, month, death_line, &o);
 	sk_db_free(db);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "i18n.h"
 
 #define DEFAULT_FUNDER "APBD Kota"
 
@@ -17,6 +18,33 @@ static int parse_year(const char *s)
 	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > 2100)
 		return 0;
 	return atoi(s);
+}
+
+/* The report as text on standard output; in Indonesian each line the catalogue knows (the
+ * budget's conclusion, the headings) is put in its words, the tables' figures as they are. */
+static int write_text(const struct sk_report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+	if (strcmp(i18n_lang(), "id"))
+		return sk_report_write_text(r, stdout);
+	if (!(f = open_memstream(&text, &len)))
+		return sk_report_write_text(r, stdout);
+	rc = sk_report_write_text(r, f);
+	fclose(f);
+	for (char *line = text, *end; rc >= 0 && line && *line; line = end ? end + 1 : NULL) {
+		size_t indent = strspn(line, " ");
+		char *t;
+		if ((end = strchr(line, '\n')))
+			*end = '\0';
+		t = i18n_tr_msg(line + indent);
+		printf("%.*s%s%s", (int)indent, line, t, end ? "\n" : "");
+		free(t);
+	}
+	free(text);
+	return rc;
 }
 
 /* "2024-03" -> year and month; 0 when it is not a month like that */
@@ -66,7 +94,7 @@ int cmd_report(int argc, char **argv)
 	sk_db_free(db);
 	if (rc < 0)
 		return fail(rc, "report");
-	if ((rc = sk_report_write_text(r, stdout)) < 0)
+	if ((rc = write_text(r)) < 0)
 		goto done;
 	if (csv) {
 		if ((rc = sk_report_write_csv(r, csv)) < 0)
@@ -84,8 +112,8 @@ int cmd_report(int argc, char **argv)
 		say("wrote %s: open it in any browser, no network needed\n", html);
 	}
 	if (r->unrated)
-		fprintf(stderr, "sinkron: warning: %lld enrolment-month(s) in %d have no rate in force and are not priced; "
-				"add the rate to the rates table\n", (long long)r->unrated, year);
+		fprintf(stderr, _("sinkron: warning: %lld enrolment-month(s) in %d have no rate in force and are not priced; "
+				"add the rate to the rates table\n"), (long long)r->unrated, year);
 done:
 	sk_report_free(r);
 	return rc < 0 ? fail(rc, "report") : EXIT_OK;
@@ -154,7 +182,7 @@ int cmd_budget(int argc, char **argv)
 		struct sk_report *r = NULL;
 		int known = 0;
 		sk_rupiah_format(rp, sizeof(rp), amount);
-		printf("budget of %s for %d: %s\n", funder, year, rp);
+		printf(_("budget of %s for %d: %s\n"), funder, year, rp);
 		/* a funder typed differently from the enrolments ("APBD kota") would never be billed */
 		if (sk_report_build(&r, db, year, 1) == 0) {
 			for (size_t i = 0; i < r->nbills; i++)
@@ -163,16 +191,16 @@ int cmd_budget(int argc, char **argv)
 					if (known) {
 						char line[512];
 						sk_report_conclusion(line, sizeof(line), r, &r->bills[i]);
-						printf("%s\n", line);
+						printf("%s\n", tr_msg(line));
 					}
 				}
 			if (!known)
-				fprintf(stderr, "sinkron: warning: no enrolment paid by '%s' is billed in %d; "
-						"check the funder's name with 'sinkron report --year %d'\n", funder, year, year);
+				fprintf(stderr, _("sinkron: warning: no enrolment paid by '%s' is billed in %d; "
+						"check the funder's name with 'sinkron report --year %d'\n"), funder, year, year);
 		}
 		sk_report_free(r);
 	} else {
-		printf("budget of %s for %d removed\n", funder, year);
+		printf(_("budget of %s for %d removed\n"), funder, year);
 	}
 	sk_db_free(db);
 	return EXIT_OK;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "i18n.h"
 
 static void when_text(char *out, size_t n, int64_t ms)
 {
@@ -19,18 +20,18 @@ static void when_text(char *out, size_t n, int64_t ms)
 
 static void print_point(const struct sk_restore_result *r)
 {
-	printf("point: %s\n", r->point ? r->point : "");
+	printf(_("point: %s\n"), r->point ? r->point : "");
 	for (size_t i = 0; i < r->nbranches; i++) {
 		const struct sk_restore_branch *b = &r->branch[i];
 		char clock[32], sealed[32];
 		if (!b->number) {
-			printf("  %-9s nothing taken (%llu change-set(s) on the branch, all later)\n", b->origin,
+			printf(_("  %-9s nothing taken (%llu change-set(s) on the branch, all later)\n"), b->origin,
 			       (unsigned long long)b->total);
 			continue;
 		}
 		when_text(clock, sizeof(clock), (int64_t)(b->clock >> 16));
 		when_text(sealed, sizeof(sealed), b->time * 1000);
-		printf("  %-9s up to #%llu of %llu  clock %s  commit %.12s%s\n", b->origin, (unsigned long long)b->number,
+		printf(_("  %-9s up to #%llu of %llu  clock %s  commit %.12s%s\n"), b->origin, (unsigned long long)b->number,
 		       (unsigned long long)b->total, clock, b->commit,
 		       b->flags & SK_CSF_CLOCK_AHEAD ? "  (its clock ran ahead: the date may be off)" :
 		       b->flags & SK_CSF_CLOCK_BEHIND ? "  (its clock had been set back)" : "");
@@ -40,18 +41,18 @@ static void print_point(const struct sk_restore_result *r)
 
 static void print_check(const struct sk_restore_result *r)
 {
-	printf("%zu row(s); %zu change-set(s) applied", r->rows, r->applied);
+	printf(_("%zu row(s); %zu change-set(s) applied"), r->rows, r->applied);
 	if (r->from_checkpoint)
-		printf(", %zu taken from a checkpoint", r->from_checkpoint);
+		printf(_(", %zu taken from a checkpoint"), r->from_checkpoint);
 	if (r->index_rebuilt)
-		printf("; the index of the history did not match the repository and was made again");
+		printf(_("; the index of the history did not match the repository and was made again"));
 	printf("\ndigest   %s\n", r->digest);
 	if (r->recorded[0])
-		printf("recorded %s\n", r->recorded);
+		printf(_("recorded %s\n"), r->recorded);
 	if (r->verified)
-		printf("digest check: ok (%zu recorded digest(s) compared)\n", r->checked);
+		printf(_("digest check: ok (%zu recorded digest(s) compared)\n"), r->checked);
 	else
-		printf("digest check: none recorded for this combination of points; rows and bookkeeping agree\n");
+		printf(_("digest check: none recorded for this combination of points; rows and bookkeeping agree\n"));
 }
 
 static int do_undo(const char *at)
@@ -64,10 +65,10 @@ static int do_undo(const char *at)
 		return fail(rc, "restore --undo-to");
 	}
 	print_point(&u.restore);
-	printf("brought back %zu row(s), removed %zu row(s) made after the point", u.changed, u.removed);
+	printf(_("brought back %zu row(s), removed %zu row(s) made after the point"), u.changed, u.removed);
 	if (u.lost)
-		printf("; %zu row(s) deleted since cannot come back (a delete is final)", u.lost);
-	printf("\nsealed %zu new change-set(s): the city receives them at the next sync\n", u.changesets);
+		printf(_("; %zu row(s) deleted since cannot come back (a delete is final)"), u.lost);
+	printf(_("\nsealed %zu new change-set(s): the city receives them at the next sync\n"), u.changesets);
 	sk_undo_result_release(&u);
 	return EXIT_OK;
 }
@@ -107,16 +108,16 @@ int cmd_restore(int argc, char **argv)
 	if (rc < 0) {
 		if (r.nbranches)
 			print_point(&r);
-		fprintf(stderr, "sinkron: restore FAILED: %s\n", sk_error_last());
-		fprintf(stderr, "sinkron: no file was written\n");
+		fprintf(stderr, _("sinkron: restore FAILED: %s\n"), tr_msg(sk_error_last()));
+		fprintf(stderr, _("sinkron: no file was written\n"));
 		sk_restore_result_release(&r);
 		return exit_code(rc);
 	}
 	print_point(&r);
 	print_check(&r);
 	if (r.kept)
-		printf("the previous database was kept as %s\n", r.kept);
-	printf("written to %s (integrity check ok)\n", o.out);
+		printf(_("the previous database was kept as %s\n"), r.kept);
+	printf(_("written to %s (integrity check ok)\n"), o.out);
 	sk_restore_result_release(&r);
 	return EXIT_OK;
 }
@@ -146,7 +147,7 @@ int cmd_snapshot(int argc, char **argv)
 	rc = sk_snapshot_create(g_opts.db_path, ops[0], note, g_opts.operator_name, snapshot_counts, NULL, &msg);
 	if (rc < 0)
 		return fail(rc, "snapshot");
-	printf("snapshot '%s' taken (" SK_REF_SNAPSHOT "%s)\n\n%s", ops[0], ops[0], msg);
+	printf(_("snapshot '%s' taken (%s%s)\n\n%s"), ops[0], SK_REF_SNAPSHOT, ops[0], msg);
 	free(msg);
 	return EXIT_OK;
 }
@@ -212,8 +213,8 @@ int cmd_diff(int argc, char **argv)
 		sk_diff_result_release(&r);
 		return fail(rc, "diff");
 	}
-	printf("from %s\n  to %s\n", r.a.point, r.b.point);
-	printf("%zu added, %zu changed, %zu ended, %zu removed\n", r.added, r.changed, r.ended, r.removed);
+	printf(_("from %s\n  to %s\n"), r.a.point, r.b.point);
+	printf(_("%zu added, %zu changed, %zu ended, %zu removed\n"), r.added, r.changed, r.ended, r.removed);
 	sk_diff_result_release(&r);
 	return EXIT_OK;
 }

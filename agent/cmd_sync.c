@@ -19,6 +19,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "i18n.h"
 #include "web.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, sync_now_requested;
@@ -61,7 +62,7 @@ static void log_open(const struct config *c, int daemon)
 		if (fd >= 0)
 			log_file = fdopen(fd, "a");
 		if (!log_file)
-			fprintf(stderr, "sinkron: cannot open the log '%s': %s\n", c->log, strerror(errno));
+			fprintf(stderr, _("sinkron: cannot open the log '%s': %s\n"), c->log, strerror(errno));
 	}
 	if (!log_file && !log_syslog && !daemon)
 		log_file = stderr;
@@ -203,8 +204,8 @@ fail:
 
 static void describe_round(const struct round *r, char *out, size_t n)
 {
-	snprintf(out, n, "sealed %zu change-set(s) (%zu rows); pushed %zu change-set(s) in %d push(es), %llu bytes; "
-		 "fetched %llu bytes; applied %zu change-set(s) (%zu rows)",
+	snprintf(out, n, _("sealed %zu change-set(s) (%zu rows); pushed %zu change-set(s) in %d push(es), %llu bytes; "
+		 "fetched %llu bytes; applied %zu change-set(s) (%zu rows)"),
 		 r->seal.changesets, r->seal.rows, r->push.changesets, r->push.pushes, (unsigned long long)r->push.bytes,
 		 (unsigned long long)r->fetch.bytes, r->apply.changesets, r->apply.rows);
 }
@@ -215,7 +216,7 @@ static int take_lock(const char *db_path, int *fd_out)
 	char *path = sk_printf("%s.lock", db_path);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "sinkron: cannot open the lock '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, _("sinkron: cannot open the lock '%s': %s\n"), path, strerror(errno));
 		free(path);
 		return -1;
 	}
@@ -226,7 +227,7 @@ static int take_lock(const char *db_path, int *fd_out)
 			pid[n] = '\0';
 		if (n > 0 && pid[n - 1] == '\n')
 			pid[n - 1] = '\0';
-		fprintf(stderr, "sinkron: another sinkron agent or sync is working on %s%s%s%s: wait for it, or stop it\n",
+		fprintf(stderr, _("sinkron: another sinkron agent or sync is working on %s%s%s%s: wait for it, or stop it\n"),
 			db_path, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
 		close(fd);
 		free(path);
@@ -290,7 +291,7 @@ int cmd_sync(int argc, char **argv)
 		return rc;
 	db = open_db();
 	if ((rc = sk_db_health(db, 1000)) < 0) {
-		fprintf(stderr, "sinkron: sync: %s\n", sk_error_last());
+		fprintf(stderr, _("sinkron: sync: %s\n"), tr_msg(sk_error_last()));
 		sk_db_free(db);
 		config_release(&c);
 		close(lockfd);
@@ -299,30 +300,30 @@ int cmd_sync(int argc, char **argv)
 	rc = do_round(db, &c, &r);
 	describe_round(&r, line, sizeof(line));
 	if (rc < 0) {
-		fprintf(stderr, "sinkron: sync: %s failed: %s\n", r.failed_step, r.error);
+		fprintf(stderr, _("sinkron: sync: %s failed: %s\n"), r.failed_step, tr_msg(r.error));
 		if (r.seal.changesets || r.push.changesets)
 			printf("%s\n", line);
 		/* no agent runs now: it would hold the lock this sync holds */
-		printf("not everything reached the city; run 'sinkron sync' again, or start the agent "
-		       "('sinkron agent --daemon'), which retries by itself\n");
+		printf(_("not everything reached the city; run 'sinkron sync' again, or start the agent "
+		       "('sinkron agent --daemon'), which retries by itself\n"));
 	} else {
 		printf("%s\n", line);
-		printf("everything sealed here has reached the central repository\n");
+		printf(_("everything sealed here has reached the central repository\n"));
 		for (size_t i = 0; i < r.consolidate.nquarantined; i++)
-			printf("quarantined: %s\n", r.consolidate.quarantined[i]);
+			printf(_("quarantined: %s\n"), tr_msg(r.consolidate.quarantined[i]));
 		if (r.consolidate.city_clock_behind)
-			printf("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
-			       "set this computer's date and time right\n");
+			printf(_("warning: the city's clock is behind: districts agree it is more than a day ahead of this computer's; "
+			       "set this computer's date and time right\n"));
 		if (r.consolidate.nquarantined || r.consolidate.waiting) {
-			printf("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n");
+			printf(_("some districts' change-sets are held in quarantine: 'sinkron quarantine' lists them\n"));
 			rc = SK_ECONFLICT;
 		}
 		if (!sk_db_is_city(db)) {
 			/* reaching the central repository is not being in step: say what the city refused */
 			struct sk_receipt rc_;
 			if (sk_receipt_get(db, &rc_) == 0 && !strcmp(rc_.refused_state, "held")) {
-				printf("but the city holds a change-set of this office in quarantine: %s ('sinkron status' says more)\n",
-				       rc_.refused_reason);
+				printf(_("but the city holds a change-set of this office in quarantine: %s ('sinkron status' says more)\n"),
+				       tr_msg(rc_.refused_reason));
 				rc = SK_ECONFLICT;
 			}
 		}
@@ -404,7 +405,7 @@ int cmd_agent(int argc, char **argv)
 		if (abs_db)
 			g_opts.db_path = abs_db;
 		if (daemonize() < 0) {
-			fprintf(stderr, "sinkron: cannot start in the background: %s\n", strerror(errno));
+			fprintf(stderr, _("sinkron: cannot start in the background: %s\n"), strerror(errno));
 			return EXIT_FAILED;
 		}
 	}
@@ -423,11 +424,11 @@ int cmd_agent(int argc, char **argv)
 		web_options_parse(&wo, 1, wargv);
 		wo.listen = c.serve, wo.cert = c.serve_cert, wo.key = c.serve_key, wo.config = cpath;
 		if (web_start(&web, g_opts.db_path, &wo) < 0)
-			logf_(LOG_LEVEL_ERROR, "the web pages could not start on %s", c.serve);
+			logf_(LOG_LEVEL_ERROR, _("the web pages could not start on %s"), c.serve);
 		else
 			web_agent_sync_now = request_sync_now;
 	}
-	logf_(LOG_LEVEL_INFO, "agent started for %s %s (%s), central %s", sk_db_is_city(db) ? "city" : "distrik",
+	logf_(LOG_LEVEL_INFO, _("agent started for %s %s (%s), central %s"), sk_db_is_city(db) ? "city" : "distrik",
 	      sk_db_name(db), sk_db_code(db), c.central ? c.central : "from the database");
 	{
 		char pid[16];
@@ -446,10 +447,10 @@ int cmd_agent(int argc, char **argv)
 				config_release(&c);
 				c = nc;
 				log_open(&c, daemon_mode);
-				logf_(LOG_LEVEL_INFO, "configuration reloaded from %s", cpath);
+				logf_(LOG_LEVEL_INFO, _("configuration reloaded from %s"), cpath);
 			} else {
 				config_release(&nc);
-				logf_(LOG_LEVEL_ERROR, "configuration %s has errors: keeping the previous one", cpath);
+				logf_(LOG_LEVEL_ERROR, _("configuration %s has errors: keeping the previous one"), cpath);
 			}
 		}
 		sync_now_requested = 0;
@@ -459,13 +460,13 @@ int cmd_agent(int argc, char **argv)
 		sk_consolidate_result_free(&r.consolidate);
 		if (rc == 0) {
 			if (r.seal.changesets || r.push.changesets || r.apply.changesets)
-				logf_(LOG_LEVEL_INFO, "round done: %s", line);
+				logf_(LOG_LEVEL_INFO, _("round done: %s"), line);
 			else
-				logf_(LOG_LEVEL_DEBUG, "round done: nothing new");
+				logf_(LOG_LEVEL_DEBUG, _("round done: nothing new"));
 			failures = 0;
 			next = now_ms() + c.interval_ms;
 		} else if (stop_requested) {
-			logf_(LOG_LEVEL_INFO, "stopping during %s", r.failed_step);
+			logf_(LOG_LEVEL_INFO, _("stopping during %s"), r.failed_step);
 			break;
 		} else {
 			/* exponential backoff with jitter: the first retry within seconds, at most the cap */
@@ -477,8 +478,8 @@ int cmd_agent(int argc, char **argv)
 			d = d / 2 + (int64_t)(rand_r(&seed) % (unsigned)(d / 2 + 1));
 			failures++;
 			next = now_ms() + d;
-			logf_(rc == SK_ENETWORK ? LOG_LEVEL_WARNING : LOG_LEVEL_ERROR, "%s failed (%d in a row): %s; next try in %.1f s%s%s",
-			      r.failed_step, failures, r.error, (double)d / 1000, r.push.changesets ? "; before that: " : "",
+			logf_(rc == SK_ENETWORK ? LOG_LEVEL_WARNING : LOG_LEVEL_ERROR, _("%s failed (%d in a row): %s; next try in %.1f s%s%s"),
+			      r.failed_step, failures, tr_msg(r.error), (double)d / 1000, r.push.changesets ? _("; before that: ") : "",
 			      r.push.changesets ? line : "");
 		}
 		note_time(db, "status.next_attempt", next);
@@ -488,7 +489,7 @@ int cmd_agent(int argc, char **argv)
 	web_stop(web);
 	note(db, "status.agent_pid", NULL);
 	note(db, "status.next_attempt", NULL);
-	logf_(LOG_LEVEL_INFO, "agent stopped");
+	logf_(LOG_LEVEL_INFO, _("agent stopped"));
 	sk_db_free(db);
 	config_release(&c);
 	free(cpath);
@@ -521,36 +522,36 @@ int cmd_repair(int argc, char **argv)
 	central = sk_db_setting(db, "central");
 	config_remote(&c, &remote, central);
 	if (!remote.url && !offline) {
-		fprintf(stderr, "sinkron: repair: no central repository is set: set 'central = URL' in the configuration, "
-			"or repair from what is left here alone with --offline\n");
+		fprintf(stderr, _("sinkron: repair: no central repository is set: set 'central = URL' in the configuration, "
+			"or repair from what is left here alone with --offline\n"));
 		rc = SK_EINVALID;
 		goto done;
 	}
 	rc = sk_repair(db, offline ? NULL : &remote, &res);
 	if (res.kept[0])
-		printf("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n", res.kept,
+		printf(_("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n"), res.kept,
 		       res.salvaged, res.unreadable);
 	if (rc < 0) {
-		fprintf(stderr, "sinkron: repair FAILED: %s\n", sk_error_last());
+		fprintf(stderr, _("sinkron: repair FAILED: %s\n"), tr_msg(sk_error_last()));
 		goto done;
 	}
 	if (res.central)
-		printf("received this office's change-sets from the central repository (%llu bytes)\n",
+		printf(_("received this office's change-sets from the central repository (%llu bytes)\n"),
 		       (unsigned long long)res.fetched);
-	printf("%zu change-set(s) whole in the new repository\n", res.whole);
+	printf(_("%zu change-set(s) whole in the new repository\n"), res.whole);
 	if (res.lost) {
 		struct sk_seal_result s;
-		printf("%zu change-set(s) sealed here had not reached the city and were lost with the repository: their "
-		       "%zu row change(s) are back in the outbox\n", res.lost, res.requeued);
+		printf(_("%zu change-set(s) sealed here had not reached the city and were lost with the repository: their "
+		       "%zu row change(s) are back in the outbox\n"), res.lost, res.requeued);
 		if ((rc = sk_seal(db, c.max_bytes, &s, progress_cb, NULL)) < 0) {
 			progress_done();
-			fprintf(stderr, "sinkron: repair: sealing them again failed: %s\n", sk_error_last());
+			fprintf(stderr, _("sinkron: repair: sealing them again failed: %s\n"), tr_msg(sk_error_last()));
 			goto done;
 		}
 		progress_done();
-		printf("sealed again: %zu change-set(s), %zu row(s); 'sinkron sync' sends them\n", s.changesets, s.rows);
+		printf(_("sealed again: %zu change-set(s), %zu row(s); 'sinkron sync' sends them\n"), s.changesets, s.rows);
 	} else {
-		printf("nothing was lost\n");
+		printf(_("nothing was lost\n"));
 	}
 done:
 	free(central);

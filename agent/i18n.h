@@ -13,7 +13,7 @@ const char *i18n_lang(void);
 /* The language the environment asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), set on this thread. */
 void i18n_from_env(void);
 /* The translation of msgid, or msgid itself; never NULL, never to be freed. */
-const char *i18n_tr(const char *msgid);
+const char *i18n_tr(const char *msgid) __attribute__((format_arg(1)));
 /* A message made by the engine (English, with values in it) in the language in force: the
  * catalogue's entry whose msgid is msg, or whose msgid with its %-conversions read as
  * wildcards matches msg, with the values put into the translation in order; msg itself when

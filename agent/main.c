@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "i18n.h"
 
-static const char general_help[] =
+static const char *const general_help = N_(
 	"usage: sinkron [-C DIR] [--db PATH] [--operator NAME] [-v|-q] VERB [ARGS]\n"
 	"\n"
 	"sinkron keeps a district office's register of informal workers enrolled in BPJS\n"
@@ -22,16 +23,16 @@ static const char general_help[] =
 	"Every change is recorded with the operator: --operator, else $SINKRON_OPERATOR, else\n"
 	"the login name.\n"
 	"\n"
-	"Verbs:\n";
+	"Verbs:\n");
 
-static const char exit_help[] =
+static const char *const exit_help = N_(
 	"\n"
 	"Exit status: 0 done; 1 the operation failed (nothing reached the city, a change-set was\n"
 	"refused, a check failed); 2 bad usage or bad input (nothing was changed).\n"
-	"'sinkron help VERB' or 'sinkron VERB --help' tells more about a verb.\n";
+	"'sinkron help VERB' or 'sinkron VERB --help' tells more about a verb.\n");
 
 const struct cmd commands[] = {
-	{"init", cmd_init, "create the database of a district office (or of the city)",
+	{"init", cmd_init, N_("create the database of a district office (or of the city)"),
 	 "usage: sinkron init DISTRICT [--central URL]\n"
 	 "       sinkron init --city CITY [--central URL]\n"
 	 "\n"
@@ -41,7 +42,7 @@ const struct cmd commands[] = {
 	 "Pekalongan (33.75) and their districts.  An existing file is never overwritten.\n"
 	 "--central is where the city's repository is: a folder or USB stick, git://,\n"
 	 "http(s):// or ssh://.\n"},
-	{"worker", cmd_worker, "register, correct, end, show, list and search workers",
+	{"worker", cmd_worker, N_("register, correct, end, show, list and search workers"),
 	 "usage: sinkron worker add --nik NIK --name NAME --birth-date DATE --sex L|P --kelurahan KEL\n"
 	 "                          [--kk NO] [--birth-place PLACE] [--address TEXT] [--phone NO]\n"
 	 "                          [--occupation TEXT] [--workplace TEXT] [--income RUPIAH]\n"
@@ -65,12 +66,12 @@ const struct cmd commands[] = {
 	 "second worker with the same KPJ is refused, naming its holder.  --file reads the file\n"
 	 "BPJS returns after a registration (a NIK and a KPJ column, title lines above allowed),\n"
 	 "sets every KPJ that matches an active worker, and lists the rows that did not (exit 2).\n"},
-	{"heir", cmd_heir, "add an heir (ahli waris) of a worker",
+	{"heir", cmd_heir, N_("add an heir (ahli waris) of a worker"),
 	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
 	 "\n"
 	 "REL: suami, istri, anak, ayah, ibu, orang tua, saudara kandung, kakek, nenek, cucu,\n"
 	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n"},
-	{"enrol", cmd_enrol, "enrol a worker in JKK, JKM or JHT; change or end an enrolment",
+	{"enrol", cmd_enrol, N_("enrol a worker in JKK, JKM or JHT; change or end an enrolment"),
 	 "usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
 	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH] [--decision NO]\n"
 	 "       sinkron enrol change WORKER --from 2025-01 [--program P] [--funder FUNDER] [--income RUPIAH]\n"
@@ -85,7 +86,7 @@ const struct cmd commands[] = {
 	 "programme per NIK.  'change' ends the open enrolments the day before --from and carries\n"
 	 "them on with the new funder or bracket, so the history is kept.  'end' closes one\n"
 	 "programme (reasons as for 'worker end'); an end date in the future is refused.\n"},
-	{"funder", cmd_funder, "the funders and their schemes",
+	{"funder", cmd_funder, N_("the funders and their schemes"),
 	 "usage: sinkron funder list\n"
 	 "       sinkron funder add|set NAME --programs JKK+JKM [--kind apbd|csr|self|other]\n"
 	 "                    [--bracket RUPIAH] [--ages 18-65] [--ages-warn] [--backdate-months N]\n"
@@ -96,7 +97,7 @@ const struct cmd commands[] = {
 	 "ages it covers (outside them an enrolment is refused, or only warned with --ages-warn),\n"
 	 "and how many months before the current one a start may lie without a decision.  Names\n"
 	 "are compared without case: 'APBD kota' is 'APBD Kota'.\n"},
-	{"import", cmd_import, "import a spreadsheet (CSV) of workers",
+	{"import", cmd_import, N_("import a spreadsheet (CSV) of workers"),
 	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03] [--decision NO]] [--dry-run] [--reject FILE]\n"
 	 "       sinkron import --template [FILE]\n"
 	 "\n"
@@ -109,7 +110,7 @@ const struct cmd commands[] = {
 	 "input: correct it there and import that file.  --funder also enrols each new worker in\n"
 	 "JKK and JKM.  --dry-run checks without changing anything.  --template writes an empty\n"
 	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n"},
-	{"export", cmd_export, "write the file for BPJS: whom to register, whom to deregister",
+	{"export", cmd_export, N_("write the file for BPJS: whom to register, whom to deregister"),
 	 "usage: sinkron export [FILE] [--mode new|ended|all] [--since YYYY-MM-DD] [--comma]\n"
 	 "       sinkron export --columns\n"
 	 "\n"
@@ -122,36 +123,36 @@ const struct cmd commands[] = {
 	 "no BOM).  A cell starting with =, +, -, @ is written behind an apostrophe so no\n"
 	 "spreadsheet runs it.  The columns are the rows of the table export_columns, which the\n"
 	 "city may change; --columns lists them and the fields known.\n"},
-	{"deaths", cmd_deaths, "the month's deaths with their heirs, for the JKM claims",
+	{"deaths", cmd_deaths, N_("the month's deaths with their heirs, for the JKM claims"),
 	 "usage: sinkron deaths --month YYYY-MM\n"
 	 "\n"
 	 "Lists the workers ended with the reason 'meninggal dunia' in the month, by district: NIK,\n"
 	 "name, KPJ, whether they were enrolled in JKM (the benefit is Rp42,000,000) and their heirs\n"
 	 "with relationship, NIK and phone; a death with no heir registered is marked so, with\n"
 	 "what to do.  At the city it covers every district.\n"},
-	{"bill", cmd_bill, "the premium of a month per funder",
+	{"bill", cmd_bill, N_("the premium of a month per funder"),
 	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
 	 "\n"
 	 "Counts the enrolments covering the month and prices them with the rates in force on\n"
 	 "its first day (JKK 1% of the income bracket, JKM Rp6,800: kept as data in the rates\n"
 	 "table with the regulation they come from), per funder and programme.\n"},
-	{"status", cmd_status, "what waits to be sent, in plain words",
+	{"status", cmd_status, N_("what waits to be sent, in plain words"),
 	 "usage: sinkron status [--json]\n"
 	 "\n"
 	 "Says how many changes are not yet sealed, how many change-sets wait to reach the city,\n"
 	 "and the size of the register.  --json prints the same for programs.\n"},
-	{"seal", cmd_seal, "turn pending changes into change-sets (the agent does this itself)",
+	{"seal", cmd_seal, N_("turn pending changes into change-sets (the agent does this itself)"),
 	 "usage: sinkron seal [--max-bytes N]\n"
 	 "\n"
 	 "Writes every change not yet sealed as change-sets, each at most N bytes compressed\n"
 	 "(default 32768), as commits on this office's branch of the local repository beside\n"
 	 "the database (office.db -> office.git).\n"},
-	{"log", cmd_log, "the history of change-sets",
+	{"log", cmd_log, N_("the history of change-sets"),
 	 "usage: sinkron log [--origin CODE] [--limit N]\n"
 	 "\n"
 	 "Lists the change-sets this database holds, sealed here or received: when, from which\n"
 	 "office, how many rows, and the state digest after each.\n"},
-	{"verify", cmd_verify, "recompute the state digest and compare",
+	{"verify", cmd_verify, N_("recompute the state digest and compare"),
 	 "usage: sinkron verify [--repair]\n"
 	 "\n"
 	 "Recomputes the digest of every row and compares it with the one kept up to date;\n"
@@ -159,7 +160,7 @@ const struct cmd commands[] = {
 	 "--repair makes sinkron's capture triggers again (dropped or changed with another SQLite\n"
 	 "tool) and records every row whose values differ from what was last sealed, so the next\n"
 	 "seal sends them.\n"},
-	{"apply", cmd_apply, "apply change-sets from a repository",
+	{"apply", cmd_apply, N_("apply change-sets from a repository"),
 	 "usage: sinkron apply [--from REPO] [BRANCH]...\n"
 	 "\n"
 	 "Applies the change-sets on BRANCH (a district code such as 96.71.01, 'central', or a\n"
@@ -167,7 +168,7 @@ const struct cmd commands[] = {
 	 "--from, what the last sync fetched from the central repository.\n"
 	 "Change-sets already applied are skipped; one that is refused stops its branch and is\n"
 	 "reported (exit 1) while the other branches go on.\n"},
-	{"sync", cmd_sync, "one round with the central repository, in the foreground",
+	{"sync", cmd_sync, N_("one round with the central repository, in the foreground"),
 	 "usage: sinkron sync [--config FILE]\n"
 	 "\n"
 	 "Seals what is pending, sends this office's change-sets to the central repository in\n"
@@ -195,7 +196,7 @@ const struct cmd commands[] = {
 	 "  serve_cert, serve_key  its TLS certificate and key (PEM), needed off loopback\n"
 	 "  backoff_first = 2, backoff_cap = 900   seconds before retrying after a failure (agent)\n"
 	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n"},
-	{"agent", cmd_agent, "sync in the background for as long as it runs",
+	{"agent", cmd_agent, N_("sync in the background for as long as it runs"),
 	 "usage: sinkron agent [--config FILE] [--daemon]\n"
 	 "\n"
 	 "Runs rounds like 'sinkron sync' for ever: after a success the next round comes after\n"
@@ -205,7 +206,7 @@ const struct cmd commands[] = {
 	 "cleanly and stops; SIGHUP reloads the configuration.  --daemon detaches from the\n"
 	 "terminal and logs to the configured log (default office.log).  scripts/sinkron-agent.service\n"
 	 "runs it under systemd.  'sinkron status' shows how far it got.\n"},
-	{"consolidate", cmd_consolidate, "the city: apply every district's change-sets, checked",
+	{"consolidate", cmd_consolidate, N_("the city: apply every district's change-sets, checked"),
 	 "usage: sinkron consolidate [--from REPO]\n"
 	 "\n"
 	 "Brings the city's database up to date with every district branch fetched by the last\n"
@@ -217,7 +218,7 @@ const struct cmd commands[] = {
 	 "that district's later change-sets wait behind it; the other districts go on.  Then each\n"
 	 "district gets a receipt (its last change-set applied, the digest of its data here),\n"
 	 "sealed for the next sync.  Exit 1 when something was quarantined or waits.\n"},
-	{"quarantine", cmd_quarantine, "the city: change-sets held back, and decisions on them",
+	{"quarantine", cmd_quarantine, N_("the city: change-sets held back, and decisions on them"),
 	 "usage: sinkron quarantine [--all]\n"
 	 "       sinkron quarantine release ID\n"
 	 "       sinkron quarantine reject ID\n"
@@ -227,7 +228,7 @@ const struct cmd commands[] = {
 	 "the office's date was checked, say); the format and ownership checks always apply.\n"
 	 "'reject' skips it for good and lets the district's later change-sets through.  ID: the\n"
 	 "first characters of the id shown.\n"},
-	{"duplicates", cmd_duplicates, "the city: people registered twice (same NIK)",
+	{"duplicates", cmd_duplicates, N_("the city: people registered twice (same NIK)"),
 	 "usage: sinkron duplicates\n"
 	 "       sinkron duplicates decide NIK --keep ID\n"
 	 "\n"
@@ -238,7 +239,7 @@ const struct cmd commands[] = {
 	 "districts receive the decision with their next sync, and the district that holds a\n"
 	 "duplicate ends it there ('sinkron worker end ID --reason duplikat').  Duplicates are not\n"
 	 "billed from the moment of the decision.\n"},
-	{"report", cmd_report, "enrolment, the monthly bill and the budget: text, CSV, HTML",
+	{"report", cmd_report, N_("enrolment, the monthly bill and the budget: text, CSV, HTML"),
 	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--xlsx FILE] [--html FILE]\n"
 	 "\n"
 	 "What the city admin asks, from this database (the city's, or a district's own):\n"
@@ -260,7 +261,7 @@ const struct cmd commands[] = {
 	 "workbook, and --html FILE one page with charts that any browser opens from a USB stick\n"
 	 "with no network.  The files are\n"
 	 "readable by their owner only: they hold the city's figures.\n"},
-	{"budget", cmd_budget, "set or list a funder's budget for a year",
+	{"budget", cmd_budget, N_("set or list a funder's budget for a year"),
 	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"
 	 "       sinkron budget remove YEAR [--funder FUNDER]\n"
 	 "       sinkron budget [list]\n"
@@ -271,7 +272,7 @@ const struct cmd commands[] = {
 	 "rupiah: 2200000000, Rp2.200.000.000, 2,200,000,000 or '2,2 miliar'.  Setting it again\n"
 	 "replaces it (e.g. after the APBD-P revision).  Budgets stay in this database: they are\n"
 	 "not sent to the districts.\n"},
-	{"repair", cmd_repair, "rebuild a damaged local repository without losing anything",
+	{"repair", cmd_repair, N_("rebuild a damaged local repository without losing anything"),
 	 "usage: sinkron repair [--offline] [--config FILE]\n"
 	 "\n"
 	 "For an office whose sync fails every time because its repository (office.git beside\n"
@@ -289,7 +290,7 @@ const struct cmd commands[] = {
 	 "database does not know (the database is an older copy), repair refuses: 'sinkron restore\n"
 	 "--replace' is the way back then.  Exit 0 repaired, 1 failed (nothing in the database\n"
 	 "changed), 2 bad usage.\n"},
-	{"restore", cmd_restore, "a district or the city as it was at a past point, checked",
+	{"restore", cmd_restore, N_("a district or the city as it was at a past point, checked"),
 	 "usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
 	 "       sinkron restore --at DATE|COMMIT|TAG --replace\n"
 	 "       sinkron restore --undo-to DATE|COMMIT\n"
@@ -330,7 +331,7 @@ const struct cmd commands[] = {
 	 "Restores keep checkpoints (copies of restored states, checked by their digest) in\n"
 	 "office.checkpoints/ beside the database, so the next restore applies only what came\n"
 	 "after the nearest one; --no-checkpoints neither uses nor writes them.\n"},
-	{"snapshot", cmd_snapshot, "name the present state (e.g. the one a bill was computed from)",
+	{"snapshot", cmd_snapshot, N_("name the present state (e.g. the one a bill was computed from)"),
 	 "usage: sinkron snapshot NAME [--note TEXT]\n"
 	 "\n"
 	 "Seals what is pending, then records the present state under NAME as an annotated git tag\n"
@@ -339,19 +340,19 @@ const struct cmd commands[] = {
 	 "digest.  'sinkron restore --at NAME' rebuilds exactly that state and proves it by the\n"
 	 "digest.  A name is never reused or moved.  Example: sinkron snapshot bill-2024-03\n"
 	 "--note \"APBD bill for March\"\n"},
-	{"snapshots", cmd_snapshots, "list the named snapshots",
+	{"snapshots", cmd_snapshots, N_("list the named snapshots"),
 	 "usage: sinkron snapshots\n"
 	 "\n"
 	 "Lists the snapshots in the local repository: name, when and by whom it was taken, how\n"
 	 "many offices it covers, its digest and its note.\n"},
-	{"diff", cmd_diff, "which workers were added, changed or ended between two points",
+	{"diff", cmd_diff, N_("which workers were added, changed or ended between two points"),
 	 "usage: sinkron diff A B [--district CODE]\n"
 	 "\n"
 	 "A and B are points as for restore: dates, commits or snapshot names.  Restores both into\n"
 	 "temporary files (checked as restore checks them) and lists each worker that differs:\n"
 	 "added, changed (with the fields that changed), ended (status became ended), or removed;\n"
 	 "then the counts.  At the city --district CODE compares that district alone.\n"},
-	{"serve", cmd_serve, "the office's web pages (clerks log in with their own accounts)",
+	{"serve", cmd_serve, N_("the office's web pages (clerks log in with their own accounts)"),
 	 "usage: sinkron serve [--listen ADDR:PORT] [--cert FILE --key FILE] [--config FILE]\n"
 	 "                     [--upload-limit BYTES] [--idle-timeout SECONDS] [--session-idle SECONDS]\n"
 	 "                     [--max-connections N]\n"
@@ -366,7 +367,7 @@ const struct cmd commands[] = {
 	 "(30) is closed; a session unused for --session-idle seconds (1800) ends.  The agent serves\n"
 	 "the same pages when its configuration has 'serve = ADDR:PORT' (and 'serve_cert',\n"
 	 "'serve_key' off loopback).  SIGTERM or Ctrl-C stops it.\n"},
-	{"user", cmd_user, "accounts for the web pages, kept in this database only",
+	{"user", cmd_user, N_("accounts for the web pages, kept in this database only"),
 	 "usage: sinkron user add NAME [--role petugas|kepala]\n"
 	 "       sinkron user list\n"
 	 "       sinkron user disable NAME | enable NAME\n"
@@ -377,7 +378,7 @@ const struct cmd commands[] = {
 	 "asked on the terminal (twice), or read from the first line of standard input, never\n"
 	 "from the command line; at least 8 characters; stored hashed with Argon2id.  A disabled\n"
 	 "account is logged out at its next request.\n"},
-	{"help", cmd_help, "help on a verb", "usage: sinkron help [VERB]\n"},
+	{"help", cmd_help, N_("help on a verb"), "usage: sinkron help [VERB]\n"},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -386,17 +387,17 @@ int cmd_help(int argc, char **argv)
 	const struct cmd *c;
 	if (argc > 1) {
 		if (!(c = cli_verb(argv[1]))) {
-			fprintf(stderr, "sinkron: no verb '%s'; 'sinkron help' lists them\n", argv[1]);
+			fprintf(stderr, _("sinkron: no verb '%s'; 'sinkron help' lists them\n"), argv[1]);
 			return EXIT_USAGE;
 		}
 		fputs(c->help, stdout);
-		fputs(exit_help, stdout);
+		fputs(_(exit_help), stdout);
 		return EXIT_OK;
 	}
-	fputs(general_help, stdout);
+	fputs(_(general_help), stdout);
 	for (c = commands; c->name; c++)
-		printf("  %-9s %s\n", c->name, c->summary);
-	fputs(exit_help, stdout);
+		printf("  %-9s %s\n", c->name, _(c->summary));
+	fputs(_(exit_help), stdout);
 	return EXIT_OK;
 }
 
@@ -408,6 +409,7 @@ int main(int argc, char **argv)
 	/* what sinkron writes (databases, repositories, checkpoints, exports, logs) holds personal
 	 * data: its owner's only, whatever the umask of the shell or service that started it */
 	umask(umask(077) | 077);
+	i18n_from_env();
 	cli_verbs = commands;
 	g_opts.db_path = getenv("SINKRON_DB");
 	if (!g_opts.db_path || !*g_opts.db_path)
@@ -417,12 +419,12 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "-C") || !strcmp(a, "--db") || !strcmp(a, "--operator")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "sinkron: %s needs a value\n", a);
+				fprintf(stderr, _("sinkron: %s needs a value\n"), a);
 				return EXIT_USAGE;
 			}
 			if (!strcmp(a, "-C")) {
 				if (chdir(argv[i + 1]) < 0) {
-					fprintf(stderr, "sinkron: cannot change to '%s': %s\n", argv[i + 1], strerror(errno));
+					fprintf(stderr, _("sinkron: cannot change to '%s': %s\n"), argv[i + 1], strerror(errno));
 					return EXIT_USAGE;
 				}
 			} else if (!strcmp(a, "--db")) {
@@ -445,14 +447,14 @@ int main(int argc, char **argv)
 			printf("sinkron 0.1\n");
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "sinkron: unknown option '%s'; 'sinkron help' lists the options\n", a);
+			fprintf(stderr, _("sinkron: unknown option '%s'; 'sinkron help' lists the options\n"), a);
 			return EXIT_USAGE;
 		}
 	}
 	if (i >= argc)
 		return cmd_help(1, argv), EXIT_USAGE;
 	if (!(c = cli_verb(argv[i]))) {
-		fprintf(stderr, "sinkron: no verb '%s'; 'sinkron help' lists them\n", argv[i]);
+		fprintf(stderr, _("sinkron: no verb '%s'; 'sinkron help' lists them\n"), argv[i]);
 		return EXIT_USAGE;
 	}
 	for (int k = i + 1; k < argc; k++) {
