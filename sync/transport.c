@@ -35,6 +35,8 @@ struct net_result {
 	char remote_tip[41]; /* push: what the central had before ("" none) */
 	uint64_t bytes;      /* bytes sent (push) or received (fetch) */
 	int more;            /* push: change-sets remain after this one */
+	int fetch_known;     /* push: its advertisement showed every ref the round's fetch takes
+			      * already where this office has it (a fetch would bring nothing) */
 	uint64_t objects;
 };
 
@@ -50,7 +52,7 @@ struct net_job {
 	const struct sk_remote *r;
 	const char *repo_path;
 	const char *branch;      /* push: refs/heads/district/<code> */
-	const char *refspec;     /* fetch */
+	const char *refspec;     /* fetch; push: the round's fetch, checked against the advertisement */
 	size_t limit;
 	struct net_result *res;
 	int auth_tries;
@@ -344,6 +346,29 @@ static int set_push_ref(git_repository *repo, const git_oid *target)
 	return e;
 }
 
+/* Whether the refs a fetch with refspec would take are, in the advertisement, all where the local
+ * repository already has them: then that fetch would bring nothing. */
+static int advertised_known(git_repository *repo, const git_remote_head **heads, size_t nheads, const char *refspec)
+{
+	git_refspec *spec = NULL;
+	int known = 1;
+
+	if (!refspec || git_refspec_parse(&spec, refspec, 1) < 0)
+		return 0;
+	for (size_t i = 0; i < nheads && known; i++) {
+		git_buf local = GIT_BUF_INIT;
+		git_oid have;
+		if (!git_refspec_src_matches(spec, heads[i]->name))
+			continue;
+		if (git_refspec_transform(&local, spec, heads[i]->name) < 0 ||
+		    git_reference_name_to_id(&have, repo, local.ptr) < 0 || !git_oid_equal(&have, &heads[i]->oid))
+			known = 0;
+		git_buf_dispose(&local);
+	}
+	git_refspec_free(spec);
+	return known;
+}
+
 static int child_push(struct net_job *j)
 {
 	struct net_result *res = j->res;
@@ -393,6 +418,7 @@ static int child_push(struct net_job *j)
 			have_remote = 1;
 			git_oid_tostr(res->remote_tip, sizeof(res->remote_tip), &remote_id);
 		}
+	res->fetch_known = advertised_known(repo, heads, nheads, j->refspec);
 	if (have_remote && git_oid_equal(&remote_id, &local)) {
 		git_oid_tostr(res->commit, sizeof(res->commit), &local);
 		goto done; /* the city has everything */
@@ -714,6 +740,38 @@ static int check_local_path(const struct sk_remote *r)
 static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
 		      sk_progress_fn progress, void *payload, const char *refspec);
 
+/* What the round's fetch takes: a district the city's branch; the city every district's. */
+static const char *round_refspec(const struct sk_db *db)
+{
+	return db->is_city ? "+" SK_REF_DISTRICT "*:" SK_REF_REMOTE_DISTRICT "*" : "+" SK_REF_CENTRAL ":" SK_REF_REMOTE_CENTRAL;
+}
+
+/* The last sk_push's word on the fetch that follows it in a round: its connection's ref
+ * advertisement showed that the fetch would bring nothing, so the fetch need not connect.  Kept
+ * for the next sk_fetch of the same repository and central only, and only briefly: any sk_push
+ * clears it first, so a round whose push does not connect always fetches. */
+static struct {
+	char *repo_path, *url;
+	int64_t at;
+} fetch_known;
+#define FETCH_KNOWN_MS 30000
+
+static void fetch_known_clear(void)
+{
+	free(fetch_known.repo_path);
+	free(fetch_known.url);
+	memset(&fetch_known, 0, sizeof(fetch_known));
+}
+
+/* Whether the last push said the fetch into repo_path from r would bring nothing; clears it. */
+static int fetch_known_take(const char *repo_path, const struct sk_remote *r)
+{
+	int known = fetch_known.repo_path && !strcmp(fetch_known.repo_path, repo_path) && r->url &&
+		    !strcmp(fetch_known.url, r->url) && mono_ms() - fetch_known.at < FETCH_KNOWN_MS;
+	fetch_known_clear();
+	return known;
+}
+
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
 	    void *payload)
 {
@@ -725,8 +783,11 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	int rc, guard = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = check_local_path(r)) < 0)
+	fetch_known_clear();
+	if ((rc = check_local_path(r)) < 0) {
+		free(repo_path);
 		return rc;
+	}
 	/* Nothing unsent: no connection at all (its ref advertisement alone costs a kilobyte),
 	 * except once a day, to see that the central repository still has everything. */
 	if (sk_state_int(db, "pushed", 0) >= sk_state_int(db, "number", 0) &&
@@ -750,6 +811,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	j.r = r;
 	j.repo_path = repo_path;
 	j.branch = branch;
+	j.refspec = round_refspec(db);
 	j.limit = r->push_limit ? r->push_limit : 64 * 1024;
 	j.res = &res;
 	{
@@ -788,6 +850,11 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		progress(payload, "sending", total, total);
 	if (rc == 0)
 		sk_state_set_int(db, "push_checked", sk_wall_ms());
+	if (rc == 0 && res.fetch_known) {
+		fetch_known.repo_path = sk_strdup(repo_path);
+		fetch_known.url = sk_strdup(r->url);
+		fetch_known.at = mono_ms();
+	}
 	sk_repo_unguard(guard);
 	free(branch);
 	free(repo_path);
@@ -811,6 +878,11 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		return rc;
 	}
 	sk_repo_free(repo);
+	/* the push just now saw every ref this fetch takes where this office has it */
+	if (fetch_known_take(repo_path, r)) {
+		free(repo_path);
+		return 0;
+	}
 	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL);
 	free(repo_path);
 	return rc;
@@ -846,9 +918,7 @@ static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *r
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.repo_path = repo_path;
-	/* a district takes the city's branch; the city takes every district's */
-	j.refspec = refspec ? refspec : db->is_city ? "+" SK_REF_DISTRICT "*:" SK_REF_REMOTE_DISTRICT "*"
-						    : "+" SK_REF_CENTRAL ":" SK_REF_REMOTE_CENTRAL;
+	j.refspec = refspec ? refspec : round_refspec(db);
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;

@@ -394,6 +394,24 @@ check "the district fetches the city's branch and applies it" '[ $rc = 0 ] && [ 
 check "the district and the city agree on the district's rows" '[ "$(dump city.db 96.71.03)" = "$(dump g3.db 96.71.03)" ]'
 check "after the city's answer, the district's status says the city has everything" \
 	'sinkron --db g3.db status | grep -q "the city has everything" && sinkron --db g3.db status --json | grep -q "\"city_has_everything\":true"'
+# ---- a round fetches only when its push shows that the city's branch moved --------------------------
+proxy count --seed "$SEED" || skip_all "cannot start linkproxy"
+conns() { grep -c " open " "$TMP/count.proxy.log"; }
+conf g3 "central = git://127.0.0.1:$PORT_count/central.git"
+add g3 96.71.03 2 30
+run g3 sync
+check "a round whose push shows central where the district has it makes no fetch connection ($(conns))" \
+	'[ $rc = 0 ] && [ "$(conns)" = 1 ] && [ "$(tip "$CENTRAL" 96.71.03)" = "$(tip g3.git 96.71.03)" ] && grep -q "fetched 0 bytes" <<<"$out$err"'
+id3b=$(sqlite3 g3.db "SELECT id FROM workers ORDER BY id LIMIT 1 OFFSET 1")
+sqlite3 city.db "UPDATE workers SET verified = 'ok', kpj = '16000000004' WHERE id = '$id3b'"
+run city sync
+add g3 96.71.03 2 31
+run g3 sync
+check "a round whose push shows central moved fetches ($(conns) connections in all) and applies the city's change" \
+	'[ $rc = 0 ] && [ "$(conns)" = 3 ] && [ "$(sqlite3 g3.db "SELECT verified, kpj FROM workers WHERE id = '"'$id3b'"'")" = "ok|16000000004" ]'
+run g3 sync
+check "a round with nothing to send still fetches ($(conns) connections in all)" '[ $rc = 0 ] && [ "$(conns)" = 4 ]'
+
 check_cmd "the central repository is sound at the end (git fsck --strict)" git --git-dir="$CENTRAL" fsck --strict
 for n in l1 u6 ucity g3 h4 s7 b9 p8 a10 city; do
 	check "PRAGMA integrity_check: $n.db" '[ "$(sqlite3 $n.db "PRAGMA integrity_check")" = ok ]'
