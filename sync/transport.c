@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lsrefs.h"
 #include "repo.h"
 
 struct net_result {
@@ -35,6 +36,7 @@ struct net_result {
 	char remote_tip[41]; /* push: what the central had before ("" none) */
 	uint64_t bytes;      /* bytes sent (push) or received (fetch) */
 	int more;            /* push: change-sets remain after this one */
+	int listed;          /* push: the central's refs were listed (fetch_known says what they showed) */
 	int fetch_known;     /* push: its advertisement showed every ref the round's fetch takes
 			      * already where this office has it (a fetch would bring nothing) */
 	uint64_t objects;
@@ -53,6 +55,7 @@ struct net_job {
 	const char *repo_path;
 	const char *branch;      /* push: refs/heads/district/<code> */
 	const char *refspec;     /* fetch; push: the round's fetch, checked against the advertisement */
+	int ask_first;           /* fetch: ask (git://) whether it would bring anything first */
 	size_t limit;
 	struct net_result *res;
 	int auth_tries;
@@ -419,6 +422,7 @@ static int child_push(struct net_job *j)
 			git_oid_tostr(res->remote_tip, sizeof(res->remote_tip), &remote_id);
 		}
 	res->fetch_known = advertised_known(repo, heads, nheads, j->refspec);
+	res->listed = 1;
 	if (have_remote && git_oid_equal(&remote_id, &local)) {
 		git_oid_tostr(res->commit, sizeof(res->commit), &local);
 		goto done; /* the city has everything */
@@ -511,6 +515,31 @@ done:
 	return res->rc;
 }
 
+/* Over git://, a question in git's protocol version 2 for the refs the fetch takes: its answer is
+ * a few hundred bytes where libgit2's fetch hears every branch first.  1 when those refs are all
+ * where this office has them; 0 when they are not, or nothing could be learnt that way. */
+static int fetch_would_bring_nothing(struct net_job *j, git_repository *repo)
+{
+	struct sk_lsrefs l;
+	const git_remote_head **heads;
+	char prefix[256];
+	const char *src = j->refspec + (j->refspec[0] == '+');
+	int known;
+
+	if (!j->ask_first || strncmp(j->r->url, "git://", 6))
+		return 0;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(src, ":*"), src);
+	if (sk_lsrefs(j->r->url, prefix, &l) < 0)
+		return 0;
+	heads = sk_malloc((l.n ? l.n : 1) * sizeof(*heads));
+	for (size_t i = 0; i < l.n; i++)
+		heads[i] = &l.heads[i];
+	known = advertised_known(repo, heads, l.n, j->refspec);
+	free(heads);
+	sk_lsrefs_free(&l);
+	return known;
+}
+
 static int child_fetch(struct net_job *j)
 {
 	struct net_result *res = j->res;
@@ -522,6 +551,8 @@ static int child_fetch(struct net_job *j)
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
 		return child_fail(res, SK_ERROR, "cannot open the local repository");
+	if (fetch_would_bring_nothing(j, repo))
+		goto done;
 	if (git_remote_create_anonymous(&remote, repo, j->r->url) < 0) {
 		child_fail(res, SK_EINVALID, "bad central repository address");
 		goto done;
@@ -738,7 +769,7 @@ static int check_local_path(const struct sk_remote *r)
 }
 
 static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
-		      sk_progress_fn progress, void *payload, const char *refspec);
+		      sk_progress_fn progress, void *payload, const char *refspec, int ask_first);
 
 /* What the round's fetch takes: a district the city's branch; the city every district's. */
 static const char *round_refspec(const struct sk_db *db)
@@ -747,29 +778,33 @@ static const char *round_refspec(const struct sk_db *db)
 }
 
 /* The last sk_push's word on the fetch that follows it in a round: its connection's ref
- * advertisement showed that the fetch would bring nothing, so the fetch need not connect.  Kept
- * for the next sk_fetch of the same repository and central only, and only briefly: any sk_push
- * clears it first, so a round whose push does not connect always fetches. */
+ * advertisement showed whether the fetch would bring anything, so the fetch need not connect to
+ * learn that.  Kept for the next sk_fetch of the same repository and central only, and only
+ * briefly: any sk_push clears it first, so a round whose push does not connect asks again. */
 static struct {
 	char *repo_path, *url;
 	int64_t at;
-} fetch_known;
-#define FETCH_KNOWN_MS 30000
+	int known; /* 1: the fetch would bring nothing; 0: it would */
+} pushed_saw;
+#define PUSHED_SAW_MS 30000
 
-static void fetch_known_clear(void)
+static void pushed_saw_clear(void)
 {
-	free(fetch_known.repo_path);
-	free(fetch_known.url);
-	memset(&fetch_known, 0, sizeof(fetch_known));
+	free(pushed_saw.repo_path);
+	free(pushed_saw.url);
+	memset(&pushed_saw, 0, sizeof(pushed_saw));
 }
 
-/* Whether the last push said the fetch into repo_path from r would bring nothing; clears it. */
-static int fetch_known_take(const char *repo_path, const struct sk_remote *r)
+/* What the last push saw of the fetch into repo_path from r (1 nothing to bring, 0 something,
+ * -1 no word); clears it. */
+static int pushed_saw_take(const char *repo_path, const struct sk_remote *r)
 {
-	int known = fetch_known.repo_path && !strcmp(fetch_known.repo_path, repo_path) && r->url &&
-		    !strcmp(fetch_known.url, r->url) && mono_ms() - fetch_known.at < FETCH_KNOWN_MS;
-	fetch_known_clear();
-	return known;
+	int said = pushed_saw.repo_path && !strcmp(pushed_saw.repo_path, repo_path) && r->url &&
+			   !strcmp(pushed_saw.url, r->url) && mono_ms() - pushed_saw.at < PUSHED_SAW_MS
+		   ? pushed_saw.known
+		   : -1;
+	pushed_saw_clear();
+	return said;
 }
 
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
@@ -783,7 +818,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	int rc, guard = -1;
 
 	memset(out, 0, sizeof(*out));
-	fetch_known_clear();
+	pushed_saw_clear();
 	if ((rc = check_local_path(r)) < 0) {
 		free(repo_path);
 		return rc;
@@ -850,10 +885,11 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		progress(payload, "sending", total, total);
 	if (rc == 0)
 		sk_state_set_int(db, "push_checked", sk_wall_ms());
-	if (rc == 0 && res.fetch_known) {
-		fetch_known.repo_path = sk_strdup(repo_path);
-		fetch_known.url = sk_strdup(r->url);
-		fetch_known.at = mono_ms();
+	if (rc == 0 && res.listed) {
+		pushed_saw.repo_path = sk_strdup(repo_path);
+		pushed_saw.url = sk_strdup(r->url);
+		pushed_saw.at = mono_ms();
+		pushed_saw.known = res.fetch_known;
 	}
 	sk_repo_unguard(guard);
 	free(branch);
@@ -866,7 +902,7 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 {
 	char *repo_path = sk_repo_path_for_db(db->path);
 	struct sk_repo *repo = NULL;
-	int rc;
+	int rc, said;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_local_path(r)) < 0) {
@@ -878,12 +914,12 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		return rc;
 	}
 	sk_repo_free(repo);
-	/* the push just now saw every ref this fetch takes where this office has it */
-	if (fetch_known_take(repo_path, r)) {
+	/* the push just now saw every ref this fetch takes where this office has it, or saw one moved */
+	if ((said = pushed_saw_take(repo_path, r)) == 1) {
 		free(repo_path);
 		return 0;
 	}
-	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL);
+	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL, said < 0);
 	free(repo_path);
 	return rc;
 }
@@ -898,15 +934,16 @@ int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_p
 		free(spec);
 		return rc;
 	}
-	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec);
+	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec, 0);
 	*bytes = out.bytes;
 	free(spec);
 	return rc;
 }
 
-/* Fetches into the repository at repo_path, with the round's refspec or the one given. */
+/* Fetches into the repository at repo_path, with the round's refspec or the one given; ask_first:
+ * over git://, asks in a few bytes whether the fetch would bring anything before making it. */
 static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
-		      sk_progress_fn progress, void *payload, const char *refspec)
+		      sk_progress_fn progress, void *payload, const char *refspec, int ask_first)
 {
 	struct net_result res;
 	struct net_job j;
@@ -919,6 +956,7 @@ static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *r
 	j.r = r;
 	j.repo_path = repo_path;
 	j.refspec = refspec ? refspec : round_refspec(db);
+	j.ask_first = ask_first;
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;

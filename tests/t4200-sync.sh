@@ -410,7 +410,13 @@ run g3 sync
 check "a round whose push shows central moved fetches ($(conns) connections in all) and applies the city's change" \
 	'[ $rc = 0 ] && [ "$(conns)" = 3 ] && [ "$(sqlite3 g3.db "SELECT verified, kpj FROM workers WHERE id = '"'$id3b'"'")" = "ok|16000000004" ]'
 run g3 sync
-check "a round with nothing to send still fetches ($(conns) connections in all)" '[ $rc = 0 ] && [ "$(conns)" = 4 ]'
+check "a round with nothing to send asks whether central moved, in one connection ($(conns) in all)" \
+	'[ $rc = 0 ] && [ "$(conns)" = 4 ] && [ "$(git --git-dir=g3.git rev-parse refs/remotes/central/central)" = "$(tip "$CENTRAL" central)" ]'
+sqlite3 city.db "UPDATE workers SET kpj = '16000000005' WHERE id = '$id3b'"
+run city sync
+run g3 sync
+check "... and when it did, fetches ($(conns) connections in all) and applies the city's change" \
+	'[ $rc = 0 ] && [ "$(conns)" = 6 ] && [ "$(sqlite3 g3.db "SELECT kpj FROM workers WHERE id = '"'$id3b'"'")" = 16000000005 ]'
 
 check_cmd "the central repository is sound at the end (git fsck --strict)" git --git-dir="$CENTRAL" fsck --strict
 for n in l1 u6 ucity g3 h4 s7 b9 p8 a10 city; do
