@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "login.h"
 #include "lsrefs.h"
 #include "repo.h"
 
@@ -36,6 +37,7 @@ struct net_result {
 	char remote_tip[41]; /* push: what the central had before ("" none) */
 	uint64_t bytes;      /* bytes sent (push) or received (fetch) */
 	int more;            /* push: change-sets remain after this one */
+	int asked_login;     /* the HTTP server asked for the login */
 	int listed;          /* push: the central's refs were listed (fetch_known says what they showed) */
 	int fetch_known;     /* push: its advertisement showed every ref the round's fetch takes
 			      * already where this office has it (a fetch would bring nothing) */
@@ -137,66 +139,25 @@ static int auth_failed(struct net_job *j)
 	return SK_ECONFLICT;
 }
 
-/* The host (and port) of a URL such as http://user@host:port/path, without the user; "" for a path. */
-static void url_host(char *out, size_t n, const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at)
-		p = at + 1;
-	snprintf(out, n, "%.*s", (int)(end - p), p);
-	for (char *c = out; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-}
-
-/* The user named in a URL (http://96.71.02@host/...), "" when none. */
-static void url_user(char *out, size_t n, const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (!(at = memchr(p, '@', (size_t)(end - p))))
-		return;
-	snprintf(out, n, "%.*s", (int)strcspn(p, ":@"), p);
-}
-
-/* The login's user: the configuration's, else the one the URL names. */
-static const char *login_user(const struct sk_remote *r, char *buf, size_t n)
-{
-	if (r->username)
-		return r->username;
-	url_user(buf, n, r->url);
-	return buf[0] ? buf : NULL;
-}
-
 static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
 		       void *payload)
 {
 	struct net_job *j = payload;
-	char want[256], asked[256], ubuf[128];
-	const char *user = login_user(j->r, ubuf, sizeof(ubuf));
+	char ubuf[128];
+	const char *user = sk_login_user(j->r, ubuf, sizeof(ubuf));
 
 	/* the login is for the configured host only, never for one a server redirected to */
-	url_host(want, sizeof(want), j->r->url);
-	url_host(asked, sizeof(asked), url);
-	if (strcmp(want, asked)) {
+	if (!sk_login_host_is_central(j->r, url)) {
 		git_error_set_str(GIT_ERROR_NET, "redirected to another host: the login is not given there");
 		return GIT_EUSER;
 	}
 	/* one try each: a wrong password must fail, not loop */
 	if (j->auth_tries++ > 0)
 		return GIT_EUSER;
-	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && j->r->password)
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && j->r->password) {
+		j->res->asked_login = 1;
 		return git_credential_userpass_plaintext_new(out, user, j->r->password);
+	}
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		const char *user = user_from_url ? user_from_url : j->r->username ? j->r->username : "git";
 		if (j->r->ssh_key)
@@ -272,6 +233,23 @@ static int fetched_tip(const char *refname, const git_oid *a, const git_oid *b, 
 	(void)refname, (void)a, (void)b, (void)payload;
 	sk_pause_point("fetch-tip");
 	return 0;
+}
+
+/* The central (URL and login header) whose HTTP server asked for the login and took it, earlier in
+ * this process: later connections give it at once rather than after a refused first request. */
+static char *login_taken_url, *login_taken_header;
+
+/* In the child: the headers for a connection to the central, the login among them when it was
+ * asked for before.  header holds it (owned) until the connection ends. */
+static git_strarray login_headers(const struct net_job *j, char **header)
+{
+	git_strarray h = {NULL, 0};
+	*header = login_taken_url && !strcmp(login_taken_url, j->r->url) ? sk_login_http_header(j->r) : NULL;
+	if (*header && !strcmp(*header, login_taken_header)) {
+		h.strings = header;
+		h.count = 1;
+	}
+	return h;
 }
 
 static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
@@ -387,7 +365,8 @@ static int child_push(struct net_job *j)
 	size_t n = 0, alloc = 0, weight = 0, take;
 	char spec[256];
 	git_strarray specs;
-	char *specp = spec;
+	char *specp = spec, *login = NULL;
+	git_strarray headers = login_headers(j, &login);
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
 		return child_fail(res, SK_ERROR, "cannot open the local repository");
@@ -405,6 +384,7 @@ static int child_push(struct net_job *j)
 		git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 		co.callbacks = cb;
 		co.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+		co.custom_headers = headers;
 		rc = git_remote_connect_ext(remote, GIT_DIRECTION_PUSH, &co);
 	}
 	if (rc < 0) {
@@ -486,6 +466,7 @@ static int child_push(struct net_job *j)
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
 	po.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+	po.custom_headers = headers;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
 			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
@@ -504,6 +485,7 @@ static int child_push(struct net_job *j)
 	}
 	git_oid_tostr(res->commit, sizeof(res->commit), &target);
 done:
+	free(login);
 	free(chain);
 	git_revwalk_free(walk);
 	if (remote)
@@ -546,7 +528,7 @@ static int child_fetch(struct net_job *j)
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
 	git_fetch_options fo;
-	char *specp = (char *)j->refspec;
+	char *specp = (char *)j->refspec, *login = NULL;
 	git_strarray specs = {&specp, 1};
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
@@ -563,9 +545,11 @@ static int child_fetch(struct net_job *j)
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
 	fo.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+	fo.custom_headers = login_headers(j, &login);
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
+	free(login);
 	git_remote_free(remote);
 	git_repository_free(repo);
 	return res->rc;
@@ -748,6 +732,13 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 		return sk_error(SK_ERROR, "the transfer process died (status %d)", status);
 	if (res->rc < 0)
 		return sk_error(res->rc, "%s", res->msg);
+	if (res->asked_login && (!login_taken_url || strcmp(login_taken_url, j->r->url))) {
+		char *header = sk_login_http_header(j->r);
+		free(login_taken_url);
+		free(login_taken_header);
+		login_taken_url = header ? sk_strdup(j->r->url) : NULL;
+		login_taken_header = header;
+	}
 	return 0;
 }
 

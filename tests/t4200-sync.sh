@@ -165,6 +165,23 @@ run h4 sync
 check "sync over HTTP with the office's login: exit 0" '[ $rc = 0 ] && [ "$(tip "$CENTRAL" 96.71.04)" = "$(tip h4.git 96.71.04)" ]'
 leak="$out $err"
 
+# an agent gives the login at once to the server that asked for it earlier in the same process:
+# its later rounds make no first request that the server refuses
+"$TOOLS/linkproxy" --target "127.0.0.1:$HTTP_PORT" --log "$TMP/hl.proxy.log" >"$TMP/hl.port" 2>/dev/null &
+at_exit "kill $! 2>/dev/null"
+wait_for 10 '[ -s "$TMP/hl.port" ]' || skip_all "cannot start linkproxy"
+conf h4 "central = http://127.0.0.1:$(head -1 "$TMP/hl.port")/git/central.git" "username = 96.71.04" "password = $PW4" \
+	"interval = 0.3" "log = $TMP/h4a.log"
+sinkron --db h4.db agent >/dev/null 2>&1 &
+hapid=$!
+wait_for 60 '[ "$(grep -c " close " "$TMP/hl.proxy.log")" -ge 3 ]'
+kill -TERM $hapid
+wait $hapid
+downs=$(awk '$3 == "close" { for (i = 4; i <= NF; i++) if ($i ~ /^down=/) print substr($i, 6) }' "$TMP/hl.proxy.log" | head -3 | tr '\n' ' ')
+check "the agent's later rounds over HTTP give the login at once (bytes down per round: $downs)" \
+	'set -- $downs; [ $# = 3 ] && [ "$2" -lt "$1" ] && [ "$3" -lt "$1" ] && ! grep -q "failed" "$TMP/h4a.log"'
+conf h4 "central = $HTTPURL" "username = 96.71.04" "password = $PW4" "log = $TMP/h4.log" "log_level = debug"
+
 office h5 96.71.05
 conf h5 "central = $HTTPURL" "username = 96.71.05" "password = wrong-$PW5" "log = $TMP/h5.log" "log_level = debug"
 add h5 96.71.05 5 6
