@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "login.h"
+#include "lsrefs.h"
 #include "repo.h"
 
 struct net_result {
@@ -35,6 +37,10 @@ struct net_result {
 	char remote_tip[41]; /* push: what the central had before ("" none) */
 	uint64_t bytes;      /* bytes sent (push) or received (fetch) */
 	int more;            /* push: change-sets remain after this one */
+	int asked_login;     /* the HTTP server asked for the login */
+	int listed;          /* push: the central's refs were listed (fetch_known says what they showed) */
+	int fetch_known;     /* push: its advertisement showed every ref the round's fetch takes
+			      * already where this office has it (a fetch would bring nothing) */
 	uint64_t objects;
 };
 
@@ -50,7 +56,8 @@ struct net_job {
 	const struct sk_remote *r;
 	const char *repo_path;
 	const char *branch;      /* push: refs/heads/district/<code> */
-	const char *refspec;     /* fetch */
+	const char *refspec;     /* fetch; push: the round's fetch, checked against the advertisement */
+	int ask_first;           /* fetch: ask (git://) whether it would bring anything first */
 	size_t limit;
 	struct net_result *res;
 	int auth_tries;
@@ -132,66 +139,25 @@ static int auth_failed(struct net_job *j)
 	return SK_ECONFLICT;
 }
 
-/* The host (and port) of a URL such as http://user@host:port/path, without the user; "" for a path. */
-static void url_host(char *out, size_t n, const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at)
-		p = at + 1;
-	snprintf(out, n, "%.*s", (int)(end - p), p);
-	for (char *c = out; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-}
-
-/* The user named in a URL (http://96.71.02@host/...), "" when none. */
-static void url_user(char *out, size_t n, const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (!(at = memchr(p, '@', (size_t)(end - p))))
-		return;
-	snprintf(out, n, "%.*s", (int)strcspn(p, ":@"), p);
-}
-
-/* The login's user: the configuration's, else the one the URL names. */
-static const char *login_user(const struct sk_remote *r, char *buf, size_t n)
-{
-	if (r->username)
-		return r->username;
-	url_user(buf, n, r->url);
-	return buf[0] ? buf : NULL;
-}
-
 static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
 		       void *payload)
 {
 	struct net_job *j = payload;
-	char want[256], asked[256], ubuf[128];
-	const char *user = login_user(j->r, ubuf, sizeof(ubuf));
+	char ubuf[128];
+	const char *user = sk_login_user(j->r, ubuf, sizeof(ubuf));
 
 	/* the login is for the configured host only, never for one a server redirected to */
-	url_host(want, sizeof(want), j->r->url);
-	url_host(asked, sizeof(asked), url);
-	if (strcmp(want, asked)) {
+	if (!sk_login_host_is_central(j->r, url)) {
 		git_error_set_str(GIT_ERROR_NET, "redirected to another host: the login is not given there");
 		return GIT_EUSER;
 	}
 	/* one try each: a wrong password must fail, not loop */
 	if (j->auth_tries++ > 0)
 		return GIT_EUSER;
-	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && j->r->password)
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && j->r->password) {
+		j->res->asked_login = 1;
 		return git_credential_userpass_plaintext_new(out, user, j->r->password);
+	}
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		const char *user = user_from_url ? user_from_url : j->r->username ? j->r->username : "git";
 		if (j->r->ssh_key)
@@ -269,6 +235,23 @@ static int fetched_tip(const char *refname, const git_oid *a, const git_oid *b, 
 	return 0;
 }
 
+/* The central (URL and login header) whose HTTP server asked for the login and took it, earlier in
+ * this process: later connections give it at once rather than after a refused first request. */
+static char *login_taken_url, *login_taken_header;
+
+/* In the child: the headers for a connection to the central, the login among them when it was
+ * asked for before.  header holds it (owned) until the connection ends. */
+static git_strarray login_headers(const struct net_job *j, char **header)
+{
+	git_strarray h = {NULL, 0};
+	*header = login_taken_url && !strcmp(login_taken_url, j->r->url) ? sk_login_http_header(j->r) : NULL;
+	if (*header && !strcmp(*header, login_taken_header)) {
+		h.strings = header;
+		h.count = 1;
+	}
+	return h;
+}
+
 static void setup_callbacks(git_remote_callbacks *cb, struct net_job *j)
 {
 	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
@@ -344,6 +327,29 @@ static int set_push_ref(git_repository *repo, const git_oid *target)
 	return e;
 }
 
+/* Whether the refs a fetch with refspec would take are, in the advertisement, all where the local
+ * repository already has them: then that fetch would bring nothing. */
+static int advertised_known(git_repository *repo, const git_remote_head **heads, size_t nheads, const char *refspec)
+{
+	git_refspec *spec = NULL;
+	int known = 1;
+
+	if (!refspec || git_refspec_parse(&spec, refspec, 1) < 0)
+		return 0;
+	for (size_t i = 0; i < nheads && known; i++) {
+		git_buf local = GIT_BUF_INIT;
+		git_oid have;
+		if (!git_refspec_src_matches(spec, heads[i]->name))
+			continue;
+		if (git_refspec_transform(&local, spec, heads[i]->name) < 0 ||
+		    git_reference_name_to_id(&have, repo, local.ptr) < 0 || !git_oid_equal(&have, &heads[i]->oid))
+			known = 0;
+		git_buf_dispose(&local);
+	}
+	git_refspec_free(spec);
+	return known;
+}
+
 static int child_push(struct net_job *j)
 {
 	struct net_result *res = j->res;
@@ -359,7 +365,8 @@ static int child_push(struct net_job *j)
 	size_t n = 0, alloc = 0, weight = 0, take;
 	char spec[256];
 	git_strarray specs;
-	char *specp = spec;
+	char *specp = spec, *login = NULL;
+	git_strarray headers = login_headers(j, &login);
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
 		return child_fail(res, SK_ERROR, "cannot open the local repository");
@@ -377,6 +384,7 @@ static int child_push(struct net_job *j)
 		git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 		co.callbacks = cb;
 		co.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+		co.custom_headers = headers;
 		rc = git_remote_connect_ext(remote, GIT_DIRECTION_PUSH, &co);
 	}
 	if (rc < 0) {
@@ -393,6 +401,8 @@ static int child_push(struct net_job *j)
 			have_remote = 1;
 			git_oid_tostr(res->remote_tip, sizeof(res->remote_tip), &remote_id);
 		}
+	res->fetch_known = advertised_known(repo, heads, nheads, j->refspec);
+	res->listed = 1;
 	if (have_remote && git_oid_equal(&remote_id, &local)) {
 		git_oid_tostr(res->commit, sizeof(res->commit), &local);
 		goto done; /* the city has everything */
@@ -456,6 +466,7 @@ static int child_push(struct net_job *j)
 	po.callbacks = cb;
 	po.pb_parallelism = 1;
 	po.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+	po.custom_headers = headers;
 	if (git_remote_upload(remote, &specs, &po) < 0) {
 		if (res->rc == 0)
 			rc = child_fail(res, j->remote_said[0] ? SK_ECONFLICT : SK_ENETWORK, "push to the central repository failed");
@@ -474,6 +485,7 @@ static int child_push(struct net_job *j)
 	}
 	git_oid_tostr(res->commit, sizeof(res->commit), &target);
 done:
+	free(login);
 	free(chain);
 	git_revwalk_free(walk);
 	if (remote)
@@ -485,17 +497,44 @@ done:
 	return res->rc;
 }
 
+/* Over git://, a question in git's protocol version 2 for the refs the fetch takes: its answer is
+ * a few hundred bytes where libgit2's fetch hears every branch first.  1 when those refs are all
+ * where this office has them; 0 when they are not, or nothing could be learnt that way. */
+static int fetch_would_bring_nothing(struct net_job *j, git_repository *repo)
+{
+	struct sk_lsrefs l;
+	const git_remote_head **heads;
+	char prefix[256];
+	const char *src = j->refspec + (j->refspec[0] == '+');
+	int known;
+
+	if (!j->ask_first || strncmp(j->r->url, "git://", 6))
+		return 0;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(src, ":*"), src);
+	if (sk_lsrefs(j->r->url, prefix, &l) < 0)
+		return 0;
+	heads = sk_malloc((l.n ? l.n : 1) * sizeof(*heads));
+	for (size_t i = 0; i < l.n; i++)
+		heads[i] = &l.heads[i];
+	known = advertised_known(repo, heads, l.n, j->refspec);
+	free(heads);
+	sk_lsrefs_free(&l);
+	return known;
+}
+
 static int child_fetch(struct net_job *j)
 {
 	struct net_result *res = j->res;
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
 	git_fetch_options fo;
-	char *specp = (char *)j->refspec;
+	char *specp = (char *)j->refspec, *login = NULL;
 	git_strarray specs = {&specp, 1};
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
 		return child_fail(res, SK_ERROR, "cannot open the local repository");
+	if (fetch_would_bring_nothing(j, repo))
+		goto done;
 	if (git_remote_create_anonymous(&remote, repo, j->r->url) < 0) {
 		child_fail(res, SK_EINVALID, "bad central repository address");
 		goto done;
@@ -506,9 +545,11 @@ static int child_fetch(struct net_job *j)
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
 	fo.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+	fo.custom_headers = login_headers(j, &login);
 	if (git_remote_fetch(remote, &specs, &fo, "sinkron fetch") < 0 && !auth_failed(j))
 		child_fail(res, SK_ENETWORK, "fetch from the central repository failed");
 done:
+	free(login);
 	git_remote_free(remote);
 	git_repository_free(repo);
 	return res->rc;
@@ -691,6 +732,13 @@ static int run_with_deadline(struct net_job *j, int (*fn)(struct net_job *), int
 		return sk_error(SK_ERROR, "the transfer process died (status %d)", status);
 	if (res->rc < 0)
 		return sk_error(res->rc, "%s", res->msg);
+	if (res->asked_login && (!login_taken_url || strcmp(login_taken_url, j->r->url))) {
+		char *header = sk_login_http_header(j->r);
+		free(login_taken_url);
+		free(login_taken_header);
+		login_taken_url = header ? sk_strdup(j->r->url) : NULL;
+		login_taken_header = header;
+	}
 	return 0;
 }
 
@@ -712,7 +760,43 @@ static int check_local_path(const struct sk_remote *r)
 }
 
 static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
-		      sk_progress_fn progress, void *payload, const char *refspec);
+		      sk_progress_fn progress, void *payload, const char *refspec, int ask_first);
+
+/* What the round's fetch takes: a district the city's branch; the city every district's. */
+static const char *round_refspec(const struct sk_db *db)
+{
+	return db->is_city ? "+" SK_REF_DISTRICT "*:" SK_REF_REMOTE_DISTRICT "*" : "+" SK_REF_CENTRAL ":" SK_REF_REMOTE_CENTRAL;
+}
+
+/* The last sk_push's word on the fetch that follows it in a round: its connection's ref
+ * advertisement showed whether the fetch would bring anything, so the fetch need not connect to
+ * learn that.  Kept for the next sk_fetch of the same repository and central only, and only
+ * briefly: any sk_push clears it first, so a round whose push does not connect asks again. */
+static struct {
+	char *repo_path, *url;
+	int64_t at;
+	int known; /* 1: the fetch would bring nothing; 0: it would */
+} pushed_saw;
+#define PUSHED_SAW_MS 30000
+
+static void pushed_saw_clear(void)
+{
+	free(pushed_saw.repo_path);
+	free(pushed_saw.url);
+	memset(&pushed_saw, 0, sizeof(pushed_saw));
+}
+
+/* What the last push saw of the fetch into repo_path from r (1 nothing to bring, 0 something,
+ * -1 no word); clears it. */
+static int pushed_saw_take(const char *repo_path, const struct sk_remote *r)
+{
+	int said = pushed_saw.repo_path && !strcmp(pushed_saw.repo_path, repo_path) && r->url &&
+			   !strcmp(pushed_saw.url, r->url) && mono_ms() - pushed_saw.at < PUSHED_SAW_MS
+		   ? pushed_saw.known
+		   : -1;
+	pushed_saw_clear();
+	return said;
+}
 
 int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *out, sk_progress_fn progress,
 	    void *payload)
@@ -725,8 +809,11 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	int rc, guard = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = check_local_path(r)) < 0)
+	pushed_saw_clear();
+	if ((rc = check_local_path(r)) < 0) {
+		free(repo_path);
 		return rc;
+	}
 	/* Nothing unsent: no connection at all (its ref advertisement alone costs a kilobyte),
 	 * except once a day, to see that the central repository still has everything. */
 	if (sk_state_int(db, "pushed", 0) >= sk_state_int(db, "number", 0) &&
@@ -750,6 +837,7 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 	j.r = r;
 	j.repo_path = repo_path;
 	j.branch = branch;
+	j.refspec = round_refspec(db);
 	j.limit = r->push_limit ? r->push_limit : 64 * 1024;
 	j.res = &res;
 	{
@@ -788,6 +876,12 @@ int sk_push(struct sk_db *db, const struct sk_remote *r, struct sk_push_result *
 		progress(payload, "sending", total, total);
 	if (rc == 0)
 		sk_state_set_int(db, "push_checked", sk_wall_ms());
+	if (rc == 0 && res.listed) {
+		pushed_saw.repo_path = sk_strdup(repo_path);
+		pushed_saw.url = sk_strdup(r->url);
+		pushed_saw.at = mono_ms();
+		pushed_saw.known = res.fetch_known;
+	}
 	sk_repo_unguard(guard);
 	free(branch);
 	free(repo_path);
@@ -799,7 +893,7 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 {
 	char *repo_path = sk_repo_path_for_db(db->path);
 	struct sk_repo *repo = NULL;
-	int rc;
+	int rc, said;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_local_path(r)) < 0) {
@@ -811,7 +905,12 @@ int sk_fetch(struct sk_db *db, const struct sk_remote *r, struct sk_fetch_result
 		return rc;
 	}
 	sk_repo_free(repo);
-	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL);
+	/* the push just now saw every ref this fetch takes where this office has it, or saw one moved */
+	if ((said = pushed_saw_take(repo_path, r)) == 1) {
+		free(repo_path);
+		return 0;
+	}
+	rc = fetch_into(db, r, repo_path, out, progress, payload, NULL, said < 0);
 	free(repo_path);
 	return rc;
 }
@@ -826,15 +925,16 @@ int sk_fetch_own(struct sk_db *db, const struct sk_remote *r, const char *repo_p
 		free(spec);
 		return rc;
 	}
-	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec);
+	rc = fetch_into(db, r, repo_path, &out, NULL, NULL, spec, 0);
 	*bytes = out.bytes;
 	free(spec);
 	return rc;
 }
 
-/* Fetches into the repository at repo_path, with the round's refspec or the one given. */
+/* Fetches into the repository at repo_path, with the round's refspec or the one given; ask_first:
+ * over git://, asks in a few bytes whether the fetch would bring anything before making it. */
 static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *repo_path, struct sk_fetch_result *out,
-		      sk_progress_fn progress, void *payload, const char *refspec)
+		      sk_progress_fn progress, void *payload, const char *refspec, int ask_first)
 {
 	struct net_result res;
 	struct net_job j;
@@ -846,9 +946,8 @@ static int fetch_into(struct sk_db *db, const struct sk_remote *r, const char *r
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.repo_path = repo_path;
-	/* a district takes the city's branch; the city takes every district's */
-	j.refspec = refspec ? refspec : db->is_city ? "+" SK_REF_DISTRICT "*:" SK_REF_REMOTE_DISTRICT "*"
-						    : "+" SK_REF_CENTRAL ":" SK_REF_REMOTE_CENTRAL;
+	j.refspec = refspec ? refspec : round_refspec(db);
+	j.ask_first = ask_first;
 	j.res = &res;
 	j.progress = progress;
 	j.payload = payload;

@@ -166,6 +166,23 @@ run h4 sync
 check "sync over HTTP with the office's login: exit 0" '[ $rc = 0 ] && [ "$(tip "$CENTRAL" 96.71.04)" = "$(tip h4.git 96.71.04)" ]'
 leak="$out $err"
 
+# an agent gives the login at once to the server that asked for it earlier in the same process:
+# its later rounds make no first request that the server refuses
+"$TOOLS/linkproxy" --target "127.0.0.1:$HTTP_PORT" --log "$TMP/hl.proxy.log" >"$TMP/hl.port" 2>/dev/null &
+at_exit "kill $! 2>/dev/null"
+wait_for 10 '[ -s "$TMP/hl.port" ]' || skip_all "cannot start linkproxy"
+conf h4 "central = http://127.0.0.1:$(head -1 "$TMP/hl.port")/git/central.git" "username = 96.71.04" "password = $PW4" \
+	"interval = 0.3" "log = $TMP/h4a.log"
+sinkron --db h4.db agent >/dev/null 2>&1 &
+hapid=$!
+wait_for 60 '[ "$(grep -c " close " "$TMP/hl.proxy.log")" -ge 3 ]'
+kill -TERM $hapid
+wait $hapid
+downs=$(awk '$3 == "close" { for (i = 4; i <= NF; i++) if ($i ~ /^down=/) print substr($i, 6) }' "$TMP/hl.proxy.log" | head -3 | tr '\n' ' ')
+check "the agent's later rounds over HTTP give the login at once (bytes down per round: $downs)" \
+	'set -- $downs; [ $# = 3 ] && [ "$2" -lt "$1" ] && [ "$3" -lt "$1" ] && ! grep -q "failed" "$TMP/h4a.log"'
+conf h4 "central = $HTTPURL" "username = 96.71.04" "password = $PW4" "log = $TMP/h4.log" "log_level = debug"
+
 office h5 96.71.05
 conf h5 "central = $HTTPURL" "username = 96.71.05" "password = wrong-$PW5" "log = $TMP/h5.log" "log_level = debug"
 add h5 96.71.05 5 6
@@ -395,6 +412,30 @@ check "the district fetches the city's branch and applies it" '[ $rc = 0 ] && [ 
 check "the district and the city agree on the district's rows" '[ "$(dump city.db 96.71.03)" = "$(dump g3.db 96.71.03)" ]'
 check "after the city's answer, the district's status says the city has everything" \
 	'sinkron --db g3.db status | grep -q "the city has everything" && sinkron --db g3.db status --json | grep -q "\"city_has_everything\":true"'
+# ---- a round fetches only when its push shows that the city's branch moved --------------------------
+proxy count --seed "$SEED" || skip_all "cannot start linkproxy"
+conns() { grep -c " open " "$TMP/count.proxy.log"; }
+conf g3 "central = git://127.0.0.1:$PORT_count/central.git"
+add g3 96.71.03 2 30
+run g3 sync
+check "a round whose push shows central where the district has it makes no fetch connection ($(conns))" \
+	'[ $rc = 0 ] && [ "$(conns)" = 1 ] && [ "$(tip "$CENTRAL" 96.71.03)" = "$(tip g3.git 96.71.03)" ] && grep -q "fetched 0 bytes" <<<"$out$err"'
+id3b=$(sqlite3 g3.db "SELECT id FROM workers ORDER BY id LIMIT 1 OFFSET 1")
+sqlite3 city.db "UPDATE workers SET verified = 'ok', kpj = '16000000004' WHERE id = '$id3b'"
+run city sync
+add g3 96.71.03 2 31
+run g3 sync
+check "a round whose push shows central moved fetches ($(conns) connections in all) and applies the city's change" \
+	'[ $rc = 0 ] && [ "$(conns)" = 3 ] && [ "$(sqlite3 g3.db "SELECT verified, kpj FROM workers WHERE id = '"'$id3b'"'")" = "ok|16000000004" ]'
+run g3 sync
+check "a round with nothing to send asks whether central moved, in one connection ($(conns) in all)" \
+	'[ $rc = 0 ] && [ "$(conns)" = 4 ] && [ "$(git --git-dir=g3.git rev-parse refs/remotes/central/central)" = "$(tip "$CENTRAL" central)" ]'
+sqlite3 city.db "UPDATE workers SET kpj = '16000000005' WHERE id = '$id3b'"
+run city sync
+run g3 sync
+check "... and when it did, fetches ($(conns) connections in all) and applies the city's change" \
+	'[ $rc = 0 ] && [ "$(conns)" = 6 ] && [ "$(sqlite3 g3.db "SELECT kpj FROM workers WHERE id = '"'$id3b'"'")" = 16000000005 ]'
+
 check_cmd "the central repository is sound at the end (git fsck --strict)" git --git-dir="$CENTRAL" fsck --strict
 for n in l1 u6 ucity g3 h4 s7 b9 p8 a10 city; do
 	check "PRAGMA integrity_check: $n.db" '[ "$(sqlite3 $n.db "PRAGMA integrity_check")" = ok ]'
