@@ -107,7 +107,7 @@ int cmd_restore(int argc, char **argv)
 	if (rc < 0) {
 		if (r.nbranches)
 			print_point(&r);
-		fprintf(stderr, "sinkron: restore FAILED: %s\n", sk_error_last());
+		fprintf(stderr, "sinkron: restore FAILED: %s\n", cli_error());
 		fprintf(stderr, "sinkron: no file was written\n");
 		sk_restore_result_release(&r);
 		return exit_code(rc);

@@ -195,7 +195,7 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 	return r->rc = 0;
 fail:
 	free(central);
-	snprintf(r->error, sizeof(r->error), "%s", sk_error_last());
+	snprintf(r->error, sizeof(r->error), "%s", cli_error());
 	note(db, "status.last_error", r->error);
 	note_time(db, "status.last_error_at", now_ms());
 	return r->rc = rc;
@@ -290,7 +290,7 @@ int cmd_sync(int argc, char **argv)
 		return rc;
 	db = open_db();
 	if ((rc = sk_db_health(db, 1000)) < 0) {
-		fprintf(stderr, "sinkron: sync: %s\n", sk_error_last());
+		fprintf(stderr, "sinkron: sync: %s\n", cli_error());
 		sk_db_free(db);
 		config_release(&c);
 		close(lockfd);
@@ -531,7 +531,7 @@ int cmd_repair(int argc, char **argv)
 		printf("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n", res.kept,
 		       res.salvaged, res.unreadable);
 	if (rc < 0) {
-		fprintf(stderr, "sinkron: repair FAILED: %s\n", sk_error_last());
+		fprintf(stderr, "sinkron: repair FAILED: %s\n", cli_error());
 		goto done;
 	}
 	if (res.central)
@@ -544,7 +544,7 @@ int cmd_repair(int argc, char **argv)
 		       "%zu row change(s) are back in the outbox\n", res.lost, res.requeued);
 		if ((rc = sk_seal(db, c.max_bytes, &s, progress_cb, NULL)) < 0) {
 			progress_done();
-			fprintf(stderr, "sinkron: repair: sealing them again failed: %s\n", sk_error_last());
+			fprintf(stderr, "sinkron: repair: sealing them again failed: %s\n", cli_error());
 			goto done;
 		}
 		progress_done();

@@ -303,9 +303,8 @@ int sk_db_health(struct sk_db *db, int budget_ms)
 	sqlite3_progress_handler(db->h, 0, NULL, NULL);
 	rc = 0;
 	if (msg.len)
-		rc = sk_error(SK_ECORRUPT, "the database '%s' is damaged (%s): stop the agent, keep a copy of the file, and "
-			      "rebuild it from the office's history with 'sinkron restore --at DATE --replace' (see 'sinkron help "
-			      "restore')", db->path, (const char *)msg.ptr);
+		rc = sk_error_do(SK_ECORRUPT, SK_DO_REBUILD_DAMAGED, NULL, "the database '%s' is damaged (%s)", db->path,
+				 (const char *)msg.ptr);
 	sk_buf_release(&msg);
 	return rc;
 }
@@ -313,6 +312,11 @@ int sk_db_health(struct sk_db *db, int budget_ms)
 const char *sk_db_problem(const struct sk_db *db)
 {
 	return db->problem;
+}
+
+enum sk_remedy sk_db_problem_remedy(const struct sk_db *db)
+{
+	return db->problem ? db->problem_remedy : SK_DO_NOTHING;
 }
 
 void sk_db_free(struct sk_db *db)

@@ -477,9 +477,8 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 			goto done;
 		sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = sk_error(SK_ECONFLICT, "the central repository holds change-set %.12s of this office, which this "
-				      "database does not know: it is an older copy; 'sinkron restore --replace' brings the "
-				      "office back from the central repository instead", central);
+			rc = sk_error_do(SK_ECONFLICT, SK_DO_RESTORE_REPLACE, NULL, "the central repository holds change-set %.12s "
+					 "of this office, which this database does not know: it is an older copy", central);
 			goto done;
 		}
 		sqlite3_finalize(st);

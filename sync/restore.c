@@ -638,7 +638,7 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	memset(res, 0, sizeof(*res));
 	live = same_file(o->out, dbpath);
 	if (live && !o->replace)
-		return sk_error(SK_EINVALID, "'%s' is the live database: restore writes over it only with --replace", o->out);
+		return sk_error_do(SK_EINVALID, SK_DO_REPLACE_LIVE, NULL, "'%s' is the live database", o->out);
 	if (!live && access(o->out, F_OK) == 0)
 		return sk_error(SK_EINVALID, "'%s' already exists: restore never writes over a file", o->out);
 	if ((rc = plan(&r, dbpath, o, res)) < 0)
@@ -649,9 +649,9 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 		 * --undo-to, recorded as new change-sets */
 		for (int i = 0; i < r.nb; i++)
 			if (!strcmp(r.b[i].origin, r.code) && r.b[i].target != r.b[i].n) {
-				rc = sk_error(SK_EINVALID, "--replace puts back the office's latest state (#%zu) only; #%zu would make "
-					      "the next change-sets clash with ones the city already has: use 'sinkron restore "
-					      "--undo-to' to bring records back to that point", r.b[i].n, r.b[i].target);
+				rc = sk_error_do(SK_EINVALID, SK_DO_UNDO_TO, NULL, "--replace puts back the office's latest state (#%zu) "
+						 "only; #%zu would make the next change-sets clash with ones the city already has",
+						 r.b[i].n, r.b[i].target);
 				goto done;
 			}
 		if (r.mode == MODE_DISTRICT && strcmp(r.build_code, r.code)) {
@@ -761,8 +761,8 @@ int sk_restore_undo(const char *dbpath, const char *at, const char *operator_nam
 		return rc;
 	sk_db_set_operator(db, operator_name);
 	if (db->is_city) {
-		rc = sk_error(SK_EINVALID, "undo runs at the district office: only a district changes its own records "
-			      "(the city would be refused as their owner); run 'sinkron restore --undo-to' there");
+		rc = sk_error_do(SK_EINVALID, SK_DO_UNDO_AT_DISTRICT, NULL, "undo runs at the district office: only a district "
+				 "changes its own records (the city would be refused as their owner)");
 		goto done;
 	}
 	/* what is pending is sealed first, so the undo is measured against a recorded state */

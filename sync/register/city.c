@@ -145,7 +145,7 @@ int sk_duplicate_decide(struct sk_db *db, const char *nik, const char *keep_id, 
 	sqlite3_bind_text(st, 1, keep_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = sk_error(SK_ENOTFOUND, "no active record %s with NIK %s", keep_id, nik);
+		rc = sk_error_do(SK_ENOTFOUND, SK_DO_DUPLICATES_LIST, NULL, "no active record %s with NIK %s", keep_id, nik);
 		goto fail;
 	}
 	owner = sk_strdup((const char *)sqlite3_column_text(st, 0));
