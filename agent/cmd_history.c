@@ -219,6 +219,7 @@ int cmd_status(int argc, char **argv)
 	free(central);
 	free(last_error);
 	free(problem);
+	sk_receipt_release(&r);
 	free(quarantine);
 	free(agent_pid);
 	sk_db_free(db);
@@ -326,10 +327,13 @@ int cmd_verify(int argc, char **argv)
 	}
 	rc = sk_verify(db, &r);
 	sk_db_free(db);
-	if (rc < 0)
+	if (rc < 0) {
+		sk_verify_result_free(&r);
 		return fail(rc, "verify");
-	for (size_t i = 0; i < r.nbad && i < 8; i++)
+	}
+	for (size_t i = 0; i < r.nbad; i++)
 		fprintf(stderr, "%s\n", r.bad[i]);
+	sk_verify_result_free(&r);
 	printf("%zu row(s), %zu changed since the last seal\n", r.rows, r.pending);
 	printf("digest kept       %s\ndigest recomputed %s\n", r.digest, r.recomputed);
 	if (!r.ok) {

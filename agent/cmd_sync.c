@@ -325,6 +325,7 @@ int cmd_sync(int argc, char **argv)
 				       rc_.refused_reason);
 				rc = SK_ECONFLICT;
 			}
+			sk_receipt_release(&rc_);
 		}
 	}
 	sk_apply_result_free(&r.apply);
@@ -506,7 +507,7 @@ int cmd_repair(int argc, char **argv)
 	struct sk_db *db;
 	struct config c;
 	struct sk_remote remote;
-	struct sk_repair_result res;
+	struct sk_repair_result res = {0};
 	const char *cfg;
 	char *central;
 	int lockfd = -1, rc, offline;
@@ -527,7 +528,7 @@ int cmd_repair(int argc, char **argv)
 		goto done;
 	}
 	rc = sk_repair(db, offline ? NULL : &remote, &res);
-	if (res.kept[0])
+	if (res.kept)
 		printf("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n", res.kept,
 		       res.salvaged, res.unreadable);
 	if (rc < 0) {
@@ -553,6 +554,7 @@ int cmd_repair(int argc, char **argv)
 		printf("nothing was lost\n");
 	}
 done:
+	sk_repair_result_free(&res);
 	free(central);
 	sk_db_free(db);
 	config_release(&c);

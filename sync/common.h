@@ -41,8 +41,7 @@ int64_t sk_wall_ms(void);
  * stops itself (SIGSTOP), so that a crash test kills at a known step, never at a guessed moment. */
 void sk_pause_point(const char *name);
 
-/* Appends s, taken over, to the list *v of *n strings (grown one at a time: the lists are
- * short, a result's messages). */
+/* Appends s, taken over, to the list *v of *n strings (the room doubles as it fills). */
 void sk_strs_push(char ***v, size_t *n, char *s);
 /* Frees the n strings of v and v itself; NULL is fine. */
 void sk_strs_free(char **v, size_t n);

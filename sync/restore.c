@@ -360,15 +360,16 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto fail;
-	if ((rc = sk_verify(db, &vr)) < 0)
-		goto fail;
-	snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
-	r->res->rows = vr.rows;
-	if (!vr.ok) {
-		rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the restored rows add up to %.16s but their bookkeeping says %.16s%s",
-			      vr.recomputed, vr.digest, vr.nbad ? vr.bad[0] : "");
-		goto fail;
+	if ((rc = sk_verify(db, &vr)) == 0) {
+		snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
+		r->res->rows = vr.rows;
+		if (!vr.ok)
+			rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the restored rows add up to %.16s but their bookkeeping "
+				      "says %.16s%s", vr.recomputed, vr.digest, vr.nbad ? vr.bad[0] : "");
 	}
+	sk_verify_result_free(&vr);
+	if (rc < 0)
+		goto fail;
 	if (r->mode == MODE_DISTRICT) {
 		struct sk_hist_branch *own = &r->b[r->own];
 		struct sk_hist_item *it = &own->v[own->target - 1];

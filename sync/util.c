@@ -364,7 +364,9 @@ int sk_utf8_valid(const unsigned char *s, size_t n, int controls)
 
 void sk_strs_push(char ***v, size_t *n, char *s)
 {
-	*v = sk_realloc(*v, (*n + 1) * sizeof(**v));
+	/* the room doubles each time n reaches a power of two */
+	if (*n == 0 || (*n & (*n - 1)) == 0)
+		*v = sk_realloc(*v, (*n ? 2 * *n : 1) * sizeof(**v));
 	(*v)[(*n)++] = s;
 }
 

@@ -88,6 +88,7 @@ int sk_worker_mark(struct sk_db *db, const char *id, int *out)
 	*out = SK_MARK_SENT;
 	if (sk_receipt_get(db, &rec) == 0 && rec.have && rec.last_number >= number)
 		*out = SK_MARK_RECEIVED;
+	sk_receipt_release(&rec);
 	return 0;
 }
 
