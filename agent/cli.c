@@ -112,64 +112,64 @@ int exit_code(int rc)
 	return rc == SK_EINVALID ? EXIT_USAGE : EXIT_FAILED;
 }
 
-/* The engine says what went wrong; on the command line these say which verb or flag puts it
- * right.  An entry applies to a message that starts with head, holds has and ends with tail
- * (each NULL: any); its words are added at the end. */
-static const struct {
-	const char *head, *has, *tail, *todo;
-} todos[] = {
-	{"no active record ", NULL, NULL, " ('sinkron duplicates' lists them)"},
-	{NULL, NULL, "unless a decision allows it", "; give its number with --decision"},
-	{"no funder given", NULL, "no funder given", ": say who pays with --funder, one of the list 'sinkron funder list' shows"},
-	{"a change of who pays concerns one programme", NULL, NULL,
-	 "; change one programme at a time, or leave --program out for all of them"},
-	{"no day given from when the change holds", NULL, NULL, "; say from when with --from"},
-	{"the reason for an end is one of: ", NULL, NULL, "; say why with --reason"},
-	{"the reject file '", NULL, "' is the file being imported", ": give --reject another name"},
-	{NULL, NULL, "' is empty: it needs a header line", " (see 'sinkron import --template')"},
-	{"no day given from which the ends and deaths", NULL, NULL, "; say since when with --since (a date)"},
-	{"the export column '", NULL, "which sinkron does not know", ": see 'sinkron export --columns'"},
-	{NULL, "the header lacks the column", ": the first line must name the columns",
-	 ", as `sinkron import --template` writes them"},
-	{"funder '", "' is not in the list of funders (", ")", ": choose one, or the city adds it with 'sinkron funder add'"},
-	{"NIK ", " is already registered in ", ": correct that record", NULL}, /* names the record: below */
+/* The engine says what went wrong and, beside it, what can be done (enum sk_remedy); on the
+ * command line these words say which verb or flag does it.  "%s" is the remedy's subject. */
+static const char *const remedy_words[] = {
+	[SK_DO_INIT] = ": run 'sinkron init'",
+	[SK_DO_INIT_DISTRICT] = ": create it with 'sinkron init DISTRICT'",
+	[SK_DO_INIT_CITY] = ": use 'sinkron init --city %1$s', or give a district such as %1$s.01",
+	[SK_DO_SHOW_CODE] = " ('sinkron log' shows it)",
+	[SK_DO_REPAIR_CAPTURE] = "; run 'sinkron verify --repair' to switch it on again and record every difference",
+	[SK_DO_REPAIR_TRIGGERS] = "; run 'sinkron verify --repair' to make them again and record every difference",
+	[SK_DO_REBUILD_LATEST] = "; rebuild the database with 'sinkron restore --at LATEST --replace'",
+	[SK_DO_REBUILD_DAMAGED] = ": stop the agent, keep a copy of the file, and rebuild it from the office's history "
+				  "with 'sinkron restore --at DATE --replace' (see 'sinkron help restore')",
+	[SK_DO_RESTORE_REPLACE] = "; 'sinkron restore --replace' brings the office back from the central repository instead",
+	[SK_DO_REPLACE_LIVE] = ": restore writes over it only with --replace",
+	[SK_DO_RESTORE_WHOLE] = ": restore it without --district",
+	[SK_DO_UNDO_TO] = ": use 'sinkron restore --undo-to' to bring records back to that point",
+	[SK_DO_UNDO_AT_DISTRICT] = "; run 'sinkron restore --undo-to' there",
+	[SK_DO_QUARANTINE_LIST] = " ('sinkron quarantine' lists them)",
+	[SK_DO_DUPLICATES_LIST] = " ('sinkron duplicates' lists them)",
+	[SK_DO_EDIT_WORKER] = " with 'sinkron worker edit %1$s'",
+	[SK_DO_GIVE_DECISION] = "; give its number with --decision",
+	[SK_DO_GIVE_FUNDER] = ": say who pays with --funder, one of the list 'sinkron funder list' shows",
+	[SK_DO_CHOOSE_FUNDER] = ": choose one, or the city adds it with 'sinkron funder add'",
+	[SK_DO_ONE_PROGRAMME] = "; change one programme at a time, or leave --program out for all of them",
+	[SK_DO_GIVE_FROM] = "; say from when with --from",
+	[SK_DO_GIVE_REASON] = "; say why with --reason",
+	[SK_DO_GIVE_SINCE] = "; say since when with --since (a date)",
+	[SK_DO_OTHER_REJECT_FILE] = ": give --reject another name",
+	[SK_DO_IMPORT_TEMPLATE] = " (see 'sinkron import --template')",
+	[SK_DO_IMPORT_COLUMNS] = ", as `sinkron import --template` writes them",
+	[SK_DO_EXPORT_COLUMNS] = ": see 'sinkron export --columns'",
 };
 
-/* What to do about the engine's message msg, into out ("" when the message says it all). */
-static void what_to_do(char *out, size_t n, const char *msg)
+void what_to_do(char *out, size_t n, enum sk_remedy remedy, const char *subject)
 {
-	size_t len = strlen(msg);
+	const char *words = (size_t)remedy < sizeof(remedy_words) / sizeof(remedy_words[0]) ? remedy_words[remedy] : NULL;
 	*out = '\0';
-	for (size_t i = 0; i < sizeof(todos) / sizeof(todos[0]); i++) {
-		const char *head = todos[i].head, *has = todos[i].has, *tail = todos[i].tail;
-		if ((head && strncmp(msg, head, strlen(head))) || (has && !strstr(msg, has)) ||
-		    (tail && (len < strlen(tail) || strcmp(msg + len - strlen(tail), tail))))
-			continue;
-		if (todos[i].todo) {
-			snprintf(out, n, "%s", todos[i].todo);
-		} else {
-			/* the record already registered: "... (id ID): correct that record" */
-			const char *id = strstr(msg, " (id ");
-			const char *end = id ? strstr(id, "):") : NULL;
-			if (id && end)
-				snprintf(out, n, " with 'sinkron worker edit %.*s'", (int)(end - id - 5), id + 5);
-		}
+	if (!words || (strstr(words, "%1$s") && (!subject || !*subject)))
 		return;
-	}
+	snprintf(out, n, words, subject ? subject : "");
+}
+
+const char *cli_error(void)
+{
+	static char *text;
+	char todo[300];
+	what_to_do(todo, sizeof(todo), sk_error_remedy(), sk_error_remedy_subject());
+	free(text);
+	text = sk_printf("%s%s", tr_msg(sk_error_last()), tr_msg(todo));
+	return text;
 }
 
 int fail(int rc, const char *what)
 {
-	const char *msg = sk_error_last();
-	char todo[200];
-	what_to_do(todo, sizeof(todo), msg);
-	char *m = i18n_tr_msg(msg), *t = i18n_tr_msg(todo);
 	if (what)
-		fprintf(stderr, "sinkron: %s: %s%s\n", what, m, t);
+		fprintf(stderr, "sinkron: %s: %s\n", what, cli_error());
 	else
-		fprintf(stderr, "sinkron: %s%s\n", m, t);
-	free(m);
-	free(t);
+		fprintf(stderr, "sinkron: %s\n", cli_error());
 	return exit_code(rc);
 }
 

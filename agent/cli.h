@@ -45,6 +45,12 @@ int arg_operands(struct args *a, const char *verb, char **out, int max);
 struct sk_db *open_db(void);
 /* Prints "sinkron: <what>: <sk_error_last()>" and returns the exit code for rc. */
 int fail(int rc, const char *what);
+/* The words that say on the command line what to do about an engine's error (sk_error_remedy,
+ * its subject), into out; "" when the message says it all. */
+void what_to_do(char *out, size_t n, enum sk_remedy remedy, const char *subject);
+/* The engine's last message with those words, in the language LANG asks for (until the next
+ * call). */
+const char *cli_error(void);
 int exit_code(int rc);
 /* The engine's message msg in the language in force (LANG), valid until eight more calls. */
 const char *tr_msg(const char *msg);

@@ -42,7 +42,7 @@ int cmd_consolidate(int argc, char **argv)
 	sk_consolidate_result_free(&r);
 	/* the receipts just written go out with the city's next change-set: seal it now */
 	if ((rc2 = sk_seal(db, 0, &s, NULL, NULL)) < 0)
-		fprintf(stderr, _("sinkron: the receipts could not be sealed: %s\n"), tr_msg(sk_error_last()));
+		fprintf(stderr, _("sinkron: the receipts could not be sealed: %s\n"), cli_error());
 	else if (s.changesets)
 		printf(_("receipts and city decisions sealed into %zu change-set(s) for the districts\n"), s.changesets);
 	sk_db_free(db);

@@ -57,7 +57,7 @@ int cmd_status(int argc, char **argv)
 	struct sk_receipt r;
 	char *central, *last_error, *quarantine, *agent_pid;
 	int64_t last_push, last_fetch, last_ok, last_error_at, next_attempt;
-	const char *problem;
+	char *problem = NULL, todo[300];
 	int json, rc, all_sent, refused;
 
 	args_init(&a, argc, argv);
@@ -92,7 +92,10 @@ int cmd_status(int argc, char **argv)
 	last_ok = setting_ms(db, "status.last_ok");
 	last_error_at = setting_ms(db, "status.last_error_at");
 	next_attempt = setting_ms(db, "status.next_attempt");
-	problem = sk_db_problem(db);
+	if (sk_db_problem(db)) {
+		what_to_do(todo, sizeof(todo), sk_db_problem_remedy(db), NULL);
+		problem = sk_printf("%s%s", sk_db_problem(db), todo);
+	}
 	/* a change-set held at the city, or one rejected while the copies still differ */
 	refused = r.refused_state[0] && (!strcmp(r.refused_state, "held") || r.matches != 1);
 	/* with capture in doubt, or a change-set the city refused, nothing is known to be in step */
@@ -219,6 +222,8 @@ int cmd_status(int argc, char **argv)
 	}
 	free(central);
 	free(last_error);
+	free(problem);
+	sk_receipt_release(&r);
 	free(quarantine);
 	free(agent_pid);
 	sk_db_free(db);
@@ -326,10 +331,13 @@ int cmd_verify(int argc, char **argv)
 	}
 	rc = sk_verify(db, &r);
 	sk_db_free(db);
-	if (rc < 0)
+	if (rc < 0) {
+		sk_verify_result_free(&r);
 		return fail(rc, "verify");
-	for (size_t i = 0; i < r.nbad && i < 8; i++)
+	}
+	for (size_t i = 0; i < r.nbad; i++)
 		fprintf(stderr, "%s\n", tr_msg(r.bad[i]));
+	sk_verify_result_free(&r);
 	printf(_("%zu row(s), %zu changed since the last seal\n"), r.rows, r.pending);
 	printf(_("digest kept       %s\ndigest recomputed %s\n"), r.digest, r.recomputed);
 	if (!r.ok) {
@@ -359,7 +367,7 @@ int cmd_apply(int argc, char **argv)
 		if (rc == SK_ENOTFOUND && from) {
 			sk_apply_result_free(&r);
 			sk_db_free(db);
-			fprintf(stderr, _("sinkron: apply: %s\n"), tr_msg(sk_error_last()));
+			fprintf(stderr, _("sinkron: apply: %s\n"), cli_error());
 			return EXIT_USAGE;
 		}
 		printf(_("applied %zu change-set(s), %zu row change(s); %zu already here\n"), r.changesets, r.rows, r.skipped);

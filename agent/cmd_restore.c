@@ -108,7 +108,7 @@ int cmd_restore(int argc, char **argv)
 	if (rc < 0) {
 		if (r.nbranches)
 			print_point(&r);
-		fprintf(stderr, _("sinkron: restore FAILED: %s\n"), tr_msg(sk_error_last()));
+		fprintf(stderr, _("sinkron: restore FAILED: %s\n"), cli_error());
 		fprintf(stderr, _("sinkron: no file was written\n"));
 		sk_restore_result_release(&r);
 		return exit_code(rc);

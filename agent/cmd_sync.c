@@ -196,7 +196,7 @@ static int do_round(struct sk_db *db, const struct config *c, struct round *r)
 	return r->rc = 0;
 fail:
 	free(central);
-	snprintf(r->error, sizeof(r->error), "%s", sk_error_last());
+	snprintf(r->error, sizeof(r->error), "%s", cli_error());
 	note(db, "status.last_error", r->error);
 	note_time(db, "status.last_error_at", now_ms());
 	return r->rc = rc;
@@ -291,7 +291,7 @@ int cmd_sync(int argc, char **argv)
 		return rc;
 	db = open_db();
 	if ((rc = sk_db_health(db, 1000)) < 0) {
-		fprintf(stderr, _("sinkron: sync: %s\n"), tr_msg(sk_error_last()));
+		fprintf(stderr, _("sinkron: sync: %s\n"), cli_error());
 		sk_db_free(db);
 		config_release(&c);
 		close(lockfd);
@@ -326,6 +326,7 @@ int cmd_sync(int argc, char **argv)
 				       tr_msg(rc_.refused_reason));
 				rc = SK_ECONFLICT;
 			}
+			sk_receipt_release(&rc_);
 		}
 	}
 	sk_apply_result_free(&r.apply);
@@ -507,7 +508,7 @@ int cmd_repair(int argc, char **argv)
 	struct sk_db *db;
 	struct config c;
 	struct sk_remote remote;
-	struct sk_repair_result res;
+	struct sk_repair_result res = {0};
 	const char *cfg;
 	char *central;
 	int lockfd = -1, rc, offline;
@@ -528,11 +529,11 @@ int cmd_repair(int argc, char **argv)
 		goto done;
 	}
 	rc = sk_repair(db, offline ? NULL : &remote, &res);
-	if (res.kept[0])
+	if (res.kept)
 		printf(_("the damaged repository was kept as %s (%zu object(s) copied from it, %zu unreadable)\n"), res.kept,
 		       res.salvaged, res.unreadable);
 	if (rc < 0) {
-		fprintf(stderr, _("sinkron: repair FAILED: %s\n"), tr_msg(sk_error_last()));
+		fprintf(stderr, _("sinkron: repair FAILED: %s\n"), cli_error());
 		goto done;
 	}
 	if (res.central)
@@ -545,7 +546,7 @@ int cmd_repair(int argc, char **argv)
 		       "%zu row change(s) are back in the outbox\n"), res.lost, res.requeued);
 		if ((rc = sk_seal(db, c.max_bytes, &s, progress_cb, NULL)) < 0) {
 			progress_done();
-			fprintf(stderr, _("sinkron: repair: sealing them again failed: %s\n"), tr_msg(sk_error_last()));
+			fprintf(stderr, _("sinkron: repair: sealing them again failed: %s\n"), cli_error());
 			goto done;
 		}
 		progress_done();
@@ -554,6 +555,7 @@ int cmd_repair(int argc, char **argv)
 		printf(_("nothing was lost\n"));
 	}
 done:
+	sk_repair_result_free(&res);
 	free(central);
 	sk_db_free(db);
 	config_release(&c);

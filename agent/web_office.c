@@ -97,6 +97,7 @@ static void page_home(struct web_req *r)
 	} else {
 		web_put(r, "<p>%t</p>", N_("The city has not confirmed anything from this office yet."));
 	}
+	sk_receipt_release(&rec);
 	web_put(r, "</section>");
 
 	/* what the city decided about this office's records */

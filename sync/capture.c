@@ -293,11 +293,13 @@ void sk_db_check_capture(struct sk_db *db)
 
 	free(db->problem);
 	db->problem = NULL;
+	db->problem_remedy = SK_DO_NOTHING;
 	columns_text(db, &cols);
 	if (sk_code_shape(db->code) < 0 || strncmp(db->code, db->city, strlen(db->city))) {
 		sk_buf_printf(&msg, "the office code in the settings table was changed to '%.40s' outside sinkron: set it back "
 				    "with the sqlite3 shell (UPDATE settings SET value = 'CODE' WHERE key = 'code') to the code this "
-				    "office was made with ('sinkron log' shows it)", db->code);
+				    "office was made with", db->code);
+		db->problem_remedy = SK_DO_SHOW_CODE;
 	} else if (want_cols && strcmp(want_cols, (const char *)cols.ptr)) {
 		/* name the columns added (what a clerk's tool does) or removed */
 		for (int i = 0; i < db->ntables; i++) {
@@ -308,15 +310,16 @@ void sk_db_check_capture(struct sk_db *db)
 							    "sqlite3 shell: ALTER TABLE %s DROP COLUMN %s)", msg.len ? "; " : "",
 						      t->cols[c], t->name, t->name, t->cols[c]);
 		}
-		if (!msg.len)
-			sk_buf_puts(&msg, "the synced tables were changed outside sinkron (a column removed or its type changed): "
-					  "rebuild the database with 'sinkron restore --at LATEST --replace'");
+		if (!msg.len) {
+			sk_buf_puts(&msg, "the synced tables were changed outside sinkron (a column removed or its type changed)");
+			db->problem_remedy = SK_DO_REBUILD_LATEST;
+		}
 		sk_buf_puts(&msg, "; the city could not read change-sets with a column it does not know, so nothing is sealed "
 				  "until then (a new column is a new sinkron version, for every office and the city)");
 	} else if (applying_set(db)) {
 		sk_buf_puts(&msg, "capture is switched off (sk_ctx.applying was set with another SQLite tool): changes made "
-				  "since may not have been recorded for the city; run 'sinkron verify --repair' to switch it on "
-				  "again and record every difference");
+				  "since may not have been recorded for the city");
+		db->problem_remedy = SK_DO_REPAIR_CAPTURE;
 	} else if (want_trig && (triggers_hash(db, hex), strcmp(want_trig, hex))) {
 		sqlite3_stmt *st;
 		int missing = 0;
@@ -344,7 +347,8 @@ void sk_db_check_capture(struct sk_db *db)
 			sqlite3_finalize(st);
 		}
 		sk_buf_puts(&msg, " (dropped or changed outside sinkron): changes made since may not have been recorded for the "
-				  "city; run 'sinkron verify --repair' to make them again and record every difference");
+				  "city");
+		db->problem_remedy = SK_DO_REPAIR_TRIGGERS;
 	}
 	if (msg.len)
 		db->problem = sk_strdup((const char *)msg.ptr);
@@ -397,8 +401,8 @@ int sk_db_repair_capture(struct sk_db *db, size_t *rescanned)
 	int rc;
 	*rescanned = 0;
 	sk_db_check_capture(db);
-	if (db->problem && !strstr(db->problem, "verify --repair"))
-		return sk_error(SK_EINVALID, "%s", db->problem);
+	if (db->problem && db->problem_remedy != SK_DO_REPAIR_CAPTURE && db->problem_remedy != SK_DO_REPAIR_TRIGGERS)
+		return sk_error_do(SK_EINVALID, db->problem_remedy, NULL, "%s", db->problem);
 	if ((rc = sk_db_exec(db, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	rc = sk_db_exec(db, "UPDATE sk_ctx SET applying = 0");

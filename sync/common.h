@@ -17,6 +17,10 @@
 /* Formats the message read back by sk_error_last(); returns `code` so callers can write
  * `return sk_error(SK_EINVALID, "...")`. */
 int sk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, with what a person can do about it (sk_error_remedy) and what that applies to
+ * (subject: NULL or "" for nothing in particular). */
+int sk_error_do(int code, enum sk_remedy remedy, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF); with
  * controls 0 also without control characters (what may go into a key or an operator name). */
@@ -37,8 +41,7 @@ int64_t sk_wall_ms(void);
  * stops itself (SIGSTOP), so that a crash test kills at a known step, never at a guessed moment. */
 void sk_pause_point(const char *name);
 
-/* Appends s, taken over, to the list *v of *n strings (grown one at a time: the lists are
- * short, a result's messages). */
+/* Appends s, taken over, to the list *v of *n strings (the room doubles as it fills). */
 void sk_strs_push(char ***v, size_t *n, char *s);
 /* Frees the n strings of v and v itself; NULL is fine. */
 void sk_strs_free(char **v, size_t n);

@@ -563,8 +563,10 @@ int sk_quarantine_decide(struct sk_db *db, const char *id, int release)
 	if (rc < 0)
 		goto fail;
 	if (n != 1) {
-		rc = sk_error(n ? SK_EINVALID : SK_ENOTFOUND, n ? "'%s' matches %d quarantined change-sets: give more of the id"
-					: "no held change-set with id '%s' ('sinkron quarantine' lists them)", id, n);
+		if (n)
+			rc = sk_error(SK_EINVALID, "'%s' matches %d quarantined change-sets: give more of the id", id, n);
+		else
+			rc = sk_error_do(SK_ENOTFOUND, SK_DO_QUARANTINE_LIST, NULL, "no held change-set with id '%s'", id);
 		goto fail;
 	}
 	free(like);

@@ -1,7 +1,8 @@
 /*
  * db.c: the connection to a sinkron database, below everything else that touches it: SQLite's
  * errors turned into sk_error messages, write transactions, the statement cache, the sk_state
- * and settings tables, the synced tables' lookup, new row ids and the file's health check.
+ * and settings tables, the synced tables' lookup, new row ids, the file's health check and the
+ * settings of a connection shared with other threads.
  * Opening and migrating are in schema.c, the capture triggers in capture.c.
  */
 #include <assert.h>
@@ -303,9 +304,8 @@ int sk_db_health(struct sk_db *db, int budget_ms)
 	sqlite3_progress_handler(db->h, 0, NULL, NULL);
 	rc = 0;
 	if (msg.len)
-		rc = sk_error(SK_ECORRUPT, "the database '%s' is damaged (%s): stop the agent, keep a copy of the file, and "
-			      "rebuild it from the office's history with 'sinkron restore --at DATE --replace' (see 'sinkron help "
-			      "restore')", db->path, (const char *)msg.ptr);
+		rc = sk_error_do(SK_ECORRUPT, SK_DO_REBUILD_DAMAGED, NULL, "the database '%s' is damaged (%s)", db->path,
+				 (const char *)msg.ptr);
 	sk_buf_release(&msg);
 	return rc;
 }
@@ -313,6 +313,19 @@ int sk_db_health(struct sk_db *db, int budget_ms)
 const char *sk_db_problem(const struct sk_db *db)
 {
 	return db->problem;
+}
+
+enum sk_remedy sk_db_problem_remedy(const struct sk_db *db)
+{
+	return db->problem ? db->problem_remedy : SK_DO_NOTHING;
+}
+
+void sk_db_share(struct sk_db *db, int busy_ms, int cache_kib)
+{
+	char sql[64];
+	sqlite3_busy_timeout(db->h, busy_ms);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", cache_kib);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 }
 
 void sk_db_free(struct sk_db *db)

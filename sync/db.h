@@ -46,7 +46,8 @@ struct sk_db {
 	int64_t id_ms;   /* the last id's time part, inside a write transaction */
 	int id_dirty;
 	int migrated;    /* sinkron changed the schema or its triggers at this open */
-	char *problem;   /* capture cannot be trusted: why, and what to do (NULL: intact) */
+	char *problem;   /* capture cannot be trusted: why (NULL: intact) */
+	enum sk_remedy problem_remedy; /* and what to do about it */
 };
 
 /* SK_ERROR with "what: sqlite's message". */

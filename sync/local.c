@@ -216,9 +216,7 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 			const char *pk = (const char *)sqlite3_column_text(st, 0);
 			res->rows++;
 			if (sk_meta_decode(&m, t->ncols, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) < 0) {
-				if (res->nbad < SK_ARRAY_SIZE(res->bad))
-					snprintf(res->bad[res->nbad], sizeof(res->bad[0]), "%s %s: damaged bookkeeping", t->name, pk);
-				res->nbad++;
+				sk_strs_push(&res->bad, &res->nbad, sk_printf("%s %s: damaged bookkeeping", t->name, pk));
 				continue;
 			}
 			if (!m.has_hash || sqlite3_column_int(st, 2)) {
@@ -232,10 +230,8 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 				sk_value_from_column(&v[i], st, 3 + i);
 			sk_row_hash(h, t, pk, v);
 			if (memcmp(h, m.hash, SK_HASH_SIZE)) {
-				if (res->nbad < SK_ARRAY_SIZE(res->bad))
-					snprintf(res->bad[res->nbad], sizeof(res->bad[0]),
-						 "%s %s: its contents changed without being captured", t->name, pk);
-				res->nbad++;
+				sk_strs_push(&res->bad, &res->nbad,
+					     sk_printf("%s %s: its contents changed without being captured", t->name, pk));
 			}
 			if (t->in_digest)
 				sk_digest_add(sum, h);
@@ -267,6 +263,13 @@ int sk_verify(struct sk_db *db, struct sk_verify_result *res)
 done:
 	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	return rc;
+}
+
+void sk_verify_result_free(struct sk_verify_result *res)
+{
+	sk_strs_free(res->bad, res->nbad);
+	res->bad = NULL;
+	res->nbad = 0;
 }
 
 int sk_log(struct sk_db *db, const char *origin, int (*fn)(void *payload, const struct sk_log_entry *e), void *payload)
@@ -450,14 +453,18 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		snprintf(res->kept, sizeof(res->kept), "%s.damaged-%s", path, stamp);
+		res->kept = sk_printf("%s.damaged-%s", path, stamp);
 	}
 	if (access(path, F_OK) == 0 && rename(path, res->kept) < 0) {
 		rc = sk_error(SK_ERROR, "cannot move the damaged repository '%s' aside: %s", path, strerror(errno));
+		free(res->kept);
+		res->kept = NULL;
 		goto done;
 	}
-	if (access(res->kept, F_OK) != 0)
-		res->kept[0] = '\0';
+	if (access(res->kept, F_OK) != 0) {
+		free(res->kept);
+		res->kept = NULL;
+	}
 	if ((rc = sk_repo_open(&repo, path, 1)) < 0)
 		goto done;
 	/* the central's copy first, into the empty repository: a fetch takes a commit found here
@@ -469,7 +476,7 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 		if (sk_repo_ref(repo, SK_REF_CENTRAL_OWN, central) < 0)
 			central[0] = '\0';
 	}
-	if (res->kept[0] && (rc = sk_repo_salvage(repo, res->kept, &res->salvaged, &res->unreadable)) < 0)
+	if (res->kept && (rc = sk_repo_salvage(repo, res->kept, &res->salvaged, &res->unreadable)) < 0)
 		goto done;
 	/* the central's copy must be a part of what this database sealed */
 	if (central[0]) {
@@ -477,9 +484,8 @@ int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_resu
 			goto done;
 		sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = sk_error(SK_ECONFLICT, "the central repository holds change-set %.12s of this office, which this "
-				      "database does not know: it is an older copy; 'sinkron restore --replace' brings the "
-				      "office back from the central repository instead", central);
+			rc = sk_error_do(SK_ECONFLICT, SK_DO_RESTORE_REPLACE, NULL, "the central repository holds change-set %.12s "
+					 "of this office, which this database does not know: it is an older copy", central);
 			goto done;
 		}
 		sqlite3_finalize(st);
@@ -530,4 +536,10 @@ done:
 	free(branch);
 	free(path);
 	return rc;
+}
+
+void sk_repair_result_free(struct sk_repair_result *res)
+{
+	free(res->kept);
+	res->kept = NULL;
 }

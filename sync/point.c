@@ -149,7 +149,7 @@ int sk_hist_choose(struct sk_hist *r, const char *at, const char *district)
 		const char *p = msg;
 		if (r->mode == MODE_DISTRICT) {
 			free(msg);
-			return sk_error(SK_EINVALID, "'%s' is a snapshot of the whole office: restore it without --district", at);
+			return sk_error_do(SK_EINVALID, SK_DO_RESTORE_WHOLE, NULL, "'%s' is a snapshot of the whole office", at);
 		}
 		r->mode = MODE_SNAPSHOT;
 		for (int i = 0; i < r->nb; i++)

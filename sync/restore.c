@@ -360,15 +360,16 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto fail;
-	if ((rc = sk_verify(db, &vr)) < 0)
-		goto fail;
-	snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
-	r->res->rows = vr.rows;
-	if (!vr.ok) {
-		rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the restored rows add up to %.16s but their bookkeeping says %.16s%s",
-			      vr.recomputed, vr.digest, vr.nbad ? vr.bad[0] : "");
-		goto fail;
+	if ((rc = sk_verify(db, &vr)) == 0) {
+		snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
+		r->res->rows = vr.rows;
+		if (!vr.ok)
+			rc = sk_error(SK_ECORRUPT, "DIGEST MISMATCH: the restored rows add up to %.16s but their bookkeeping "
+				      "says %.16s%s", vr.recomputed, vr.digest, vr.nbad ? vr.bad[0] : "");
 	}
+	sk_verify_result_free(&vr);
+	if (rc < 0)
+		goto fail;
 	if (r->mode == MODE_DISTRICT) {
 		struct sk_hist_branch *own = &r->b[r->own];
 		struct sk_hist_item *it = &own->v[own->target - 1];
@@ -638,7 +639,7 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	memset(res, 0, sizeof(*res));
 	live = same_file(o->out, dbpath);
 	if (live && !o->replace)
-		return sk_error(SK_EINVALID, "'%s' is the live database: restore writes over it only with --replace", o->out);
+		return sk_error_do(SK_EINVALID, SK_DO_REPLACE_LIVE, NULL, "'%s' is the live database", o->out);
 	if (!live && access(o->out, F_OK) == 0)
 		return sk_error(SK_EINVALID, "'%s' already exists: restore never writes over a file", o->out);
 	if ((rc = plan(&r, dbpath, o, res)) < 0)
@@ -649,9 +650,9 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 		 * --undo-to, recorded as new change-sets */
 		for (int i = 0; i < r.nb; i++)
 			if (!strcmp(r.b[i].origin, r.code) && r.b[i].target != r.b[i].n) {
-				rc = sk_error(SK_EINVALID, "--replace puts back the office's latest state (#%zu) only; #%zu would make "
-					      "the next change-sets clash with ones the city already has: use 'sinkron restore "
-					      "--undo-to' to bring records back to that point", r.b[i].n, r.b[i].target);
+				rc = sk_error_do(SK_EINVALID, SK_DO_UNDO_TO, NULL, "--replace puts back the office's latest state (#%zu) "
+						 "only; #%zu would make the next change-sets clash with ones the city already has",
+						 r.b[i].n, r.b[i].target);
 				goto done;
 			}
 		if (r.mode == MODE_DISTRICT && strcmp(r.build_code, r.code)) {
@@ -761,8 +762,8 @@ int sk_restore_undo(const char *dbpath, const char *at, const char *operator_nam
 		return rc;
 	sk_db_set_operator(db, operator_name);
 	if (db->is_city) {
-		rc = sk_error(SK_EINVALID, "undo runs at the district office: only a district changes its own records "
-			      "(the city would be refused as their owner); run 'sinkron restore --undo-to' there");
+		rc = sk_error_do(SK_EINVALID, SK_DO_UNDO_AT_DISTRICT, NULL, "undo runs at the district office: only a district "
+				 "changes its own records (the city would be refused as their owner)");
 		goto done;
 	}
 	/* what is pending is sealed first, so the undo is measured against a recorded state */

@@ -305,7 +305,7 @@ static int load_identity(struct sk_db *db)
 	db->name = sk_db_setting(db, "name");
 	db->city = sk_db_setting(db, "city");
 	if (!db->code || !db->name || !db->city)
-		return sk_error(SK_EINVALID, "'%s' is not a sinkron database (no office code): run 'sinkron init'", db->path);
+		return sk_error_do(SK_EINVALID, SK_DO_INIT, NULL, "'%s' is not a sinkron database (no office code)", db->path);
 	db->is_city = !strcmp(db->code, db->city);
 	db->origin = sk_origin_of(db->code);
 	/* the guards depend on which side this is: made once it is known, again after a migration */
@@ -319,7 +319,7 @@ int sk_db_open(struct sk_db **out, const char *path)
 	int rc, is_ours = 0;
 
 	if (access(path, F_OK) != 0)
-		return sk_error(SK_ENOTFOUND, "database '%s' does not exist: create it with 'sinkron init DISTRICT'", path);
+		return sk_error_do(SK_ENOTFOUND, SK_DO_INIT_DISTRICT, NULL, "database '%s' does not exist", path);
 	if ((rc = db_connect(&db, path, 0)) < 0)
 		return rc;
 	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE name = 'sk_ctx'", -1, &st, NULL) != SQLITE_OK) {
@@ -354,8 +354,7 @@ int sk_db_create(struct sk_db **out, const char *path, const char *code, int cit
 	if (city && shape != 1)
 		return sk_error(SK_EINVALID, "'%s' is a district code: a city looks like 96.71", code);
 	if (!city && shape != 2)
-		return sk_error(SK_EINVALID, "'%s' is a city code: use 'sinkron init --city %s', or give a district such as %s.01",
-				code, code, code);
+		return sk_error_do(SK_EINVALID, SK_DO_INIT_CITY, code, "'%s' is a city code", code);
 	each_region(find_region_cb, &f);
 	if (!f.found)
 		return sk_error(SK_EINVALID, "region code '%s' is not in the reference data (Kota Sorong 96.71, Kota Ambon 81.71, "

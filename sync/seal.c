@@ -699,7 +699,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	/* checked again at every seal: an agent keeps its database open for days */
 	sk_db_check_capture(db);
 	if (db->problem) {
-		rc = sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
+		rc = sk_error_do(SK_EINVALID, db->problem_remedy, NULL, "nothing was sealed: %s", db->problem);
 		goto done;
 	}
 	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)

@@ -14,23 +14,42 @@
 #include "embedded.h"
 
 static _Thread_local char error_msg[1024];
+static _Thread_local enum sk_remedy error_remedy;
+static _Thread_local char error_subject[128];
 
 const char *sk_error_last(void)
 {
 	return error_msg[0] ? error_msg : "unknown error";
 }
 
+enum sk_remedy sk_error_remedy(void)
+{
+	return error_remedy;
+}
+
+const char *sk_error_remedy_subject(void)
+{
+	return error_subject;
+}
+
 void sk_error_clear(void)
 {
 	error_msg[0] = '\0';
+	error_remedy = SK_DO_NOTHING;
+	error_subject[0] = '\0';
 }
 
 /* Formatted through a copy, so the previous message may be one of the arguments:
- * sk_error_set("cannot apply: %s", sk_error_last()). */
+ * sk_error_set("cannot apply: %s", sk_error_last()); such a message keeps the previous one's
+ * remedy. */
 static void set_message(const char *fmt, va_list ap)
 {
 	char tmp[sizeof(error_msg)];
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	if (!error_msg[0] || !strstr(tmp, error_msg)) {
+		error_remedy = SK_DO_NOTHING;
+		error_subject[0] = '\0';
+	}
 	memcpy(error_msg, tmp, sizeof(tmp));
 }
 
@@ -48,6 +67,17 @@ int sk_error(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	set_message(fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+int sk_error_do(int code, enum sk_remedy remedy, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(fmt, ap);
+	va_end(ap);
+	error_remedy = remedy;
+	snprintf(error_subject, sizeof(error_subject), "%s", subject ? subject : "");
 	return code;
 }
 
@@ -334,7 +364,9 @@ int sk_utf8_valid(const unsigned char *s, size_t n, int controls)
 
 void sk_strs_push(char ***v, size_t *n, char *s)
 {
-	*v = sk_realloc(*v, (*n + 1) * sizeof(**v));
+	/* the room doubles each time n reaches a power of two */
+	if (*n == 0 || (*n & (*n - 1)) == 0)
+		*v = sk_realloc(*v, (*n ? 2 * *n : 1) * sizeof(**v));
 	(*v)[(*n)++] = s;
 }
 

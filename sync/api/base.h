@@ -24,6 +24,44 @@ const char *sk_error_last(void);
 void sk_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sk_error_clear(void);
 
+/* What a person can do about the last error, set beside its message: the message says what
+ * went wrong, and the program puts the remedy in its own words (the command line names a verb
+ * or a flag).  A message that quotes the previous one keeps its remedy; any other message, and
+ * sk_error_clear, clears it. */
+enum sk_remedy {
+	SK_DO_NOTHING = 0,          /* the message says it all */
+	SK_DO_INIT,                 /* the file is not a database of sinkron's: make one */
+	SK_DO_INIT_DISTRICT,        /* no database there: make one for a district */
+	SK_DO_INIT_CITY,            /* a city code was given for a district: subject, the code */
+	SK_DO_SHOW_CODE,            /* the history shows the code the office was made with */
+	SK_DO_REPAIR_CAPTURE,       /* capture was switched off: switch it on, record what changed */
+	SK_DO_REPAIR_TRIGGERS,      /* capture's triggers changed: make them again, record what changed */
+	SK_DO_REBUILD_LATEST,       /* rebuild the live database at the office's latest state */
+	SK_DO_REBUILD_DAMAGED,      /* a damaged file: keep a copy, rebuild it from the history */
+	SK_DO_RESTORE_REPLACE,      /* bring the office back from the central repository */
+	SK_DO_REPLACE_LIVE,         /* writing over the live database must be asked for */
+	SK_DO_RESTORE_WHOLE,        /* a snapshot of the whole office: not for one district */
+	SK_DO_UNDO_TO,              /* going back is an undo, recorded as new change-sets */
+	SK_DO_UNDO_AT_DISTRICT,     /* the undo runs at the district office */
+	SK_DO_QUARANTINE_LIST,      /* the held change-sets are listed */
+	SK_DO_DUPLICATES_LIST,      /* the records sharing a NIK are listed */
+	SK_DO_EDIT_WORKER,          /* correct the record already registered: subject, its id */
+	SK_DO_GIVE_DECISION,        /* a decision's number allows it */
+	SK_DO_GIVE_FUNDER,          /* say who pays, one of the funders */
+	SK_DO_CHOOSE_FUNDER,        /* choose a funder of the list, or the city adds one */
+	SK_DO_ONE_PROGRAMME,        /* a change of who pays: one programme, or all */
+	SK_DO_GIVE_FROM,            /* say from when a change holds */
+	SK_DO_GIVE_REASON,          /* say why a record ends */
+	SK_DO_GIVE_SINCE,           /* say since when */
+	SK_DO_OTHER_REJECT_FILE,    /* the reject file needs another name */
+	SK_DO_IMPORT_TEMPLATE,      /* a file to import needs the header the template has */
+	SK_DO_IMPORT_COLUMNS,       /* the first line must name the columns as the template does */
+	SK_DO_EXPORT_COLUMNS,       /* the columns an export knows are listed */
+};
+enum sk_remedy sk_error_remedy(void);
+/* What the remedy applies to (a record's id, a code), "" for nothing in particular. */
+const char *sk_error_remedy_subject(void);
+
 /* ---- memory: these abort on out-of-memory, so callers never check for NULL ---- */
 void *sk_malloc(size_t n);
 void *sk_calloc(size_t nmemb, size_t size);

@@ -41,11 +41,14 @@ struct sk_verify_result {
 	int ok;
 	size_t rows, pending;     /* pending: changed since the last seal, checked at the next */
 	size_t nbad;
-	char bad[8][200];
+	char **bad;               /* each row found wrong, "table id: why": nbad of them */
 	char digest[2 * SK_HASH_SIZE + 1], recomputed[2 * SK_HASH_SIZE + 1];
 };
-/* Recomputes the state digest from every row and compares it with the one kept. */
+/* Recomputes the state digest from every row and compares it with the one kept.  res is
+ * filled even when it fails: released by the caller in both cases. */
 int sk_verify(struct sk_db *db, struct sk_verify_result *res);
+/* Frees the list sk_verify() filled into res (not res itself); a zeroed res is fine. */
+void sk_verify_result_free(struct sk_verify_result *res);
 
 struct sk_log_entry {
 	const char *id, *origin, *commit, *digest;

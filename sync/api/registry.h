@@ -132,10 +132,12 @@ struct sk_receipt {
 	                           * 0 it differs, -1 nothing to compare */
 	int64_t refused_number;   /* a change-set of this office the city refused, 0 none */
 	char refused_state[16];   /* "held" (the later ones wait behind it) or "rejected" */
-	char refused_reason[700]; /* why, in words */
+	char *refused_reason;     /* why, in words (NULL when none is refused) */
 };
-/* The city's last receipt for this district. */
+/* The city's last receipt for this district: released by the caller with sk_receipt_release. */
 int sk_receipt_get(struct sk_db *db, struct sk_receipt *out);
+/* Frees what sk_receipt_get() filled into r (not r itself); a zeroed r is fine. */
+void sk_receipt_release(struct sk_receipt *r);
 
 /* ---- for the web pages ---- */
 enum { SK_MARK_UNSENT = 0, SK_MARK_SENT = 1, SK_MARK_RECEIVED = 2 };

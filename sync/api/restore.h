@@ -68,7 +68,7 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
  * next seal carries them under the same numbers.  SK_ECONFLICT when the central holds
  * change-sets of this office that the database does not know (an old copy: restore --replace). */
 struct sk_repair_result {
-	char kept[600];       /* where the damaged repository was put */
+	char *kept;           /* where the damaged repository was put, or NULL */
 	size_t salvaged;      /* objects copied from it */
 	size_t unreadable;    /* objects of it that could not be read */
 	int central;          /* the central's copy of the branch was fetched */
@@ -77,7 +77,10 @@ struct sk_repair_result {
 	size_t lost;          /* change-sets lost, to be sealed again */
 	size_t requeued;      /* row changes put back into the outbox */
 };
+/* res is filled even when the repair fails (what it reached): released by the caller in both cases. */
 int sk_repair(struct sk_db *db, const struct sk_remote *r, struct sk_repair_result *res);
+/* Frees what sk_repair() filled into res (not res itself); a zeroed res is fine. */
+void sk_repair_result_free(struct sk_repair_result *res);
 
 struct sk_undo_result {
 	size_t changed;          /* rows brought back to their values at the point */

@@ -42,8 +42,9 @@ const char *sk_db_code(const struct sk_db *db);   /* "96.71.01" */
 const char *sk_db_name(const struct sk_db *db);   /* "Sorong" */
 int sk_db_is_city(const struct sk_db *db);
 /* Why capture cannot be trusted (a synced table or a capture trigger changed outside sinkron),
- * with what to do, or NULL; checked at every open.  Seal refuses while it is set. */
+ * or NULL; checked at every open.  Seal refuses while it is set.  _remedy: what to do about it. */
 const char *sk_db_problem(const struct sk_db *db);
+enum sk_remedy sk_db_problem_remedy(const struct sk_db *db);
 /* A bounded PRAGMA quick_check (at most budget_ms; a bigger database is checked in part):
  * SK_ECORRUPT with what is damaged and what to do, 0 otherwise. */
 int sk_db_health(struct sk_db *db, int budget_ms);

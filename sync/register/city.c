@@ -145,7 +145,7 @@ int sk_duplicate_decide(struct sk_db *db, const char *nik, const char *keep_id, 
 	sqlite3_bind_text(st, 1, keep_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = sk_error(SK_ENOTFOUND, "no active record %s with NIK %s", keep_id, nik);
+		rc = sk_error_do(SK_ENOTFOUND, SK_DO_DUPLICATES_LIST, NULL, "no active record %s with NIK %s", keep_id, nik);
 		goto fail;
 	}
 	owner = sk_strdup((const char *)sqlite3_column_text(st, 0));
@@ -197,8 +197,7 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL && sqlite3_column_text(st, 6)) {
 			out->refused_number = sqlite3_column_int64(st, 5);
 			snprintf(out->refused_state, sizeof(out->refused_state), "%s", (const char *)sqlite3_column_text(st, 6));
-			snprintf(out->refused_reason, sizeof(out->refused_reason), "%s",
-				 sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
+			out->refused_reason = sk_strdup(sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
 		}
 		out->have = sqlite3_column_type(st, 0) != SQLITE_NULL;
 		out->last_number = sqlite3_column_int64(st, 0);
@@ -210,6 +209,12 @@ int sk_receipt_get(struct sk_db *db, struct sk_receipt *out)
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+void sk_receipt_release(struct sk_receipt *r)
+{
+	free(r->refused_reason);
+	r->refused_reason = NULL;
 }
 
 /* ---- KPJ numbers in bulk, from the file BPJS returns after a registration ---- */

@@ -178,8 +178,8 @@ int sk_scheme_check(const struct sk_funder *sch, const struct sk_worker *w, cons
 	}
 	sk_date_month_start(earliest, sk_date_today(), sch->backdate_months);
 	if (strcmp(day, earliest) < 0 && (!decision || !*decision))
-		return sk_error(SK_EINVALID, "start %s lies before %s: the %s scheme does not pay past months unless "
-				"a decision allows it", day, earliest, sch->name);
+		return sk_error_do(SK_EINVALID, SK_DO_GIVE_DECISION, NULL, "start %s lies before %s: the %s scheme does not "
+				   "pay past months unless a decision allows it", day, earliest, sch->name);
 	return 0;
 }
 
@@ -203,7 +203,7 @@ int sk_enrolment_add(struct sk_db *db, char **id_out, struct sk_issues *is, cons
 	if ((rc = parse_programs(progs, &np, in->program)) < 0)
 		return rc;
 	if (!in->funder || !*in->funder)
-		return sk_error(SK_EINVALID, "no funder given");
+		return sk_error_do(SK_EINVALID, SK_DO_GIVE_FUNDER, NULL, "no funder given");
 	if (in->income < 0 || in->income >= 100000000)
 		return sk_error(SK_EINVALID, "income bracket %lld is out of range", (long long)in->income);
 	if ((rc = parse_start(day, in->start)) < 0)
@@ -330,7 +330,8 @@ int sk_enrolments_change_open(struct sk_db *db, const struct sk_pricing *pr, con
 			const char *eff = start && strcmp(start, from) > 0 ? start : from;
 			sk_date_month_start(earliest, sk_date_today(), sch->backdate_months);
 			if (strcmp(eff, earliest) < 0 && (!decision || !*decision)) {
-				rc = sk_error(SK_EINVALID, "a change from %s lies before %s: the %s scheme does not change past "
+				rc = sk_error_do(SK_EINVALID, SK_DO_GIVE_DECISION, NULL, "a change from %s lies before %s: the %s "
+						 "scheme does not change past "
 					      "months unless a decision allows it", eff, earliest, sch->name);
 				goto done;
 			}
@@ -398,9 +399,11 @@ int sk_enrolment_change(struct sk_db *db, const char *worker, const char *progra
 	if (program && (rc = parse_programs(progs, &np, program)) < 0)
 		return rc;
 	if (program && np != 1)
-		return sk_error(SK_EINVALID, "a change of who pays concerns one programme or all of them, not %s", program);
+		return sk_error_do(SK_EINVALID, SK_DO_ONE_PROGRAMME, NULL,
+				   "a change of who pays concerns one programme or all of them, not %s", program);
 	if (!from || !*from)
-		return sk_error(SK_EINVALID, "no day given from when the change holds (a month like 2025-01, or a date)");
+		return sk_error_do(SK_EINVALID, SK_DO_GIVE_FROM, NULL,
+				   "no day given from when the change holds (a month like 2025-01, or a date)");
 	if ((rc = parse_start(day, from)) < 0)
 		return rc;
 	if (income < 0 || income >= 100000000)
@@ -452,7 +455,7 @@ int sk_end_reason(char *out, size_t n, const char *reason)
 	for (int i = 0; end_reasons[i]; i++)
 		if (strcmp(end_reasons[i], "diganti"))
 			sk_buf_printf(&list, "%s'%s'", list.len ? ", " : "", end_reasons[i]);
-	rc = sk_error(SK_EINVALID, "the reason for an end is one of: %s", (const char *)list.ptr);
+	rc = sk_error_do(SK_EINVALID, SK_DO_GIVE_REASON, NULL, "the reason for an end is one of: %s", (const char *)list.ptr);
 	sk_buf_release(&list);
 	return rc;
 }

@@ -241,7 +241,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	}
 	/* the rows a clerk corrects go to another file than the one being read */
 	if (!strcmp(res->reject_path, o->path) || sk_same_file(res->reject_path, o->path)) {
-		rc = sk_error(SK_EINVALID, "the reject file '%s' is the file being imported",
+		rc = sk_error_do(SK_EINVALID, SK_DO_OTHER_REJECT_FILE, NULL, "the reject file '%s' is the file being imported",
 			      res->reject_path);
 		res->reject_path[0] = '\0';
 		goto done;
@@ -250,14 +250,17 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 	 * ("DAFTAR PEKERJA RENTAN ...", a date, an empty line) */
 	{
 		char *first_why = NULL;
+		enum sk_remedy first_do = SK_DO_NOTHING;
 		long first_line = 0;
 		for (;;) {
 			rc = sk_csv_next(csv, &fields, &n, &line);
 			if (rc <= 0) {
 				if (rc == 0 && first_why)
-					rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
+					rc = sk_error_do(SK_EINVALID, first_do, NULL, "%s line %ld: %s", o->path, first_line,
+							 first_why);
 				else if (rc == 0)
-					rc = sk_error(SK_EINVALID, "'%s' is empty: it needs a header line", o->path);
+					rc = sk_error_do(SK_EINVALID, SK_DO_IMPORT_TEMPLATE, NULL,
+							 "'%s' is empty: it needs a header line", o->path);
 				free(first_why);
 				goto done;
 			}
@@ -270,6 +273,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			/* sk_error_last() is the buffer sk_error_set writes into: copy it first */
 			if (!first_why) {
 				first_why = sk_strdup(sk_error_last());
+				first_do = sk_error_remedy();
 				first_line = line;
 			}
 			sk_import_map_release(&map);
@@ -280,7 +284,7 @@ int sk_import(struct sk_db *db, const struct sk_import_opts *o, struct sk_import
 			header = NULL;
 			nh = 0;
 			if (line >= 20) {
-				rc = sk_error(SK_EINVALID, "%s line %ld: %s", o->path, first_line, first_why);
+				rc = sk_error_do(SK_EINVALID, first_do, NULL, "%s line %ld: %s", o->path, first_line, first_why);
 				free(first_why);
 				goto done;
 			}
@@ -537,7 +541,7 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 		sk_date_format(today, y, m, d);
 	}
 	if (mode == SK_EXPORT_ENDED && (!o->since || strlen(o->since) != 10))
-		return sk_error(SK_EINVALID, "no day given from which the ends and deaths are exported");
+		return sk_error_do(SK_EINVALID, SK_DO_GIVE_SINCE, NULL, "no day given from which the ends and deaths are exported");
 	/* a record the city marked as a duplicate of another never goes to BPJS */
 	if (mode == SK_EXPORT_ENDED)
 		rc = sk_db_prepare(db, &st, "SELECT " EXPORT_FIELDS "FROM workers w JOIN enrolments e ON e.worker_id = w.id "
@@ -566,7 +570,8 @@ int sk_export_rows(struct sk_db *db, const struct sk_export_opts *o, struct sk_e
 			if (field && !strcmp(sqlite3_column_name(st, i), field))
 				k = i;
 		if (k < 0) {
-			rc = sk_error(SK_EINVALID, "the export column '%s' names the field '%s', which sinkron does not know", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
+			rc = sk_error_do(SK_EINVALID, SK_DO_EXPORT_COLUMNS, NULL, "the export column '%s' names the field '%s', which "
+					 "sinkron does not know", (const char *)sqlite3_column_text(cols, 0), field ? field : "");
 			goto done;
 		}
 		c = sk_realloc(c, (nc + 1) * sizeof(*c));

@@ -131,7 +131,7 @@ int sk_import_map_header(struct sk_import_map *out, const char *const *header, s
 		sk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", col_names[col]);
 	}
 	if (missing.len)
-		rc = sk_error(SK_EINVALID, "the header lacks the column%s %s: the first line must "
+		rc = sk_error_do(SK_EINVALID, SK_DO_IMPORT_COLUMNS, NULL, "the header lacks the column%s %s: the first line must "
 			      "name the columns",
 			      strchr((char *)missing.ptr, ',') ? "s" : "", (char *)missing.ptr);
 done:

@@ -13,14 +13,6 @@
 #include "repo.h"
 #include "row.h"
 
-void sk_db_share(struct sk_db *db, int busy_ms, int cache_kib)
-{
-	char sql[64];
-	sqlite3_busy_timeout(db->h, busy_ms);
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", cache_kib);
-	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-}
-
 /* The highest clock of a cell written by this office in the rows of table `tname` selected by
  * `where` (bound to id); 0 when none. */
 static int own_clock(struct sk_db *db, const char *tname, const char *where, const char *id, uint64_t *max)
@@ -88,6 +80,7 @@ int sk_worker_mark(struct sk_db *db, const char *id, int *out)
 	*out = SK_MARK_SENT;
 	if (sk_receipt_get(db, &rec) == 0 && rec.have && rec.last_number >= number)
 		*out = SK_MARK_RECEIVED;
+	sk_receipt_release(&rec);
 	return 0;
 }
 

@@ -282,7 +282,7 @@ int sk_funder_resolve(struct sk_db *db, char *out, size_t n, const char *name)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		sk_buf_printf(&list, "%s'%s'", list.len ? ", " : "", col_str(st, 0));
 	sqlite3_finalize(st);
-	rc = sk_error(SK_ENOTFOUND, "funder '%s' is not in the list of funders (%s)",
+	rc = sk_error_do(SK_ENOTFOUND, SK_DO_CHOOSE_FUNDER, NULL, "funder '%s' is not in the list of funders (%s)",
 		      name ? name : "", list.ptr ? (const char *)list.ptr : "none");
 	sk_buf_release(&list);
 	return rc;

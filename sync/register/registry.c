@@ -141,7 +141,7 @@ int sk_worker_add(struct sk_db *db, char **id_out, struct sk_issues *is, const s
 		goto done;
 	if (active_nik(db, w.nik, NULL, &other, &oname) > 0) {
 		sk_db_rollback(db);
-		rc = sk_error(SK_ECONFLICT, "NIK %s is already registered in %s as %s (id %s): correct that record",
+		rc = sk_error_do(SK_ECONFLICT, SK_DO_EDIT_WORKER, other, "NIK %s is already registered in %s as %s (id %s): correct that record",
 			      w.nik, db->name, oname ? oname : "?", other);
 		goto done;
 	}
