@@ -108,4 +108,7 @@ check "... and the check sees the verbs' messages ($n)" '[ "$n" -gt 100 ]'
 printf '%s\n' 'static void f(void) { puts(_("a message nobody translated")); }' >fake.c
 check "... and finds one missing" '! perl pocheck.pl "$TOP/po/id.po" fake.c >/dev/null'
 
+out=$(LANG=id_ID.UTF-8 "$SINKRON" --db nowhere.db init 96.71 2>&1)
+want="adalah kode kota: gunakan 'sinkron init --city 96.71'"
+check "an engine message and the remedy the command line adds to it, both in Indonesian" '[[ "$out" == *"$want"* ]]'
 finish
