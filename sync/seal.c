@@ -39,7 +39,7 @@ struct prepared {
 	unsigned char old_hash[SK_HASH_SIZE], new_hash[SK_HASH_SIZE];
 	size_t raw;
 	uint64_t seq_min, seq_max;
-	struct sk_arena mem;    /* the row's text and values, freed once it is written */
+	void *mem;              /* what row points to, in one block freed once it is written */
 };
 
 /* The operator name as a change-set can carry it (sync/FORMAT.md: 0-255 bytes of UTF-8 text
@@ -95,7 +95,7 @@ struct outbox {
 
 /* The outbox is sorted by the first step, with as much memory as the page cache holds
  * (cache_size, 32 MiB): it gets a small one meanwhile, and spills to disk early. */
-#define SORT_CACHE_KIB 4096
+#define SORT_CACHE_KIB 1024
 
 static int outbox_open(struct sk_db *db, struct outbox *o)
 {
@@ -329,18 +329,58 @@ static int changed_around_capture(struct sealer *s, const struct entry *e, const
 	return 0;
 }
 
+/* Copies what p's row points to (its id, operator, the values sent, the district it is for)
+ * into one block of its own, p->mem, so that the row outlives the entry and the row read. */
+static void own_row(struct prepared *p, size_t ncols, const struct sk_value *dest)
+{
+	size_t pk = strlen(p->row.pk) + 1, op = strlen(p->row.operator_name) + 1, need = pk + op;
+	struct sk_value *vals = NULL;
+	unsigned char *m;
+
+	if (ncols) {
+		need += sizeof(*vals) * ncols;
+		for (size_t i = 0; i < ncols; i++)
+			if ((p->row.mask >> i & 1) && (p->row.vals[i].type == SK_TEXT || p->row.vals[i].type == SK_BLOB))
+				need += p->row.vals[i].n + 1;
+	}
+	if (dest)
+		need += dest->n + 1;
+	m = p->mem = sk_malloc(need);
+	if (ncols) {
+		vals = memcpy(m, p->row.vals, sizeof(*vals) * ncols);
+		m += sizeof(*vals) * ncols;
+		for (size_t i = 0; i < ncols; i++)
+			if ((p->row.mask >> i & 1) && (vals[i].type == SK_TEXT || vals[i].type == SK_BLOB)) {
+				memcpy(m, vals[i].p, vals[i].n);
+				m[vals[i].n] = '\0';
+				vals[i].p = m;
+				m += vals[i].n + 1;
+			}
+	}
+	p->row.vals = vals;
+	p->row.pk = memcpy(m, p->row.pk, pk);
+	m += pk;
+	p->row.operator_name = memcpy(m, p->row.operator_name, op);
+	m += op;
+	if (dest) {
+		memcpy(m, dest->p, dest->n);
+		m[dest->n] = '\0';
+		p->row.dest = (const char *)m;
+	}
+}
+
 /* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
 static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 {
 	struct sk_rowio *io = io_for(s, e->tbl);
 	const struct sk_table *t = io->t;
-	struct sk_value cur[SK_MAX_COLS];
+	struct sk_value cur[SK_MAX_COLS], vals[SK_MAX_COLS];
+	const struct sk_value *dest = NULL;
 	struct sk_meta rep, now;
 	int found, rc;
 	uint64_t hlc = s->hlc + 1;
 
 	memset(p, 0, sizeof(*p));
-	p->mem.chunk_size = 2048;
 	if ((found = sk_rowio_get(io, e->pk, cur, &now)) < 0)
 		return found;
 	if (e->has_old) {
@@ -354,9 +394,8 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->tbl = e->tbl;
 	p->seq_min = e->seq_min;
 	p->seq_max = e->seq_max;
-	p->row.pk = sk_arena_strndup(&p->mem, e->pk, strlen(e->pk));
+	p->row.pk = e->pk;
 	p->row.operator_name = operator_or_unknown(e->operator_name);
-	p->row.operator_name = sk_arena_strndup(&p->mem, p->row.operator_name, strlen(p->row.operator_name));
 	p->row.at = e->at;
 	p->has_old = rep.has_hash && t->in_digest;
 	memcpy(p->old_hash, rep.hash, SK_HASH_SIZE);
@@ -379,6 +418,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		sqlite3_bind_text(s->tomb, 4, s->db->code, -1, SQLITE_STATIC);
 		if (sqlite3_step(s->tomb) != SQLITE_DONE)
 			return sk_db_fail(s->db, "cannot record a deleted row");
+		own_row(p, 0, NULL);
 		return 1;
 	}
 
@@ -410,16 +450,15 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->row.op = SK_OP_UPSERT;
 	p->row.hlc = hlc;
 	p->row.mask = mask;
-	p->row.vals = sk_arena_alloc(&p->mem, sizeof(struct sk_value) * (size_t)t->ncols);
+	p->row.vals = vals;
 	for (int i = 0; i < t->ncols; i++) {
-		struct sk_value *v = &p->row.vals[i];
+		struct sk_value *v = &vals[i];
 		if (!(mask >> i & 1)) {
 			memset(v, 0, sizeof(*v));
 			continue;
 		}
 		*v = cur[i];
 		if (v->type == SK_TEXT || v->type == SK_BLOB) {
-			v->p = (const unsigned char *)sk_arena_strndup(&p->mem, (const char *)cur[i].p, cur[i].n);
 			p->raw += v->n;
 		}
 		p->raw += 3;
@@ -428,7 +467,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	sk_row_hash(p->new_hash, t, e->pk, cur);
 	p->has_new = t->in_digest;
 	if (s->db->is_city && t->owner_col >= 0 && cur[t->owner_col].type == SK_TEXT)
-		p->row.dest = sk_arena_strndup(&p->mem, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
+		dest = &cur[t->owner_col];
 	if (t->in_digest &&
 	    ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
 	     (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0))
@@ -457,6 +496,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 			sk_digest_add(s->digest, p->new_hash);
 		return 0;
 	}
+	own_row(p, (size_t)t->ncols, dest);
 	return 1;
 }
 
@@ -740,7 +780,7 @@ static int keep_aside(struct sk_db *db, const struct aside *v, size_t n)
 static void release_rows(struct prepared *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		sk_arena_release(&p[i].mem);
+		free(p[i].mem);
 }
 
 int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res,
@@ -833,7 +873,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 			continue;
 		}
 		if ((rc = prepare(&s, &e, &pend[npend])) <= 0) {
-			sk_arena_release(&pend[npend].mem);
+			free(pend[npend].mem);
 			if (rc < 0)
 				goto done;
 			continue;
