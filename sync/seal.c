@@ -3,7 +3,9 @@
  * five times since the last seal travels once, with the columns that changed), stamped with
  * the clock, and cut into change-sets of bounded size; each one is handed to the sink (the
  * local git repository) inside the caller's transaction, which also records it, updates the
- * per-row bookkeeping and the digest, and empties the outbox.
+ * per-row bookkeeping and the digest, and empties the outbox.  The outbox is read as it is
+ * sealed, and a row leaves memory once its change-set is written: memory does not grow with the
+ * backlog.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -93,35 +95,50 @@ struct outbox {
 	int64_t last;           /* the largest outbox seq read */
 };
 
-/* The outbox is sorted by the first step, with as much memory as the page cache holds
- * (cache_size, 32 MiB): it gets a small one meanwhile, and spills to disk early. */
-#define SORT_CACHE_KIB 1024
+/* SQLite gives a sort as much memory as the page cache may hold (cache_size, 32 MiB): the
+ * outbox is sorted with a small cache instead, and spills to disk early.  *saved: the cache
+ * size to set back with cache_restore, 0 when it was small already. */
+#define SORT_CACHE_KIB 1024 /* as set below */
 
-static int outbox_open(struct sk_db *db, struct outbox *o)
+static int cache_lower(struct sk_db *db, int64_t *saved)
 {
 	sqlite3_stmt *st;
 	int64_t cache = 0;
 	int rc;
-	memset(o, 0, sizeof(*o));
-	o->base = (uint64_t)sk_state_int(db, "seq_base", 0);
+	*saved = 0;
 	if ((rc = sk_db_prepare(db, &st, "PRAGMA cache_size")) < 0)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		cache = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (!cache || (cache < 0 ? -cache : cache * 4) <= SORT_CACHE_KIB)
+		return 0;
+	if ((rc = sk_db_exec(db, "PRAGMA cache_size = -1024")) < 0)
+		return rc;
+	*saved = cache;
+	return 0;
+}
+
+static int cache_restore(struct sk_db *db, int64_t *saved)
+{
+	char set[64];
+	if (!*saved)
+		return 0;
+	snprintf(set, sizeof(set), "PRAGMA cache_size = %lld", (long long)*saved);
+	*saved = 0;
+	return sk_db_exec(db, set);
+}
+
+/* Opens the outbox: its first step sorts it. */
+static int outbox_open(struct sk_db *db, struct outbox *o)
+{
+	int rc;
+	memset(o, 0, sizeof(*o));
+	o->base = (uint64_t)sk_state_int(db, "seq_base", 0);
 	if ((rc = sk_db_prepare(db, &o->st, "SELECT seq, tbl, pk, op, cols, at, operator, old, "
 				"min(seq) OVER (PARTITION BY tbl, CAST(pk AS TEXT)) AS first "
 				"FROM sk_outbox ORDER BY first, seq")) < 0)
 		return rc;
-	if (cache && (cache < 0 ? -cache : cache * 4) > SORT_CACHE_KIB) {
-		char set[64];
-		snprintf(set, sizeof(set), "PRAGMA cache_size = -%d", SORT_CACHE_KIB);
-		if ((rc = sk_db_exec(db, set)) < 0)
-			return rc;
-		o->row = sqlite3_step(o->st);
-		snprintf(set, sizeof(set), "PRAGMA cache_size = %lld", (long long)cache);
-		return sk_db_exec(db, set);
-	}
 	o->row = sqlite3_step(o->st);
 	return 0;
 }
@@ -792,6 +809,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	struct prepared *pend = NULL;
 	struct aside *aside = NULL;
 	size_t npend = 0, apend = 0, naside = 0, aaside = 0, raw = 0, target, total, done = 0;
+	int64_t cache = 0;
 	char *tip;
 	int rc;
 
@@ -814,7 +832,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		rc = sk_error(SK_EINVALID, "nothing was sealed: %s", db->problem);
 		goto done;
 	}
-	if ((rc = outbox_count(db, &total)) < 0)
+	if ((rc = cache_lower(db, &cache)) < 0 || (rc = outbox_count(db, &total)) < 0)
 		goto done;
 	if (total == 0)
 		goto done; /* nothing at all, or only changes of tables no longer synced */
@@ -834,7 +852,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	snprintf(s.tip, sizeof(s.tip), "%s", tip ? tip : "");
 	free(tip);
 	s.number = (uint64_t)sk_state_int(db, "number", 0);
-	if ((rc = outbox_open(db, &o)) < 0)
+	if ((rc = outbox_open(db, &o)) < 0 || (rc = cache_restore(db, &cache)) < 0)
 		goto done;
 
 	for (;; done++) {
@@ -929,6 +947,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	rc = 0;
 done:
 	outbox_close(&o);
+	cache_restore(db, &cache);
 	for (int i = 0; i < db->ntables; i++)
 		sk_rowio_release(&s.io[i]);
 	free(s.io);
