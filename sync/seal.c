@@ -3,7 +3,9 @@
  * five times since the last seal travels once, with the columns that changed), stamped with
  * the clock, and cut into change-sets of bounded size; each one is handed to the sink (the
  * local git repository) inside the caller's transaction, which also records it, updates the
- * per-row bookkeeping and the digest, and empties the outbox.
+ * per-row bookkeeping and the digest, and empties the outbox.  The outbox is read as it is
+ * sealed, and a row leaves memory once its change-set is written: memory does not grow with the
+ * backlog.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,6 @@
 #include "arena.h"
 #include "capture.h"
 #include "engine.h"
-#include "hashtab.h"
 #include "hlc.h"
 #include "owners.h"
 #include "row.h"
@@ -40,6 +41,7 @@ struct prepared {
 	unsigned char old_hash[SK_HASH_SIZE], new_hash[SK_HASH_SIZE];
 	size_t raw;
 	uint64_t seq_min, seq_max;
+	void *mem;              /* what row points to, in one block freed once it is written */
 };
 
 /* The operator name as a change-set can carry it (sync/FORMAT.md: 0-255 bytes of UTF-8 text
@@ -79,77 +81,120 @@ static char *operator_clean(struct sk_arena *a, const char *name)
 
 /* ---- folding the outbox ---- */
 
-struct fold {
-	struct entry *v;
-	size_t n, alloc;
-	struct sk_hashtab index;
-};
-struct fold_key {
-	int tbl;
-	const char *pk;
-};
-
-static uint64_t key_hash(int tbl, const char *pk)
-{
-	return sk_hash_str(SK_HASH_SEED ^ (uint64_t)tbl, pk);
-}
-
-static uint64_t fold_hash(void *ctx, size_t i)
-{
-	const struct entry *e = &((struct fold *)ctx)->v[i];
-	return key_hash(e->tbl, e->pk);
-}
-
-static int fold_equal(void *ctx, size_t i, const void *key)
-{
-	const struct entry *e = &((struct fold *)ctx)->v[i];
-	const struct fold_key *k = key;
-	return e->tbl == k->tbl && !strcmp(e->pk, k->pk);
-}
-
-static struct entry *fold_get(struct fold *f, struct sk_arena *a, int tbl, const char *pk)
-{
-	struct fold_key k = {tbl, pk};
-	uint64_t h = key_hash(tbl, pk);
-	long i = sk_hashtab_find(&f->index, h, &k);
-	struct entry *e;
-	if (i >= 0)
-		return &f->v[i];
-	if (f->n == f->alloc) {
-		f->alloc = f->alloc ? f->alloc * 2 : 1024;
-		f->v = sk_realloc(f->v, f->alloc * sizeof(*f->v));
-	}
-	e = &f->v[f->n++];
-	memset(e, 0, sizeof(*e));
-	e->tbl = tbl;
-	e->pk = sk_arena_strndup(a, pk, strlen(pk));
-	sk_hashtab_add(&f->index, h);
-	return e;
-}
-
-/* The outbox's seq restarts at 1 once a seal empties it (no AUTOINCREMENT, which costs a
+/* The outbox read one row at a time, its entries grouped per row in the order each row first
+ * appears (the order a change-set's seq range follows), so that a row's folded change is whole
+ * when it is read and memory does not grow with the backlog: SQLite sorts on disk.
+ * The outbox's seq restarts at 1 once a seal empties it (no AUTOINCREMENT, which costs a
  * write of sqlite_sequence per captured row): the seq a change-set carries is the outbox's
- * plus seq_base in sk_state, the last one sealed, so it keeps growing from seal to seal.
- * *last: the largest outbox seq read. */
-static int read_outbox(struct sk_db *db, struct fold *f, struct sk_arena *a, uint64_t *seq_max, int64_t *last)
+ * plus seq_base in sk_state, the last one sealed, so it keeps growing from seal to seal. */
+struct outbox {
+	sqlite3_stmt *st;
+	int row;                /* the last sqlite3_step's result: SQLITE_ROW, st stands on a row not folded */
+	uint64_t base;
+	uint64_t seq_max;       /* the largest seq (plus base) of a synced row */
+	int64_t last;           /* the largest outbox seq read */
+};
+
+/* SQLite gives a sort as much memory as the page cache may hold (cache_size, 32 MiB): the
+ * outbox is sorted with a small cache instead, and spills to disk early.  *saved: the cache
+ * size to set back with cache_restore, 0 when it was small already. */
+#define SORT_CACHE_KIB 1024 /* as set below */
+
+static int cache_lower(struct sk_db *db, int64_t *saved)
 {
 	sqlite3_stmt *st;
-	uint64_t base = (uint64_t)sk_state_int(db, "seq_base", 0);
+	int64_t cache = 0;
 	int rc;
-	if ((rc = sk_db_prepare(db, &st, "SELECT seq, tbl, pk, op, cols, at, operator, old FROM sk_outbox ORDER BY seq")) < 0)
+	*saved = 0;
+	if ((rc = sk_db_prepare(db, &st, "PRAGMA cache_size")) < 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint64_t seq = base + (uint64_t)sqlite3_column_int64(st, 0);
-		*last = sqlite3_column_int64(st, 0);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cache = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!cache || (cache < 0 ? -cache : cache * 4) <= SORT_CACHE_KIB)
+		return 0;
+	if ((rc = sk_db_exec(db, "PRAGMA cache_size = -1024")) < 0)
+		return rc;
+	*saved = cache;
+	return 0;
+}
+
+static int cache_restore(struct sk_db *db, int64_t *saved)
+{
+	char set[64];
+	if (!*saved)
+		return 0;
+	snprintf(set, sizeof(set), "PRAGMA cache_size = %lld", (long long)*saved);
+	*saved = 0;
+	return sk_db_exec(db, set);
+}
+
+/* Opens the outbox: its first step sorts it. */
+static int outbox_open(struct sk_db *db, struct outbox *o)
+{
+	int rc;
+	memset(o, 0, sizeof(*o));
+	o->base = (uint64_t)sk_state_int(db, "seq_base", 0);
+	if ((rc = sk_db_prepare(db, &o->st, "SELECT seq, tbl, pk, op, cols, at, operator, old, "
+				"min(seq) OVER (PARTITION BY tbl, CAST(pk AS TEXT)) AS first "
+				"FROM sk_outbox ORDER BY first, seq")) < 0)
+		return rc;
+	o->row = sqlite3_step(o->st);
+	return 0;
+}
+
+static void outbox_close(struct outbox *o)
+{
+	sqlite3_finalize(o->st);
+	o->st = NULL;
+}
+
+/* How many rows the outbox holds changes of (those of synced tables). */
+static int outbox_count(struct sk_db *db, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+	*n = 0;
+	if ((rc = sk_db_prepare(db, &st, "SELECT tbl, count(DISTINCT CAST(pk AS TEXT)) FROM sk_outbox "
+				"WHERE pk IS NOT NULL GROUP BY tbl")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sk_db_table_id(db, sqlite3_column_int(st, 0)))
+			*n += (size_t)sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the outbox");
+}
+
+/* Folds the next row's outbox entries into *e, its text taken from a: 1 when there was one,
+ * 0 at the end. */
+static int outbox_next(struct sk_db *db, struct outbox *o, struct sk_arena *a, struct entry *e)
+{
+	sqlite3_stmt *st = o->st;
+	int64_t first = 0;
+	int have = 0;
+
+	memset(e, 0, sizeof(*e));
+	while (o->row == SQLITE_ROW) {
+		int64_t raw = sqlite3_column_int64(st, 0);
+		uint64_t seq = o->base + (uint64_t)raw;
 		int tbl = sqlite3_column_int(st, 1), op = sqlite3_column_int(st, 3);
 		const char *pk = (const char *)sqlite3_column_text(st, 2);
 		const char *oper = (const char *)sqlite3_column_text(st, 6);
-		struct entry *e;
-		if (!pk || !sk_db_table_id(db, tbl))
-			continue; /* a table no longer synced: nothing to send */
-		e = fold_get(f, a, tbl, pk);
-		if (!e->seq_min)
+		if (raw > o->last)
+			o->last = raw;
+		if (!pk || !sk_db_table_id(db, tbl)) {
+			o->row = sqlite3_step(st); /* a table no longer synced: nothing to send */
+			continue;
+		}
+		if (have && sqlite3_column_int64(st, 8) != first)
+			return 1; /* the next row's: read again by the next call */
+		if (!have) {
+			have = 1;
+			first = sqlite3_column_int64(st, 8);
+			e->tbl = tbl;
+			e->pk = sk_arena_strndup(a, pk, strlen(pk));
 			e->seq_min = seq;
+		}
 		e->seq_max = seq;
 		e->at = sqlite3_column_int64(st, 5);
 		e->operator_name = oper ? operator_clean(a, sk_arena_strndup(a, oper, strlen(oper))) : NULL;
@@ -174,10 +219,13 @@ static int read_outbox(struct sk_db *db, struct fold *f, struct sk_arena *a, uin
 			e->mask = 0;
 			e->before = NULL;
 		}
-		*seq_max = seq;
+		if (seq > o->seq_max)
+			o->seq_max = seq;
+		o->row = sqlite3_step(st);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot read the outbox");
+	if (o->row != SQLITE_DONE)
+		return sk_db_fail(db, "cannot read the outbox");
+	return have;
 }
 
 /* ---- preparing rows ---- */
@@ -186,7 +234,7 @@ struct sealer {
 	struct sk_db *db;
 	const struct sk_sink *sink;
 	size_t max_bytes;
-	struct sk_arena arena;
+	struct sk_arena arena;  /* the row being prepared: emptied for each */
 	struct sk_rowio *io;    /* one per synced table, as db->tables */
 	sqlite3_stmt *tomb, *record;
 	uint64_t hlc;           /* last clock issued */
@@ -298,12 +346,53 @@ static int changed_around_capture(struct sealer *s, const struct entry *e, const
 	return 0;
 }
 
+/* Copies what p's row points to (its id, operator, the values sent, the district it is for)
+ * into one block of its own, p->mem, so that the row outlives the entry and the row read. */
+static void own_row(struct prepared *p, size_t ncols, const struct sk_value *dest)
+{
+	size_t pk = strlen(p->row.pk) + 1, op = strlen(p->row.operator_name) + 1, need = pk + op;
+	struct sk_value *vals = NULL;
+	unsigned char *m;
+
+	if (ncols) {
+		need += sizeof(*vals) * ncols;
+		for (size_t i = 0; i < ncols; i++)
+			if ((p->row.mask >> i & 1) && (p->row.vals[i].type == SK_TEXT || p->row.vals[i].type == SK_BLOB))
+				need += p->row.vals[i].n + 1;
+	}
+	if (dest)
+		need += dest->n + 1;
+	m = p->mem = sk_malloc(need);
+	if (ncols) {
+		vals = memcpy(m, p->row.vals, sizeof(*vals) * ncols);
+		m += sizeof(*vals) * ncols;
+		for (size_t i = 0; i < ncols; i++)
+			if ((p->row.mask >> i & 1) && (vals[i].type == SK_TEXT || vals[i].type == SK_BLOB)) {
+				memcpy(m, vals[i].p, vals[i].n);
+				m[vals[i].n] = '\0';
+				vals[i].p = m;
+				m += vals[i].n + 1;
+			}
+	}
+	p->row.vals = vals;
+	p->row.pk = memcpy(m, p->row.pk, pk);
+	m += pk;
+	p->row.operator_name = memcpy(m, p->row.operator_name, op);
+	m += op;
+	if (dest) {
+		memcpy(m, dest->p, dest->n);
+		m[dest->n] = '\0';
+		p->row.dest = (const char *)m;
+	}
+}
+
 /* Fills p from entry e and the row as it is now; 0 when there is nothing to send. */
 static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 {
 	struct sk_rowio *io = io_for(s, e->tbl);
 	const struct sk_table *t = io->t;
-	struct sk_value cur[SK_MAX_COLS];
+	struct sk_value cur[SK_MAX_COLS], vals[SK_MAX_COLS];
+	const struct sk_value *dest = NULL;
 	struct sk_meta rep, now;
 	int found, rc;
 	uint64_t hlc = s->hlc + 1;
@@ -346,6 +435,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 		sqlite3_bind_text(s->tomb, 4, s->db->code, -1, SQLITE_STATIC);
 		if (sqlite3_step(s->tomb) != SQLITE_DONE)
 			return sk_db_fail(s->db, "cannot record a deleted row");
+		own_row(p, 0, NULL);
 		return 1;
 	}
 
@@ -377,16 +467,15 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	p->row.op = SK_OP_UPSERT;
 	p->row.hlc = hlc;
 	p->row.mask = mask;
-	p->row.vals = sk_arena_alloc(&s->arena, sizeof(struct sk_value) * (size_t)t->ncols);
+	p->row.vals = vals;
 	for (int i = 0; i < t->ncols; i++) {
-		struct sk_value *v = &p->row.vals[i];
+		struct sk_value *v = &vals[i];
 		if (!(mask >> i & 1)) {
 			memset(v, 0, sizeof(*v));
 			continue;
 		}
 		*v = cur[i];
 		if (v->type == SK_TEXT || v->type == SK_BLOB) {
-			v->p = (const unsigned char *)sk_arena_strndup(&s->arena, (const char *)cur[i].p, cur[i].n);
 			p->raw += v->n;
 		}
 		p->raw += 3;
@@ -395,7 +484,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 	sk_row_hash(p->new_hash, t, e->pk, cur);
 	p->has_new = t->in_digest;
 	if (s->db->is_city && t->owner_col >= 0 && cur[t->owner_col].type == SK_TEXT)
-		p->row.dest = sk_arena_strndup(&s->arena, (const char *)cur[t->owner_col].p, cur[t->owner_col].n);
+		dest = &cur[t->owner_col];
 	if (t->in_digest &&
 	    ((rep.has_hash && (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, rep.hash, 0)) < 0) ||
 	     (rc = owner_change(s, t->owner_col >= 0 ? &cur[t->owner_col] : NULL, p->new_hash, 1)) < 0))
@@ -424,6 +513,7 @@ static int prepare(struct sealer *s, const struct entry *e, struct prepared *p)
 			sk_digest_add(s->digest, p->new_hash);
 		return 0;
 	}
+	own_row(p, (size_t)t->ncols, dest);
 	return 1;
 }
 
@@ -671,22 +761,62 @@ static int emit(struct sealer *s, struct prepared *p, size_t n, int final, size_
 	return 0;
 }
 
+/* A change whose row id no change-set can carry, put back in the outbox after the seal. */
+struct aside {
+	int tbl, inserted;
+	uint64_t mask;
+	int64_t at;
+	char *pk, *operator_name;
+};
+
+/* Puts the changes set aside back in the (emptied) outbox, in the order they were read. */
+static int keep_aside(struct sk_db *db, const struct aside *v, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_stmt *keep;
+		if ((rc = sk_db_prepare(db, &keep, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+			break;
+		sqlite3_bind_int(keep, 1, v[i].tbl);
+		sqlite3_bind_text(keep, 2, v[i].pk, -1, SQLITE_STATIC);
+		sqlite3_bind_int(keep, 3, v[i].inserted ? 1 : 2);
+		if (v[i].inserted)
+			sqlite3_bind_null(keep, 4);
+		else
+			sqlite3_bind_int64(keep, 4, (int64_t)v[i].mask);
+		sqlite3_bind_int64(keep, 5, v[i].at);
+		if (v[i].operator_name)
+			sqlite3_bind_text(keep, 6, v[i].operator_name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(keep) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot keep a change in the outbox");
+		sqlite3_finalize(keep);
+	}
+	return rc;
+}
+
+/* Frees the memory of prepared rows p[0..n). */
+static void release_rows(struct prepared *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].mem);
+}
+
 int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, struct sk_seal_result *res,
 	       sk_progress_fn progress, void *payload)
 {
 	struct sealer s;
-	struct fold f = {NULL, 0, 0, SK_HASHTAB_INIT(1024, fold_hash, fold_equal, NULL)};
+	struct outbox o;
+	struct entry e;
 	struct prepared *pend = NULL;
-	size_t npend = 0, apend = 0, raw = 0, target;
-	uint64_t seq_max = 0;
-	int64_t last = 0;
+	struct aside *aside = NULL;
+	size_t npend = 0, apend = 0, naside = 0, aaside = 0, raw = 0, target, total, done = 0;
+	int64_t cache = 0;
 	char *tip;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	memset(&o, 0, sizeof(o));
 	memset(res, 0, sizeof(*res));
-	s.arena.chunk_size = 1 << 20;
-	f.index.ctx = &f;
+	s.arena.chunk_size = 16 * 1024;
 	s.db = db;
 	s.sink = sink;
 	s.max_bytes = max_bytes ? max_bytes : 32 * 1024;
@@ -702,17 +832,11 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		rc = sk_error_do(SK_EINVALID, db->problem_remedy, NULL, "nothing was sealed: %s", db->problem);
 		goto done;
 	}
-	if ((rc = read_outbox(db, &f, &s.arena, &seq_max, &last)) < 0)
+	if ((rc = cache_lower(db, &cache)) < 0 || (rc = outbox_count(db, &total)) < 0)
 		goto done;
-	if (f.n == 0) {
-		/* nothing but rows never seen by others, or nothing at all */
-		if (seq_max && ((rc = sk_db_exec(db, "DELETE FROM sk_outbox")) < 0 ||
-				(rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0))
-			goto done;
-		rc = 0;
-		goto done;
-	}
-	if (f.n < 4096)
+	if (total == 0)
+		goto done; /* nothing at all, or only changes of tables no longer synced */
+	if (total < 4096)
 		progress = NULL; /* a big backlog only: say how far */
 	for (int i = 0; i < db->ntables; i++)
 		if ((rc = sk_rowio_init(&s.io[i], db, &db->tables[i])) < 0)
@@ -728,29 +852,50 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 	snprintf(s.tip, sizeof(s.tip), "%s", tip ? tip : "");
 	free(tip);
 	s.number = (uint64_t)sk_state_int(db, "number", 0);
+	if ((rc = outbox_open(db, &o)) < 0 || (rc = cache_restore(db, &cache)) < 0)
+		goto done;
 
-	for (size_t i = 0; i < f.n; i++) {
+	for (;; done++) {
 		size_t used;
-		if (progress && i % 2048 == 0)
-			progress(payload, "sealing", i, f.n);
+		sk_arena_release(&s.arena);
+		if ((rc = outbox_next(db, &o, &s.arena, &e)) < 0)
+			goto done;
+		if (rc == 0)
+			break;
+		if (progress && done % 2048 == 0)
+			progress(payload, "sealing", done, total);
 		if (npend == apend) {
 			apend = apend ? apend * 2 : 1024;
 			pend = sk_realloc(pend, apend * sizeof(*pend));
 		}
-		if (!sk_utf8_valid((const unsigned char *)f.v[i].pk, strlen(f.v[i].pk), 0) || strlen(f.v[i].pk) > 255) {
+		if (!sk_utf8_valid((const unsigned char *)e.pk, strlen(e.pk), 0) || strlen(e.pk) > 255) {
 			/* an id no change-set can carry (written around the guards, not UTF-8): the
-			 * rest is sealed, this change stays in the outbox and is named */
-			int keep = f.v[i].inserted || (!f.v[i].has_old && f.v[i].mask);
-			if (keep && !res->aside++)
+			 * rest is sealed, this change stays in the outbox and is named; one deleted
+			 * since was never sealed, so nobody else holds it: nothing to keep */
+			if (!e.inserted && (e.has_old || !e.mask))
+				continue;
+			if (!res->aside++)
 				snprintf(res->aside_first, sizeof(res->aside_first), "%.40s record '%.60s'",
-					 sk_db_table_id(db, f.v[i].tbl)->name, operator_clean(&s.arena, f.v[i].pk));
-			f.v[i].tbl = -f.v[i].tbl;
+					 sk_db_table_id(db, e.tbl)->name, operator_clean(&s.arena, e.pk));
+			if (naside == aaside) {
+				aaside = aaside ? aaside * 2 : 16;
+				aside = sk_realloc(aside, aaside * sizeof(*aside));
+			}
+			aside[naside].tbl = e.tbl;
+			aside[naside].inserted = e.inserted;
+			aside[naside].mask = e.mask;
+			aside[naside].at = e.at;
+			aside[naside].pk = sk_strndup(e.pk, strlen(e.pk));
+			aside[naside].operator_name = e.operator_name ? sk_strndup(e.operator_name, strlen(e.operator_name)) : NULL;
+			naside++;
 			continue;
 		}
-		if ((rc = prepare(&s, &f.v[i], &pend[npend])) < 0)
-			goto done;
-		if (rc == 0)
+		if ((rc = prepare(&s, &e, &pend[npend])) <= 0) {
+			free(pend[npend].mem);
+			if (rc < 0)
+				goto done;
 			continue;
+		}
 		raw += pend[npend].raw;
 		npend++;
 		if (raw < target)
@@ -765,6 +910,7 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 			/* aim a little under the bound, so that the first try
 			 * usually fits and the rows are compressed once */
 			target = (size_t)((double)used_raw * (double)s.max_bytes * 0.96 / (double)(s.last_len ? s.last_len : s.max_bytes));
+			release_rows(pend, used);
 			memmove(pend, pend + used, (npend - used) * sizeof(*pend));
 			npend -= used;
 			raw -= used_raw;
@@ -778,35 +924,18 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 			goto done;
 	}
 	if (progress)
-		progress(payload, "sealing", f.n, f.n);
+		progress(payload, "sealing", total, total);
+	outbox_close(&o);
 	{
 		sqlite3_stmt *del;
 		if ((rc = sk_db_prepare(db, &del, "DELETE FROM sk_outbox WHERE seq <= ?")) < 0)
 			goto done;
-		sqlite3_bind_int64(del, 1, last);
+		sqlite3_bind_int64(del, 1, o.last);
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot empty the outbox");
 		sqlite3_finalize(del);
-		for (size_t i = 0; rc == 0 && res->aside && i < f.n; i++) {
-			sqlite3_stmt *keep;
-			/* one deleted since: never sealed, so nobody else holds it; nothing to keep */
-			if (f.v[i].tbl >= 0 || (!f.v[i].inserted && (f.v[i].has_old || !f.v[i].mask)))
-				continue;
-			if ((rc = sk_db_prepare(db, &keep, "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
-				break;
-			sqlite3_bind_int(keep, 1, -f.v[i].tbl);
-			sqlite3_bind_text(keep, 2, f.v[i].pk, -1, SQLITE_STATIC);
-			sqlite3_bind_int(keep, 3, f.v[i].inserted ? 1 : 2);
-			if (f.v[i].inserted)
-				sqlite3_bind_null(keep, 4);
-			else
-				sqlite3_bind_int64(keep, 4, (int64_t)f.v[i].mask);
-			sqlite3_bind_int64(keep, 5, f.v[i].at);
-			if (f.v[i].operator_name)
-				sqlite3_bind_text(keep, 6, f.v[i].operator_name, -1, SQLITE_STATIC);
-			rc = sqlite3_step(keep) == SQLITE_DONE ? 0 : sk_db_fail(db, "cannot keep a change in the outbox");
-			sqlite3_finalize(keep);
-		}
-		if (rc < 0 || (rc = sk_state_set_int(db, "seq_base", (int64_t)seq_max)) < 0)
+		if (rc == 0)
+			rc = keep_aside(db, aside, naside);
+		if (rc < 0 || (rc = sk_state_set_int(db, "seq_base", (int64_t)o.seq_max)) < 0)
 			goto done;
 	}
 	if ((rc = sk_owner_sums_flush(db, &s.owners)) < 0)
@@ -817,6 +946,8 @@ int sk_seal_tx(struct sk_db *db, const struct sk_sink *sink, size_t max_bytes, s
 		goto done;
 	rc = 0;
 done:
+	outbox_close(&o);
+	cache_restore(db, &cache);
 	for (int i = 0; i < db->ntables; i++)
 		sk_rowio_release(&s.io[i]);
 	free(s.io);
@@ -824,9 +955,13 @@ done:
 	sqlite3_finalize(s.record);
 	sk_buf_release(&s.meta);
 	sk_buf_release(&s.enc);
+	release_rows(pend, npend);
 	free(pend);
-	free(f.v);
-	sk_hashtab_release(&f.index);
+	for (size_t i = 0; i < naside; i++) {
+		free(aside[i].pk);
+		free(aside[i].operator_name);
+	}
+	free(aside);
 	sk_arena_release(&s.arena);
 	return rc;
 }
