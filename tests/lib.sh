@@ -63,6 +63,17 @@ check_exit() {
 # skip_all REASON: for a script that cannot run here; counts as one failure so nothing passes unseen
 skip_all() { echo "not ok - $_name: cannot run: $1"; _failed=$((_failed + 1)); finish; }
 
+# running_here PATTERN: a process whose command line matches PATTERN (pgrep -f) runs in this
+# directory; a test suite running beside this one on the same machine has processes of the same
+# names, in other directories, which must not count
+running_here() {
+	local pid
+	for pid in $(pgrep -f "$1"); do
+		[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(pwd -P)" ] && return 0
+	done
+	return 1
+}
+
 # free_port: an unused TCP port on loopback
 free_port() {
 	local p

@@ -264,7 +264,7 @@ run b9 sync
 took=$(($(ms) - t0))
 check "through a black hole, sync gives up after its deadline (${took} ms, exit $rc)" '[ $rc = 1 ] && [ $took -ge 2900 ] && [ $took -le 6500 ]'
 check "and says why" 'grep -q "no answer from the central repository within 3 s" <<<"$err"'
-check "no transfer process is left behind" '! pgrep -f "sinkron --db b9.db sync" >/dev/null'
+check "no transfer process is left behind" '! running_here "sinkron --db b9.db sync"'
 conf b9 "central = $GITD" "deadline = 3"
 run b9 sync
 check "the next sync, without the black hole, completes" '[ $rc = 0 ] && [ "$(tip "$CENTRAL" 96.71.09)" = "$(tip b9.git 96.71.09)" ]'
