@@ -5,7 +5,9 @@
 # hostile names and addresses, path traversal in asset URLs, the upload cap, idle connections closed
 # and a hundred of them not stopping the others, the forms' errors in Indonesian as the command
 # line's, the operator recorded as the account, the import preview and its rejects, and the agent
-# serving the same pages, and every kelurahan of a district offered on its forms.
+# serving the same pages, every kelurahan of a district and every occupation offered on its forms, and
+# the lists longer than a page (the city's decisions, a worker's history, an import's rejected rows)
+# saying how many are not shown and showing them on the next page.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/web/webhelp.sh"
 

@@ -8,6 +8,7 @@
 # with an unknown NIK and a KPJ already taken; the month's bill downloaded as .xlsx and read back
 # with LibreOffice headless; a pemantau account refused every write (curl, with a valid session
 # and CSRF token), and the office's forms neither offered nor taken at the city, whatever the role.
+# Every district listed, and Riwayat's packages and decisions paged with the count of the others.
 # Screenshots at 1280 and 390 px in build/test-logs/city-web/.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/servers.sh"
