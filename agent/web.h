@@ -10,6 +10,7 @@
 #define SK_WEB_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 
 #include "sync.h"
@@ -70,6 +71,7 @@ struct web_req {
  * %t a msgid translated then escaped as HTML text, %d an int, %D an int64_t, %R an int64_t as
  * rupiah, %s trusted markup written as is (literals of the program only), %% a percent sign. */
 void web_put(struct web_req *r, const char *fmt, ...);
+void web_vput(struct web_req *r, const char *fmt, va_list ap);
 /* A query argument (GET) or form field (POST), NULL when absent; form values are NUL-terminated. */
 const char *web_arg(struct web_req *r, const char *name);
 const struct web_field *web_file(struct web_req *r, const char *name);
@@ -120,6 +122,13 @@ char *web_setting(struct web_req *r, const char *key);
 /* an engine message translated, in an alert box; a sentence already in words, in a status box */
 void web_error_box(struct web_req *r, const char *engine_msg);
 void web_ok_box(struct web_req *r, const char *text);
+/* The page number a list's argument `name` asks for: 1 when absent or wrong */
+int web_page_arg(struct web_req *r, const char *name);
+/* Under a list cut into pages of size entries, the page-th of them holding shown of total: how
+ * many are shown and how many are not, and links to the previous and next page, each the URL
+ * that fmt (web_put's conversions; the page's path and its filters, ending in '?' or "&amp;")
+ * makes followed by name=N.  Nothing when the whole list is shown. */
+void web_put_pages(struct web_req *r, int page, int size, int64_t shown, int64_t total, const char *name, const char *fmt, ...);
 /* how far the worker's record has travelled (not yet sent, sent, received by the city) */
 void web_put_mark(struct web_req *r, struct sk_db *db, const char *id);
 

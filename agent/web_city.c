@@ -92,8 +92,10 @@ static int64_t districts_load(struct web_req *r, struct sk_db *db, struct distri
 	if (sqlite3_prepare_v2(h, "SELECT code, name FROM regions WHERE level = 'district' AND code LIKE ?1 || '.%' ORDER BY code", -1,
 			       &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, sk_db_code(db), -1, SQLITE_STATIC);
-		while (d->n < 64 && sqlite3_step(st) == SQLITE_ROW) {
-			struct district *x = &d->v[d->n++];
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct district *x;
+			d->v = sk_realloc(d->v, (size_t)(d->n + 1) * sizeof(*d->v));
+			x = &d->v[d->n++];
 			memset(x, 0, sizeof(*x));
 			snprintf(x->code, sizeof(x->code), "%s", (const char *)sqlite3_column_text(st, 0));
 			snprintf(x->name, sizeof(x->name), "%s", (const char *)sqlite3_column_text(st, 1));
@@ -156,21 +158,23 @@ static void page_city_home(struct web_req *r)
 	}
 	d = sk_calloc(1, sizeof(*d));
 	{
+		/* kept as the groups, then the districts' structs */
 		char *sig = web_city_signature(r), *key = sig ? sk_printf("districts %s %s", sk_db_code(db), sig) : NULL;
-		struct {
-			struct districts d;
-			int64_t groups;
-		} *kept = sk_calloc(1, sizeof(*kept));
-		if (web_city_cache_get(key, NULL, kept, sizeof(*kept))) {
-			*d = kept->d;
-			groups = kept->groups;
+		struct sk_buf kept = SK_BUF_INIT;
+		if (web_city_cache_get(key, &kept, NULL, 0) && kept.len >= sizeof(groups) &&
+		    (kept.len - sizeof(groups)) % sizeof(*d->v) == 0) {
+			memcpy(&groups, kept.ptr, sizeof(groups));
+			d->n = (int)((kept.len - sizeof(groups)) / sizeof(*d->v));
+			d->v = sk_malloc(kept.len - sizeof(groups) + 1);
+			memcpy(d->v, kept.ptr + sizeof(groups), kept.len - sizeof(groups));
 		} else {
 			groups = districts_load(r, db, d);
-			kept->d = *d;
-			kept->groups = groups;
-			web_city_cache_put(key, kept, sizeof(*kept));
+			kept.len = 0;
+			sk_buf_put(&kept, &groups, sizeof(groups));
+			sk_buf_put(&kept, d->v, (size_t)d->n * sizeof(*d->v));
+			web_city_cache_put(key, kept.ptr, kept.len);
 		}
-		free(kept);
+		sk_buf_release(&kept);
 		free(sig);
 		free(key);
 	}
@@ -217,6 +221,7 @@ static void page_city_home(struct web_req *r)
 	web_put(r, "<section class=\"card\" id=\"money\"><h2>%t</h2>", N_("This month's bill against the budget"));
 	web_city_budgets(r, db, year, month);
 	web_put(r, "</section>");
+	free(d->v);
 	free(d);
 	web_page_end(r);
 }
@@ -402,6 +407,7 @@ const struct web_route web_city_routes[] = {
 	{"POST", "/kepesertaan", page_office_form, 0},
 	{"GET", "/impor", page_office_form, 0},
 	{"POST", "/impor", page_office_form, 0},
+	{"GET", "/impor/periksa", page_office_form, 0},
 	{"POST", "/impor/simpan", page_office_form, 0},
 	{"GET", "/impor/tolak", page_office_form, 0},
 	{NULL, NULL, NULL, 0},

@@ -29,8 +29,9 @@ struct district {
 	int64_t active, ended, last_number, last_at, held, dups;
 	int match; /* 1 equal, 0 differs, -1 nothing to compare */
 };
+/* every district of the city (a city has tens of them): v holds n, freed by the caller */
 struct districts {
-	struct district v[64];
+	struct district *v;
 	int n;
 };
 

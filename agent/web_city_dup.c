@@ -292,7 +292,8 @@ static void duplicates_page(struct web_req *r, const char *ok, const char *err)
 		web_put(r, "</tbody></table></div><p><button type=\"submit\">%t</button></p></form>", N_("Decide: the chosen record stays"));
 	}
 	if (p.total > p.n)
-		web_put(r, "<p>%t</p>", N_("Only the first 50 are shown: decide these and the next ones appear."));
+		web_put(r, "<p class=\"more\" role=\"status\">%D %t %D %t; %D %t. %t</p>", (int64_t)p.n, N_("of"), (int64_t)p.total, N_("shown"),
+			(int64_t)(p.total - p.n), N_("not shown on this page"), N_("Only the first 50 are shown: decide these and the next ones appear."));
 	dup_free(&p);
 	web_page_end(r);
 }

@@ -23,8 +23,12 @@ struct hist {
 	struct web_req *r;
 	const char *officer;
 	int64_t from, to; /* ms, 0: open */
-	int n;
+	int64_t first;    /* the entries before the page asked for */
+	int64_t n, shown; /* entries in the range, those of them on the page */
 };
+
+/* entries of each list on a page */
+#define HIST_PAGE 200
 
 /* "2024-02-28" as the start (or, with end, the end) of that local day, ms; 0 when empty */
 static int64_t day_ms(const char *d, int end)
@@ -63,31 +67,51 @@ static int hist_log_row(void *payload, const struct sk_log_entry *e)
 {
 	struct hist *h = payload;
 	char when[40];
-	if (!in_range(h, e->at) || h->n >= 200)
+	if (!in_range(h, e->at) || h->n++ < h->first || h->shown >= HIST_PAGE)
 		return 0;
+	h->shown++;
 	web_fmt_time(when, sizeof(when), e->at);
 	web_put(h->r, "<tr><td data-label=\"%a\">%h</td><td data-label=\"%a\">%h %t %D</td><td data-label=\"%a\">%D</td><td data-label=\"%a\">%h</td></tr>",
 		_("When"), when, _("District"), e->origin, N_("package"), (int64_t)e->number, _("Records"), (int64_t)e->rows, _("What changed"),
 		web_nz(e->summary));
-	h->n++;
 	return 0;
 }
 
+/* the page's filters, for the links to another page of one of its lists (then name=N) */
+#define HIST_URL "/kota/riwayat?distrik=%u&amp;pekerja=%u&amp;akun=%u&amp;dari=%u&amp;sampai=%u&amp;"
+#define HIST_URL_ARGS(r) web_nz(web_arg(r, "distrik")), web_nz(web_arg(r, "pekerja")), web_nz(web_arg(r, "akun")), \
+	web_nz(web_arg(r, "dari")), web_nz(web_arg(r, "sampai"))
+
 static void history_notes(struct web_req *r, struct hist *hs, const char *subject)
 {
+	static const char where[] = "FROM web_city_notes WHERE (?1 IS NULL OR ?1 = '' OR account = ?1) "
+				    "AND (?2 IS NULL OR ?2 = '' OR subject LIKE ?2 || '%') AND at >= ?3 AND at <= ?4";
+	int page = web_page_arg(r, "hal-keputusan");
+	int64_t total = 0;
+	char *sql;
 	static const char *const actions[][2] = {{"release", N_("released from quarantine")}, {"reject", N_("rejected in quarantine")},
 						 {"duplicate", N_("decided a duplicate")}, {"kpj", N_("set a KPJ")},
 						 {"kpj-file", N_("read BPJS's KPJ file")}, {"budget", N_("set a budget")}};
 	sqlite3 *h = web_rdb(r->srv);
 	sqlite3_stmt *st;
 	int n = 0;
-	web_put(r, "<section class=\"card\"><h2>%t</h2><div class=\"table-wrap\"><table class=\"list\" id=\"decisions\"><thead><tr><th>%t</th>"
+	web_put(r, "<section class=\"card\" id=\"city-decisions\"><h2>%t</h2><div class=\"table-wrap\"><table class=\"list\" id=\"decisions\"><thead><tr><th>%t</th>"
 		   "<th>%t</th><th>%t</th><th>%t</th><th>%t</th></tr></thead><tbody>",
 		N_("Decisions of the city"), N_("When"), N_("Officer"), N_("Decision"), N_("About"), N_("Note"));
-	if (h && web_city_notes_ensure(h) == 0 &&
-	    sqlite3_prepare_v2(h, "SELECT at, account, action, subject, note FROM web_city_notes WHERE (?1 IS NULL OR ?1 = '' OR account = ?1) "
-				  "AND (?2 IS NULL OR ?2 = '' OR subject LIKE ?2 || '%') AND at >= ?3 AND at <= ?4 ORDER BY at DESC LIMIT 200",
-			       -1, &st, NULL) == SQLITE_OK) {
+	sql = sk_printf("SELECT count(*) %s", where);
+	if (h && web_city_notes_ensure(h) == 0 && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, hs->officer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, hs->from);
+		sqlite3_bind_int64(st, 4, hs->to ? hs->to : INT64_MAX);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	free(sql);
+	sql = sk_printf("SELECT at, account, action, subject, note %s ORDER BY at DESC, rowid DESC LIMIT %d OFFSET %lld", where, HIST_PAGE,
+			(long long)(page - 1) * HIST_PAGE);
+	if (h && total && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, hs->officer, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, hs->from);
@@ -107,9 +131,12 @@ static void history_notes(struct web_req *r, struct hist *hs, const char *subjec
 		}
 		sqlite3_finalize(st);
 	}
+	free(sql);
 	if (!n)
 		web_put(r, "<tr><td colspan=\"5\">%t</td></tr>", N_("No decision recorded yet."));
-	web_put(r, "</tbody></table></div></section>");
+	web_put(r, "</tbody></table></div>");
+	web_put_pages(r, page, HIST_PAGE, n, total, "hal-keputusan", HIST_URL "hal=%d&amp;", HIST_URL_ARGS(r), web_page_arg(r, "hal"));
+	web_put(r, "</section>");
 }
 
 /* the worker's row as restored at a point, read from the restored file (never the live one) */
@@ -179,8 +206,10 @@ static void worker_at(struct web_req *r, const char *id, const char *at)
 
 struct diff_ctx {
 	struct web_req *r;
-	int n;
+	int64_t first, n, shown; /* before the page, all, on it */
 };
+
+#define DIFF_PAGE 500
 
 static int diff_row(void *payload, const struct sk_diff_entry *e)
 {
@@ -190,8 +219,9 @@ static int diff_row(void *payload, const struct sk_diff_entry *e)
 	for (size_t i = 0; i < 4; i++)
 		if (!strcmp(what[i][0], e->what))
 			label = _(what[i][1]);
-	if (d->n++ >= 500)
+	if (d->n++ < d->first || d->shown >= DIFF_PAGE)
 		return 0;
+	d->shown++;
 	web_put(d->r, "<tr><td data-label=\"%a\">%h</td><td data-label=\"%a\"><a href=\"/pekerja/%u\">%h</a></td><td data-label=\"%a\">%h</td>"
 		      "<td data-label=\"%a\">%h</td></tr>",
 		_("What changed"), label, _("Name"), web_nz(e->id), web_nz(e->name), _("District"), web_nz(e->owner), _("Fields"), web_nz(e->fields));
@@ -201,7 +231,8 @@ static int diff_row(void *payload, const struct sk_diff_entry *e)
 static void dates_diff(struct web_req *r, const char *a, const char *b, const char *district)
 {
 	struct sk_diff_result *res = sk_calloc(1, sizeof(*res));
-	struct diff_ctx d = {r, 0};
+	int page = web_page_arg(r, "hal-beda");
+	struct diff_ctx d = {r, (int64_t)(page - 1) * DIFF_PAGE, 0, 0};
 	web_put(r, "<section class=\"card\" id=\"diff\"><h2>%t %h — %h</h2><div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%t</th>"
 		   "<th>%t</th><th>%t</th><th>%t</th></tr></thead><tbody>",
 		N_("Differences between"), a, b, N_("What changed"), N_("Name"), N_("District"), N_("Fields"));
@@ -211,6 +242,7 @@ static void dates_diff(struct web_req *r, const char *a, const char *b, const ch
 	} else {
 		web_put(r, "</tbody></table></div><p>%D %t, %D %t, %D %t, %D %t</p>", (int64_t)res->added, N_("added"), (int64_t)res->changed,
 			N_("changed"), (int64_t)res->ended, N_("ended"), (int64_t)res->removed, N_("removed"));
+		web_put_pages(r, page, DIFF_PAGE, d.shown, d.n, "hal-beda", "/kota/riwayat?distrik=%u&amp;a=%u&amp;b=%u&amp;", web_nz(district), a, b);
 	}
 	web_put(r, "</section>");
 	sk_diff_result_release(res);
@@ -223,25 +255,24 @@ void web_city_page_history(struct web_req *r)
 	const char *from = web_arg(r, "dari"), *to = web_arg(r, "sampai"), *at = web_arg(r, "pada");
 	const char *a = web_arg(r, "a"), *b = web_arg(r, "b");
 	struct sk_db *db = web_engine(r);
-	struct hist hs = {r, officer, day_ms(from, 0), day_ms(to, 1), 0};
-	struct districts *ds = sk_calloc(1, sizeof(*ds));
+	int page = web_page_arg(r, "hal");
+	struct hist hs = {r, officer, day_ms(from, 0), day_ms(to, 1), (int64_t)(page - 1) * HIST_PAGE, 0, 0};
 	sqlite3_stmt *st;
 
 	web_page_begin(r, N_("History"));
+	web_put(r, "<form method=\"get\" action=\"/kota/riwayat\" class=\"filters\"><label>%t<select name=\"distrik\"><option value=\"\">%t</option>",
+		N_("District"), N_("(all)"));
+	/* every district of the city: a city has tens of them */
 	if (db && sqlite3_prepare_v2(web_rdb(r->srv), "SELECT code, name FROM regions WHERE level = 'district' AND code LIKE ?1 || '.%' ORDER BY code",
 				     -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, sk_db_code(db), -1, SQLITE_STATIC);
-		while (ds->n < 64 && sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(ds->v[ds->n].code, sizeof(ds->v[0].code), "%s", (const char *)sqlite3_column_text(st, 0));
-			snprintf(ds->v[ds->n].name, sizeof(ds->v[0].name), "%s", (const char *)sqlite3_column_text(st, 1));
-			ds->n++;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *code = (const char *)sqlite3_column_text(st, 0);
+			web_put(r, "<option value=\"%a\"%s>%h</option>", code, district && !strcmp(district, code) ? " selected" : "",
+				(const char *)sqlite3_column_text(st, 1));
 		}
 		sqlite3_finalize(st);
 	}
-	web_put(r, "<form method=\"get\" action=\"/kota/riwayat\" class=\"filters\"><label>%t<select name=\"distrik\"><option value=\"\">%t</option>",
-		N_("District"), N_("(all)"));
-	for (int i = 0; i < ds->n; i++)
-		web_put(r, "<option value=\"%a\"%s>%h</option>", ds->v[i].code, district && !strcmp(district, ds->v[i].code) ? " selected" : "", ds->v[i].name);
 	web_put(r, "</select></label><label>%t<input name=\"pekerja\" value=\"%a\"></label><label>%t<input name=\"akun\" value=\"%a\"></label>"
 		   "<label>%t<input type=\"date\" name=\"dari\" value=\"%a\"></label><label>%t<input type=\"date\" name=\"sampai\" value=\"%a\"></label>"
 		   "<button type=\"submit\">%t</button></form>",
@@ -262,9 +293,12 @@ void web_city_page_history(struct web_req *r)
 			   "<th>%t</th><th>%t</th></tr></thead><tbody>",
 			N_("Packages received"), N_("When"), N_("District"), N_("Records"), N_("What changed"));
 		sk_log(db, district && *district ? district : NULL, hist_log_row, &hs);
-		if (!hs.n)
+		if (!hs.shown)
 			web_put(r, "<tr><td colspan=\"4\">%t</td></tr>", N_("No change recorded yet."));
-		web_put(r, "</tbody></table></div></section>");
+		web_put(r, "</tbody></table></div>");
+		web_put_pages(r, page, HIST_PAGE, hs.shown, hs.n, "hal", HIST_URL "hal-keputusan=%d&amp;", HIST_URL_ARGS(r),
+			      web_page_arg(r, "hal-keputusan"));
+		web_put(r, "</section>");
 	}
 	history_notes(r, &hs, worker);
 
@@ -280,6 +314,5 @@ void web_city_page_history(struct web_req *r)
 		N_("Differences between two dates"), web_nz(district), N_("First date"), web_nz(a), N_("Second date"), web_nz(b), N_("Compare"));
 	if (a && *a && b && *b)
 		dates_diff(r, a, b, district);
-	free(ds);
 	web_page_end(r);
 }

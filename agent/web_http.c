@@ -50,10 +50,8 @@ static void put_url(struct sk_buf *b, const char *s)
 	}
 }
 
-void web_put(struct web_req *r, const char *fmt, ...)
+void web_vput(struct web_req *r, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			sk_buf_putc(&r->out, *p);
@@ -83,6 +81,13 @@ void web_put(struct web_req *r, const char *fmt, ...)
 			abort(); /* a conversion the program does not know is a bug */
 		}
 	}
+}
+
+void web_put(struct web_req *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	web_vput(r, fmt, ap);
 	va_end(ap);
 }
 

@@ -15,6 +15,7 @@
 #include "web.h"
 
 #define PAGE_SIZE 25
+#define DECISIONS_PAGE 20
 
 /* ---- Beranda ---- */
 
@@ -100,17 +101,26 @@ static void page_home(struct web_req *r)
 	sk_receipt_release(&rec);
 	web_put(r, "</section>");
 
-	/* what the city decided about this office's records */
+	/* what the city decided about this office's records, a page of them at a time */
 	web_put(r, "<section class=\"card\" id=\"decisions\"><h2>%t</h2><ul>", N_("Decisions of the city"));
-	int any = 0;
-	if (sqlite3_prepare_v2(web_rdb(r->srv),
+	int any = 0, page = web_page_arg(r, "hal");
+	int64_t total = 0;
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT count(*) FROM workers WHERE duplicate_of IS NOT NULL OR kpj IS NOT NULL", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (total && sqlite3_prepare_v2(web_rdb(r->srv),
 			       "SELECT w.id, w.name, w.nik, w.duplicate_of, w.kpj FROM workers w WHERE w.duplicate_of IS NOT NULL "
-			       "OR w.kpj IS NOT NULL ORDER BY w.duplicate_of IS NULL, w.name LIMIT 20",
+			       "OR w.kpj IS NOT NULL ORDER BY w.duplicate_of IS NULL, w.name, w.id LIMIT ?1 OFFSET ?2",
 			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, DECISIONS_PAGE);
+		sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * DECISIONS_PAGE);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *id = (const char *)sqlite3_column_text(st, 0), *name = (const char *)sqlite3_column_text(st, 1);
 			const char *dup = (const char *)sqlite3_column_text(st, 3), *kpj = (const char *)sqlite3_column_text(st, 4);
-			any = 1;
+			any++;
 			if (dup)
 				web_put(r, "<li><a href=\"/pekerja/%u\">%h</a>: %t <a href=\"/pekerja/%u\">%h</a></li>", id, web_nz(name),
 					N_("registered twice; the city keeps record"), dup, dup);
@@ -119,9 +129,11 @@ static void page_home(struct web_req *r)
 		}
 		sqlite3_finalize(st);
 	}
-	if (!any)
+	if (!total)
 		web_put(r, "<li>%t</li>", N_("No decision of the city concerns this office."));
-	web_put(r, "</ul></section>");
+	web_put(r, "</ul>");
+	web_put_pages(r, page, DECISIONS_PAGE, any, total, "hal", "/?");
+	web_put(r, "</section>");
 	web_page_end(r);
 }
 
@@ -208,8 +220,8 @@ static void page_workers(struct web_req *r)
 		web_put(r, "<option value=\"%a\"%s>%h</option>", kels[i].value, kel && !strcmp(kel, kels[i].value) ? " selected" : "",
 			kels[i].label);
 	web_put(r, "</select></label><label>%t<select name=\"occ\"><option value=\"\">%t</option>", N_("Occupation"), N_("(all)"));
-	if (sqlite3_prepare_v2(h, "SELECT DISTINCT occupation FROM workers WHERE occupation IS NOT NULL ORDER BY 1 LIMIT 100", -1, &st,
-			       NULL) == SQLITE_OK) {
+	/* every occupation the district's workers have: the filter offers them all */
+	if (sqlite3_prepare_v2(h, "SELECT DISTINCT occupation FROM workers WHERE occupation IS NOT NULL ORDER BY 1", -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *o = (const char *)sqlite3_column_text(st, 0);
 			web_put(r, "<option value=\"%a\"%s>%h</option>", o, occ && !strcmp(occ, o) ? " selected" : "", o);

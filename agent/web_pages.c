@@ -288,3 +288,45 @@ void web_refuse(struct web_req *r, int status, const char *msgid)
 	web_put(r, "<p class=\"error\" role=\"alert\">%t</p><p><a href=\"/\">%t</a></p>", msgid, N_("Back to Beranda"));
 	web_page_end(r);
 }
+
+int web_page_arg(struct web_req *r, const char *name)
+{
+	const char *v = web_arg(r, name);
+	long n = v ? strtol(v, NULL, 10) : 1;
+	return n >= 1 && n <= 1000000 ? (int)n : 1;
+}
+
+static void put_page_link(struct web_req *r, const char *fmt, va_list ap, const char *name, int page)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	web_put(r, "<a href=\"");
+	web_vput(r, fmt, aq);
+	web_put(r, "%h=%d\"", name, page);
+	va_end(aq);
+}
+
+void web_put_pages(struct web_req *r, int page, int size, int64_t shown, int64_t total, const char *name, const char *fmt, ...)
+{
+	int64_t first = (int64_t)(page - 1) * size;
+	va_list ap;
+	if (page <= 1 && shown >= total)
+		return;
+	va_start(ap, fmt);
+	if (shown)
+		web_put(r, "<p class=\"more\" role=\"status\">%D–%D %t %D %t; %D %t</p>", first + 1, first + shown, N_("of"), total,
+			N_("shown"), total - shown, N_("not shown on this page"));
+	else
+		web_put(r, "<p class=\"more\" role=\"status\">%t %D</p>", N_("Nothing on this page; the whole list has"), total);
+	web_put(r, "<nav class=\"pages\">");
+	if (page > 1) {
+		put_page_link(r, fmt, ap, name, page - 1);
+		web_put(r, " rel=\"prev\">&larr; %t</a>", N_("Previous"));
+	}
+	if (first + shown < total) {
+		put_page_link(r, fmt, ap, name, page + 1);
+		web_put(r, " rel=\"next\">%t &rarr;</a>", N_("Next"));
+	}
+	web_put(r, "</nav>");
+	va_end(ap);
+}

@@ -41,17 +41,19 @@ static int token_ok(const char *t)
 	return 1;
 }
 
+/* the file's rejected rows and warnings on a page of the preview */
+#define ISSUES_PAGE 200
+
 struct issue_list {
 	struct web_req *r;
-	int n, shown;
+	int64_t first, n, shown; /* before the page asked for, all, on it */
 };
 
 static void collect_issue(void *payload, long line, const struct sk_issue *is)
 {
 	struct issue_list *l = payload;
 	char *t;
-	l->n++;
-	if (l->shown >= 200)
+	if (l->n++ < l->first || l->shown >= ISSUES_PAGE)
 		return;
 	l->shown++;
 	t = i18n_tr_msg(is->reason);
@@ -107,16 +109,62 @@ static char *upload_path(const char *dir, const char *t)
 	return NULL;
 }
 
+/* What the upload kept under token (at path) would change, the page-th page of its issues, and
+ * the form that saves it: the import itself, in a transaction it rolls back. */
+static void import_preview(struct web_req *r, const char *path, const char *token, const char *filename, const char *funder, int page)
+{
+	struct sk_import_opts o;
+	struct sk_import_result res;
+	struct issue_list l = {r, (int64_t)(page - 1) * ISSUES_PAGE, 0, 0};
+	struct sk_db *db;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&res, 0, sizeof(res));
+	o.path = path;
+	o.dry_run = 1;
+	o.funder = funder && *funder ? funder : NULL;
+	o.report = collect_issue;
+	o.payload = &l;
+	web_put(r, "<p>%t <strong>%h</strong></p>", N_("File:"), web_nz(filename));
+	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"issues\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th></tr></thead><tbody>",
+		N_("Line"), N_("Kind"), N_("Field"), N_("Reason"));
+	db = web_engine(r);
+	rc = db ? sk_import(db, &o, &res) : SK_ERROR;
+	web_put(r, "</tbody></table></div>");
+	if (rc < 0) {
+		char *t = i18n_tr_msg(sk_error_last());
+		r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		web_put(r, "<p class=\"error\" role=\"alert\">%h</p>", t);
+		free(t);
+		unlink(path);
+		upload_form(r);
+		return;
+	}
+	web_put_pages(r, page, ISSUES_PAGE, l.shown, l.n, "hal", "/impor/periksa?t=%u&amp;funder=%u&amp;nama=%u&amp;", token, web_nz(o.funder),
+		      web_nz(filename));
+	web_put(r, "<section class=\"cards\" id=\"preview\"><div class=\"card\"><div class=\"big\">%D</div>%t</div>"
+		   "<div class=\"card\"><div class=\"big\">%D</div>%t</div><div class=\"card\"><div class=\"big\">%D</div>%t</div>"
+		   "<div class=\"card\"><div class=\"big\">%D</div>%t</div></section>",
+		(int64_t)res.added, N_("to add"), (int64_t)res.updated, N_("to update"), (int64_t)res.unchanged, N_("unchanged"),
+		(int64_t)res.rejected, N_("rejected"));
+	if (res.recoded)
+		web_put(r, "<p class=\"warn\">%t</p>", N_("The file was not UTF-8: it was read as Windows-1252 (Excel's \"CSV\")."));
+	web_put(r, "<form method=\"post\" action=\"/impor/simpan\" class=\"card\">");
+	web_csrf_field(r);
+	web_put(r, "<input type=\"hidden\" name=\"t\" value=\"%a\"><input type=\"hidden\" name=\"funder\" value=\"%a\">", token, web_nz(o.funder));
+	web_put(r, "<p>%t</p><button type=\"submit\">%t</button> <a href=\"/impor\">%t</a></form>",
+		res.rejected ? N_("The rejected rows are not imported; after saving you can download them to correct them.")
+			     : N_("Every row can be imported."),
+		N_("Save the import"), N_("Cancel"));
+}
+
 static void page_import(struct web_req *r)
 {
 	const struct web_field *f;
-	struct sk_import_opts o;
-	struct sk_import_result res;
-	struct issue_list l = {r, 0, 0};
 	char *dir, *path, token[65];
 	unsigned char raw[32];
-	const char *funder;
-	int fd, rc;
+	int fd;
 
 	web_page_begin(r, N_("Import"));
 	if (!r->post) {
@@ -141,47 +189,28 @@ static void page_import(struct web_req *r)
 		if (fd >= 0)
 			close(fd);
 		web_put(r, "<p class=\"error\">%t</p>", N_("cannot keep the uploaded file: is the disk full?"));
-		goto done;
+	} else {
+		close(fd);
+		import_preview(r, path, token, f->filename, web_arg(r, "funder"), 1);
 	}
-	close(fd);
-	funder = web_arg(r, "funder");
-	memset(&o, 0, sizeof(o));
-	memset(&res, 0, sizeof(res));
-	o.path = path;
-	o.dry_run = 1;
-	o.funder = funder && *funder ? funder : NULL;
-	o.report = collect_issue;
-	o.payload = &l;
-	web_put(r, "<p>%t <strong>%h</strong></p>", N_("File:"), web_nz(f->filename));
-	web_put(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"issues\"><thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th></tr></thead><tbody>",
-		N_("Line"), N_("Kind"), N_("Field"), N_("Reason"));
-	struct sk_db *db = web_engine(r);
-	rc = db ? sk_import(db, &o, &res) : SK_ERROR;
-	web_put(r, "</tbody></table></div>");
-	if (rc < 0) {
-		char *t = i18n_tr_msg(sk_error_last());
-		r->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		web_put(r, "<p class=\"error\" role=\"alert\">%h</p>", t);
-		free(t);
-		unlink(path);
-		upload_form(r);
-		goto done;
+	free(dir);
+	free(path);
+	web_page_end(r);
+}
+
+/* another page of the preview of an upload not yet saved */
+static void page_import_check(struct web_req *r)
+{
+	const char *t = web_arg(r, "t");
+	char *dir = upload_dir(r), *path = NULL;
+
+	web_page_begin(r, N_("Import"));
+	if (!token_ok(t) || !(path = upload_path(dir, t))) {
+		r->status = MHD_HTTP_NOT_FOUND;
+		web_put(r, "<p class=\"error\" role=\"alert\">%t</p>", N_("this import was already saved or has expired: upload the file again"));
+	} else {
+		import_preview(r, path, t, web_arg(r, "nama"), web_arg(r, "funder"), web_page_arg(r, "hal"));
 	}
-	web_put(r, "<section class=\"cards\" id=\"preview\"><div class=\"card\"><div class=\"big\">%D</div>%t</div>"
-		   "<div class=\"card\"><div class=\"big\">%D</div>%t</div><div class=\"card\"><div class=\"big\">%D</div>%t</div>"
-		   "<div class=\"card\"><div class=\"big\">%D</div>%t</div></section>",
-		(int64_t)res.added, N_("to add"), (int64_t)res.updated, N_("to update"), (int64_t)res.unchanged, N_("unchanged"),
-		(int64_t)res.rejected, N_("rejected"));
-	if (res.recoded)
-		web_put(r, "<p class=\"warn\">%t</p>", N_("The file was not UTF-8: it was read as Windows-1252 (Excel's \"CSV\")."));
-	web_put(r, "<form method=\"post\" action=\"/impor/simpan\" class=\"card\">");
-	web_csrf_field(r);
-	web_put(r, "<input type=\"hidden\" name=\"t\" value=\"%a\"><input type=\"hidden\" name=\"funder\" value=\"%a\">", token, web_nz(o.funder));
-	web_put(r, "<p>%t</p><button type=\"submit\">%t</button> <a href=\"/impor\">%t</a></form>",
-		res.rejected ? N_("The rejected rows are not imported; after saving you can download them to correct them.")
-			     : N_("Every row can be imported."),
-		N_("Save the import"), N_("Cancel"));
-done:
 	free(dir);
 	free(path);
 	web_page_end(r);
@@ -424,6 +453,7 @@ static void page_send(struct web_req *r)
 const struct web_route web_task_routes[] = {
 	{"GET", "/impor", page_import, 0},
 	{"POST", "/impor", page_import, 0},
+	{"GET", "/impor/periksa", page_import_check, 0},
 	{"POST", "/impor/simpan", page_import_save, 0},
 	{"GET", "/impor/tolak", page_import_rejects, 0},
 	{"GET", "/kirim", page_send, 0},

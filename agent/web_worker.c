@@ -19,8 +19,12 @@
 struct list_ctx {
 	struct web_req *r;
 	int n;
-	struct sk_buf seen;  /* the history: rows already shown, "\n"-separated */
+	struct sk_buf seen;  /* the history: rows already met, "\n"-separated */
+	int64_t first, shown; /* the history: entries before the page asked for, those on it */
 };
+
+/* entries of a worker's history on a page */
+#define HISTORY_PAGE 200
 
 static int put_heir(void *payload, const struct sk_heir *h)
 {
@@ -78,6 +82,16 @@ static int put_history(void *payload, const struct sk_history_entry *e)
 	char when[40];
 	struct sk_buf f = SK_BUF_INIT;
 	const char *p = e->fields;
+	/* the first change-set that carries a row made it (this office's come first, oldest first):
+	 * told apart on every page, so the entries before it are read too */
+	char *key = sk_printf("\n%s\n", e->pk);
+	int first = !strstr((const char *)c->seen.ptr, key);
+	if (first)
+		sk_buf_puts(&c->seen, key + 1); /* seen starts with "\n": each pk between two */
+	free(key);
+	if (c->n++ < c->first || c->shown >= HISTORY_PAGE)
+		return 0;
+	c->shown++;
 	/* "phone, address" in the clerk's words */
 	while (p && *p) {
 		const char *end = strstr(p, ", ");
@@ -87,13 +101,6 @@ static int put_history(void *payload, const struct sk_history_entry *e)
 		p = end ? end + 2 : NULL;
 	}
 	web_fmt_time(when, sizeof(when), e->at);
-	c->n++;
-	/* the first change-set that carries a row made it (this office's come first, oldest first) */
-	char *key = sk_printf("\n%s\n", e->pk);
-	int first = !strstr((const char *)c->seen.ptr, key);
-	if (first)
-		sk_buf_puts(&c->seen, key + 1); /* seen starts with "\n": each pk between two */
-	free(key);
 	web_put(c->r, "<li>%h: %t %t %t %h", when, table_msgid(e->table),
 		e->deleted ? N_("removed") : first ? N_("added") : N_("changed"), N_("by"),
 		e->operator_name ? e->operator_name : _("(outside sinkron)"));
@@ -103,23 +110,35 @@ static int put_history(void *payload, const struct sk_history_entry *e)
 		web_put(c->r, ": %h", (const char *)f.ptr);
 	web_put(c->r, "</li>");
 	sk_buf_release(&f);
-	return c->n >= 200;
+	return 0;
 }
+
+#define OUTBOX_OF_WORKER "FROM sk_outbox o JOIN sk_tables t ON t.id = o.tbl WHERE o.pk = ?1 " \
+	"OR o.pk IN (SELECT id FROM heirs WHERE worker_id = ?1) OR o.pk IN (SELECT id FROM enrolments WHERE worker_id = ?1)"
 
 static void history(struct web_req *r, struct sk_db *db, const char *id)
 {
 	sqlite3_stmt *st;
-	struct list_ctx lc = {r, 0, SK_BUF_INIT};
+	int page = web_page_arg(r, "hal");
+	struct list_ctx lc = {r, 0, SK_BUF_INIT, (int64_t)(page - 1) * HISTORY_PAGE, 0};
+	int64_t nsealed, nout = 0;
 	sk_buf_puts(&lc.seen, "\n");
 	web_put(r, "<section class=\"card\" id=\"history\"><h2>%t</h2><ul>", N_("History"));
-	/* what the change-sets carried, then what is not yet sealed (the outbox) */
+	/* what the change-sets carried, then what is not yet sealed (the outbox): one list, in pages */
 	sk_worker_history(db, id, put_history, &lc);
-	if (sqlite3_prepare_v2(web_rdb(r->srv),
-			       "SELECT o.at, o.operator, o.op, t.name FROM sk_outbox o "
-			       "JOIN sk_tables t ON t.id = o.tbl WHERE o.pk = ?1 OR o.pk IN (SELECT id FROM heirs WHERE worker_id = ?1) "
-			       "OR o.pk IN (SELECT id FROM enrolments WHERE worker_id = ?1) ORDER BY o.seq LIMIT 50",
-			       -1, &st, NULL) == SQLITE_OK) {
+	nsealed = lc.n;
+	if (sqlite3_prepare_v2(web_rdb(r->srv), "SELECT count(*) " OUTBOX_OF_WORKER, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			nout = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (lc.shown < HISTORY_PAGE && nout &&
+	    sqlite3_prepare_v2(web_rdb(r->srv), "SELECT o.at, o.operator, o.op, t.name " OUTBOX_OF_WORKER " ORDER BY o.seq LIMIT ?2 OFFSET ?3", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, HISTORY_PAGE - lc.shown);
+		sqlite3_bind_int64(st, 3, lc.first > nsealed ? lc.first - nsealed : 0);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			char when[40];
 			static const char *ops[] = {"", N_("added"), N_("changed"), N_("removed")};
@@ -129,13 +148,15 @@ static void history(struct web_req *r, struct sk_db *db, const char *id)
 			web_put(r, "<li>%h: %t %t %t %h <span class=\"mark mark-unsent\">%t</span></li>", when,
 				table_msgid((const char *)sqlite3_column_text(st, 3)), op >= 1 && op <= 3 ? ops[op] : "", N_("by"),
 				who ? who : _("(outside sinkron)"), N_("not yet sent"));
-			lc.n++;
+			lc.shown++;
 		}
 		sqlite3_finalize(st);
 	}
-	if (!lc.n)
+	if (!nsealed && !nout)
 		web_put(r, "<li>%t</li>", N_("No change recorded yet."));
-	web_put(r, "</ul></section>");
+	web_put(r, "</ul>");
+	web_put_pages(r, page, HISTORY_PAGE, lc.shown, nsealed + nout, "hal", "/pekerja/%u?", id);
+	web_put(r, "</section>");
 	sk_buf_release(&lc.seen);
 }
 
@@ -144,7 +165,7 @@ void web_page_worker(struct web_req *r)
 	const char *id = r->path + strlen("/pekerja/");
 	struct sk_db *db = web_engine(r);
 	struct sk_worker w;
-	struct list_ctx lc = {r, 0, SK_BUF_INIT};
+	struct list_ctx lc = {r, 0, SK_BUF_INIT, 0, 0};
 	char bd[16], *kel;
 	int active, city;
 

@@ -5,7 +5,9 @@
 # hostile names and addresses, path traversal in asset URLs, the upload cap, idle connections closed
 # and a hundred of them not stopping the others, the forms' errors in Indonesian as the command
 # line's, the operator recorded as the account, the import preview and its rejects, and the agent
-# serving the same pages, and every kelurahan of a district offered on its forms.
+# serving the same pages, every kelurahan of a district and every occupation offered on its forms, and
+# the lists longer than a page (the city's decisions, a worker's history, an import's rejected rows)
+# saying how many are not shown and showing them on the next page.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/web/webhelp.sh"
 
@@ -183,6 +185,35 @@ if command -v soffice >/dev/null 2>&1; then
 else
 	check "LibreOffice (soffice) is installed for the workbook upload" false
 fi
+
+# ---- lists longer than a page: what is not shown is counted, and the next page shows it ----
+gen-workers --district 96.71.01 --count 130 --seed 7 --out many.csv 2>/dev/null
+$SINKRON import many.csv >/dev/null 2>&1
+q "UPDATE workers SET occupation = printf('Pekerjaan %03d', rowid)"
+nocc=$(q "SELECT count(DISTINCT occupation) FROM workers")
+check "the occupation filter offers every occupation ($nocc), none left out" '[ "$nocc" -gt 100 ] && [ "$(web_get ani.jar /pekerja | grep -o "<option value=\"Pekerjaan [0-9]*\"" | wc -l)" = "$nocc" ]'
+# a KPJ is the city's to set: the guard is taken away around it and put back exactly as it was
+guard=$(q "SELECT sql FROM sqlite_schema WHERE name = 'sk_guard_workers_update'")
+q "DROP TRIGGER sk_guard_workers_update;
+	UPDATE workers SET kpj = printf('2401%07d', rowid) WHERE rowid IN (SELECT rowid FROM workers ORDER BY rowid LIMIT 25);
+	$guard"
+# the part of a page (one line of HTML) from the element with that id to the end of its section
+part() { sed "s/.*id=\"$1\"//; s/<\/section>.*//"; }
+home=$(web_get ani.jar /)
+check "the Beranda's decisions of the city: 20 of 25 shown, 5 not, and a next page" '[[ "$home" == *"1–20 dari 25 ditampilkan; 5 tidak ditampilkan di halaman ini"* && "$home" == *"href=\"/?hal=2\" rel=\"next\">Berikutnya"* ]]'
+check "... whose page shows the other 5" '[ "$(web_get ani.jar "/?hal=2" | part decisions | grep -o "<li>" | wc -l)" = 5 ]'
+for i in $(seq 1 230); do $SINKRON worker edit "$id1" --phone "08120000$(printf %04d $i)" >/dev/null 2>&1; done
+nh=$(q "SELECT count(*) FROM sk_outbox WHERE pk = '$id1'")
+wp=$(web_get ani.jar "/pekerja/$id1")
+check "a worker's history of $nh entries: 200 shown, the $((nh - 200)) others counted" '[ "$nh" -gt 230 ] && [ "$(part history <<<"$wp" | grep -o "<li>" | wc -l)" = 200 ] && [[ "$wp" == *"1–200 dari $nh ditampilkan; $((nh - 200)) tidak ditampilkan"* ]]'
+check "... and the next page shows them" 'web_get ani.jar "/pekerja/$id1?hal=2" >h2.html; [ "$(part history <h2.html | grep -o "<li>" | wc -l)" = $((nh - 200)) ] && grep -q "rel=\"prev\"" h2.html && grep -q "href=\"/pekerja/$id1?hal=2\"" <<<"$wp"'
+{ echo 'NIK,Nama,Tanggal Lahir,Jenis Kelamin,Kelurahan'; for i in $(seq 1 250); do echo "12345,Baris Salah,01/01/1990,L,Remu"; done; } >bad.csv
+pre=$(curl -s -b ani.jar -F csrf=$tok -F file=@bad.csv -F funder= "$WEB_URL/impor")
+t=$(grep -o 'name="t" value="[0-9a-f]*"' <<<"$pre" | sed 's/.*value="//; s/"$//')
+check "an import with 250 rejected rows: 200 shown, 50 counted, a next page" '[ "$(grep -o "<tr class=\"error\"" <<<"$pre" | wc -l)" = 200 ] && [[ "$pre" == *"1–200 dari 250 ditampilkan; 50 tidak ditampilkan"* && "$pre" == *"/impor/periksa?t=$t&amp;"*"hal=2"* ]]'
+p2=$(web_get ani.jar "/impor/periksa?t=$t&funder=&nama=bad.csv&hal=2")
+check "... whose page shows the other 50, the last line among them" '[ "$(grep -o "<tr class=\"error\"" <<<"$p2" | wc -l)" = 50 ] && [[ "$p2" == *">251</td>"* && "$p2" == *"name=\"t\" value=\"$t\""* ]]'
+check "... and changes nothing" '[ -z "$(q "SELECT id FROM workers WHERE name = \"Baris Salah\"")" ]'
 
 # ---- connections: a silent one is closed; a hundred silent ones do not stop the others ----
 exec 3<>"/dev/tcp/127.0.0.1/$P"

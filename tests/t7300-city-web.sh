@@ -8,6 +8,7 @@
 # with an unknown NIK and a KPJ already taken; the month's bill downloaded as .xlsx and read back
 # with LibreOffice headless; a pemantau account refused every write (curl, with a valid session
 # and CSRF token), and the office's forms neither offered nor taken at the city, whatever the role.
+# Every district listed, and Riwayat's packages and decisions paged with the count of the others.
 # Screenshots at 1280 and 390 px in build/test-logs/city-web/.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$TOP/tests/servers.sh"
@@ -197,5 +198,27 @@ check "the live database was not changed by it" '[ "$(q city.db "SELECT phone FR
 web_get "$JAR2" "/kota/riwayat?distrik=96.71.02&a=%40$T0&b=%40$T1" >diff.html
 check "the differences between the two points name the worker and the field" 'grep -q "$W2p" diff.html && grep -A3 "$W2p" diff.html | grep -q "phone"'
 check "the bill as CSV: totals line" 'web_get "$JAR2" "/kota/tagihan.csv" | grep -q "^Jumlah,,"'
+# ---- lists longer than a page: every district shown, the rest of a long list counted and a page away ----
+q city.db "WITH RECURSIVE k(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM k WHERE i < 89)
+	INSERT INTO regions SELECT printf('96.71.%02d', i), printf('Distrik Uji %02d', i), 'district' FROM k;
+	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250)
+	INSERT INTO sk_changesets (id, origin, number, commit_id, hlc_max, rows, bytes, digest, at, local, summary)
+	SELECT printf('uji%04d', i), '96.71.01', 100000 + i, NULL, 0, 1, 1, 'x', 4102444800000 + i, 0, 'uji' FROM k;
+	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250)
+	INSERT INTO web_city_notes SELECT i * 1000, 'opr', 'budget', printf('uji %03d', i), NULL FROM k"
+nd=$(q city.db "SELECT count(*) FROM regions WHERE level = 'district' AND code LIKE '96.71.%'")
+check "the Beranda lists every district of the city ($nd), none left out" '[ "$nd" -gt 64 ] && [ "$(web_get "$JAR2" / | grep -o "<tr id=\"d-96\.71\.[0-9]*\"" | wc -l)" = "$nd" ]'
+web_get "$JAR2" /kota/riwayat >long.html
+check "... and so does Riwayat's district filter" '[ "$(grep -o "<option value=\"96\.71\.[0-9]*\"" long.html | wc -l)" = "$nd" ]'
+np=$(q city.db "SELECT count(*) FROM sk_changesets")
+# the rows of the section whose element has that id (a page is one line of HTML)
+sec() { sed "s/.*id=\"$1\"//; s/<\/section>.*//" "$2" | grep -o "<tr><td" | wc -l; }
+check "Riwayat's packages: 200 of $np shown, the $((np - 200)) others counted, a next page" '[ "$(sec changes long.html)" = 200 ] && grep -q "1–200 dari $np ditampilkan; $((np - 200)) tidak ditampilkan di halaman ini" long.html && grep -q "hal=2\" rel=\"next\">Berikutnya" long.html'
+web_get "$JAR2" "/kota/riwayat?distrik=&pekerja=&akun=&dari=&sampai=&hal-keputusan=1&hal=2" >long2.html
+check "... whose page shows them, the last package among them" '[ "$(sec changes long2.html)" = $((np - 200)) ] && grep -q "paket 100250" long2.html'
+nn=$(q city.db "SELECT count(*) FROM web_city_notes")
+check "Riwayat's decisions: 200 of $nn shown, the $((nn - 200)) others counted, a next page" '[ "$(sec city-decisions long.html)" = 200 ] && grep -q "1–200 dari $nn ditampilkan; $((nn - 200)) tidak ditampilkan di halaman ini" long.html && grep -q "hal-keputusan=2\" rel=\"next\"" long.html'
+web_get "$JAR2" "/kota/riwayat?distrik=&pekerja=&akun=&dari=&sampai=&hal=1&hal-keputusan=2" >long3.html
+check "... whose page shows them, the oldest decision among them" '[ "$(sec city-decisions long3.html)" = $((nn - 200)) ] && grep -q ">uji 001<" long3.html'
 check "screenshots at 1280 and 390 px kept" '[ "$(ls "$SHOTS"/*-1280.png | wc -l)" -ge 6 ] && [ "$(ls "$SHOTS"/*-390.png | wc -l)" -ge 6 ]'
 finish
