@@ -1,8 +1,10 @@
 /*
- * bench_capture.c: the cost of the capture triggers.  Two fresh district databases, one with
- * the sk_capture_* triggers dropped; the same realistic ~300-byte worker rows inserted into
- * each with one prepared statement in one transaction (COMMIT included), alternating, several
- * times; prints the medians and their ratio.  Usage: bench_capture [ROWS] [REPS] [DIR]
+ * bench_capture.c: the whole cost of a write to a synced table.  Fresh district databases, as
+ * sinkron makes them and with some of its triggers dropped or replaced (the variants below);
+ * the same realistic ~300-byte worker rows inserted into each with one prepared statement in
+ * one transaction (COMMIT included), the variants' order rotating from one repetition to the
+ * next; prints each variant's median, its runs, the size of its insert program and its ratio
+ * to the trigger-free table.  Usage: bench_capture [ROWS] [REPS] [DIR]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,35 +67,172 @@ static void make_row(struct row *r, int i)
 static struct row *rows;
 static int nrows;
 
-static int open_db(struct sk_db **out, const char *dir, const char *tag, int rep, int triggers)
+#define INSERT_SQL                                                                                                        \
+	"INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, kelurahan, phone, "       \
+	"occupation, workplace, income, status) VALUES (?, '96.71.01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')"
+
+enum { KEEP, DROP_SOME, DROP_ALL, REBUILD };
+
+/* What each database is.  The first three are the figures of issue 12; the next two drop one
+ * guard trigger each, to rank their costs; the last three rebuild the table by hand with the
+ * guards' checks as CHECK constraints or a STRICT table (sinkron's schema is not changed). */
+static const struct variant {
+	const char *tag, *what;
+	int how;
+	const char *drop; /* DROP_SOME: the triggers dropped */
+	int strict, owner_in_check;
+} variants[] = {
+	{"full", "capture + guards, as sinkron makes it", KEEP, NULL, 0, 0},
+	{"guards", "guards only (sk_capture_* dropped)", DROP_SOME,
+	 "DROP TRIGGER sk_capture_workers_insert; DROP TRIGGER sk_capture_workers_update; DROP TRIGGER sk_capture_workers_delete", 0, 0},
+	{"bare", "no trigger on any synced table", DROP_ALL, NULL, 0, 0},
+	{"no_types", "full without sk_guard_types_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_types_workers_insert", 0, 0},
+	{"no_city", "full without sk_guard_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_workers_insert", 0, 0},
+	{"check", "capture + CHECKs (types, id, lengths) + one slim guard (owner, city columns)", REBUILD, NULL, 0, 0},
+	{"strict", "capture + STRICT + CHECKs (id, lengths) + one slim guard (owner, city columns)", REBUILD, NULL, 1, 0},
+	{"check_all", "capture + CHECKs for every guard, none exempt while applying (a floor)", REBUILD, NULL, 0, 1},
+};
+#define NVARIANTS ((int)(sizeof(variants) / sizeof(variants[0])))
+
+static void die(const char *what)
 {
+	fprintf(stderr, "bench_capture: %s: %s\n", what, sk_error_last());
+	exit(1);
+}
+
+/* Appends each row's first column of SQL to a buffer, as statements. */
+static void collect(struct sk_db *db, struct sk_buf *out, const char *sql, const char *fmt)
+{
+	sqlite3_stmt *st;
+	if (sk_db_prepare(db, &st, sql) < 0)
+		die("collect");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		sk_buf_printf(out, fmt, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* The guards' checks (capture.c make_guards, district side) as CHECK constraints: the same
+ * tests on the stored values (affinity is applied before CHECK), minus the exemption while
+ * sinkron applies, which a CHECK cannot read; the owner and the city's columns need that
+ * exemption, so unless owner_in_check they stay in one BEFORE INSERT trigger that tests the
+ * row first and reads sk_ctx only when the row would be refused. */
+static void rebuild(struct sk_db *db, const struct sk_table *t, const struct variant *v)
+{
+	struct sk_buf sql = SK_BUF_INIT, chk = SK_BUF_INIT, slim = SK_BUF_INIT;
+	char ctl[40];
+	int k = 0;
+	size_t n;
+
+	for (int c = 1; c < 32; c++)
+		ctl[k++] = (char)c;
+	ctl[k++] = 127;
+	ctl[k] = '\0';
+	sk_buf_printf(&chk, ", CHECK (typeof(id) = 'text' AND length(CAST(id AS BLOB)) BETWEEN 1 AND 255 AND id NOT GLOB "
+			    "'*[%s]*' AND instr(CAST(id AS BLOB), x'00') = 0)", ctl);
+	for (int i = 0; i < t->ncols; i++) {
+		if (!v->strict)
+			sk_buf_printf(&chk, ", CHECK (typeof(\"%s\") IN ('null', '%s'))", t->cols[i],
+				      t->types[i] == SK_INT ? "integer" : "text");
+		if (t->types[i] != SK_INT)
+			sk_buf_printf(&chk, ", CHECK (length(\"%s\") <= %d)", t->cols[i], SK_MAX_TEXT_CHARS);
+	}
+	{
+		const char *p = v->owner_in_check ? "" : "NEW.";
+		sk_buf_printf(&slim, "%sowner IS NOT '%s'", p, db->code);
+		for (int i = 0; i < t->ncols; i++)
+			if (t->city_mask >> i & 1)
+				sk_buf_printf(&slim, " OR %s\"%s\" IS NOT NULL", p, t->cols[i]);
+	}
+	if (v->owner_in_check)
+		sk_buf_printf(&chk, ", CHECK (NOT (%s))", (const char *)slim.ptr);
+
+	/* the table is empty: drop it with its triggers, make it again with the checks, then its
+	 * indexes and capture triggers as they were */
+	collect(db, &sql, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'workers'", "DROP TRIGGER \"%s\";");
+	sk_buf_puts(&sql, "DROP TABLE workers;");
+	collect(db, &sql, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'workers'", "%s");
+	n = sql.len;
+	while (n > 0 && sql.ptr[n - 1] != ')')
+		n--;
+	sql.len = n - 1; /* the closing parenthesis of the column list */
+	sk_buf_printf(&sql, "%s)%s;", (const char *)chk.ptr, v->strict ? " STRICT" : "");
+	collect(db, &sql, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'workers' AND sql IS NOT NULL", "%s;");
+	collect(db, &sql, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sk_capture_workers_*'", "%s;");
+	if (!v->owner_in_check)
+		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_workers_insert BEFORE INSERT ON workers WHEN (%s) AND "
+				    "(SELECT applying FROM sk_ctx) = 0 BEGIN SELECT RAISE(ABORT, 'workers: refused'); END;",
+			      (const char *)slim.ptr);
+	if (sk_db_exec(db, (const char *)sql.ptr) < 0)
+		die("rebuild");
+	sk_buf_release(&sql);
+	sk_buf_release(&chk);
+	sk_buf_release(&slim);
+}
+
+static struct sk_db *open_db(const char *dir, const struct variant *v, int rep)
+{
+	struct sk_db *db;
+	struct sk_buf sql = SK_BUF_INIT;
 	char path[512];
-	snprintf(path, sizeof(path), "%s/capture-%s-%d.db", dir, tag, rep);
-	unlink(path);
-	if (sk_db_create(out, path, "96.71.01", 0, NULL) < 0) {
-		fprintf(stderr, "bench_capture: %s\n", sk_error_last());
-		return -1;
+
+	snprintf(path, sizeof(path), "%s/capture-%s-%d.db", dir, v->tag, rep);
+	rm_db(path);
+	if (sk_db_create(&db, path, "96.71.01", 0, NULL) < 0)
+		die("create");
+	sk_db_set_operator(db, "bench");
+	if (v->how == DROP_SOME && sk_db_exec(db, v->drop) < 0)
+		die(v->tag);
+	if (v->how == DROP_ALL) {
+		for (int i = 0; i < db->ntables; i++) {
+			sqlite3_stmt *st;
+			if (sk_db_prepare(db, &st, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?") < 0)
+				die("triggers");
+			sqlite3_bind_text(st, 1, db->tables[i].name, -1, SQLITE_STATIC);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				sk_buf_printf(&sql, "DROP TRIGGER \"%s\";", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		if (sql.len && sk_db_exec(db, (const char *)sql.ptr) < 0)
+			die(v->tag);
 	}
-	sk_db_set_operator(*out, "bench");
-	if (!triggers && sk_db_exec(*out, "DROP TRIGGER sk_capture_workers_insert; DROP TRIGGER sk_capture_workers_update; "
-					  "DROP TRIGGER sk_capture_workers_delete") < 0) {
-		fprintf(stderr, "bench_capture: %s\n", sk_error_last());
-		return -1;
+	if (v->how == REBUILD) {
+		for (int i = 0; i < db->ntables; i++)
+			if (strcmp(db->tables[i].name, "workers") == 0)
+				rebuild(db, &db->tables[i], v);
 	}
-	return 0;
+	sk_buf_release(&sql);
+	return db;
+}
+
+/* The number of VDBE instructions of the insert, its trigger programs included. */
+static int program_size(struct sk_db *db)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sk_db_prepare(db, &st, "EXPLAIN " INSERT_SQL) < 0)
+		die("explain");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int outbox_count(struct sk_db *db)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+	if (sk_db_prepare(db, &st, "SELECT count(*) FROM sk_outbox") == 0 && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 static double run(struct sk_db *db)
 {
 	sqlite3_stmt *st;
 	double t0 = now_s();
-	if (sk_db_begin(db) < 0 ||
-	    sk_db_prepare(db, &st, "INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, "
-				   "kelurahan, phone, occupation, workplace, income, status) "
-				   "VALUES (?, '96.71.01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')") < 0) {
-		fprintf(stderr, "bench_capture: %s\n", sk_error_last());
-		exit(1);
-	}
+	if (sk_db_begin(db) < 0 || sk_db_prepare(db, &st, INSERT_SQL) < 0)
+		die("insert");
 	for (int i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 		sqlite3_reset(st);
@@ -116,10 +255,8 @@ static double run(struct sk_db *db)
 		}
 	}
 	sqlite3_finalize(st);
-	if (sk_db_commit(db) < 0) {
-		fprintf(stderr, "bench_capture: %s\n", sk_error_last());
-		exit(1);
-	}
+	if (sk_db_commit(db) < 0)
+		die("commit");
 	return now_s() - t0;
 }
 
@@ -129,20 +266,27 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median(const double *runs, int n)
+{
+	double s[50];
+	memcpy(s, runs, sizeof(double) * (size_t)n);
+	qsort(s, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 int main(int argc, char **argv)
 {
 	int reps = argc > 2 ? atoi(argv[2]) : 3;
 	const char *dir = argc > 3 ? argv[3] : ".";
-	double *with, *without, bytes = 0;
+	double t[NVARIANTS][50], med[NVARIANTS], bytes = 0;
+	int ops[NVARIANTS];
 
-	nrows = argc > 1 ? atoi(argv[1]) : 250000;
+	nrows = argc > 1 ? atoi(argv[1]) : 100000;
 	if (nrows <= 0 || reps <= 0 || reps > 50) {
 		fprintf(stderr, "usage: bench_capture [ROWS] [REPS] [DIR]\n");
 		return 2;
 	}
 	rows = malloc(sizeof(*rows) * (size_t)nrows);
-	with = malloc(sizeof(double) * (size_t)reps);
-	without = malloc(sizeof(double) * (size_t)reps);
 	for (int i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 		make_row(&rows[i], i);
@@ -150,41 +294,47 @@ int main(int argc, char **argv)
 				  strlen(r->addr) + strlen(r->kel) + strlen(r->phone) + strlen(r->job) + strlen(r->work) + 7 + 6);
 	}
 	for (int k = 0; k < reps; k++) {
-		struct sk_db *a, *b;
-		if (open_db(&a, dir, "with", k, 1) < 0 || open_db(&b, dir, "without", k, 0) < 0)
-			return 1;
-		/* alternate which goes first, so neither always meets a warm or cold cache */
-		if (k % 2 == 0) {
-			with[k] = run(a);
-			without[k] = run(b);
-		} else {
-			without[k] = run(b);
-			with[k] = run(a);
+		struct sk_db *db[NVARIANTS];
+		for (int v = 0; v < NVARIANTS; v++)
+			db[v] = open_db(dir, &variants[v], k);
+		/* the order rotates, so no variant always meets the same cache or neighbour's load */
+		for (int j = 0; j < NVARIANTS; j++) {
+			int v = (j + k) % NVARIANTS;
+			t[v][k] = run(db[v]);
 		}
-		fprintf(stderr, "bench_capture: rep %d: with triggers %.3f s, without %.3f s\n", k + 1, with[k], without[k]);
-		{
-			sqlite3_stmt *st;
-			if (sk_db_prepare(a, &st, "SELECT count(*) FROM sk_outbox") == 0 && sqlite3_step(st) == SQLITE_ROW &&
-			    sqlite3_column_int(st, 0) != nrows) {
-				fprintf(stderr, "bench_capture: the outbox holds %d entries, not %d\n", sqlite3_column_int(st, 0), nrows);
+		fprintf(stderr, "bench_capture: rep %d:", k + 1);
+		for (int v = 0; v < NVARIANTS; v++) {
+			const struct variant *x = &variants[v];
+			int want = x->how == DROP_ALL || (x->how == DROP_SOME && strstr(x->drop, "capture")) ? 0 : nrows;
+			if (outbox_count(db[v]) != want) {
+				fprintf(stderr, "\nbench_capture: %s: the outbox holds %d entries, not %d\n", variants[v].tag,
+					outbox_count(db[v]), want);
 				return 1;
 			}
-			sqlite3_finalize(st);
+			if (k == 0)
+				ops[v] = program_size(db[v]);
+			fprintf(stderr, " %s %.3f s", variants[v].tag, t[v][k]);
+			sk_db_free(db[v]);
+			{
+				char path[512];
+				snprintf(path, sizeof(path), "%s/capture-%s-%d.db", dir, variants[v].tag, k);
+				rm_db(path);
+			}
 		}
-		sk_db_free(a);
-		sk_db_free(b);
-		for (int j = 0; j < 2; j++) {
-			char path[512];
-			snprintf(path, sizeof(path), "%s/capture-%s-%d.db", dir, j ? "with" : "without", k);
-			rm_db(path);
-		}
+		fprintf(stderr, "\n");
 	}
-	qsort(with, (size_t)reps, sizeof(double), cmp_double);
-	qsort(without, (size_t)reps, sizeof(double), cmp_double);
-	printf("rows %d\nrow_bytes %.0f\nreps %d\nwith_s %.3f\nwithout_s %.3f\nratio %.2f\n", nrows, bytes / nrows, reps,
-	       with[reps / 2], without[reps / 2], with[reps / 2] / without[reps / 2]);
+	printf("rows %d\nrow_bytes %.0f\nreps %d\n", nrows, bytes / nrows, reps);
+	for (int v = 0; v < NVARIANTS; v++)
+		med[v] = median(t[v], reps);
+	for (int v = 0; v < NVARIANTS; v++) {
+		printf("%s_s %.3f\n%s_runs", variants[v].tag, med[v], variants[v].tag);
+		for (int k = 0; k < reps; k++)
+			printf(" %.3f", t[v][k]);
+		printf("\n%s_ops %d\n%s_ratio %.2f\n%s_what %s\n", variants[v].tag, ops[v], variants[v].tag, med[v] / med[2],
+		       variants[v].tag, variants[v].what);
+	}
+	/* full / guards only is the figure README gave before issue 12: capture alone */
+	printf("ratio %.2f\nratio_guards %.2f\nratio_capture %.2f\n", med[0] / med[2], med[1] / med[2], med[0] / med[1]);
 	free(rows);
-	free(with);
-	free(without);
 	return 0;
 }
