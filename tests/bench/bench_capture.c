@@ -4,8 +4,11 @@
  * the same realistic ~300-byte worker rows inserted into each with one prepared statement in
  * one transaction (COMMIT included), the variants' order rotating from one repetition to the
  * next; prints each variant's median, its runs, the size of its insert program and its ratio
- * to the trigger-free table.  Usage: bench_capture [ROWS] [REPS] [DIR]
+ * to the trigger-free table.  Usage: bench_capture [ROWS] [REPS] [DIR]; for the sqlite3 shell's
+ * figure (scripts/bench), `bench_capture sql ROWS` prints the same rows as one SQL script and
+ * `bench_capture make VARIANT PATH` makes one variant's database.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,24 +76,36 @@ static int nrows;
 
 enum { KEEP, DROP_SOME, DROP_ALL, REBUILD };
 
+/* the guards' checks a rebuilt table carries as CHECK constraints */
+enum { CK_TYPES = 1, CK_ID = 2, CK_LEN = 4, CK_ID_RANGE = 8, CK_STRICT = 16, CK_OWNER = 32, CK_ONE = 64 };
+
 /* What each database is.  The first three are the figures of issue 12; the next two drop one
- * guard trigger each, to rank their costs; the last three rebuild the table by hand with the
- * guards' checks as CHECK constraints or a STRICT table (sinkron's schema is not changed). */
+ * guard trigger each, to rank their costs; the rest rebuild the table by hand with the guards'
+ * checks as CHECK constraints or a STRICT table (sinkron's schema is not changed): all of them
+ * of the same meaning, then each part alone beside "slim", which has none of them. */
 static const struct variant {
 	const char *tag, *what;
 	int how;
 	const char *drop; /* DROP_SOME: the triggers dropped */
-	int strict, owner_in_check;
+	int checks;       /* REBUILD: CK_* */
 } variants[] = {
-	{"full", "capture + guards, as sinkron makes it", KEEP, NULL, 0, 0},
+	{"full", "capture + guards, as sinkron makes it", KEEP, NULL, 0},
 	{"guards", "guards only (sk_capture_* dropped)", DROP_SOME,
-	 "DROP TRIGGER sk_capture_workers_insert; DROP TRIGGER sk_capture_workers_update; DROP TRIGGER sk_capture_workers_delete", 0, 0},
-	{"bare", "no trigger on any synced table", DROP_ALL, NULL, 0, 0},
-	{"no_types", "full without sk_guard_types_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_types_workers_insert", 0, 0},
-	{"no_city", "full without sk_guard_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_workers_insert", 0, 0},
-	{"check", "capture + CHECKs (types, id, lengths) + one slim guard (owner, city columns)", REBUILD, NULL, 0, 0},
-	{"strict", "capture + STRICT + CHECKs (id, lengths) + one slim guard (owner, city columns)", REBUILD, NULL, 1, 0},
-	{"check_all", "capture + CHECKs for every guard, none exempt while applying (a floor)", REBUILD, NULL, 0, 1},
+	 "DROP TRIGGER sk_capture_workers_insert; DROP TRIGGER sk_capture_workers_update; DROP TRIGGER sk_capture_workers_delete", 0},
+	{"bare", "no trigger on any synced table", DROP_ALL, NULL, 0},
+	{"no_types", "full without sk_guard_types_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_types_workers_insert", 0},
+	{"no_city", "full without sk_guard_workers_insert", DROP_SOME, "DROP TRIGGER sk_guard_workers_insert", 0},
+	{"check", "capture + slim guard + CHECKs: types, id, lengths", REBUILD, NULL, CK_TYPES | CK_ID | CK_LEN},
+	{"strict", "capture + slim guard + STRICT + CHECKs: id, lengths", REBUILD, NULL, CK_STRICT | CK_ID | CK_LEN},
+	{"strict_lean", "capture + slim guard + STRICT + one CHECK: id (control characters as a range), lengths", REBUILD,
+	 NULL, CK_STRICT | CK_ID | CK_ID_RANGE | CK_LEN | CK_ONE},
+	{"check_all", "capture + CHECKs for every guard, none exempt while applying (a floor)", REBUILD, NULL,
+	 CK_TYPES | CK_ID | CK_LEN | CK_OWNER},
+	{"slim", "capture + slim guard (owner, city columns; sk_ctx read last), no CHECK", REBUILD, NULL, 0},
+	{"ck_types", "slim + the types CHECKs alone", REBUILD, NULL, CK_TYPES},
+	{"ck_id", "slim + the id CHECK alone", REBUILD, NULL, CK_ID},
+	{"ck_id_range", "slim + the id CHECK alone, control characters as a range", REBUILD, NULL, CK_ID | CK_ID_RANGE},
+	{"ck_len", "slim + the length CHECKs alone", REBUILD, NULL, CK_LEN},
 };
 #define NVARIANTS ((int)(sizeof(variants) / sizeof(variants[0])))
 
@@ -111,10 +126,24 @@ static void collect(struct sk_db *db, struct sk_buf *out, const char *sql, const
 	sqlite3_finalize(st);
 }
 
+/* Adds a CHECK constraint to a column list, or a condition to its one CHECK (CK_ONE). */
+static void __attribute__((format(printf, 3, 4))) check(struct sk_buf *chk, const struct variant *v, const char *fmt, ...)
+{
+	char cond[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cond, sizeof(cond), fmt, ap);
+	va_end(ap);
+	if (v->checks & CK_ONE)
+		sk_buf_printf(chk, "%s%s", chk->len ? " AND " : ", CHECK (", cond);
+	else
+		sk_buf_printf(chk, ", CHECK (%s)", cond);
+}
+
 /* The guards' checks (capture.c make_guards, district side) as CHECK constraints: the same
  * tests on the stored values (affinity is applied before CHECK), minus the exemption while
  * sinkron applies, which a CHECK cannot read; the owner and the city's columns need that
- * exemption, so unless owner_in_check they stay in one BEFORE INSERT trigger that tests the
+ * exemption, so unless CK_OWNER they stay in one BEFORE INSERT trigger that tests the
  * row first and reads sk_ctx only when the row would be refused. */
 static void rebuild(struct sk_db *db, const struct sk_table *t, const struct variant *v)
 {
@@ -127,24 +156,31 @@ static void rebuild(struct sk_db *db, const struct sk_table *t, const struct var
 		ctl[k++] = (char)c;
 	ctl[k++] = 127;
 	ctl[k] = '\0';
-	sk_buf_printf(&chk, ", CHECK (typeof(id) = 'text' AND length(CAST(id AS BLOB)) BETWEEN 1 AND 255 AND id NOT GLOB "
-			    "'*[%s]*' AND instr(CAST(id AS BLOB), x'00') = 0)", ctl);
+	/* the id's GLOB class lists 32 characters, each compared at every position of the id; as
+	 * the ranges [\x01-\x1f\x7f] it is two comparisons */
+	if (v->checks & CK_ID_RANGE)
+		snprintf(ctl, sizeof(ctl), "%c-%c%c", 1, 31, 127);
+	if (v->checks & CK_ID)
+		check(&chk, v, "typeof(id) = 'text' AND length(CAST(id AS BLOB)) BETWEEN 1 AND 255 AND id NOT GLOB '*[%s]*' AND "
+			       "instr(CAST(id AS BLOB), x'00') = 0", ctl);
 	for (int i = 0; i < t->ncols; i++) {
-		if (!v->strict)
-			sk_buf_printf(&chk, ", CHECK (typeof(\"%s\") IN ('null', '%s'))", t->cols[i],
-				      t->types[i] == SK_INT ? "integer" : "text");
-		if (t->types[i] != SK_INT)
-			sk_buf_printf(&chk, ", CHECK (length(\"%s\") <= %d)", t->cols[i], SK_MAX_TEXT_CHARS);
+		const char *c = t->cols[i];
+		if (v->checks & CK_TYPES)
+			check(&chk, v, "typeof(\"%s\") IN ('null', '%s')", c, t->types[i] == SK_INT ? "integer" : "text");
+		if (t->types[i] != SK_INT && v->checks & CK_LEN)
+			check(&chk, v, "length(\"%s\") <= %d", c, SK_MAX_TEXT_CHARS);
 	}
 	{
-		const char *p = v->owner_in_check ? "" : "NEW.";
+		const char *p = v->checks & CK_OWNER ? "" : "NEW.";
 		sk_buf_printf(&slim, "%sowner IS NOT '%s'", p, db->code);
 		for (int i = 0; i < t->ncols; i++)
 			if (t->city_mask >> i & 1)
 				sk_buf_printf(&slim, " OR %s\"%s\" IS NOT NULL", p, t->cols[i]);
 	}
-	if (v->owner_in_check)
-		sk_buf_printf(&chk, ", CHECK (NOT (%s))", (const char *)slim.ptr);
+	if (v->checks & CK_OWNER)
+		check(&chk, v, "NOT (%s)", (const char *)slim.ptr);
+	if (chk.len && v->checks & CK_ONE)
+		sk_buf_puts(&chk, ")");
 
 	/* the table is empty: drop it with its triggers, make it again with the checks, then its
 	 * indexes and capture triggers as they were */
@@ -155,10 +191,10 @@ static void rebuild(struct sk_db *db, const struct sk_table *t, const struct var
 	while (n > 0 && sql.ptr[n - 1] != ')')
 		n--;
 	sql.len = n - 1; /* the closing parenthesis of the column list */
-	sk_buf_printf(&sql, "%s)%s;", (const char *)chk.ptr, v->strict ? " STRICT" : "");
+	sk_buf_printf(&sql, "%s)%s;", chk.len ? (const char *)chk.ptr : "", v->checks & CK_STRICT ? " STRICT" : "");
 	collect(db, &sql, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'workers' AND sql IS NOT NULL", "%s;");
 	collect(db, &sql, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sk_capture_workers_*'", "%s;");
-	if (!v->owner_in_check)
+	if (!(v->checks & CK_OWNER))
 		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_workers_insert BEFORE INSERT ON workers WHEN (%s) AND "
 				    "(SELECT applying FROM sk_ctx) = 0 BEGIN SELECT RAISE(ABORT, 'workers: refused'); END;",
 			      (const char *)slim.ptr);
@@ -274,6 +310,35 @@ static double median(const double *runs, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+static void make_rows(double *bytes)
+{
+	rows = malloc(sizeof(*rows) * (size_t)nrows);
+	for (int i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		make_row(&rows[i], i);
+		*bytes += (double)(strlen(r->id) + 8 + 16 + 16 + strlen(r->name) + strlen(r->place) + 10 + 1 +
+				   strlen(r->addr) + strlen(r->kel) + strlen(r->phone) + strlen(r->job) + strlen(r->work) + 7 + 6);
+	}
+}
+
+/* The rows as one script for the sqlite3 shell, which prepares each statement again (and so
+ * compiles the triggers into each): what a clerk's tool or a hand-written import costs. */
+static void print_sql(void)
+{
+	printf("BEGIN;\n");
+	for (int i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		char *q = sqlite3_mprintf("INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, "
+					  "kelurahan, phone, occupation, workplace, income, status) VALUES (%Q, '96.71.01', %Q, %Q, "
+					  "%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, %lld, 'active');",
+					  r->id, r->nik, r->kk, r->name, r->place, r->date, r->sex, r->addr, r->kel, r->phone, r->job,
+					  r->work, (long long)r->income);
+		puts(q);
+		sqlite3_free(q);
+	}
+	printf("COMMIT;\n");
+}
+
 int main(int argc, char **argv)
 {
 	int reps = argc > 2 ? atoi(argv[2]) : 3;
@@ -281,18 +346,45 @@ int main(int argc, char **argv)
 	double t[NVARIANTS][50], med[NVARIANTS], bytes = 0;
 	int ops[NVARIANTS];
 
-	nrows = argc > 1 ? atoi(argv[1]) : 100000;
-	if (nrows <= 0 || reps <= 0 || reps > 50) {
-		fprintf(stderr, "usage: bench_capture [ROWS] [REPS] [DIR]\n");
+	if (argc == 3 && strcmp(argv[1], "sql") == 0 && (nrows = atoi(argv[2])) > 0) {
+		make_rows(&bytes);
+		print_sql();
+		free(rows);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "make") == 0) {
+		char dirbuf[512], *slash;
+		for (int v = 0; v < NVARIANTS; v++) {
+			if (strcmp(argv[2], variants[v].tag) == 0) {
+				/* open_db names the file after the variant: make it there, then move it */
+				char made[600];
+				snprintf(dirbuf, sizeof(dirbuf), "%s", argv[3]);
+				slash = strrchr(dirbuf, '/');
+				if (slash)
+					*slash = '\0';
+				else
+					snprintf(dirbuf, sizeof(dirbuf), ".");
+				sk_db_free(open_db(dirbuf, &variants[v], 99));
+				snprintf(made, sizeof(made), "%s/capture-%s-99.db", dirbuf, variants[v].tag);
+				rm_db(argv[3]);
+				if (rename(made, argv[3]) < 0) {
+					perror("bench_capture: rename");
+					return 1;
+				}
+				return 0;
+			}
+		}
+		fprintf(stderr, "bench_capture: no variant '%s'\n", argv[2]);
 		return 2;
 	}
-	rows = malloc(sizeof(*rows) * (size_t)nrows);
-	for (int i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-		make_row(&rows[i], i);
-		bytes += (double)(strlen(r->id) + 8 + 16 + 16 + strlen(r->name) + strlen(r->place) + 10 + 1 +
-				  strlen(r->addr) + strlen(r->kel) + strlen(r->phone) + strlen(r->job) + strlen(r->work) + 7 + 6);
+	nrows = argc > 1 ? atoi(argv[1]) : 100000;
+	if (nrows <= 0 || reps <= 0 || reps > 50) {
+		fprintf(stderr, "usage: bench_capture [ROWS] [REPS] [DIR]\n"
+				"       bench_capture sql ROWS\n"
+				"       bench_capture make VARIANT PATH\n");
+		return 2;
 	}
+	make_rows(&bytes);
 	for (int k = 0; k < reps; k++) {
 		struct sk_db *db[NVARIANTS];
 		for (int v = 0; v < NVARIANTS; v++)
@@ -330,6 +422,15 @@ int main(int argc, char **argv)
 		printf("%s_s %.3f\n%s_runs", variants[v].tag, med[v], variants[v].tag);
 		for (int k = 0; k < reps; k++)
 			printf(" %.3f", t[v][k]);
+		/* each repetition's own ratio too: under a changing load, the median of those is
+		 * steadier than the ratio of the medians */
+		{
+			double r[50];
+			printf("\n%s_rep_ratios", variants[v].tag);
+			for (int k = 0; k < reps; k++)
+				printf(" %.2f", r[k] = t[v][k] / t[2][k]);
+			printf("\n%s_rep_ratio %.2f", variants[v].tag, median(r, reps));
+		}
 		printf("\n%s_ops %d\n%s_ratio %.2f\n%s_what %s\n", variants[v].tag, ops[v], variants[v].tag, med[v] / med[2],
 		       variants[v].tag, variants[v].what);
 	}
