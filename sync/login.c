@@ -8,15 +8,24 @@
 
 #include "login.h"
 
+/* The authority of a URL (what lies between "://" and the path): *p its start, the return its
+ * end; NULL for a path. */
+static const char *url_authority(const char *url, const char **p)
+{
+	const char *s = url ? strstr(url, "://") : NULL;
+	if (!s)
+		return NULL;
+	*p = s + 3;
+	return *p + strcspn(*p, "/?#");
+}
+
 /* The host (and port) of a URL such as http://user@host:port/path, without the user; "" for a path. */
 static void url_host(char *out, size_t n, const char *url)
 {
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
+	const char *p, *end = url_authority(url, &p), *at;
 	out[0] = '\0';
-	if (!p)
+	if (!end)
 		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
 	at = memchr(p, '@', (size_t)(end - p));
 	if (at)
 		p = at + 1;
@@ -29,12 +38,10 @@ static void url_host(char *out, size_t n, const char *url)
 /* The user named in a URL (http://96.71.02@host/...), "" when none. */
 static void url_user(char *out, size_t n, const char *url)
 {
-	const char *p = url ? strstr(url, "://") : NULL, *end, *at;
+	const char *p, *end = url_authority(url, &p), *at;
 	out[0] = '\0';
-	if (!p)
+	if (!end)
 		return;
-	p += 3;
-	end = p + strcspn(p, "/?#");
 	if (!(at = memchr(p, '@', (size_t)(end - p))))
 		return;
 	snprintf(out, n, "%.*s", (int)strcspn(p, ":@"), p);
