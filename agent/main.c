@@ -33,7 +33,7 @@ static const char *const exit_help = N_(
 
 const struct cmd commands[] = {
 	{"init", cmd_init, N_("create the database of a district office (or of the city)"),
-	 "usage: sinkron init DISTRICT [--central URL]\n"
+	 N_("usage: sinkron init DISTRICT [--central URL]\n"
 	 "       sinkron init --city CITY [--central URL]\n"
 	 "\n"
 	 "Creates the database (readable by its owner only) for a district by its region code,\n"
@@ -41,9 +41,9 @@ const struct cmd commands[] = {
 	 "The codes known are those of Kota Sorong (96.71), Kota Ambon (81.71) and Kota\n"
 	 "Pekalongan (33.75) and their districts.  An existing file is never overwritten.\n"
 	 "--central is where the city's repository is: a folder or USB stick, git://,\n"
-	 "http(s):// or ssh://.\n"},
+	 "http(s):// or ssh://.\n")},
 	{"worker", cmd_worker, N_("register, correct, end, show, list and search workers"),
-	 "usage: sinkron worker add --nik NIK --name NAME --birth-date DATE --sex L|P --kelurahan KEL\n"
+	 N_("usage: sinkron worker add --nik NIK --name NAME --birth-date DATE --sex L|P --kelurahan KEL\n"
 	 "                          [--kk NO] [--birth-place PLACE] [--address TEXT] [--phone NO]\n"
 	 "                          [--occupation TEXT] [--workplace TEXT] [--income RUPIAH]\n"
 	 "       sinkron worker edit ID|NIK [--FIELD VALUE]...   (the same fields as add)\n"
@@ -65,14 +65,14 @@ const struct cmd commands[] = {
 	 "show active workers unless --all.  A KPJ has 11 digits and belongs to one person: a\n"
 	 "second worker with the same KPJ is refused, naming its holder.  --file reads the file\n"
 	 "BPJS returns after a registration (a NIK and a KPJ column, title lines above allowed),\n"
-	 "sets every KPJ that matches an active worker, and lists the rows that did not (exit 2).\n"},
+	 "sets every KPJ that matches an active worker, and lists the rows that did not (exit 2).\n")},
 	{"heir", cmd_heir, N_("add an heir (ahli waris) of a worker"),
-	 "usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
+	 N_("usage: sinkron heir add WORKER --name NAME --relationship REL [--nik NIK] [--phone NO]\n"
 	 "\n"
 	 "REL: suami, istri, anak, ayah, ibu, orang tua, saudara kandung, kakek, nenek, cucu,\n"
-	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n"},
+	 "mertua, pihak lain.  The heir receives the JKM death benefit (Rp42,000,000).\n")},
 	{"enrol", cmd_enrol, N_("enrol a worker in JKK, JKM or JHT; change or end an enrolment"),
-	 "usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
+	 N_("usage: sinkron enrol WORKER --program JKK|JKM|JHT|JKK+JKM --funder FUNDER\n"
 	 "                    [--decree NO] [--start 2024-03] [--income RUPIAH] [--decision NO]\n"
 	 "       sinkron enrol change WORKER --from 2025-01 [--program P] [--funder FUNDER] [--income RUPIAH]\n"
 	 "       sinkron enrol end WORKER --program P --reason REASON [--date DATE]\n"
@@ -85,9 +85,9 @@ const struct cmd commands[] = {
 	 "--start is the first month covered (default: this month).  One active enrolment per\n"
 	 "programme per NIK.  'change' ends the open enrolments the day before --from and carries\n"
 	 "them on with the new funder or bracket, so the history is kept.  'end' closes one\n"
-	 "programme (reasons as for 'worker end'); an end date in the future is refused.\n"},
+	 "programme (reasons as for 'worker end'); an end date in the future is refused.\n")},
 	{"funder", cmd_funder, N_("the funders and their schemes"),
-	 "usage: sinkron funder list\n"
+	 N_("usage: sinkron funder list\n"
 	 "       sinkron funder add|set NAME --programs JKK+JKM [--kind apbd|csr|self|other]\n"
 	 "                    [--bracket RUPIAH] [--ages 18-65] [--ages-warn] [--backdate-months N]\n"
 	 "                    [--regulation TEXT] [--inactive]\n"
@@ -96,9 +96,9 @@ const struct cmd commands[] = {
 	 "bracket it pays at (none: the worker's declared bracket, never below Rp1,000,000), the\n"
 	 "ages it covers (outside them an enrolment is refused, or only warned with --ages-warn),\n"
 	 "and how many months before the current one a start may lie without a decision.  Names\n"
-	 "are compared without case: 'APBD kota' is 'APBD Kota'.\n"},
+	 "are compared without case: 'APBD kota' is 'APBD Kota'.\n")},
 	{"import", cmd_import, N_("import a spreadsheet (CSV) of workers"),
-	 "usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03] [--decision NO]] [--dry-run] [--reject FILE]\n"
+	 N_("usage: sinkron import FILE.csv [--funder FUNDER [--start 2024-03] [--decision NO]] [--dry-run] [--reject FILE]\n"
 	 "       sinkron import --template [FILE]\n"
 	 "\n"
 	 "Reads a CSV saved by Excel, LibreOffice or Google Sheets (comma or semicolon), with a\n"
@@ -109,9 +109,9 @@ const struct cmd commands[] = {
 	 "(line, field, reason) and copied, with the reason, to FILE.rejected.csv beside the\n"
 	 "input: correct it there and import that file.  --funder also enrols each new worker in\n"
 	 "JKK and JKM.  --dry-run checks without changing anything.  --template writes an empty\n"
-	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n"},
+	 "file with the header.  Exit 0 when every row went in, 2 when some were rejected.\n")},
 	{"export", cmd_export, N_("write the file for BPJS: whom to register, whom to deregister"),
-	 "usage: sinkron export [FILE] [--mode new|ended|all] [--since YYYY-MM-DD] [--comma]\n"
+	 N_("usage: sinkron export [FILE] [--mode new|ended|all] [--since YYYY-MM-DD] [--comma]\n"
 	 "       sinkron export --columns\n"
 	 "\n"
 	 "--mode new: the active workers with an enrolment and no KPJ yet (to register); ended:\n"
@@ -122,54 +122,54 @@ const struct cmd commands[] = {
 	 "Indonesian Excel reads CSV: ';' between fields, UTF-8 with a BOM, CRLF (--comma: ',' and\n"
 	 "no BOM).  A cell starting with =, +, -, @ is written behind an apostrophe so no\n"
 	 "spreadsheet runs it.  The columns are the rows of the table export_columns, which the\n"
-	 "city may change; --columns lists them and the fields known.\n"},
+	 "city may change; --columns lists them and the fields known.\n")},
 	{"deaths", cmd_deaths, N_("the month's deaths with their heirs, for the JKM claims"),
-	 "usage: sinkron deaths --month YYYY-MM\n"
+	 N_("usage: sinkron deaths --month YYYY-MM\n"
 	 "\n"
 	 "Lists the workers ended with the reason 'meninggal dunia' in the month, by district: NIK,\n"
 	 "name, KPJ, whether they were enrolled in JKM (the benefit is Rp42,000,000) and their heirs\n"
 	 "with relationship, NIK and phone; a death with no heir registered is marked so, with\n"
-	 "what to do.  At the city it covers every district.\n"},
+	 "what to do.  At the city it covers every district.\n")},
 	{"bill", cmd_bill, N_("the premium of a month per funder"),
-	 "usage: sinkron bill --month YYYY-MM [--csv]\n"
+	 N_("usage: sinkron bill --month YYYY-MM [--csv]\n"
 	 "\n"
 	 "Counts the enrolments covering the month and prices them with the rates in force on\n"
 	 "its first day (JKK 1% of the income bracket, JKM Rp6,800: kept as data in the rates\n"
-	 "table with the regulation they come from), per funder and programme.\n"},
+	 "table with the regulation they come from), per funder and programme.\n")},
 	{"status", cmd_status, N_("what waits to be sent, in plain words"),
-	 "usage: sinkron status [--json]\n"
+	 N_("usage: sinkron status [--json]\n"
 	 "\n"
 	 "Says how many changes are not yet sealed, how many change-sets wait to reach the city,\n"
-	 "and the size of the register.  --json prints the same for programs.\n"},
+	 "and the size of the register.  --json prints the same for programs.\n")},
 	{"seal", cmd_seal, N_("turn pending changes into change-sets (the agent does this itself)"),
-	 "usage: sinkron seal [--max-bytes N]\n"
+	 N_("usage: sinkron seal [--max-bytes N]\n"
 	 "\n"
 	 "Writes every change not yet sealed as change-sets, each at most N bytes compressed\n"
 	 "(default 32768), as commits on this office's branch of the local repository beside\n"
-	 "the database (office.db -> office.git).\n"},
+	 "the database (office.db -> office.git).\n")},
 	{"log", cmd_log, N_("the history of change-sets"),
-	 "usage: sinkron log [--origin CODE] [--limit N]\n"
+	 N_("usage: sinkron log [--origin CODE] [--limit N]\n"
 	 "\n"
 	 "Lists the change-sets this database holds, sealed here or received: when, from which\n"
-	 "office, how many rows, and the state digest after each.\n"},
+	 "office, how many rows, and the state digest after each.\n")},
 	{"verify", cmd_verify, N_("recompute the state digest and compare"),
-	 "usage: sinkron verify [--repair]\n"
+	 N_("usage: sinkron verify [--repair]\n"
 	 "\n"
 	 "Recomputes the digest of every row and compares it with the one kept up to date;\n"
 	 "exit 1 when they differ, naming the rows that changed without being captured.\n"
 	 "--repair makes sinkron's capture triggers again (dropped or changed with another SQLite\n"
 	 "tool) and records every row whose values differ from what was last sealed, so the next\n"
-	 "seal sends them.\n"},
+	 "seal sends them.\n")},
 	{"apply", cmd_apply, N_("apply change-sets from a repository"),
-	 "usage: sinkron apply [--from REPO] [BRANCH]...\n"
+	 N_("usage: sinkron apply [--from REPO] [BRANCH]...\n"
 	 "\n"
 	 "Applies the change-sets on BRANCH (a district code such as 96.71.01, 'central', or a\n"
 	 "ref) of REPO; without BRANCH, every district branch and central of REPO, or, without\n"
 	 "--from, what the last sync fetched from the central repository.\n"
 	 "Change-sets already applied are skipped; one that is refused stops its branch and is\n"
-	 "reported (exit 1) while the other branches go on.\n"},
+	 "reported (exit 1) while the other branches go on.\n")},
 	{"sync", cmd_sync, N_("one round with the central repository, in the foreground"),
-	 "usage: sinkron sync [--config FILE]\n"
+	 N_("usage: sinkron sync [--config FILE]\n"
 	 "\n"
 	 "Seals what is pending, sends this office's change-sets to the central repository in\n"
 	 "bounded pushes (64 KiB each by default, so a short link window still makes progress),\n"
@@ -195,9 +195,9 @@ const struct cmd commands[] = {
 	 "  serve = 127.0.0.1:8080 the office's web pages from the agent itself (see 'sinkron help serve');\n"
 	 "  serve_cert, serve_key  its TLS certificate and key (PEM), needed off loopback\n"
 	 "  backoff_first = 2, backoff_cap = 900   seconds before retrying after a failure (agent)\n"
-	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n"},
+	 "  log = FILE | syslog | stderr, log_level = debug | info | warning | error (agent)\n")},
 	{"agent", cmd_agent, N_("sync in the background for as long as it runs"),
-	 "usage: sinkron agent [--config FILE] [--daemon]\n"
+	 N_("usage: sinkron agent [--config FILE] [--daemon]\n"
 	 "\n"
 	 "Runs rounds like 'sinkron sync' for ever: after a success the next round comes after\n"
 	 "'interval'; after a failure it retries with exponential backoff and jitter, first within\n"
@@ -205,9 +205,9 @@ const struct cmd commands[] = {
 	 "arrived whole.  One agent per database (office.lock).  SIGTERM ends the current step\n"
 	 "cleanly and stops; SIGHUP reloads the configuration.  --daemon detaches from the\n"
 	 "terminal and logs to the configured log (default office.log).  scripts/sinkron-agent.service\n"
-	 "runs it under systemd.  'sinkron status' shows how far it got.\n"},
+	 "runs it under systemd.  'sinkron status' shows how far it got.\n")},
 	{"consolidate", cmd_consolidate, N_("the city: apply every district's change-sets, checked"),
-	 "usage: sinkron consolidate [--from REPO]\n"
+	 N_("usage: sinkron consolidate [--from REPO]\n"
 	 "\n"
 	 "Brings the city's database up to date with every district branch fetched by the last\n"
 	 "sync (or of REPO, e.g. a USB stick brought in by hand).  Each change-set is checked first:\n"
@@ -217,9 +217,9 @@ const struct cmd commands[] = {
 	 "with the digest the district recorded.  One that fails is quarantined with the reason and\n"
 	 "that district's later change-sets wait behind it; the other districts go on.  Then each\n"
 	 "district gets a receipt (its last change-set applied, the digest of its data here),\n"
-	 "sealed for the next sync.  Exit 1 when something was quarantined or waits.\n"},
+	 "sealed for the next sync.  Exit 1 when something was quarantined or waits.\n")},
 	{"quarantine", cmd_quarantine, N_("the city: change-sets held back, and decisions on them"),
-	 "usage: sinkron quarantine [--all]\n"
+	 N_("usage: sinkron quarantine [--all]\n"
 	 "       sinkron quarantine release ID\n"
 	 "       sinkron quarantine reject ID\n"
 	 "\n"
@@ -227,9 +227,9 @@ const struct cmd commands[] = {
 	 "'release' applies it at the next consolidation without the clock and digest checks (after\n"
 	 "the office's date was checked, say); the format and ownership checks always apply.\n"
 	 "'reject' skips it for good and lets the district's later change-sets through.  ID: the\n"
-	 "first characters of the id shown.\n"},
+	 "first characters of the id shown.\n")},
 	{"duplicates", cmd_duplicates, N_("the city: people registered twice (same NIK)"),
-	 "usage: sinkron duplicates\n"
+	 N_("usage: sinkron duplicates\n"
 	 "       sinkron duplicates decide NIK --keep ID\n"
 	 "\n"
 	 "Lists every NIK active in two districts, or twice in one, with the records side by side\n"
@@ -238,9 +238,9 @@ const struct cmd commands[] = {
 	 "(the city's field duplicate_of, shown by 'sinkron worker show' as Verifikasi); the\n"
 	 "districts receive the decision with their next sync, and the district that holds a\n"
 	 "duplicate ends it there ('sinkron worker end ID --reason duplikat').  Duplicates are not\n"
-	 "billed from the moment of the decision.\n"},
+	 "billed from the moment of the decision.\n")},
 	{"report", cmd_report, N_("enrolment, the monthly bill and the budget: text, CSV, HTML"),
-	 "usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--xlsx FILE] [--html FILE]\n"
+	 N_("usage: sinkron report [--year YYYY] [--month YYYY-MM] [--csv DIR] [--xlsx FILE] [--html FILE]\n"
 	 "\n"
 	 "What the city admin asks, from this database (the city's, or a district's own):\n"
 	 "- how many workers are active and enrolled, by district, kelurahan, occupation and\n"
@@ -260,9 +260,9 @@ const struct cmd commands[] = {
 	 "the Indonesian Excel reads them), --xlsx FILE the same tables as the sheets of one\n"
 	 "workbook, and --html FILE one page with charts that any browser opens from a USB stick\n"
 	 "with no network.  The files are\n"
-	 "readable by their owner only: they hold the city's figures.\n"},
+	 "readable by their owner only: they hold the city's figures.\n")},
 	{"budget", cmd_budget, N_("set or list a funder's budget for a year"),
-	 "usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"
+	 N_("usage: sinkron budget set YEAR AMOUNT [--funder FUNDER]\n"
 	 "       sinkron budget remove YEAR [--funder FUNDER]\n"
 	 "       sinkron budget [list]\n"
 	 "\n"
@@ -271,9 +271,9 @@ const struct cmd commands[] = {
 	 "enrolments (a warning says when nothing of that funder is billed in YEAR).  AMOUNT in\n"
 	 "rupiah: 2200000000, Rp2.200.000.000, 2,200,000,000 or '2,2 miliar'.  Setting it again\n"
 	 "replaces it (e.g. after the APBD-P revision).  Budgets stay in this database: they are\n"
-	 "not sent to the districts.\n"},
+	 "not sent to the districts.\n")},
 	{"repair", cmd_repair, N_("rebuild a damaged local repository without losing anything"),
-	 "usage: sinkron repair [--offline] [--config FILE]\n"
+	 N_("usage: sinkron repair [--offline] [--config FILE]\n"
 	 "\n"
 	 "For an office whose sync fails every time because its repository (office.git beside\n"
 	 "office.db) is damaged: objects missing, a pack corrupted.  Stop the agent first.  repair\n"
@@ -289,9 +289,9 @@ const struct cmd commands[] = {
 	 "lost, never less.  If the central repository holds change-sets of this office that the\n"
 	 "database does not know (the database is an older copy), repair refuses: 'sinkron restore\n"
 	 "--replace' is the way back then.  Exit 0 repaired, 1 failed (nothing in the database\n"
-	 "changed), 2 bad usage.\n"},
+	 "changed), 2 bad usage.\n")},
 	{"restore", cmd_restore, N_("a district or the city as it was at a past point, checked"),
-	 "usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
+	 N_("usage: sinkron restore --at DATE|COMMIT|TAG --out FILE [--district CODE]\n"
 	 "       sinkron restore --at DATE|COMMIT|TAG --replace\n"
 	 "       sinkron restore --undo-to DATE|COMMIT\n"
 	 "\n"
@@ -330,30 +330,30 @@ const struct cmd commands[] = {
 	 "\n"
 	 "Restores keep checkpoints (copies of restored states, checked by their digest) in\n"
 	 "office.checkpoints/ beside the database, so the next restore applies only what came\n"
-	 "after the nearest one; --no-checkpoints neither uses nor writes them.\n"},
+	 "after the nearest one; --no-checkpoints neither uses nor writes them.\n")},
 	{"snapshot", cmd_snapshot, N_("name the present state (e.g. the one a bill was computed from)"),
-	 "usage: sinkron snapshot NAME [--note TEXT]\n"
+	 N_("usage: sinkron snapshot NAME [--note TEXT]\n"
 	 "\n"
 	 "Seals what is pending, then records the present state under NAME as an annotated git tag\n"
 	 SK_REF_SNAPSHOT "NAME in the local repository: the date, who took it, the note, the\n"
 	 "digest of the whole database, and for every office the last change-set it holds and its\n"
 	 "digest.  'sinkron restore --at NAME' rebuilds exactly that state and proves it by the\n"
 	 "digest.  A name is never reused or moved.  Example: sinkron snapshot bill-2024-03\n"
-	 "--note \"APBD bill for March\"\n"},
+	 "--note \"APBD bill for March\"\n")},
 	{"snapshots", cmd_snapshots, N_("list the named snapshots"),
-	 "usage: sinkron snapshots\n"
+	 N_("usage: sinkron snapshots\n"
 	 "\n"
 	 "Lists the snapshots in the local repository: name, when and by whom it was taken, how\n"
-	 "many offices it covers, its digest and its note.\n"},
+	 "many offices it covers, its digest and its note.\n")},
 	{"diff", cmd_diff, N_("which workers were added, changed or ended between two points"),
-	 "usage: sinkron diff A B [--district CODE]\n"
+	 N_("usage: sinkron diff A B [--district CODE]\n"
 	 "\n"
 	 "A and B are points as for restore: dates, commits or snapshot names.  Restores both into\n"
 	 "temporary files (checked as restore checks them) and lists each worker that differs:\n"
 	 "added, changed (with the fields that changed), ended (status became ended), or removed;\n"
-	 "then the counts.  At the city --district CODE compares that district alone.\n"},
+	 "then the counts.  At the city --district CODE compares that district alone.\n")},
 	{"serve", cmd_serve, N_("the office's web pages (clerks log in with their own accounts)"),
-	 "usage: sinkron serve [--listen ADDR:PORT] [--cert FILE --key FILE] [--config FILE]\n"
+	 N_("usage: sinkron serve [--listen ADDR:PORT] [--cert FILE --key FILE] [--config FILE]\n"
 	 "                     [--upload-limit BYTES] [--idle-timeout SECONDS] [--session-idle SECONDS]\n"
 	 "                     [--max-connections N]\n"
 	 "\n"
@@ -366,9 +366,9 @@ const struct cmd commands[] = {
 	 "--upload-limit bytes (8 MiB); a connection that sends nothing for --idle-timeout seconds\n"
 	 "(30) is closed; a session unused for --session-idle seconds (1800) ends.  The agent serves\n"
 	 "the same pages when its configuration has 'serve = ADDR:PORT' (and 'serve_cert',\n"
-	 "'serve_key' off loopback).  SIGTERM or Ctrl-C stops it.\n"},
+	 "'serve_key' off loopback).  SIGTERM or Ctrl-C stops it.\n")},
 	{"user", cmd_user, N_("accounts for the web pages, kept in this database only"),
-	 "usage: sinkron user add NAME [--role petugas|kepala]\n"
+	 N_("usage: sinkron user add NAME [--role petugas|kepala]\n"
 	 "       sinkron user list\n"
 	 "       sinkron user disable NAME | enable NAME\n"
 	 "       sinkron user passwd NAME\n"
@@ -377,8 +377,8 @@ const struct cmd commands[] = {
 	 "They stay in this office's database and are never sent to the city.  The password is\n"
 	 "asked on the terminal (twice), or read from the first line of standard input, never\n"
 	 "from the command line; at least 8 characters; stored hashed with Argon2id.  A disabled\n"
-	 "account is logged out at its next request.\n"},
-	{"help", cmd_help, N_("help on a verb"), "usage: sinkron help [VERB]\n"},
+	 "account is logged out at its next request.\n")},
+	{"help", cmd_help, N_("help on a verb"), N_("usage: sinkron help [VERB]\n")},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -390,7 +390,7 @@ int cmd_help(int argc, char **argv)
 			fprintf(stderr, _("sinkron: no verb '%s'; 'sinkron help' lists them\n"), argv[1]);
 			return EXIT_USAGE;
 		}
-		fputs(c->help, stdout);
+		fputs(_(c->help), stdout);
 		fputs(_(exit_help), stdout);
 		return EXIT_OK;
 	}
