@@ -20,9 +20,11 @@ static int parse_year(const char *s)
 	return atoi(s);
 }
 
-/* The report as text on standard output; in Indonesian each line the catalogue knows (the
- * budget's conclusion, the headings) is put in its words, the tables' figures as they are. */
-static int write_text(const struct sk_report *r)
+/* The report as text on standard output; in Indonesian the tables' words (headings, month
+ * names) are the catalogue's as the engine lays them out, then each line the catalogue knows
+ * (the budget's conclusion, the titles) is put in its words, the tables' figures as they are.
+ * The files (CSV, .xlsx, HTML) are written after, with the engine's English. */
+static int write_text(struct sk_report *r)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -30,9 +32,14 @@ static int write_text(const struct sk_report *r)
 	int rc;
 	if (strcmp(i18n_lang(), "id"))
 		return sk_report_write_text(r, stdout);
-	if (!(f = open_memstream(&text, &len)))
-		return sk_report_write_text(r, stdout);
+	r->word = i18n_tr;
+	if (!(f = open_memstream(&text, &len))) {
+		rc = sk_report_write_text(r, stdout);
+		r->word = NULL;
+		return rc;
+	}
 	rc = sk_report_write_text(r, f);
+	r->word = NULL;
 	fclose(f);
 	for (char *line = text, *end; rc >= 0 && line && *line; line = end ? end + 1 : NULL) {
 		size_t indent = strspn(line, " ");
@@ -124,7 +131,7 @@ static int print_budget(void *payload, int year, const char *funder, int64_t amo
 	char rp[32];
 	int *n = payload;
 	if (!(*n)++)
-		printf("%-6s %-24s %20s\n", "year", "funder", "budget");
+		puts(_("year   funder                                 budget"));
 	sk_rupiah_format(rp, sizeof(rp), amount);
 	printf("%-6d %-24s %20s\n", year, funder, rp);
 	return 0;
@@ -190,6 +197,7 @@ int cmd_budget(int argc, char **argv)
 					known = r->bills[i].months_billed > 0;
 					if (known) {
 						char line[512];
+						r->word = i18n_tr;
 						sk_report_conclusion(line, sizeof(line), r, &r->bills[i]);
 						printf("%s\n", tr_msg(line));
 					}

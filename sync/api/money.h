@@ -115,6 +115,10 @@ struct sk_report {
 	size_t nbills;
 	struct sk_report_funder *bills;         /* by funder name; funders with a budget included */
 	int64_t unrated;       /* enrolment-months with no rate in force: not priced */
+	/* Set by the caller that writes the text: gives, for an English word of its tables (a
+	 * column's heading, "total", a month's name), that word in the reader's language; the
+	 * sentences and headings on lines of their own stay English.  NULL: English. */
+	const char *(*word)(const char *english);
 };
 
 /* Computes the report of db for year (2000-2100), counting enrolments in force in month (1-12)

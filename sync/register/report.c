@@ -22,6 +22,17 @@
 const char *const sk_month_names[12] = {"January", "February", "March", "April", "May", "June",
 					"July", "August", "September", "October", "November", "December"};
 
+const char *sk_report_word(const struct sk_report *r, const char *english)
+{
+	const char *w = r->word ? r->word(english) : NULL;
+	return w ? w : english;
+}
+
+const char *sk_report_month(const struct sk_report *r, int m)
+{
+	return sk_report_word(r, sk_month_names[m - 1]);
+}
+
 /* An enrolment is in force in a month it covers on any day (?2 first day, ?3 last day), and is
  * priced by the one pricing rule (pricing.c), like sk_bill(). */
 #define IN_FORCE SK_IN_FORCE_SQL
@@ -524,7 +535,7 @@ void sk_report_conclusion(char *out, size_t n, const struct sk_report *r, const 
 		snprintf(out, n, "the %s budget for %d: nothing billed, %s left", f->funder, r->year, left);
 	} else if (f->runs_out) {
 		snprintf(out, n, "the %s budget for %d runs out in %s %d: %d month%s of %d paid", f->funder, r->year,
-			 sk_month_names[f->runs_out - 1], r->year, f->months_paid, f->months_paid == 1 ? "" : "s",
+			 sk_report_month(r, f->runs_out), r->year, f->months_paid, f->months_paid == 1 ? "" : "s",
 			 f->months_billed);
 	} else {
 		sk_rupiah_format(left, sizeof(left), f->budget - f->year_total);
@@ -539,11 +550,11 @@ void sk_report_rate_line(char *out, size_t n, const struct sk_report *r, const s
 	char rate[48];
 	sk_rupiah_format(rate, sizeof(rate), f->rate);
 	if (!f->has_budget || f->rate <= 0) {
-		snprintf(out, n, "billed %s in %s %d", rate, sk_month_names[r->month - 1], r->year);
+		snprintf(out, n, "billed %s in %s %d", rate, sk_report_month(r, r->month), r->year);
 		return;
 	}
 	snprintf(out, n, "at the present rate, %s a month (%s %d), the budget lasts %.1f months", rate,
-		 sk_month_names[r->month - 1], r->year, (double)f->budget / (double)f->rate);
+		 sk_report_month(r, r->month), r->year, (double)f->budget / (double)f->rate);
 }
 
 /* "58 enrolments are billed twice in December 2024: ..." or nothing (returns 0) */
@@ -553,7 +564,7 @@ int sk_report_doubled_line(char *out, size_t n, const struct sk_report *r, const
 	if (d <= 0)
 		return 0;
 	snprintf(out, n, "%lld enrolment%s billed twice in %s %d: the same NIK enrolled in two districts "
-		 "(see 'sinkron duplicates')", (long long)d, d == 1 ? " is" : "s are", sk_month_names[r->month - 1], r->year);
+		 "(see 'sinkron duplicates')", (long long)d, d == 1 ? " is" : "s are", sk_report_month(r, r->month), r->year);
 	return 1;
 }
 

@@ -14,6 +14,9 @@
 
 /* "January" .. "December", as the report names the months. */
 extern const char *const sk_month_names[12];
+/* english through r->word (english itself when it is NULL); the name of month m (1-12) so. */
+const char *sk_report_word(const struct sk_report *r, const char *english);
+const char *sk_report_month(const struct sk_report *r, int m);
 
 /* v with thousands grouped like sk_rupiah_format(), without the currency: "1,234,567". */
 void sk_count_format(char *out, size_t n, int64_t v);

@@ -71,18 +71,18 @@ static void text_table(FILE *f, const struct sk_report *r, const char *title, co
 
 	fprintf(f, "\n%s\n", title);
 	for (int i = 0; i < nlabels; i++)
-		widths[i] = col_max(t, which[i], sk_text_width(heads[i]));
+		widths[i] = col_max(t, which[i], sk_text_width(sk_report_word(r, heads[i])));
 	fputs("  ", f);
 	for (int i = 0; i < nlabels; i++) {
-		put_cell(f, heads[i], widths[i], 0);
+		put_cell(f, sk_report_word(r, heads[i]), widths[i], 0);
 		fputs("  ", f);
 	}
-	put_cell(f, "workers", 9, 1);
+	put_cell(f, sk_report_word(r, "workers"), 9, 1);
 	for (int p = 0; p < r->nprograms; p++) {
 		fputs("  ", f);
 		put_cell(f, r->programs[p], 9, 1);
 	}
-	snprintf(prem, sizeof(prem), "premium %.3s %d", sk_month_names[r->month - 1], r->year);
+	snprintf(prem, sizeof(prem), "%s %.3s %d", sk_report_word(r, "premium"), sk_report_month(r, r->month), r->year);
 	fputs("  ", f);
 	put_cell(f, prem, 18, 1);
 	fputc('\n', f);
@@ -92,7 +92,7 @@ static void text_table(FILE *f, const struct sk_report *r, const char *title, co
 			labels[k] = which[k] == 0 ? row->key : which[k] == 1 ? row->name : row->parent;
 		text_row(f, r, labels, widths, nlabels, row);
 	}
-	labels[0] = "total";
+	labels[0] = sk_report_word(r, "total");
 	for (int k = 1; k < nlabels; k++)
 		labels[k] = "";
 	text_row(f, r, labels, widths, nlabels, &t->total);
@@ -104,7 +104,7 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 	static const char *const h_district[] = {"code", "distrik"}, *const h_kel[] = {"code", "kelurahan", "distrik"};
 	static const char *const h_occ[] = {"occupation"}, *const h_fund[] = {"funder"};
 	static const int w_district[] = {0, 1}, w_kel[] = {0, 1, 2}, w_name[] = {1};
-	const char *mon = sk_month_names[r->month - 1];
+	const char *mon = sk_report_month(r, r->month);
 
 	fprintf(f, "%s%s (%s): enrolment and premium, %d\n", r->is_city ? "" : "Distrik ", r->name, r->code, r->year);
 	fprintf(f, "Workers: active in the register now.  Enrolments and premium: in force in %s %d.\n", mon, r->year);
@@ -149,13 +149,14 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 			sk_rupiah_format(a, sizeof(a), bf->budget);
 		fprintf(f, "\nMONTHLY BILL %d: %s (%s%s)\n", r->year, bf->funder, bf->has_budget ? "budget " : "no budget set",
 			bf->has_budget ? a : "");
-		fprintf(f, "  %-15s  %9s", "month", "people");
+		fprintf(f, "  %-15s  %9s", sk_report_word(r, "month"), sk_report_word(r, "people"));
 		for (int p = 0; p < r->nprograms; p++)
 			fprintf(f, "  %16s", r->programs[p]);
-		fprintf(f, "  %16s  %16s  %16s\n", "total", "cumulative", bf->has_budget ? "budget left" : "");
+		fprintf(f, "  %16s  %16s  %16s\n", sk_report_word(r, "total"), sk_report_word(r, "cumulative"),
+			bf->has_budget ? sk_report_word(r, "budget left") : "");
 		for (int m = 0; m < 12; m++) {
 			char mname[32];
-			snprintf(mname, sizeof(mname), "%s %d", sk_month_names[m], r->year);
+			snprintf(mname, sizeof(mname), "%s %d", sk_report_month(r, m + 1), r->year);
 			sk_count_format(b, sizeof(b), bf->people[m]);
 			fprintf(f, "  %-15s  %9s", mname, b);
 			for (int p = 0; p < r->nprograms; p++) {
@@ -169,12 +170,12 @@ int sk_report_write_text(const struct sk_report *r, FILE *f)
 				sk_rupiah_format(c, sizeof(c), bf->budget - bf->cumulative[m]);
 				fprintf(f, "  %16s", c);
 				if (bf->runs_out == m + 1)
-					fputs("  << the budget runs out", f);
+					fprintf(f, "  %s", sk_report_word(r, "<< the budget runs out"));
 			}
 			fputc('\n', f);
 		}
 		sk_count_format(b, sizeof(b), bf->person_months);
-		fprintf(f, "  %-15s  %9s", "year", b);
+		fprintf(f, "  %-15s  %9s", sk_report_word(r, "year"), b);
 		for (int p = 0; p < r->nprograms; p++) {
 			int64_t s = 0;
 			for (int m = 0; m < 12; m++)
