@@ -278,8 +278,8 @@ static int log_line(void *payload, const struct sk_log_entry *e)
 	if (s->limit && s->shown >= s->limit)
 		return 1;
 	local_time(when, sizeof(when), e->at);
-	printf("%s  %-8s #%-5llu %6zu row(s) %7zu bytes  %s  %.12s  digest %.16s\n", when, e->origin,
-	       (unsigned long long)e->number, e->rows, e->bytes, e->local ? "sealed " : "applied", e->commit ? e->commit : "",
+	printf(_("%s  %-8s #%-5llu %6zu row(s) %7zu bytes  %s  %.12s  digest %.16s\n"), when, e->origin,
+	       (unsigned long long)e->number, e->rows, e->bytes, e->local ? _("sealed ") : _("applied"), e->commit ? e->commit : "",
 	       e->digest);
 	if (e->summary && *e->summary)
 		printf("    %s\n", e->summary);

@@ -93,10 +93,10 @@ static int print_enrolment(void *payload, const struct sk_enrolment *e)
 	char rp[32];
 	(void)payload;
 	sk_rupiah_format(rp, sizeof(rp), e->income);
-	printf("  %-4s %-22s from %s%s%s  bracket %s%s%s%s%s%s%s\n", e->program, e->funder ? e->funder : "",
-	       e->start_on ? e->start_on : "?", e->end_on ? " to " : "", e->end_on ? e->end_on : "", rp,
-	       e->decree ? "  SK " : "", e->decree ? e->decree : "", e->end_reason ? "  ended: " : "",
-	       e->end_reason ? e->end_reason : "", e->decision ? "  decision " : "", e->decision ? e->decision : "");
+	printf(_("  %-4s %-22s from %s%s%s  bracket %s%s%s%s%s%s%s\n"), e->program, e->funder ? e->funder : "",
+	       e->start_on ? e->start_on : "?", e->end_on ? _(" to ") : "", e->end_on ? e->end_on : "", rp,
+	       e->decree ? "  SK " : "", e->decree ? e->decree : "", e->end_reason ? _("  ended: ") : "",
+	       e->end_reason ? e->end_reason : "", e->decision ? _("  decision ") : "", e->decision ? e->decision : "");
 	return 0;
 }
 
@@ -134,7 +134,7 @@ static void show_worker(struct sk_db *db, const struct sk_worker *w)
 		sk_rupiah_format(inc, sizeof(inc), w->income);
 		print_kv("Penghasilan", inc);
 	}
-	print_kv("Status", w->status);
+	print_kv("Status", w->status ? _(w->status) : NULL);
 	print_kv("Berakhir", w->ended_on);
 	print_kv("Alasan", w->end_reason);
 	print_kv("KPJ", w->kpj);
@@ -150,7 +150,7 @@ static int list_line(void *payload, const struct sk_worker *w)
 {
 	size_t *n = payload;
 	printf("%-28s %-16s %-32s %-10s %s\n", w->id, w->nik ? w->nik : "", w->name ? w->name : "",
-	       w->birth_date ? w->birth_date : "", w->status ? w->status : "");
+	       w->birth_date ? w->birth_date : "", w->status ? _(w->status) : "");
 	(*n)++;
 	return 0;
 }
@@ -395,13 +395,14 @@ int cmd_enrol(int argc, char **argv)
 
 static int print_funder(void *payload, const struct sk_funder *f)
 {
-	char br[32] = "declared income";
+	char br[32];
 	(void)payload;
+	snprintf(br, sizeof(br), "%s", _("declared income"));
 	if (f->bracket)
 		sk_rupiah_format(br, sizeof(br), f->bracket);
-	printf("%-24s %-6s %-12s bracket %-16s ages %d-%d (%s)  back %d month(s)%s%s%s\n", f->name, f->kind, f->programs,
-	       br, f->age_min, f->age_max, f->age_warn ? "warn" : "refuse", f->backdate_months,
-	       f->regulation ? "  " : "", f->regulation ? f->regulation : "", f->active ? "" : "  (inactive)");
+	printf(_("%-24s %-6s %-12s bracket %-16s ages %d-%d (%s)  back %d month(s)%s%s%s\n"), f->name, f->kind, f->programs,
+	       br, f->age_min, f->age_max, f->age_warn ? _("warn") : _("refuse"), f->backdate_months,
+	       f->regulation ? "  " : "", f->regulation ? f->regulation : "", f->active ? "" : _("  (inactive)"));
 	return 0;
 }
 

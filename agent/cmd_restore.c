@@ -160,7 +160,7 @@ static int snapshot_line(void *payload, const struct sk_snapshot *s)
 	when_text(when, sizeof(when), s->time * 1000);
 	/* the note is the paragraph after the title, when there is one */
 	title_end = strstr(p, "\n\n");
-	printf("%-20s %s  by %-12s %zu branch(es)  digest %.16s", s->name, when, s->tagger, s->branches,
+	printf(_("%-20s %s  by %-12s %zu branch(es)  digest %.16s"), s->name, when, s->tagger, s->branches,
 	       s->digest ? s->digest : "");
 	if (title_end && strncmp(title_end + 2, "taken:", 6)) {
 		const char *e = strchr(title_end + 2, '\n');
