@@ -99,8 +99,8 @@ int usage_error(const char *verb, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c) {
-		const char *end = strstr(c->help, "\n\n");
-		fprintf(stderr, "%.*s\n", end ? (int)(end - c->help) : (int)strlen(c->help), c->help);
+		const char *help = _(c->help), *end = strstr(help, "\n\n");
+		fprintf(stderr, "%.*s\n", end ? (int)(end - help) : (int)strlen(help), help);
 	}
 	return EXIT_USAGE;
 }

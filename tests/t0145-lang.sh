@@ -42,11 +42,11 @@ $EN $SINKRON import "$TOP/tests/data/workers-good.csv" --dry-run >en 2>/dev/null
 $ID $SINKRON import "$TOP/tests/data/workers-good.csv" --dry-run >id 2>/dev/null
 check "a dry run in both" 'grep -q "300 added.*(dry run: nothing was changed)$" en && grep -q "300 ditambahkan.*(uji coba: tidak ada yang diubah)$" id'
 
-# a usage error: the message in the language, the verb's usage as it is
+# a usage error: the message and the verb's usage in the language, the flags as they are
 $EN $SINKRON bill --month 2026-13 >out 2>en; ren=$?
 $ID $SINKRON bill --month 2026-13 >out 2>id; rid=$?
 check "a usage error in English" 'grep -q "^sinkron bill: month .2026-13. is not a month like 2024-03$" en && grep -q "^usage: sinkron bill" en'
-check "a usage error in Indonesian" 'grep -q "^sinkron bill: bulan .2026-13. bukan bulan seperti 2024-03$" id && grep -q "^usage: sinkron bill" id'
+check "a usage error in Indonesian" 'grep -q "^sinkron bill: bulan .2026-13. bukan bulan seperti 2024-03$" id && grep -q "^pemakaian: sinkron bill --month TTTT-BB" id'
 check "... exit 2 in both" '[ $ren -eq 2 ] && [ $rid -eq 2 ]'
 $ID $SINKRON status --frob >out 2>id
 check "an unknown option in Indonesian" 'grep -q "^sinkron status: opsi .--frob. tidak dikenal$" id'
@@ -62,11 +62,41 @@ check "LANG=id alone, LC_ALL and LC_MESSAGES choose Indonesian too" \
 	'env LANG=id $SINKRON help | grep -q "^Perintah:" && env LANG=C LC_ALL=id_ID.UTF-8 $SINKRON help | grep -q "^Perintah:" && env LANG=C LC_MESSAGES=id_ID.UTF-8 $SINKRON help | grep -q "^Perintah:"'
 check "another language is English" 'env LANG=fr_FR.UTF-8 $SINKRON help | grep -q "^Verbs:"'
 
+# each verb's help: under Indonesian no line of it is the English one, the usage keeps the flags
+verbs=$($EN $SINKRON help | sed -n 's/^  \([a-z]*\) .*/\1/p')
+nv=0; english=; bare=
+for v in $verbs; do
+	nv=$((nv + 1))
+	$EN $SINKRON help "$v" >en
+	$ID $SINKRON help "$v" >id
+	grep -v '^$' en | grep -Fx -f - id >same
+	[ -s same ] && english="$english $v"
+	{ head -n 1 id | grep -q "^pemakaian: sinkron $v" && [ "$($ID $SINKRON "$v" --help)" = "$(cat id)" ]; } || bare="$bare $v"
+done
+check "the verbs are read from help ($nv)" '[ "$nv" -ge 29 ]'
+check "no verb's help has an English line in Indonesian (${english:-none})" '[ -z "$english" ]'
+check "... each begins 'pemakaian: sinkron VERB' and is VERB --help too (${bare:-all do})" '[ -z "$bare" ]'
+check "help worker in Indonesian: its words and its flags" '$ID $SINKRON help worker >id; grep -q "^Tanggal ditulis 31/12/1980" id && grep -q -- "--nik NIK --name NAMA --birth-date TANGGAL" id && grep -q "kepesertaan pekerja itu" id'
+check "help worker in English as always" '$EN $SINKRON help worker >en; grep -q "^usage: sinkron worker add --nik NIK --name NAME --birth-date DATE" en && grep -q "^Dates as 31/12/1980" en'
+
 # the report's conclusion: the engine's English lines, read in the catalogue's words
 mkdir city && (cd city && $EN $SINKRON init --city 96.71 && $EN $SINKRON budget set 2026 2200000000) >/dev/null 2>&1
 (cd city && $EN $SINKRON report --year 2026 >../en 2>&1; $ID $SINKRON report --year 2026 >../id 2>&1)
 check "report's conclusion in English" 'grep -q "^  the APBD Kota budget for 2026: nothing billed, Rp2,200,000,000 left$" en && grep -q "^BUDGET 2026$" en'
 check "report's conclusion in Indonesian" 'grep -q "^  anggaran APBD Kota untuk 2026: belum ada tagihan, sisa Rp2,200,000,000$" id && grep -q "^ANGGARAN 2026$" id'
+# the report's tables: their headings and the months in the reader's language, laid out as in English
+(cd city && $EN $SINKRON report --month 2026-05 >../en 2>&1; $ID $SINKRON report --month 2026-05 >../id 2>&1)
+months_en="January February March April May June July August September October November December"
+months_id="Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+every() { local w; for w in $2; do grep -q "^  $w 2026 " "$1" || return 1; done; }
+check "report's tables in English" 'grep -q "in force in May 2026\.$" en && grep -q "^  code  *distrik  *workers  .*premium May 2026$" en && grep -q "^MONTHLY BILL 2026: APBD Kota (budget Rp2,200,000,000)$" en && grep -q "^  month  *people  .*total  *cumulative  *budget left$" en && every en "$months_en" && grep -q "^  year  " en'
+check "report's tables in Indonesian" 'grep -q "yang berlaku pada Mei 2026\.$" id && grep -q "^KEPESERTAAN PER DISTRIK$" id && grep -q "^  kode  *distrik  *pekerja  .*iuran Mei 2026$" id && grep -q "^TAGIHAN BULANAN 2026: APBD Kota (anggaran Rp2,200,000,000)$" id && grep -q "^  bulan  *orang  .*jumlah  *kumulatif  *sisa anggaran$" id && every id "$months_id" && grep -q "^  setahun  " id'
+check "... and no English month or heading left" '! grep -E "January|February|March|June|July|August|October|December|May|premium|workers|ENROLMENT|MONTHLY|cumulative" id'
+check "... the same figures in both" '[ "$(grep -o "Rp[0-9,]*" en)" = "$(grep -o "Rp[0-9,]*" id)" ]'
+(cd city && $EN $SINKRON budget >../en; $ID $SINKRON budget >../id)
+check "budget list's heading in both" 'head -n 1 en | grep -q "^year   funder  *budget$" && head -n 1 id | grep -q "^tahun  pemberi dana  *anggaran$" && [ "$(sed 1d en)" = "$(sed 1d id)" ]'
+$EN $SINKRON funder list >en; $ID $SINKRON funder list >id
+check "funder list's rows in both" 'grep -q "^APBD Kota  *apbd   JKK+JKM      bracket Rp1,000,000      ages 18-65 (refuse)  back 0 month(s)  " en && grep -q "^APBD Kota  *apbd   JKK+JKM      dasar iuran Rp1,000,000  *usia 18-65 (di luar: ditolak)  boleh mundur 0 bulan  " id'
 
 # the bill's CSV is for programs: the same in both languages
 check "bill --csv is the same in both" '[ "$($EN $SINKRON bill --month 2026-01 --csv)" = "$($ID $SINKRON bill --month 2026-01 --csv)" ]'
