@@ -74,7 +74,7 @@ static int nrows;
 	"INSERT INTO workers (id, owner, nik, kk, name, birth_place, birth_date, sex, address, kelurahan, phone, "       \
 	"occupation, workplace, income, status) VALUES (?, '96.71.01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')"
 
-enum { KEEP, DROP_SOME, DROP_ALL, REBUILD, LEAN };
+enum { KEEP, DROP_SOME, DROP_ALL, REBUILD, LEAN, MERGED };
 
 /* the guards' checks a rebuilt table carries as CHECK constraints */
 enum { CK_TYPES = 1, CK_ID = 2, CK_LEN = 4, CK_ID_RANGE = 8, CK_STRICT = 16, CK_OWNER = 32, CK_ONE = 64 };
@@ -106,6 +106,10 @@ static const struct variant {
 	 NULL, CK_STRICT | CK_ID | CK_ID_RANGE | CK_LEN | CK_ONE},
 	{"check_all", "capture + CHECKs for every guard, none exempt while applying (a floor)", REBUILD, NULL,
 	 CK_TYPES | CK_ID | CK_LEN | CK_OWNER},
+	{"merged", "capture and every insert guard in one trigger statement (CASE ... RAISE)", MERGED, NULL, 0},
+	{"merged_strict", "STRICT table + capture and the other insert guards in one trigger statement", MERGED, NULL, CK_STRICT},
+	{"merged_fast", "capture and every insert guard in one statement, cheap tests first (comparisons for types, "
+			"json_valid for the id's control characters, the exact test only when they flag)", MERGED, NULL, CK_ONE},
 	{"slim", "capture + slim guard (owner, city columns; sk_ctx read last), no CHECK", REBUILD, NULL, 0},
 	{"ck_types", "slim + the types CHECKs alone", REBUILD, NULL, CK_TYPES},
 	{"ck_id", "slim + the id CHECK alone", REBUILD, NULL, CK_ID},
@@ -113,6 +117,19 @@ static const struct variant {
 	{"ck_len", "slim + the length CHECKs alone", REBUILD, NULL, CK_LEN},
 };
 #define NVARIANTS ((int)(sizeof(variants) / sizeof(variants[0])))
+
+/* $BENCH_ONLY, a comma-separated list of variants, runs those and the first three alone. */
+static int wanted(int v)
+{
+	const char *only = getenv("BENCH_ONLY"), *p;
+	size_t n = strlen(variants[v].tag);
+	if (v < 3 || !only || !*only)
+		return 1;
+	for (p = only; (p = strstr(p, variants[v].tag)); p += n)
+		if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
 
 static void die(const char *what)
 {
@@ -235,6 +252,76 @@ static void lean(struct sk_db *db, const struct sk_table *t)
 	sk_buf_release(&sql);
 }
 
+
+/* Capture and the insert guards as one trigger of one statement: the outbox's INSERT ... SELECT
+ * reads sk_ctx once and its WHERE raises, through a CASE, the first check a row fails; a STRICT
+ * table (CK_STRICT) leaves the types to SQLite. */
+static void merged(struct sk_db *db, const struct sk_table *t, const struct variant *v)
+{
+	struct sk_buf sql = SK_BUF_INIT;
+	const char *now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+	if (v->checks & CK_STRICT) {
+		struct variant bare_strict = {"", "", REBUILD, NULL, CK_STRICT};
+		rebuild(db, t, &bare_strict);
+	}
+	sk_buf_puts(&sql, "DROP TRIGGER IF EXISTS sk_guard_types_workers_insert; DROP TRIGGER IF EXISTS sk_guard_workers_insert; "
+			  "DROP TRIGGER sk_capture_workers_insert; ");
+	if (v->checks & CK_ONE) {
+		sk_buf_printf(&sql, "CREATE TRIGGER sk_capture_workers_insert AFTER INSERT ON workers BEGIN "
+				    "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) SELECT %d, NEW.id, 1, NULL, %s, operator "
+				    "FROM sk_ctx WHERE applying = 0 AND CASE WHEN (NEW.id IS NULL OR NEW.id >= x'' OR NEW.id = '' OR "
+				    "NOT json_valid('\"' || NEW.id || '\"') OR instr(NEW.id, '%c') > 0 OR length(NEW.id) > 63) AND "
+				    "(typeof(NEW.id) IS NOT 'text' OR "
+				    "length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 OR NEW.id GLOB '*[%c-%c%c]*' OR "
+				    "instr(CAST(NEW.id AS BLOB), x'00') > 0) THEN RAISE(ABORT, 'workers: the id') WHEN 0",
+			      t->id, now, 127, 1, 31, 127);
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&sql, t->types[i] == SK_INT ? " OR typeof(NEW.\"%s\") NOT IN ('null', 'integer')" : " OR NEW.\"%s\" >= x''",
+				      t->cols[i]);
+		sk_buf_printf(&sql, " THEN RAISE(ABORT, 'workers: types') WHEN 0");
+		for (int i = 0; i < t->ncols; i++)
+			if (t->types[i] != SK_INT)
+				sk_buf_printf(&sql, " OR length(NEW.\"%s\") > %d", t->cols[i], SK_MAX_TEXT_CHARS);
+		sk_buf_printf(&sql, " THEN RAISE(ABORT, 'workers: length') WHEN NEW.owner IS NOT '%s' THEN RAISE(ABORT, 'workers: owner') "
+				    "WHEN 0", db->code);
+		for (int i = 0; i < t->ncols; i++)
+			if (t->city_mask >> i & 1)
+				sk_buf_printf(&sql, " OR NEW.\"%s\" IS NOT NULL", t->cols[i]);
+		sk_buf_puts(&sql, " THEN RAISE(ABORT, 'workers: city') ELSE 1 END; END;");
+		if (sk_db_exec(db, (const char *)sql.ptr) < 0)
+			die("merged");
+		sk_buf_release(&sql);
+		return;
+	}
+	sk_buf_printf(&sql, "CREATE TRIGGER sk_capture_workers_insert AFTER INSERT ON workers BEGIN "
+			    "INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) SELECT %d, NEW.id, 1, NULL, %s, operator "
+			    "FROM sk_ctx WHERE applying = 0 AND CASE WHEN typeof(NEW.id) IS NOT 'text' OR "
+			    "length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 OR NEW.id GLOB '*[%c-%c%c]*' OR "
+			    "instr(CAST(NEW.id AS BLOB), x'00') > 0 THEN RAISE(ABORT, 'workers: the id') ",
+		      t->id, now, 1, 31, 127);
+	if (!(v->checks & CK_STRICT)) {
+		sk_buf_puts(&sql, "WHEN 0");
+		for (int i = 0; i < t->ncols; i++)
+			sk_buf_printf(&sql, " OR typeof(NEW.\"%s\") NOT IN ('null', '%s')", t->cols[i],
+				      t->types[i] == SK_INT ? "integer" : "text");
+		sk_buf_puts(&sql, " THEN RAISE(ABORT, 'workers: types') ");
+	}
+	sk_buf_puts(&sql, "WHEN 0");
+	for (int i = 0; i < t->ncols; i++)
+		if (t->types[i] != SK_INT)
+			sk_buf_printf(&sql, " OR length(NEW.\"%s\") > %d", t->cols[i], SK_MAX_TEXT_CHARS);
+	sk_buf_printf(&sql, " THEN RAISE(ABORT, 'workers: length') WHEN NEW.owner IS NOT '%s' THEN RAISE(ABORT, 'workers: owner') ",
+		      db->code);
+	sk_buf_puts(&sql, "WHEN 0");
+	for (int i = 0; i < t->ncols; i++)
+		if (t->city_mask >> i & 1)
+			sk_buf_printf(&sql, " OR NEW.\"%s\" IS NOT NULL", t->cols[i]);
+	sk_buf_puts(&sql, " THEN RAISE(ABORT, 'workers: city') ELSE 1 END; END;");
+	if (sk_db_exec(db, (const char *)sql.ptr) < 0)
+		die("merged");
+	sk_buf_release(&sql);
+}
+
 static struct sk_db *open_db(const char *dir, const struct variant *v, int rep)
 {
 	struct sk_db *db;
@@ -261,8 +348,10 @@ static struct sk_db *open_db(const char *dir, const struct variant *v, int rep)
 		if (sql.len && sk_db_exec(db, (const char *)sql.ptr) < 0)
 			die(v->tag);
 	}
-	for (int i = 0; i < db->ntables && (v->how == REBUILD || v->how == LEAN); i++) {
-		if (strcmp(db->tables[i].name, "workers") == 0 && v->how == REBUILD)
+	for (int i = 0; i < db->ntables && (v->how == REBUILD || v->how == LEAN || v->how == MERGED); i++) {
+		if (strcmp(db->tables[i].name, "workers") == 0 && v->how == MERGED)
+			merged(db, &db->tables[i], v);
+		else if (strcmp(db->tables[i].name, "workers") == 0 && v->how == REBUILD)
 			rebuild(db, &db->tables[i], v);
 		else if (strcmp(db->tables[i].name, "workers") == 0)
 			lean(db, &db->tables[i]);
@@ -294,10 +383,19 @@ static int outbox_count(struct sk_db *db)
 	return n;
 }
 
+/* $BENCH_CPU=1: each run's CPU time instead of the clock's */
+static double clock_s(void)
+{
+	static int cpu = -1;
+	if (cpu < 0)
+		cpu = getenv("BENCH_CPU") && strcmp(getenv("BENCH_CPU"), "1") == 0;
+	return cpu ? cpu_s() : now_s();
+}
+
 static double run(struct sk_db *db)
 {
 	sqlite3_stmt *st;
-	double t0 = now_s();
+	double t0 = clock_s();
 	if (sk_db_begin(db) < 0 || sk_db_prepare(db, &st, INSERT_SQL) < 0)
 		die("insert");
 	for (int i = 0; i < nrows; i++) {
@@ -324,7 +422,7 @@ static double run(struct sk_db *db)
 	sqlite3_finalize(st);
 	if (sk_db_commit(db) < 0)
 		die("commit");
-	return now_s() - t0;
+	return clock_s() - t0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -408,26 +506,48 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_capture: no variant '%s'\n", argv[2]);
 		return 2;
 	}
+	if (argc == 5 && strcmp(argv[1], "one") == 0 && (nrows = atoi(argv[3])) > 0) {
+		/* one variant, once: for a profiler (valgrind --tool=callgrind --toggle-collect=run) */
+		for (int v = 0; v < NVARIANTS; v++) {
+			if (strcmp(argv[2], variants[v].tag) == 0) {
+				struct sk_db *db = open_db(argv[4], &variants[v], 0);
+				/* $BENCH_SQL: run after the variant is made (to try a trigger by hand) */
+				if (getenv("BENCH_SQL") && sk_db_exec(db, getenv("BENCH_SQL")) < 0)
+					die("BENCH_SQL");
+				make_rows(&bytes);
+				printf("%s %.3f s\n", variants[v].tag, run(db));
+				sk_db_free(db);
+				free(rows);
+				return 0;
+			}
+		}
+		fprintf(stderr, "bench_capture: no variant '%s'\n", argv[2]);
+		return 2;
+	}
 	nrows = argc > 1 ? atoi(argv[1]) : 100000;
 	if (nrows <= 0 || reps <= 0 || reps > 50) {
 		fprintf(stderr, "usage: bench_capture [ROWS] [REPS] [DIR]\n"
 				"       bench_capture sql ROWS\n"
-				"       bench_capture make VARIANT PATH\n");
+				"       bench_capture make VARIANT PATH\n"
+				"       bench_capture one VARIANT ROWS DIR\n");
 		return 2;
 	}
 	make_rows(&bytes);
 	for (int k = 0; k < reps; k++) {
 		struct sk_db *db[NVARIANTS];
 		for (int v = 0; v < NVARIANTS; v++)
-			db[v] = open_db(dir, &variants[v], k);
+			db[v] = wanted(v) ? open_db(dir, &variants[v], k) : NULL;
 		/* the order rotates, so no variant always meets the same cache or neighbour's load */
 		for (int j = 0; j < NVARIANTS; j++) {
 			int v = (j + k) % NVARIANTS;
-			t[v][k] = run(db[v]);
+			if (db[v])
+				t[v][k] = run(db[v]);
 		}
 		fprintf(stderr, "bench_capture: rep %d:", k + 1);
 		for (int v = 0; v < NVARIANTS; v++) {
 			const struct variant *x = &variants[v];
+			if (!db[v])
+				continue;
 			int want = x->how == DROP_ALL || (x->how == DROP_SOME && strstr(x->drop, "capture")) ? 0 : nrows;
 			if (outbox_count(db[v]) != want) {
 				fprintf(stderr, "\nbench_capture: %s: the outbox holds %d entries, not %d\n", variants[v].tag,
@@ -450,6 +570,8 @@ int main(int argc, char **argv)
 	for (int v = 0; v < NVARIANTS; v++)
 		med[v] = median(t[v], reps);
 	for (int v = 0; v < NVARIANTS; v++) {
+		if (!wanted(v))
+			continue;
 		printf("%s_s %.3f\n%s_runs", variants[v].tag, med[v], variants[v].tag);
 		for (int k = 0; k < reps; k++)
 			printf(" %.3f", t[v][k]);

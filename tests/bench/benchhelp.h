@@ -1,5 +1,5 @@
 /*
- * benchhelp.h: what the benchmark drivers share: a monotonic clock in seconds, and removing a
+ * benchhelp.h: what the benchmark drivers share: a monotonic clock and the process's CPU time in seconds, and removing a
  * database file with the WAL files beside it.
  */
 #ifndef SINKRON_BENCHHELP_H
@@ -13,6 +13,14 @@ static inline double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The process's CPU time (user and system) in seconds: steadier than the clock on a busy machine. */
+static inline double cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
