@@ -11,29 +11,118 @@
 #include "embedded.h"
 #include "row.h"
 
-/* The capture triggers of one table, generated from its column list.  Each statement reads
- * sk_ctx once, as the source of its SELECT (whether sinkron is applying, and the operator),
- * rather than through a WHEN subquery and a second subquery for the operator: one lookup of
- * that one-row table per captured row instead of two, which matters at bulk-import rates. */
+/* Guards: outside sinkron's own apply, a write this office may not make, or one carrying a value
+ * the change-set format cannot (sync/FORMAT.md), is refused at the write, whoever writes (a
+ * clerk's SQLite tool included), so no office holds data the other side can never receive:
+ * - a value of the wrong type (the receiver refuses it), an id that is not 1 to 255 bytes of
+ *   text without control characters, a text longer than SK_MAX_TEXT_CHARS;
+ * - at a district, a record another district owns; at the city, an owner that is no region code;
+ * - a district's write to the city's columns, the city's to a district's.
+ * They are WHEN arms of one CASE inside the capture triggers' own statements, not triggers of
+ * their own: each trigger costs a sub-program frame per written row, and the checks are read
+ * in sk_ctx's row already read for capture.  The arms test the stored values (AFTER triggers
+ * see them after the column's type conversion), cheapest first where the order is free: a
+ * column declared TEXT stores no number, so only a blob is wrong there, and a blob sorts after
+ * every text (NEW.c >= x''). */
+static void guard_case(const struct sk_db *db, const struct sk_table *t, int upd, struct sk_buf *out)
+{
+	struct sk_buf bad = SK_BUF_INIT, big = SK_BUF_INIT, city = SK_BUF_INIT, own = SK_BUF_INIT;
+	uint64_t guarded = db->is_city ? sk_table_all(t) & ~t->city_mask : t->city_mask;
+	const char *upd_own = upd && !db->is_city ? "OLD.owner IS NOT NEW.owner OR " : "";
+	int n = 0;
+
+	for (int i = 0; i < t->ncols; i++) {
+		const char *c = t->cols[i];
+		if (t->text_mask >> i & 1)
+			sk_buf_printf(&bad, "%sNEW.\"%s\" >= x''", bad.len ? " OR " : "", c);
+		else
+			sk_buf_printf(&bad, "%stypeof(NEW.\"%s\") NOT IN ('null', '%s')", bad.len ? " OR " : "", c,
+				      t->types[i] == SK_INT ? "integer" : "text");
+		if (t->types[i] != SK_INT)
+			sk_buf_printf(&big, "%slength(NEW.\"%s\") > %d", big.len ? " OR " : "", c, SK_MAX_TEXT_CHARS);
+		if (guarded >> i & 1) {
+			sk_buf_printf(&city, upd ? "%sNEW.\"%s\" IS NOT OLD.\"%s\"" : "%sNEW.\"%s\" IS NOT NULL", n ? " OR " : "", c, c);
+			n++;
+		}
+	}
+	/* a district creates and changes only its own records (the city hands them over); at the
+	 * city an owner is where a row is sent, so it must read as a region code */
+	if (!db->is_city && t->owner_col >= 0 && t->city_mask != sk_table_all(t))
+		sk_buf_printf(&own, "NEW.owner IS NOT '%s'", db->code);
+	else if (db->is_city && t->owner_col >= 0)
+		sk_buf_puts(&own, "(NEW.owner IS NOT NULL AND (NEW.owner NOT GLOB '[0-9]*.[0-9]*' OR NEW.owner GLOB "
+				  "'*[^0-9.]*' OR length(NEW.owner) > 23))");
+
+	sk_buf_puts(out, "CASE WHEN applying IS NOT 0 THEN 0 ");
+	if (n) {
+		const char *cols_msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"
+						   : "these fields are set by the city, not at a district office";
+		sk_buf_printf(out, "WHEN %s THEN RAISE(ABORT, '%s: %s: ", (const char *)city.ptr, t->name, cols_msg);
+		for (int i = 0, k = 0; i < t->ncols; i++)
+			if (guarded >> i & 1)
+				sk_buf_printf(out, "%s\"%s\"", k++ ? ", " : "", t->cols[i]);
+		sk_buf_puts(out, "') ");
+	}
+	sk_buf_printf(out, "WHEN %s THEN RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or a number "
+			   "or blob where text belongs): sinkron could not send it') ", (const char *)bad.ptr, t->name);
+	/* a key: text of 1 to 255 bytes without control characters (bytes 01-1f and 7f as a
+	 * range, two comparisons a character; NUL apart, since GLOB reads a C string) */
+	sk_buf_printf(out, "WHEN typeof(NEW.id) IS NOT 'text' OR length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 OR "
+			   "NEW.id GLOB '*[%c-%c%c]*' OR instr(CAST(NEW.id AS BLOB), x'00') > 0 THEN RAISE(ABORT, '%s: the id must "
+			   "be text of 1 to 255 bytes without tabs, line breaks or other control characters: sinkron could not "
+			   "send it') ", 1, 31, 127, t->name);
+	if (big.len)
+		sk_buf_printf(out, "WHEN %s THEN RAISE(ABORT, '%s: a text longer than %d characters: sinkron could not send it') ",
+			      (const char *)big.ptr, t->name, SK_MAX_TEXT_CHARS);
+	if (own.len && db->is_city)
+		sk_buf_printf(out, "WHEN %s THEN RAISE(ABORT, '%s: the owner must be a district''s region code, such as 96.71.01') ",
+			      (const char *)own.ptr, t->name);
+	else if (own.len)
+		sk_buf_printf(out, "WHEN %s%s THEN RAISE(ABORT, '%s: this office (%s) may only %s records it owns, with owner "
+				   "''%s'': the city hands a record over to another district') ",
+			      upd_own, (const char *)own.ptr, t->name, db->code, upd ? "change" : "create", db->code);
+	sk_buf_puts(out, "ELSE 1 END");
+	sk_buf_release(&bad);
+	sk_buf_release(&big);
+	sk_buf_release(&city);
+	sk_buf_release(&own);
+}
+
+/* The capture triggers of one table, generated from its column list, with its guards once the
+ * office's identity is known (not yet while a new database's schema is made).  Each statement
+ * reads sk_ctx once, as the source of its SELECT (whether sinkron is applying, and the
+ * operator), rather than through a WHEN subquery and a second subquery for the operator: one
+ * lookup of that one-row table per captured row instead of two, which matters at bulk-import
+ * rates.  The guard's CASE names `applying` itself, so it is evaluated for sk_ctx's row, never
+ * hoisted out as a constant, and an apply (applying 1) passes it untested. */
 int sk_capture_triggers(struct sk_db *db, const struct sk_table *t)
 {
-	struct sk_buf sql = SK_BUF_INIT;
+	struct sk_buf sql = SK_BUF_INIT, ins = SK_BUF_INIT, upd = SK_BUF_INIT;
 	const char *now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 	int rc;
 
+	if (db->code) {
+		guard_case(db, t, 0, &ins);
+		guard_case(db, t, 1, &upd);
+	}
 	sk_buf_printf(&sql,
 		"DROP TRIGGER IF EXISTS sk_capture_%1$s_insert;"
 		"DROP TRIGGER IF EXISTS sk_capture_%1$s_update;"
-		"DROP TRIGGER IF EXISTS sk_capture_%1$s_delete;", t->name);
+		"DROP TRIGGER IF EXISTS sk_capture_%1$s_delete;"
+		/* the guards' own triggers of earlier versions */
+		"DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;"
+		"DROP TRIGGER IF EXISTS sk_guard_types_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_types_%1$s_insert;", t->name);
 	sk_buf_printf(&sql,
 		"CREATE TRIGGER sk_capture_%1$s_insert AFTER INSERT ON \"%1$s\" BEGIN "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator) "
-		"SELECT %2$d, NEW.id, 1, NULL, %3$s, operator FROM sk_ctx WHERE applying = 0; END;",
-		t->name, t->id, now);
+		"SELECT %2$d, NEW.id, 1, NULL, %3$s, operator FROM sk_ctx WHERE %4$s; END;",
+		t->name, t->id, now, ins.len ? (const char *)ins.ptr : "applying = 0");
 	sk_buf_printf(&sql, "CREATE TRIGGER sk_capture_%s_update AFTER UPDATE OF id", t->name);
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&sql, ", \"%s\"", t->cols[i]);
 	sk_buf_printf(&sql, " ON \"%s\" BEGIN ", t->name);
+	if (upd.len)
+		sk_buf_printf(&sql, "SELECT %s FROM sk_ctx WHERE applying = 0; ", (const char *)upd.ptr);
 	/* a changed id is the old row deleted and a new one inserted */
 	sk_buf_printf(&sql,
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
@@ -59,130 +148,23 @@ int sk_capture_triggers(struct sk_db *db, const struct sk_table *t)
 		t->name, t->id, now);
 	rc = sk_db_exec(db, (const char *)sql.ptr);
 	sk_buf_release(&sql);
+	sk_buf_release(&ins);
+	sk_buf_release(&upd);
 	return rc;
 }
 
-/* Guard triggers: outside sinkron's own apply, a district's database refuses writes to the
- * city's columns and the city's database refuses writes to a district's, whoever writes (a
- * clerk's SQLite tool included), so no office holds data the other side can never receive. */
-/* Guards made by another build are made again (the schema files and the guards' own version). */
-#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 6)
+/* Triggers made by another build, or before the office's identity was known, are made again
+ * (the schema files and the guards' own version). */
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 7)
 /* The capture triggers' generation: a new one makes them again in existing databases. */
-#define CAPTURE_VERSION 3
-
-static int make_guards(struct sk_db *db, const struct sk_table *t)
-{
-	struct sk_buf sql = SK_BUF_INIT, cols = SK_BUF_INIT, changed = SK_BUF_INIT, set = SK_BUF_INIT;
-	int n = 0, rc;
-	uint64_t all = sk_table_all(t);
-	uint64_t guarded = db->is_city ? all & ~t->city_mask : t->city_mask;
-
-	for (int i = 0; i < t->ncols; i++) {
-		if (!(guarded >> i & 1))
-			continue;
-		sk_buf_printf(&cols, "%s\"%s\"", n ? ", " : "", t->cols[i]);
-		sk_buf_printf(&changed, "%sNEW.\"%s\" IS NOT OLD.\"%s\"", n ? " OR " : "", t->cols[i], t->cols[i]);
-		sk_buf_printf(&set, "%sNEW.\"%s\" IS NOT NULL", n ? " OR " : "", t->cols[i]);
-		n++;
-	}
-	sk_buf_printf(&sql, "DROP TRIGGER IF EXISTS sk_guard_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_%1$s_insert;"
-			    "DROP TRIGGER IF EXISTS sk_guard_types_%1$s_update; DROP TRIGGER IF EXISTS sk_guard_types_%1$s_insert;", t->name);
-	/* A value of the wrong type (text in a number column, say), a key or a text the change-set
-	 * format cannot carry (sync/FORMAT.md) would make a change-set that every receiver
-	 * refuses, or that cannot be sealed at all, stopping the office's branch: refused here, at
-	 * the write.  AFTER triggers see the values as stored, after the column's type conversion.
-	 * All checks share the one WHEN, so a write that passes them costs one evaluation. */
-	{
-		struct sk_buf bad = SK_BUF_INIT, of = SK_BUF_INIT, big = SK_BUF_INIT, key = SK_BUF_INIT, body = SK_BUF_INIT;
-		struct sk_buf own = SK_BUF_INIT;
-		char ctl[40];
-		int k = 0;
-		for (int c = 1; c < 32; c++)
-			ctl[k++] = (char)c;
-		ctl[k++] = 127;
-		ctl[k] = '\0';
-		for (int i = 0; i < t->ncols; i++) {
-			sk_buf_printf(&bad, "%stypeof(NEW.\"%s\") NOT IN ('null', '%s')", i ? " OR " : "", t->cols[i],
-				      t->types[i] == SK_INT ? "integer" : "text");
-			sk_buf_printf(&of, "%s\"%s\"", i ? ", " : "UPDATE OF id, ", t->cols[i]);
-			if (t->types[i] != SK_INT)
-				sk_buf_printf(&big, "%slength(NEW.\"%s\") > %d", big.len ? " OR " : "", t->cols[i], SK_MAX_TEXT_CHARS);
-		}
-		/* a key: text of 1 to 255 bytes without control characters */
-		sk_buf_printf(&key, "typeof(NEW.id) IS NOT 'text' OR length(CAST(NEW.id AS BLOB)) NOT BETWEEN 1 AND 255 "
-				    "OR NEW.id GLOB '*[%s]*' OR instr(CAST(NEW.id AS BLOB), x'00') > 0", ctl);
-		/* a district creates and changes only its own records (the city hands them over); at
-		 * the city an owner is where a row is sent, so it must read as a region code */
-		if (!db->is_city && t->owner_col >= 0 && t->city_mask != sk_table_all(t))
-			sk_buf_printf(&own, "NEW.owner IS NOT '%s'", db->code);
-		else if (db->is_city && t->owner_col >= 0)
-			sk_buf_puts(&own, "(NEW.owner IS NOT NULL AND (NEW.owner NOT GLOB '[0-9]*.[0-9]*' OR NEW.owner GLOB "
-					  "'*[^0-9.]*' OR length(NEW.owner) > 23))");
-		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a value of the wrong type (text in a number column, or a number or "
-				     "blob where text belongs): sinkron could not send it') WHERE %s; ", t->name, (const char *)bad.ptr);
-		sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: the id must be text of 1 to 255 bytes without tabs, line breaks or "
-				     "other control characters: sinkron could not send it') WHERE %s; ", t->name, (const char *)key.ptr);
-		if (big.len)
-			sk_buf_printf(&body, "SELECT RAISE(ABORT, '%s: a text longer than %d characters: sinkron could not send it') "
-					     "WHERE %s; ", t->name, SK_MAX_TEXT_CHARS, (const char *)big.ptr);
-		for (int u = 0; u < 2; u++) {
-			const char *upd = u && !db->is_city ? "OLD.owner IS NOT NEW.owner OR " : "";
-			sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_types_%s_%s AFTER %s ON \"%s\" WHEN (SELECT applying FROM sk_ctx) = 0 "
-					    "AND (%s OR %s%s%s%s%s%s) BEGIN %s",
-				      t->name, u ? "update" : "insert", u ? (const char *)of.ptr : "INSERT", t->name,
-				      (const char *)bad.ptr, (const char *)key.ptr, big.len ? " OR " : "", big.len ? (const char *)big.ptr : "",
-				      own.len ? " OR " : "", own.len ? upd : "", own.len ? (const char *)own.ptr : "", (const char *)body.ptr);
-			if (own.len && db->is_city)
-				sk_buf_printf(&sql, "SELECT RAISE(ABORT, '%s: the owner must be a district''s region code, such as "
-						    "96.71.01') WHERE %s; ", t->name, (const char *)own.ptr);
-			else if (own.len)
-				sk_buf_printf(&sql, "SELECT RAISE(ABORT, '%s: this office (%s) may only %s records it owns, with owner ''%s'': "
-						    "the city hands a record over to another district') WHERE %s%s; ",
-					      t->name, db->code, u ? "change" : "create", db->code, upd, (const char *)own.ptr);
-			sk_buf_puts(&sql, "END;");
-		}
-		sk_buf_release(&bad);
-		sk_buf_release(&of);
-		sk_buf_release(&big);
-		sk_buf_release(&key);
-		sk_buf_release(&body);
-		sk_buf_release(&own);
-	}
-	if (n) {
-		const char *msg = db->is_city ? "this is the city''s database: a district''s records are changed at the district"
-					      : "these fields are set by the city, not at a district office";
-		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_%s_update BEFORE UPDATE OF %s ON \"%s\" "
-				    "WHEN (SELECT applying FROM sk_ctx) = 0 AND (%s) BEGIN SELECT RAISE(ABORT, '%s: %s'); END;",
-			      t->name, (const char *)cols.ptr, t->name, (const char *)changed.ptr, msg, (const char *)cols.ptr);
-		sk_buf_printf(&sql, "CREATE TRIGGER sk_guard_%s_insert BEFORE INSERT ON \"%s\" "
-				    "WHEN (SELECT applying FROM sk_ctx) = 0 AND (%s) BEGIN SELECT RAISE(ABORT, '%s: %s'); END;",
-			      t->name, t->name, (const char *)set.ptr, msg, (const char *)cols.ptr);
-	}
-	rc = sk_db_exec(db, (const char *)sql.ptr);
-	sk_buf_release(&sql);
-	sk_buf_release(&cols);
-	sk_buf_release(&changed);
-	sk_buf_release(&set);
-	return rc;
-}
+#define CAPTURE_VERSION 4
 
 int sk_capture_guards_open(struct sk_db *db)
 {
-	sqlite3_stmt *st;
-	int have = 0, want = 0;
-
-	for (int i = 0; i < db->ntables; i++)
-		want += db->tables[i].city_mask != 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'sk_guard_%'",
-			       -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			have = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	if (want && (have == 0 || sk_state_int(db, "guards", 0) != GUARDS_VERSION)) {
+	if (sk_state_int(db, "guards", 0) != GUARDS_VERSION) {
 		int rc = sk_db_exec(db, "BEGIN IMMEDIATE");
 		for (int i = 0; rc == 0 && i < db->ntables; i++)
-			rc = make_guards(db, &db->tables[i]);
+			rc = sk_capture_triggers(db, &db->tables[i]);
 		if (rc == 0)
 			rc = sk_state_set_int(db, "guards", GUARDS_VERSION);
 		if (rc == 0)
@@ -421,8 +403,7 @@ int sk_db_repair_capture(struct sk_db *db, size_t *rescanned)
 		sk_buf_release(&drop);
 	}
 	for (int i = 0; rc == 0 && i < db->ntables; i++)
-		if ((rc = sk_capture_triggers(db, &db->tables[i])) == 0)
-			rc = make_guards(db, &db->tables[i]);
+		rc = sk_capture_triggers(db, &db->tables[i]);
 	/* every row whose values are not those its bookkeeping recorded, and that no pending
 	 * change names, changed without capture */
 	for (int i = 0; rc == 0 && i < db->ntables; i++)

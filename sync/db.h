@@ -28,6 +28,7 @@ struct sk_table {
 	int order[SK_MAX_COLS];  /* column indexes sorted by name: the canonical order */
 	int owner_col;           /* index of `owner` */
 	uint64_t city_mask;      /* the city's columns (sk_city_columns): only the city writes them */
+	uint64_t text_mask;      /* the columns declared TEXT (TEXT affinity: they store no number) */
 	int in_digest;           /* its rows count in the state digest (receipts do not) */
 };
 

@@ -169,6 +169,8 @@ static int load_tables(struct sk_db *db)
 			if (!strcmp(cn, "owner"))
 				t->owner_col = t->ncols;
 			t->types[t->ncols] = ty && !strcasecmp(ty, "INTEGER") ? SK_INT : SK_TEXT;
+			if (ty && !strcasecmp(ty, "TEXT"))
+				t->text_mask |= 1ULL << t->ncols;
 			t->cols[t->ncols++] = sk_strdup(cn);
 		}
 		sqlite3_finalize(ti);

@@ -74,6 +74,18 @@ running_here() {
 	return 1
 }
 
+# around_guards DB TABLE OP SQL: SQL run in DB as a determined office would go around sinkron's
+# guards: the capture trigger of TABLE for OP (insert or update) made again without its guard
+# (the CASE that refuses a write), so the write is still recorded for the city, then put back
+# exactly as it was; fails when the trigger holds no such guard
+around_guards() {
+	local trig="sk_capture_$2_$3" body bare
+	body=$(sqlite3 -batch "$1" "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '$trig'") || return 1
+	bare=$(printf '%s' "$body" | perl -0pe 's/CASE WHEN applying IS NOT 0 THEN 0 .*? ELSE 1 END/applying = 0/s')
+	[ -n "$body" ] && [ "$bare" != "$body" ] || return 1
+	sqlite3 -batch -cmd ".timeout 10000" "$1" "BEGIN; DROP TRIGGER $trig; $bare; $4; DROP TRIGGER $trig; $body; COMMIT;"
+}
+
 # free_port: an unused TCP port on loopback
 free_port() {
 	local p

@@ -200,8 +200,7 @@ ins_foreign="INSERT INTO workers (id, owner, nik, name, birth_date, sex, kelurah
 	('$FOREIGN', '96.71.02', '9671024506900001', 'Bukan Warga Kami', '1990-06-05', 'P', '96.71.02.1002', 'active')"
 check "the office's database refuses the write itself" '! q d01.db "$ins_foreign" 2>/dev/null'
 # a determined office goes around its guard and puts it back exactly as it was: the city still refuses
-guard=$(q d01.db "SELECT sql FROM sqlite_schema WHERE name = 'sk_guard_types_workers_insert'")
-q d01.db "DROP TRIGGER sk_guard_types_workers_insert; $ins_foreign; $guard"
+around_guards d01.db workers insert "$ins_foreign"
 check_cmd "96.71.01 seals and sends it (the central hook reads no rows)" sk --db d01.db sync
 W1e=$(first d01.db 4)
 sk --db d01.db worker edit "$W1e" --phone 081200011111 >/dev/null 2>&1

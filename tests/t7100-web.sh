@@ -193,10 +193,8 @@ q "UPDATE workers SET occupation = printf('Pekerjaan %03d', rowid)"
 nocc=$(q "SELECT count(DISTINCT occupation) FROM workers")
 check "the occupation filter offers every occupation ($nocc), none left out" '[ "$nocc" -gt 100 ] && [ "$(web_get ani.jar /pekerja | grep -o "<option value=\"Pekerjaan [0-9]*\"" | wc -l)" = "$nocc" ]'
 # a KPJ is the city's to set: the guard is taken away around it and put back exactly as it was
-guard=$(q "SELECT sql FROM sqlite_schema WHERE name = 'sk_guard_workers_update'")
-q "DROP TRIGGER sk_guard_workers_update;
-	UPDATE workers SET kpj = printf('2401%07d', rowid) WHERE rowid IN (SELECT rowid FROM workers ORDER BY rowid LIMIT 25);
-	$guard"
+around_guards sinkron.db workers update "UPDATE workers SET kpj = printf('2401%07d', rowid) WHERE rowid IN
+	(SELECT rowid FROM workers ORDER BY rowid LIMIT 25)"
 # the part of a page (one line of HTML) from the element with that id to the end of its section
 part() { sed "s/.*id=\"$1\"//; s/<\/section>.*//"; }
 home=$(web_get ani.jar /)

@@ -74,11 +74,8 @@ SINKRON_CLOCK_OFFSET=864000 sk --db d01.db sync >/dev/null 2>&1
 # 96.71.02 writing a record 96.71.01 owns, behind sinkron's back: its database refuses that write,
 # so the guard is taken away around it and put back exactly as it was
 FOREIGN=967101-1a2000000001
-guard=$(q d02.db "SELECT sql FROM sqlite_schema WHERE name = 'sk_guard_types_workers_insert'")
-q d02.db "DROP TRIGGER sk_guard_types_workers_insert;
-	INSERT INTO workers (id, owner, nik, name, birth_date, sex, kelurahan, status) VALUES
-	('$FOREIGN', '96.71.01', '9671014506900001', 'Bukan Warga Kami', '1990-06-05', 'P', '$(kel d01.db)', 'active');
-	$guard"
+around_guards d02.db workers insert "INSERT INTO workers (id, owner, nik, name, birth_date, sex, kelurahan, status) VALUES
+	('$FOREIGN', '96.71.01', '9671014506900001', 'Bukan Warga Kami', '1990-06-05', 'P', '$(kel d01.db)', 'active')"
 sk --db d02.db sync >/dev/null 2>&1
 sk --db city.db sync >/dev/null 2>&1
 check "two change-sets are held in quarantine" '[ "$(q city.db "SELECT count(*) FROM sk_quarantine WHERE state = '"'held'"'")" = 2 ]'

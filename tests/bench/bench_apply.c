@@ -25,13 +25,6 @@ struct item {
 static struct item *items;
 static size_t nitems, alloc;
 
-/* CPU seconds (user + system) of this process: steadier than wall time on a busy machine */
-static double cpu_s(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 static double last_cpu;
 
 static int collect(void *payload, const struct sk_repo_entry *e)
