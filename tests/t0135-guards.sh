@@ -44,6 +44,18 @@ check "an enrolment given no owner is refused" '! q "UPDATE enrolments SET owner
 out=$(q "UPDATE workers SET owner = '96.71.02' WHERE rowid = 1" 2>&1)
 check "... saying why" 'printf "%s\n" "$out" | grep -q "may only change records it owns"'
 check "a record of this office, inserted through the shell, is accepted" 'q "INSERT INTO workers (id, owner, name) VALUES ('"'967101-x3'"', '"'96.71.01'"', '"'X'"')"'
+# the types, on an insert: a column declared TEXT stores a number as text, so only a blob is wrong there
+out=$(q "INSERT INTO workers (id, owner, name) VALUES ('967101-x4', '96.71.01', x'00ff')" 2>&1)
+check "a blob inserted where text belongs is refused, saying why" 'printf "%s\n" "$out" | grep -q "a value of the wrong type"'
+check "a fraction inserted into a number column is refused" '! q "INSERT INTO workers (id, owner, income) VALUES ('"'967101-x5'"', '"'96.71.01'"', 1.5)" 2>/dev/null'
+check "a number inserted into a text column is kept as text, and accepted" 'q "INSERT INTO workers (id, owner, name, income) VALUES ('"'967101-x6'"', '"'96.71.01'"', 42, '"'1500000'"')" &&
+	[ "$(q "SELECT typeof(name) || typeof(income) FROM workers WHERE id = '"'967101-x6'"'")" = textinteger ]'
+# sinkron's own apply (sk_ctx.applying) writes whatever a change-set carries, another office's
+# records and the city's columns included: the guards let it through, and capture records nothing
+check "while applying, the guards let any write through and nothing is captured" 'n0=$(q "SELECT count(*) FROM sk_outbox") &&
+	q "UPDATE sk_ctx SET applying = 1; INSERT INTO workers (id, owner, kpj, name) VALUES ('"'967102-a1'"', '"'96.71.02'"', '"'24010000001'"', x'"'01'"');
+	   UPDATE workers SET kpj = '"'24010000002'"' WHERE id = '"'967102-a1'"'; DELETE FROM workers WHERE id = '"'967102-a1'"'; UPDATE sk_ctx SET applying = 0" &&
+	[ "$(q "SELECT count(*) FROM sk_outbox")" = "$n0" ]'
 check_exit "every seal went on" 0 $SINKRON seal
 check_cmd "verify: ok" $SINKRON verify
 
