@@ -97,7 +97,7 @@ static void guard_case(const struct sk_db *db, const struct sk_table *t, int upd
  * hoisted out as a constant, and an apply (applying 1) passes it untested. */
 int sk_capture_triggers(struct sk_db *db, const struct sk_table *t)
 {
-	struct sk_buf sql = SK_BUF_INIT, ins = SK_BUF_INIT, upd = SK_BUF_INIT, del = SK_BUF_INIT;
+	struct sk_buf sql = SK_BUF_INIT, ins = SK_BUF_INIT, upd = SK_BUF_INIT;
 	const char *now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 	int rc;
 
@@ -141,30 +141,23 @@ int sk_capture_triggers(struct sk_db *db, const struct sk_table *t)
 	for (int i = 0; i < t->ncols; i++)
 		sk_buf_printf(&sql, " | ((NEW.\"%s\" IS NOT OLD.\"%s\") << %d)", t->cols[i], t->cols[i], i);
 	sk_buf_printf(&sql, " AS m) WHERE applying = 0 AND m != 0 AND NEW.id IS OLD.id; END;");
-	/* a district deletes only its own records: another district's, which it holds because the
-	 * city sent them, go when the city says so (a delete of one would be refused at the city) */
-	if (db->code && !db->is_city && t->owner_col >= 0 && t->city_mask != sk_table_all(t))
-		sk_buf_printf(&del, "CASE WHEN applying IS NOT 0 THEN 0 WHEN OLD.owner IS NOT '%1$s' THEN RAISE(ABORT, '%2$s: this "
-				    "office (%1$s) may only delete records it owns, with owner ''%1$s'': the city hands a record over to "
-				    "another district') ELSE 1 END", db->code, t->name);
 	sk_buf_printf(&sql,
 		"CREATE TRIGGER sk_capture_%1$s_delete AFTER DELETE ON \"%1$s\" BEGIN "
 		"INSERT INTO sk_outbox (tbl, pk, op, cols, at, operator, old) "
-		"SELECT %2$d, OLD.id, 3, NULL, %3$s, operator, OLD._sk FROM sk_ctx WHERE %4$s; END;",
-		t->name, t->id, now, del.len ? (const char *)del.ptr : "applying = 0");
+		"SELECT %2$d, OLD.id, 3, NULL, %3$s, operator, OLD._sk FROM sk_ctx WHERE applying = 0; END;",
+		t->name, t->id, now);
 	rc = sk_db_exec(db, (const char *)sql.ptr);
 	sk_buf_release(&sql);
 	sk_buf_release(&ins);
 	sk_buf_release(&upd);
-	sk_buf_release(&del);
 	return rc;
 }
 
 /* Triggers made by another build, or before the office's identity was known, are made again
  * (the schema files and the guards' own version). */
-#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 8)
+#define GUARDS_VERSION ((int64_t)sk_embedded_count * 100 + 7)
 /* The capture triggers' generation: a new one makes them again in existing databases. */
-#define CAPTURE_VERSION 5
+#define CAPTURE_VERSION 4
 
 int sk_capture_guards_open(struct sk_db *db)
 {
