@@ -1,0 +1,366 @@
+/*
+ * web_search.c: the worker list's name search answered from memory: every named worker's name
+ * folded as fold() folds it, with its id, status, kelurahan and occupation, in the list's order,
+ * and the occupations the list's filter offers.  Each is read again, on a connection of its own,
+ * only when PRAGMA data_version says another connection committed since it was read (a clerk's
+ * form, the command line, a sync), so a write is seen by the next search; nothing is added to
+ * the database.  Shared by the server's threads.  Calls the request layer (web_http.c: fold).
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web.h"
+
+#define NONE UINT32_MAX
+
+/* the text values of a column, each once: an entry holds its value's number */
+struct values {
+	struct sk_buf text;      /* the values, each followed by a NUL */
+	uint32_t *at, *len;      /* where each starts, its length */
+	uint32_t n, alloc;
+	uint32_t *slot, nslots;  /* open addressing: a value's number + 1, 0 for an empty slot */
+};
+
+/* one reading of the workers, never changed once made; shared by reference */
+struct names {
+	int refs;
+	int64_t version;         /* PRAGMA data_version of the reading */
+	uint32_t n;
+	struct sk_buf text;      /* the folded names in the list's order, each followed by a NUL */
+	struct sk_buf ids;       /* their ids, each followed by a NUL */
+	uint32_t *at;            /* n + 1: where each name starts, then the end */
+	uint32_t *id_at;
+	uint32_t *status, *kel, *occ;   /* NONE when the value is not text (NULL) */
+	struct values vals;      /* the three columns' values, together */
+};
+
+struct web_search {
+	pthread_mutex_t lock;    /* all of the below, and the connection */
+	char *db_path;
+	sqlite3 *h;
+	sqlite3_stmt *version;
+	struct names *names;
+	int64_t occ_version;
+	int occ_valid;
+	char **occs;
+	size_t nocc;
+};
+
+int web_search_new(struct web_search **out, const char *db_path)
+{
+	struct web_search *ix = sk_calloc(1, sizeof(*ix));
+	pthread_mutex_init(&ix->lock, NULL);
+	ix->db_path = sk_strdup(db_path);
+	*out = ix;
+	return 0;
+}
+
+static void values_release(struct values *v)
+{
+	sk_buf_release(&v->text);
+	free(v->at);
+	free(v->len);
+	free(v->slot);
+}
+
+static void names_unref(struct names *nm)
+{
+	if (!nm || --nm->refs > 0)
+		return;
+	sk_buf_release(&nm->text);
+	sk_buf_release(&nm->ids);
+	free(nm->at);
+	free(nm->id_at);
+	free(nm->status);
+	free(nm->kel);
+	free(nm->occ);
+	values_release(&nm->vals);
+	free(nm);
+}
+
+static void occs_clear(struct web_search *ix)
+{
+	for (size_t i = 0; i < ix->nocc; i++)
+		free(ix->occs[i]);
+	free(ix->occs);
+	ix->occs = NULL;
+	ix->nocc = 0;
+	ix->occ_valid = 0;
+}
+
+void web_search_free(struct web_search *ix)
+{
+	if (!ix)
+		return;
+	names_unref(ix->names);
+	occs_clear(ix);
+	sqlite3_finalize(ix->version);
+	sqlite3_close(ix->h);
+	pthread_mutex_destroy(&ix->lock);
+	free(ix->db_path);
+	free(ix);
+}
+
+static uint32_t hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* the number of the value s (n bytes), added when new; NONE for NULL */
+static uint32_t values_find(const struct values *v, const char *s, size_t n, uint32_t *slot_out)
+{
+	uint32_t i = hash(s, n) & (v->nslots - 1);
+	for (;; i = (i + 1) & (v->nslots - 1)) {
+		uint32_t k = v->slot[i];
+		if (!k || (v->len[k - 1] == n && !memcmp(v->text.ptr + v->at[k - 1], s, n))) {
+			if (slot_out)
+				*slot_out = i;
+			return k ? k - 1 : NONE;
+		}
+	}
+}
+
+static uint32_t values_add(struct values *v, const char *s, size_t n)
+{
+	uint32_t slot, k;
+	if (!s)
+		return NONE;
+	if (2 * (v->n + 1) > v->nslots) {
+		uint32_t old = v->nslots, *was = v->slot;
+		v->nslots = old ? 2 * old : 64;
+		v->slot = sk_calloc(v->nslots, sizeof(*v->slot));
+		for (uint32_t i = 0; i < old; i++)
+			if (was[i]) {
+				k = was[i] - 1;
+				values_find(v, (const char *)v->text.ptr + v->at[k], v->len[k], &slot);
+				v->slot[slot] = k + 1;
+			}
+		free(was);
+	}
+	if ((k = values_find(v, s, n, &slot)) != NONE)
+		return k;
+	if (v->n == v->alloc) {
+		v->alloc = v->alloc ? 2 * v->alloc : 64;
+		v->at = sk_realloc(v->at, v->alloc * sizeof(*v->at));
+		v->len = sk_realloc(v->len, v->alloc * sizeof(*v->len));
+	}
+	v->at[v->n] = (uint32_t)v->text.len;
+	v->len[v->n] = (uint32_t)n;
+	sk_buf_put(&v->text, s, n);
+	sk_buf_putc(&v->text, 0);
+	v->slot[slot] = v->n + 1;
+	return v->n++;
+}
+
+/* the value of column i as the filters compare it (w.x = ?: text only, bytes equal) */
+static uint32_t column_value(struct values *v, sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) != SQLITE_TEXT)
+		return NONE;
+	return values_add(v, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Reads every named worker in the list's order: those whose name is NULL match no search */
+static struct names *names_read(sqlite3 *h, int64_t version)
+{
+	sqlite3_stmt *st;
+	struct names *nm;
+	uint32_t alloc = 0;
+	int rc;
+	if (sqlite3_prepare_v2(h, "SELECT id, fold(name), status, kelurahan, occupation FROM workers WHERE name IS NOT NULL "
+				  "ORDER BY name COLLATE NOCASE, id", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	nm = sk_calloc(1, sizeof(*nm));
+	nm->refs = 1;
+	nm->version = version;
+	sk_buf_init(&nm->text, 0);
+	sk_buf_init(&nm->ids, 0);
+	sk_buf_init(&nm->vals.text, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nm->n + 1 >= alloc) {
+			alloc = alloc ? 2 * alloc : 1024;
+			nm->at = sk_realloc(nm->at, alloc * sizeof(*nm->at));
+			nm->id_at = sk_realloc(nm->id_at, alloc * sizeof(*nm->id_at));
+			nm->status = sk_realloc(nm->status, alloc * sizeof(*nm->status));
+			nm->kel = sk_realloc(nm->kel, alloc * sizeof(*nm->kel));
+			nm->occ = sk_realloc(nm->occ, alloc * sizeof(*nm->occ));
+		}
+		nm->at[nm->n] = (uint32_t)nm->text.len;
+		sk_buf_put(&nm->text, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+		sk_buf_putc(&nm->text, 0);
+		nm->id_at[nm->n] = (uint32_t)nm->ids.len;
+		sk_buf_puts(&nm->ids, (const char *)sqlite3_column_text(st, 0));
+		sk_buf_putc(&nm->ids, 0);
+		nm->status[nm->n] = column_value(&nm->vals, st, 2);
+		nm->kel[nm->n] = column_value(&nm->vals, st, 3);
+		nm->occ[nm->n] = column_value(&nm->vals, st, 4);
+		nm->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || nm->text.len >= UINT32_MAX || nm->ids.len >= UINT32_MAX) {
+		names_unref(nm);
+		return NULL;
+	}
+	if (!nm->at)
+		nm->at = sk_malloc(sizeof(*nm->at));
+	nm->at[nm->n] = (uint32_t)nm->text.len;
+	return nm;
+}
+
+static int occs_read(struct web_search *ix, int64_t version)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+	occs_clear(ix);
+	if (sqlite3_prepare_v2(ix->h, "SELECT DISTINCT occupation FROM workers WHERE occupation IS NOT NULL ORDER BY 1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ix->nocc == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			ix->occs = sk_realloc(ix->occs, alloc * sizeof(*ix->occs));
+		}
+		ix->occs[ix->nocc++] = sk_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		occs_clear(ix);
+		return -1;
+	}
+	ix->occ_version = version;
+	ix->occ_valid = 1;
+	return 0;
+}
+
+/* With ix->lock held: the names (want_names) and the occupations read again when another
+ * connection committed since they were read; the version and the readings are taken in one
+ * read transaction, so they are the same state of the database */
+static int refresh(struct web_search *ix, int want_names, int want_occs)
+{
+	int64_t version;
+	int rc = -1;
+	if (!ix->h) {
+		if (sqlite3_open_v2(ix->db_path, &ix->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_fold_register(ix->h) < 0 ||
+		    sqlite3_prepare_v2(ix->h, "PRAGMA data_version", -1, &ix->version, NULL) != SQLITE_OK) {
+			sqlite3_finalize(ix->version);
+			sqlite3_close(ix->h);
+			ix->h = NULL;
+			ix->version = NULL;
+			return -1;
+		}
+		sqlite3_busy_timeout(ix->h, 10000);
+		sqlite3_exec(ix->h, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
+	}
+	if (sqlite3_exec(ix->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(ix->version) != SQLITE_ROW)
+		goto done;
+	version = sqlite3_column_int64(ix->version, 0);
+	sqlite3_reset(ix->version);
+	if (want_names && (!ix->names || ix->names->version != version)) {
+		struct names *nm = names_read(ix->h, version);
+		if (!nm)
+			goto done;
+		names_unref(ix->names);
+		ix->names = nm;
+	}
+	if (want_occs && (!ix->occ_valid || ix->occ_version != version) && occs_read(ix, version) < 0)
+		goto done;
+	rc = 0;
+done:
+	sqlite3_reset(ix->version);
+	sqlite3_exec(ix->h, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+/* the first of at[lo..hi] greater than off, less one: the entry whose name holds off */
+static uint32_t entry_at(const uint32_t *at, uint32_t lo, uint32_t hi, size_t off)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (at[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/* the number of value s, NONE when no entry has it */
+static uint32_t filter_value(const struct values *v, const char *s)
+{
+	if (!v->nslots)
+		return NONE;
+	return values_find(v, s, strlen(s), NULL);
+}
+
+int64_t web_search_names(struct web_search *ix, const char *q, const char *status, const char *kel, const char *occ, int64_t first,
+			 int size, char **ids, int *nids)
+{
+	struct names *nm;
+	char *pat = web_fold(q);
+	size_t plen = strlen(pat);
+	int64_t total = 0;
+	uint32_t fs = NONE, fk = NONE, fo = NONE;
+
+	*nids = 0;
+	/* LIKE's own wildcards: the SQL answers */
+	if (strpbrk(pat, "%_")) {
+		free(pat);
+		return -1;
+	}
+	pthread_mutex_lock(&ix->lock);
+	if (refresh(ix, 1, 0) < 0) {
+		pthread_mutex_unlock(&ix->lock);
+		free(pat);
+		return -1;
+	}
+	nm = ix->names;
+	nm->refs++;
+	pthread_mutex_unlock(&ix->lock);
+
+	if ((status && (fs = filter_value(&nm->vals, status)) == NONE) || (kel && (fk = filter_value(&nm->vals, kel)) == NONE) ||
+	    (occ && (fo = filter_value(&nm->vals, occ)) == NONE))
+		goto done; /* a value no worker has: none matches */
+	{
+		const char *base = (const char *)nm->text.ptr, *end = base + nm->text.len, *p = base, *m;
+		uint32_t i = 0;
+		while (p < end && (m = plen ? memmem(p, (size_t)(end - p), pat, plen) : p)) {
+			i = entry_at(nm->at, i, nm->n + 1, (size_t)(m - base));
+			if ((!status || nm->status[i] == fs) && (!kel || nm->kel[i] == fk) && (!occ || nm->occ[i] == fo)) {
+				if (total >= first && total < first + size)
+					ids[(*nids)++] = sk_strdup((const char *)nm->ids.ptr + nm->id_at[i]);
+				total++;
+			}
+			p = base + nm->at[++i];
+		}
+	}
+done:
+	pthread_mutex_lock(&ix->lock);
+	names_unref(nm);
+	pthread_mutex_unlock(&ix->lock);
+	free(pat);
+	return total;
+}
+
+int web_search_occupations(struct web_search *ix, char ***out, size_t *n_out)
+{
+	int rc;
+	*out = NULL;
+	*n_out = 0;
+	pthread_mutex_lock(&ix->lock);
+	if ((rc = refresh(ix, 0, 1)) == 0) {
+		*out = sk_calloc(ix->nocc + 1, sizeof(**out));
+		for (size_t i = 0; i < ix->nocc; i++)
+			(*out)[i] = sk_strdup(ix->occs[i]);
+		*n_out = ix->nocc;
+	}
+	pthread_mutex_unlock(&ix->lock);
+	return rc;
+}
