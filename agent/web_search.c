@@ -165,50 +165,128 @@ static uint32_t column_value(struct values *v, sqlite3_stmt *st, int i)
 	return values_add(v, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 }
 
-/* Reads every named worker in the list's order: those whose name is NULL match no search */
-static struct names *names_read(sqlite3 *h, int64_t version)
+/* a worker as read, before the list's order: where its texts are in the reading's buffer */
+struct row {
+	uint32_t name, name_len, folded, folded_len, id, id_len;
+	uint32_t status, kel, occ;
+};
+
+/* ORDER BY name COLLATE NOCASE, id as SQLite compares text: NOCASE is sqlite3_strnicmp() over
+ * the shorter length, then the shorter first (nocaseCollatingFunc); BINARY is memcmp(), then
+ * the shorter first (binCollFunc) */
+static int row_cmp(const void *pa, const void *pb, void *text)
+{
+	const struct row *a = pa, *b = pb;
+	const char *t = text;
+	int r = sqlite3_strnicmp(t + a->name, t + b->name, (int)(a->name_len < b->name_len ? a->name_len : b->name_len));
+	if (r)
+		return r;
+	if (a->name_len != b->name_len)
+		return a->name_len < b->name_len ? -1 : 1;
+	r = memcmp(t + a->id, t + b->id, a->id_len < b->id_len ? a->id_len : b->id_len);
+	if (r)
+		return r;
+	return a->id_len == b->id_len ? 0 : a->id_len < b->id_len ? -1 : 1;
+}
+
+/* column i's text into b: where it starts and its length */
+static void put_text(struct sk_buf *b, sqlite3_stmt *st, int i, uint32_t *at, uint32_t *len)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	*len = (uint32_t)sqlite3_column_bytes(st, i);
+	*at = (uint32_t)b->len;
+	sk_buf_put(b, s ? s : (const unsigned char *)"", *len);
+	sk_buf_putc(b, 0);
+}
+
+/* The named workers (a NULL name matches no search) into *rows (*n of them), their texts into
+ * text; with sql_order, in the list's order already.  0, 1 when a name or an id is not text
+ * (only SQLite knows where those go), -1 on an error */
+static int rows_read(sqlite3 *h, int sql_order, struct values *vals, struct sk_buf *text, struct row **rows, uint32_t *n)
 {
 	sqlite3_stmt *st;
-	struct names *nm;
 	uint32_t alloc = 0;
 	int rc;
-	if (sqlite3_prepare_v2(h, "SELECT id, fold(name), status, kelurahan, occupation FROM workers WHERE name IS NOT NULL "
-				  "ORDER BY name COLLATE NOCASE, id", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	nm = sk_calloc(1, sizeof(*nm));
+	if (sqlite3_prepare_v2(h, sql_order ? "SELECT id, name, fold(name), status, kelurahan, occupation FROM workers "
+					      "WHERE name IS NOT NULL ORDER BY name COLLATE NOCASE, id"
+					    : "SELECT id, name, fold(name), status, kelurahan, occupation FROM workers WHERE name IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct row *w;
+		if (!sql_order && (sqlite3_column_type(st, 0) != SQLITE_TEXT || sqlite3_column_type(st, 1) != SQLITE_TEXT)) {
+			sqlite3_finalize(st);
+			return 1;
+		}
+		if (*n == alloc) {
+			alloc = alloc ? 2 * alloc : 1024;
+			*rows = sk_realloc(*rows, alloc * sizeof(**rows));
+		}
+		w = &(*rows)[(*n)++];
+		put_text(text, st, 0, &w->id, &w->id_len);
+		if (!sql_order)
+			put_text(text, st, 1, &w->name, &w->name_len);
+		put_text(text, st, 2, &w->folded, &w->folded_len);
+		w->status = column_value(vals, st, 3);
+		w->kel = column_value(vals, st, 4);
+		w->occ = column_value(vals, st, 5);
+		if (text->len >= UINT32_MAX / 2) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads every named worker and puts them in the list's order: read as they are stored, then
+ * sorted here, which costs a third of SQLite's sorter */
+static struct names *names_read(sqlite3 *h, int64_t version)
+{
+	struct names *nm = sk_calloc(1, sizeof(*nm));
+	struct sk_buf text;
+	struct row *rows = NULL;
+	uint32_t n = 0;
+	int rc;
+
 	nm->refs = 1;
 	nm->version = version;
 	sk_buf_init(&nm->text, 0);
 	sk_buf_init(&nm->ids, 0);
 	sk_buf_init(&nm->vals.text, 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nm->n + 1 >= alloc) {
-			alloc = alloc ? 2 * alloc : 1024;
-			nm->at = sk_realloc(nm->at, alloc * sizeof(*nm->at));
-			nm->id_at = sk_realloc(nm->id_at, alloc * sizeof(*nm->id_at));
-			nm->status = sk_realloc(nm->status, alloc * sizeof(*nm->status));
-			nm->kel = sk_realloc(nm->kel, alloc * sizeof(*nm->kel));
-			nm->occ = sk_realloc(nm->occ, alloc * sizeof(*nm->occ));
-		}
-		nm->at[nm->n] = (uint32_t)nm->text.len;
-		sk_buf_put(&nm->text, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
-		sk_buf_putc(&nm->text, 0);
-		nm->id_at[nm->n] = (uint32_t)nm->ids.len;
-		sk_buf_puts(&nm->ids, (const char *)sqlite3_column_text(st, 0));
-		sk_buf_putc(&nm->ids, 0);
-		nm->status[nm->n] = column_value(&nm->vals, st, 2);
-		nm->kel[nm->n] = column_value(&nm->vals, st, 3);
-		nm->occ[nm->n] = column_value(&nm->vals, st, 4);
-		nm->n++;
+	sk_buf_init(&text, 0);
+	if ((rc = rows_read(h, 0, &nm->vals, &text, &rows, &n)) == 1) {
+		n = 0;
+		text.len = 0;
+		rc = rows_read(h, 1, &nm->vals, &text, &rows, &n);
+	} else if (rc == 0) {
+		qsort_r(rows, n, sizeof(*rows), row_cmp, text.ptr);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || nm->text.len >= UINT32_MAX || nm->ids.len >= UINT32_MAX) {
+	if (rc < 0) {
+		free(rows);
+		sk_buf_release(&text);
 		names_unref(nm);
 		return NULL;
 	}
-	if (!nm->at)
-		nm->at = sk_malloc(sizeof(*nm->at));
-	nm->at[nm->n] = (uint32_t)nm->text.len;
+	nm->n = n;
+	nm->at = sk_malloc((n + 1) * sizeof(*nm->at));
+	nm->id_at = sk_malloc((n ? n : 1) * sizeof(*nm->id_at));
+	nm->status = sk_malloc((n ? n : 1) * sizeof(*nm->status));
+	nm->kel = sk_malloc((n ? n : 1) * sizeof(*nm->kel));
+	nm->occ = sk_malloc((n ? n : 1) * sizeof(*nm->occ));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		nm->at[i] = (uint32_t)nm->text.len;
+		sk_buf_put(&nm->text, text.ptr + w->folded, (size_t)w->folded_len + 1);
+		nm->id_at[i] = (uint32_t)nm->ids.len;
+		sk_buf_put(&nm->ids, text.ptr + w->id, (size_t)w->id_len + 1);
+		nm->status[i] = w->status;
+		nm->kel[i] = w->kel;
+		nm->occ[i] = w->occ;
+	}
+	nm->at[n] = (uint32_t)nm->text.len;
+	free(rows);
+	sk_buf_release(&text);
 	return nm;
 }
 
