@@ -324,7 +324,9 @@ static int refresh(struct web_search *ix, int want_names, int want_occs)
 	int64_t version;
 	int rc = -1;
 	if (!ix->h) {
-		if (sqlite3_open_v2(ix->db_path, &ix->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK || web_fold_register(ix->h) < 0 ||
+		/* used under ix->lock alone: SQLite's own locking of each call is not needed */
+		if (sqlite3_open_v2(ix->db_path, &ix->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+		    web_fold_register(ix->h) < 0 ||
 		    sqlite3_prepare_v2(ix->h, "PRAGMA data_version", -1, &ix->version, NULL) != SQLITE_OK) {
 			sqlite3_finalize(ix->version);
 			sqlite3_close(ix->h);
