@@ -111,7 +111,8 @@ void web_search_free(struct web_search *ix);
  * status = status, kelurahan = kel, occupation = occ for each that is not NULL, in the list's
  * order (name COLLATE NOCASE, id).  Returns how many, and the ids of those from the first-th
  * (0-based) on, at most size of them, into ids (*nids of them, each owned by the caller);
- * -1 when it cannot answer (q holds LIKE's % or _, the database cannot be read): ask SQL. */
+ * -1 when it cannot answer (q holds LIKE's % or _, q or a name is not well-formed UTF-8, the
+ * database cannot be read): ask SQL. */
 int64_t web_search_names(struct web_search *ix, const char *q, const char *status, const char *kel, const char *occ, int64_t first,
 			 int size, char **ids, int *nids);
 /* The occupations the workers have, as SELECT DISTINCT occupation ... ORDER BY 1: *n_out

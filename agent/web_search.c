@@ -34,6 +34,7 @@ struct names {
 	uint32_t *id_at;
 	uint32_t *status, *kel, *occ;   /* NONE when the value is not text (NULL) */
 	struct values vals;      /* the three columns' values, together */
+	int exact;               /* every name is UTF-8 as SQLite's LIKE reads it (utf8_exact) */
 };
 
 struct web_search {
@@ -165,6 +166,40 @@ static uint32_t column_value(struct values *v, sqlite3_stmt *st, int i)
 	return values_add(v, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 }
 
+/* 1 when s (n bytes) is well-formed UTF-8 without U+FFFE or U+FFFF, which SQLite's LIKE reads
+ * character by character as it is written: then a substring of its bytes is a substring of its
+ * characters, and memmem() finds what LIKE '%...%' finds */
+static int utf8_exact(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], len, min;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c < 0xe0)
+			len = 2, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c < 0xf0)
+			len = 3, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c < 0xf5)
+			len = 4, min = 0x10000, cp = c & 0x07;
+		else
+			return 0;
+		if (i + len > n)
+			return 0;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000) || (cp & 0xfffe) == 0xfffe)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 /* a worker as read, before the list's order: where its texts are in the reading's buffer */
 struct row {
 	uint32_t name, name_len, folded, folded_len, id, id_len;
@@ -251,6 +286,7 @@ static struct names *names_read(sqlite3 *h, int64_t version)
 
 	nm->refs = 1;
 	nm->version = version;
+	nm->exact = 1;
 	sk_buf_init(&nm->text, 0);
 	sk_buf_init(&nm->ids, 0);
 	sk_buf_init(&nm->vals.text, 0);
@@ -278,6 +314,8 @@ static struct names *names_read(sqlite3 *h, int64_t version)
 		const struct row *w = &rows[i];
 		nm->at[i] = (uint32_t)nm->text.len;
 		sk_buf_put(&nm->text, text.ptr + w->folded, (size_t)w->folded_len + 1);
+		if (nm->exact && !utf8_exact(text.ptr + w->folded, w->folded_len))
+			nm->exact = 0;
 		nm->id_at[i] = (uint32_t)nm->ids.len;
 		sk_buf_put(&nm->ids, text.ptr + w->id, (size_t)w->id_len + 1);
 		nm->status[i] = w->status;
@@ -390,8 +428,8 @@ int64_t web_search_names(struct web_search *ix, const char *q, const char *statu
 	uint32_t fs = NONE, fk = NONE, fo = NONE;
 
 	*nids = 0;
-	/* LIKE's own wildcards: the SQL answers */
-	if (strpbrk(pat, "%_")) {
+	/* LIKE's own wildcards, or bytes LIKE reads otherwise: the SQL answers */
+	if (strpbrk(pat, "%_") || !utf8_exact((const unsigned char *)pat, plen)) {
 		free(pat);
 		return -1;
 	}
@@ -402,6 +440,11 @@ int64_t web_search_names(struct web_search *ix, const char *q, const char *statu
 		return -1;
 	}
 	nm = ix->names;
+	if (!nm->exact) {
+		pthread_mutex_unlock(&ix->lock);
+		free(pat);
+		return -1;
+	}
 	nm->refs++;
 	pthread_mutex_unlock(&ix->lock);
 
