@@ -112,7 +112,7 @@ static uint32_t hash(const char *s, size_t n)
 	return h;
 }
 
-/* the number of the value s (n bytes), added when new; NONE for NULL */
+/* the number of the value s (n bytes), NONE when it is not there; *slot_out: where it is or goes */
 static uint32_t values_find(const struct values *v, const char *s, size_t n, uint32_t *slot_out)
 {
 	uint32_t i = hash(s, n) & (v->nslots - 1);
@@ -126,6 +126,7 @@ static uint32_t values_find(const struct values *v, const char *s, size_t n, uin
 	}
 }
 
+/* the number of the value s (n bytes), added when new; NONE for NULL */
 static uint32_t values_add(struct values *v, const char *s, size_t n)
 {
 	uint32_t slot, k;
