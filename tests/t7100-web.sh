@@ -4,7 +4,8 @@
 # check of every form, cookie flags, login throttling, a disabled account logged out, escaping of
 # hostile names and addresses, path traversal in asset URLs, the upload cap, idle connections closed
 # and a hundred of them not stopping the others, the forms' errors in Indonesian as the command
-# line's, the operator recorded as the account, the import preview and its rejects, and the agent
+# line's, the operator recorded as the account, the name search (in memory) seeing a write made
+# through the command line at once, the import preview and its rejects, and the agent
 # serving the same pages, every kelurahan of a district and every occupation offered on its forms, and
 # the lists longer than a page (the city's decisions, a worker's history, an import's rejected rows)
 # saying how many are not shown and showing them on the next page.
