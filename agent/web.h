@@ -2,8 +2,8 @@
  * web.h: the office's and the city's web pages (sinkron serve, or the agent with `serve =
  * ADDR:PORT`): the server and its sessions (web_server.c), the office's pages (web_office.c,
  * web_worker.c, web_forms.c, web_tasks.c), the accounts (web_user.c), the city's pages
- * (web_city*.c, their own parts in web_city.h), what the pages share (web_pages.c), and the
- * request and response under them all (web_http.c).  Each calls only those after it in this
+ * (web_city*.c, their own parts in web_city.h), what the pages share (web_pages.c), the name
+ * search's index (web_search.c), and the request and response under them all (web_http.c).  Each calls only those after it in this
  * list.  Every page is written through web_put(), whose conversions escape by context at output.
  */
 #ifndef SK_WEB_H
@@ -91,10 +91,33 @@ sqlite3 *web_rdb(struct web_server *s);
  * web_engine_release().  One write at a time. */
 struct sk_db *web_engine(struct web_req *r);
 void web_engine_release(struct web_req *r);
+/* fold(text) in the pages' SQL, registered on h: lower case without accents ("José": "jose") */
+int web_fold_register(sqlite3 *h);
+/* s folded as fold() folds it, owned by the caller; NULL for NULL */
+char *web_fold(const char *s);
+/* the server's index of the workers' names (web_search.c) */
+struct web_search *web_search_of(struct web_server *s);
 const char *web_db_path(struct web_server *s);
 const struct web_options *web_opts(struct web_server *s);
 /* 1 when the database served is the city's: the city's desk (web_city.c) answers */
 int web_is_city(struct web_server *s);
+
+/* ---- the name search, answered from memory (web_search.c) ---- */
+/* One per server, read from db_path on first use; web_search_free() accepts NULL. */
+struct web_search;
+int web_search_new(struct web_search **out, const char *db_path);
+void web_search_free(struct web_search *ix);
+/* The workers the list's name search finds: fold(name) LIKE '%' || fold(q) || '%', with
+ * status = status, kelurahan = kel, occupation = occ for each that is not NULL, in the list's
+ * order (name COLLATE NOCASE, id).  Returns how many, and the ids of those from the first-th
+ * (0-based) on, at most size of them, into ids (*nids of them, each owned by the caller);
+ * -1 when it cannot answer (q holds LIKE's % or _, q or a name is not well-formed UTF-8, the
+ * database cannot be read): ask SQL. */
+int64_t web_search_names(struct web_search *ix, const char *q, const char *status, const char *kel, const char *occ, int64_t first,
+			 int size, char **ids, int *nids);
+/* The occupations the workers have, as SELECT DISTINCT occupation ... ORDER BY 1: *n_out
+ * copies in *out (each, and the array, owned by the caller); -1 when the database cannot be read */
+int web_search_occupations(struct web_search *ix, char ***out, size_t *n_out);
 
 /* ---- accounts (web_user.c) ---- */
 int web_accounts_ensure(sqlite3 *h);

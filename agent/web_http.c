@@ -19,6 +19,7 @@ void (*web_agent_sync_now)(void);
 const char *web_db_path(struct web_server *s) { return s->db_path; }
 const struct web_options *web_opts(struct web_server *s) { return &s->o; }
 int web_is_city(struct web_server *s) { return s->city; }
+struct web_search *web_search_of(struct web_server *s) { return s->search; }
 
 /* ---- output, escaped by context ---- */
 
@@ -133,19 +134,10 @@ static int ascii_fold(unsigned c0, unsigned c1)
 	return 0;
 }
 
-/* fold(text): lower case without accents, so "josé" finds "JOSE" and "Jose" */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* s's n bytes folded into out (n + 1 bytes): k bytes and a NUL */
+static size_t fold_into(char *out, const unsigned char *s, size_t n)
 {
-	const unsigned char *s = sqlite3_value_text(argv[0]);
-	char *out;
-	size_t n, k = 0;
-	(void)argc;
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	n = strlen((const char *)s);
-	out = sk_malloc(n + 1);
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = s[i];
 		int f;
@@ -156,7 +148,39 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	out[k] = '\0';
+	return k;
+}
+
+char *web_fold(const char *s)
+{
+	char *out;
+	if (!s)
+		return NULL;
+	out = sk_malloc(strlen(s) + 1);
+	fold_into(out, (const unsigned char *)s, strlen(s));
+	return out;
+}
+
+/* fold(text): lower case without accents, so "josé" finds "JOSE" and "Jose" */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	char *out;
+	size_t n, k;
+	(void)argc;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	n = strlen((const char *)s);
+	out = sk_malloc(n + 1);
+	k = fold_into(out, s, n);
 	sqlite3_result_text(ctx, out, (int)k, free);
+}
+
+int web_fold_register(sqlite3 *h)
+{
+	return sqlite3_create_function(h, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 struct thread_dbs {
@@ -178,7 +202,7 @@ sqlite3 *web_rdb(struct web_server *s)
 	}
 	sqlite3_busy_timeout(tdb.rdb, 10000);
 	sqlite3_exec(tdb.rdb, "PRAGMA cache_size = -4096", NULL, NULL, NULL);
-	sqlite3_create_function(tdb.rdb, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold, NULL, NULL);
+	web_fold_register(tdb.rdb);
 	return tdb.rdb;
 }
 

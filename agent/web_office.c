@@ -1,7 +1,8 @@
 /*
  * web_office.c: the clerk's Beranda (what was sent, what the city has and decided) and Pekerja
  * (search and list), and the office's table of pages.  Reads come from the thread's own
- * connection; every write goes through the engine (sync.h), like the command line's.
+ * connection, a name search and the occupations from the index in memory (web_search.c); every
+ * write goes through the engine (sync.h), like the command line's.
  */
 #include <microhttpd.h>
 #include <pthread.h>
@@ -186,7 +187,8 @@ static void page_workers(struct web_req *r)
 	struct web_choice *kels = web_kelurahan_list(r, &nk);
 	struct web_choice statuses[] = {{"active", _("active")}, {"ended", _("ended")}, {"all", _("all")}, {NULL, NULL}};
 	struct sk_buf where = SK_BUF_INIT;
-	char *sql;
+	char *sql, **occs;
+	size_t nocc;
 
 	if (q && !*q)
 		q = NULL;
@@ -220,21 +222,26 @@ static void page_workers(struct web_req *r)
 		web_put(r, "<option value=\"%a\"%s>%h</option>", kels[i].value, kel && !strcmp(kel, kels[i].value) ? " selected" : "",
 			kels[i].label);
 	web_put(r, "</select></label><label>%t<select name=\"occ\"><option value=\"\">%t</option>", N_("Occupation"), N_("(all)"));
-	/* every occupation the district's workers have: the filter offers them all */
-	if (sqlite3_prepare_v2(h, "SELECT DISTINCT occupation FROM workers WHERE occupation IS NOT NULL ORDER BY 1", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *o = (const char *)sqlite3_column_text(st, 0);
-			web_put(r, "<option value=\"%a\"%s>%h</option>", o, occ && !strcmp(occ, o) ? " selected" : "", o);
+	/* every occupation the district's workers have: the filter offers them all (kept in memory
+	 * until the database changes, rather than read from every worker at every page) */
+	if (web_search_occupations(web_search_of(r->srv), &occs, &nocc) == 0) {
+		for (size_t i = 0; i < nocc; i++) {
+			web_put(r, "<option value=\"%a\"%s>%h</option>", occs[i], occ && !strcmp(occ, occs[i]) ? " selected" : "", occs[i]);
+			free(occs[i]);
 		}
-		sqlite3_finalize(st);
+		free(occs);
 	}
 	web_put(r, "</select></label>");
 	web_select(r, "status", N_("Status"), statuses, status, 0);
 	web_put(r, "<button type=\"submit\">%t</button></form>", N_("Search"));
 
-	if (name_search) {
-		/* the name is read in every entry of the index anyway: one pass over it counts the
-		 * matches and picks the page's ids (the list's order), then the page's rows by id */
+	/* a name: the index in memory counts the matches and picks the page's ids in the list's
+	 * order (web_search.c), then the page's rows are read by id */
+	if (name_search && (total = web_search_names(web_search_of(r->srv), q, strcmp(status, "all") ? status : NULL, kel, occ, first,
+						     PAGE_SIZE, ids, &nids)) < 0) {
+		/* a pattern with LIKE's own % or _: one pass over the list's index counts the
+		 * matches and picks the page's ids */
+		total = 0;
 		sql = sk_printf("SELECT w.id FROM workers w %s ORDER BY w.name COLLATE NOCASE, w.id", (const char *)where.ptr);
 		if ((st = list_query(h, sql, q, kel, occ, status))) {
 			while (sqlite3_step(st) == SQLITE_ROW) {
@@ -245,7 +252,7 @@ static void page_workers(struct web_req *r)
 			sqlite3_finalize(st);
 		}
 		free(sql);
-	} else {
+	} else if (!name_search) {
 		/* an index answers the count alone (the status, a NIK's digits) or each match's row is
 		 * read anyway: the count, then the page in the list's order */
 		sql = sk_printf("SELECT count(*) FROM workers w %s", (const char *)where.ptr);

@@ -4,7 +4,8 @@
  * request body with its cap, sessions (random tokens, idle expiry), the CSRF check of every
  * form, login throttling, embedded assets, the dispatch to the pages' tables, and the `serve`
  * verb.  Called by main.c (cmd_serve) and the agent (cmd_sync.c); it calls the pages, the
- * accounts (web_user.c), the page frame, the request layer (web_http.c) and cli.c.
+ * accounts (web_user.c), the page frame, the name search's index (web_search.c), the request
+ * layer (web_http.c) and cli.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -575,6 +576,7 @@ int web_start(struct web_server **out, const char *db_path, const struct web_opt
 	s->o = *o;
 	s->db_path = sk_strdup(db_path);
 	pthread_mutex_init(&s->lock, NULL);
+	web_search_new(&s->search, db_path);
 	if (o->cert) {
 		s->cert_pem = read_file(o->cert);
 		s->key_pem = read_file(o->key);
@@ -647,6 +649,7 @@ void web_stop(struct web_server *s)
 	if (s->key_pem)
 		sodium_memzero(s->key_pem, strlen(s->key_pem));
 	free(s->key_pem);
+	web_search_free(s->search);
 	free(s->db_path);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -35,6 +35,7 @@ struct web_server {
 	int tls, city;
 	char *cert_pem, *key_pem;
 	pthread_mutex_t lock;  /* sessions and throttle */
+	struct web_search *search;  /* the name search's index, locked by itself */
 	struct session sessions[MAX_SESSIONS];
 	struct throttle throttle[MAX_THROTTLE];
 };

@@ -4,7 +4,8 @@
 # check of every form, cookie flags, login throttling, a disabled account logged out, escaping of
 # hostile names and addresses, path traversal in asset URLs, the upload cap, idle connections closed
 # and a hundred of them not stopping the others, the forms' errors in Indonesian as the command
-# line's, the operator recorded as the account, the import preview and its rejects, and the agent
+# line's, the operator recorded as the account, the name search (in memory) seeing a write made
+# through the command line at once, the import preview and its rejects, and the agent
 # serving the same pages, every kelurahan of a district and every occupation offered on its forms, and
 # the lists longer than a page (the city's decisions, a worker's history, an import's rejected rows)
 # saying how many are not shown and showing them on the next page.
@@ -113,6 +114,19 @@ curl -s -b ani.jar -o /dev/null --data-urlencode csrf=$tok --data-urlencode id=$
 check "a correction through Ubah is saved" '[ "$(q "SELECT name FROM workers WHERE id = \"$id1\"")" = "Yakobus José Mambrasar" ]'
 check "search 'JOSE' finds José (case and accent)" 'web_get ani.jar "/pekerja?q=JOSE" | grep -q "Yakobus José Mambrasar"'
 check "search by the start of a NIK" 'web_get ani.jar "/pekerja?q=96710145" | grep -q "Maria Kambuaya" && ! web_get ani.jar "/pekerja?q=96710145" | grep -q Yakobus'
+# the names are searched in memory (web_search.c), read again when the database changed: a
+# write through the command line while the server runs is seen by the very next search
+check "search 'mambrasar' (the names read before the writes below)" 'web_get ani.jar "/pekerja?q=mambrasar" | grep -q "Yakobus José Mambrasar"'
+$SINKRON worker add --nik 9671014101850004 --name "Sénà Wambrauw" --birth-date 01-01-1985 --sex P --kelurahan 96.71.01.1001 \
+	--occupation "Nelayan Tuna" >/dev/null 2>&1
+check "a worker added through the command line is found by the next search" 'web_get ani.jar "/pekerja?q=wambrauw" | grep -q "Sénà Wambrauw"'
+check "... 'sena' finds Sénà (accents and case)" 'web_get ani.jar "/pekerja?q=sena" | grep -q "Sénà Wambrauw"'
+check "... the occupation filter offers its new occupation" 'web_get ani.jar "/pekerja" | grep -q "<option value=\"Nelayan Tuna\">"'
+check "... the filters combine with the name: kelurahan, occupation" 'web_get ani.jar "/pekerja?q=sena&kel=96.71.01.1001&occ=Nelayan+Tuna" | grep -q "Sénà Wambrauw" && web_get ani.jar "/pekerja?q=sena&kel=96.71.01.1002" | grep -q ">0 pekerja ditemukan<"'
+check "... status" 'web_get ani.jar "/pekerja?q=sena&status=ended" | grep -q ">0 pekerja ditemukan<" && web_get ani.jar "/pekerja?q=sena&status=all" | grep -q "Sénà Wambrauw"'
+$SINKRON worker edit 9671014101850004 --name "Sénà Rumbiak" >/dev/null 2>&1
+check "a name edited through the command line is found under its new name" 'web_get ani.jar "/pekerja?q=rumbiak" | grep -q "Sénà Rumbiak"'
+check "... and not under its old one" 'web_get ani.jar "/pekerja?q=wambrauw" | grep -q ">0 pekerja ditemukan<"'
 check "each row carries its sync mark" 'web_get ani.jar "/pekerja" | grep -q "mark-unsent\">belum terkirim"'
 
 # ---- throttling ----
