@@ -223,6 +223,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_apply: rep %d: apply %.3f s (cpu %.3f s), plain insert %.3f s (cpu %.3f s)\n", k + 1,
 			ta[k], ca[k], tp[k], cp[k]);
 	}
+	/* each repetition's own ratio (its two sides ran back to back), for the spread */
+	printf("rep_ratios");
+	for (int k = 0; k < reps; k++)
+		printf(" %.2f", ta[k] / tp[k]);
+	printf("\ncpu_rep_ratios");
+	for (int k = 0; k < reps; k++)
+		printf(" %.2f", ca[k] / cp[k]);
+	printf("\n");
 	qsort(ta, (size_t)reps, sizeof(double), cmp_double);
 	qsort(tp, (size_t)reps, sizeof(double), cmp_double);
 	qsort(ca, (size_t)reps, sizeof(double), cmp_double);
