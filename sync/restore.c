@@ -19,7 +19,8 @@
 #include "owners.h"
 #include "row.h"
 
-#define CHECKPOINT_EVERY 200   /* change-sets applied between two checkpoints */
+#define CHECKPOINT_EVERY 200   /* change-sets applied between two checkpoints, at least */
+#define CHECKPOINTS_PER_HISTORY 200
 
 /* ---- building ---- */
 
@@ -321,6 +322,7 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	*out = NULL;
 	for (int i = 0; i < r->nb; i++)
 		r->b[i].have = 0;
+	r->cp_base[0] = r->cp_root[0] = '\0';
 	if (r->checkpoints && (used = sk_hist_cp_use(r, tmp))) {
 		char *txt = sk_printf("%s.txt", r->cp_used), line[200];
 		unsigned char want[SK_HASH_SIZE];
@@ -341,7 +343,13 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 			db = NULL;
 			unlink(tmp);
 			sk_hist_cp_discard(r->cp_used);
-			r->cp_used[0] = '\0';
+			if (r->cp_root[0]) {
+				/* the full checkpoint its chain of deltas starts from may be what is damaged */
+				char *root = sk_printf("%s/%s", r->cpdir, r->cp_root);
+				sk_hist_cp_discard(root);
+				free(root);
+			}
+			r->cp_used[0] = r->cp_base[0] = r->cp_root[0] = '\0';
 			r->res->from_checkpoint = 0;
 			for (int i = 0; i < r->nb; i++)
 				r->b[i].have = 0;
@@ -351,6 +359,7 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	if (!used && (rc = sk_db_create(&db, tmp, r->build_code, r->build_city, NULL)) < 0)
 		return rc;
 	sqlite3_exec(db->h, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	sk_hist_cp_track(r, db); /* the rows written from here on make the next checkpoint a delta */
 	if ((rc = sk_db_begin(db)) < 0)
 		goto fail;
 	rc = r->mode == MODE_DISTRICT ? build_district(r, db) : build_city(r, db);
@@ -406,9 +415,11 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	 * spacing: a point between two checkpoints is already near one) */
 	if (r->since_checkpoint >= r->every)
 		sk_hist_cp_write(r, db);
+	sk_hist_cp_untrack(r);
 	*out = db;
 	return 0;
 fail:
+	sk_hist_cp_untrack(r);
 	if (used && r->cp_used[0] && rc == SK_ECORRUPT && !r->index_bad)
 		sk_hist_cp_discard(r->cp_used); /* it may be what went wrong: the next try starts clean */
 	sk_db_free(db);
@@ -574,13 +585,13 @@ static int plan(struct sk_hist *r, const char *dbpath, const struct sk_restore_o
 	if ((rc = sk_hist_choose(r, o->at, o->district)) < 0)
 		return rc;
 	if (!getenv("SINKRON_CHECKPOINT_EVERY")) {
-		/* about fifty per full history (most of them small deltas), so that the kept ones
-		 * stay spread over all of it and none is far from any point */
+		/* about two hundred per full history (most of them small deltas, each of the rows
+		 * written since the one before), so that none is far from any point */
 		size_t total = 0;
 		for (int i = 0; i < r->nb; i++)
 			total += r->b[i].n;
-		if (total / 50 > r->every)
-			r->every = total / 50;
+		if (total / CHECKPOINTS_PER_HISTORY > r->every)
+			r->every = total / CHECKPOINTS_PER_HISTORY;
 	}
 	if (r->mode == MODE_DISTRICT) {
 		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);
