@@ -606,6 +606,15 @@ int sk_hist_cp_use(struct sk_hist *r, const char *path)
 	if (!r->checkpoints)
 		return 0;
 	cp_list_read(r, &l);
+	for (size_t i = 0; i < l.n; i++)
+		if (cp_links(&l, &l.v[i]) < 0) {
+			/* a part gone (a file removed by hand, a disk that filled up): what cannot be
+			 * used any more goes now, and a build passing there writes it again */
+			free(l.v);
+			cp_prune(r);
+			cp_list_read(r, &l);
+			break;
+		}
 	for (size_t i = 0; i < l.n; i++) {
 		struct cp_entry *e = &l.v[i];
 		int links;
@@ -652,7 +661,7 @@ void sk_hist_cp_discard(const char *base)
 }
 
 /* Keeps at most CHECKPOINTS_KEPT full checkpoints of this kind and CP_DELTAS_KEPT deltas: the
- * oldest go first, and a delta whose chain lost a part goes too. */
+ * oldest go first; one whose file is gone, or whose chain lost a part, goes too. */
 static void cp_prune(struct sk_hist *r)
 {
 	for (;;) {
@@ -663,7 +672,7 @@ static void cp_prune(struct sk_hist *r)
 		for (size_t i = 0; i < l.n; i++) {
 			struct cp_entry *e = &l.v[i];
 			int delta = e->base[0] != '\0';
-			if (delta && cp_links(&l, e) < 0) {
+			if (cp_links(&l, e) < 0) {
 				char *b = sk_printf("%s/%s", r->cpdir, e->name);
 				sk_hist_cp_discard(b);
 				free(b);
@@ -721,14 +730,19 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db)
 		/* this state is a checkpoint already: the next delta is made against it */
 		struct cp_list l;
 		struct cp_entry *e;
+		int links;
 		hex[20] = '\0';
 		cp_list_read(r, &l);
 		e = cp_find(&l, hex);
-		r->cp_base_links = e ? cp_links(&l, e) : -1;
-		snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", r->cp_base_links >= 0 ? hex : "");
+		links = e ? cp_links(&l, e) : -1;
 		free(l.v);
-		sk_hist_cp_track(r, db);
-		goto done;
+		if (links >= 0) {
+			snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
+			r->cp_base_links = links;
+			sk_hist_cp_track(r, db);
+			goto done;
+		}
+		sk_hist_cp_discard(base); /* not usable (a part of it gone): written anew */
 	}
 	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
 	if (cp_delta_write(r, db, base, digest) == 1) {
