@@ -228,4 +228,25 @@ rm -f x.db
 $S --db d.db restore --at 2099-01-01 --out x.db >/dev/null 2>&1
 check "  new deltas are made on it" 'cps | grep -q " $old$"'
 check "  and every commit and date still gives the same point and digest" same
+# a full checkpoint whose index disagrees with its table: its digest and every row's hash are
+# right, only PRAGMA integrity_check (run beside the digest's recomputation) tells
+new_chain
+full=$(awk 'NR == 1 {print $2}' chain.txt); kf=$(awk 'NR == 1 {print $1}' chain.txt)
+sqlite3 "d.checkpoints/$full.db" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX workers_nik ON workers(kk)' WHERE name = 'workers_nik'"
+check "  (the damage is there to see)" '[ "$(sqlite3 "d.checkpoints/$full.db" "PRAGMA integrity_check" | head -1)" != ok ]'
+rm -f x.db ref2.db
+$S --db d.db restore --at "$(commit_at "$kf")" --out ref2.db --no-checkpoints >/dev/null 2>&1
+$S --db d.db restore --at "$(commit_at "$kf")" --out x.db >ix.out 2>&1
+check "a checkpoint that fails integrity_check (#$kf): the restore is checked and comes out right" \
+	'grep -q "^digest check: ok" ix.out && [ "$(sqlite3 x.db "PRAGMA integrity_check")" = ok ] && [ "$(rows_of x.db)" = "$(rows_of ref2.db)" ]'
+check "  it was thrown away" '[ ! -e "d.checkpoints/$full.db" ]'
+# and one that makes a change-set after it fail to apply
+new_chain
+full=$(awk 'NR == 1 {print $2}' chain.txt)
+sqlite3 "d.checkpoints/$full.db" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX workers_nik ON workers(kk)' WHERE name = 'workers_nik'"
+rm -f x.db
+$S --db d.db restore --at "$(commit_at "$last")" --out x.db >ix2.out 2>&1
+check "a checkpoint that makes a change-set fail to apply: the restore starts over without it and comes out right" \
+	'grep -q "^digest check: ok" ix2.out && [ "$(rows_of x.db)" = "$(rows_of ref.db)" ] && [ ! -e "d.checkpoints/$full.db" ]'
+
 finish
