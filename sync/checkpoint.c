@@ -87,6 +87,7 @@ void sk_hist_unlink_db(const char *path)
 #define CP_FULL_EVERY 20       /* one checkpoint in twenty is a full copy; the others deltas */
 #define CP_DELTAS_KEPT 240
 #define CP_CHAIN_MAX 64        /* deltas between a full checkpoint and one to use, at most */
+#define CP_DELTA_ROWS 50000    /* rows written since the base past which a full copy is made */
 
 static int cp_is_rowid_table(sqlite3 *h, const char *schema, const char *t)
 {
@@ -285,8 +286,9 @@ void sk_hist_cp_track(struct sk_hist *r, struct sk_db *db)
 		sqlite3session_delete(r->cp_session);
 		r->cp_session = NULL;
 	}
-	if (!r->checkpoints)
-		return;
+	r->cp_rows = 0;
+	if (!r->checkpoints || !r->cp_base[0])
+		return; /* no checkpoint to make a delta against: the next one is full */
 	/* the session ignores a table without a primary key: then every checkpoint is full */
 	if (cp_int(db->h, "SELECT count(*) FROM main.sqlite_schema s WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
 			  "ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM pragma_table_info(s.name, 'main') WHERE pk > 0)") != 0)
@@ -298,6 +300,13 @@ void sk_hist_cp_track(struct sk_hist *r, struct sk_db *db)
 	}
 	r->cp_session = s;
 	r->cp_schema = cp_int(db->h, "PRAGMA main.schema_version");
+}
+
+void sk_hist_cp_note(struct sk_hist *r, size_t rows)
+{
+	r->cp_rows += rows;
+	if (r->cp_session && r->cp_rows > CP_DELTA_ROWS)
+		sk_hist_cp_untrack(r); /* the session holds every row it saw: its memory stays bounded */
 }
 
 void sk_hist_cp_untrack(struct sk_hist *r)

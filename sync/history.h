@@ -63,6 +63,7 @@ struct sk_hist {
 	int cp_base_links;       /* deltas between it and a full checkpoint */
 	void *cp_session;        /* sqlite3_session: the rows written since cp_base */
 	int cp_schema;           /* schema_version when the session began */
+	size_t cp_rows;          /* rows written since then */
 	int index_bad;           /* an index entry did not match the repository: plan again */
 };
 
@@ -94,6 +95,8 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db);
 /* Records, from now on, the rows the database being built writes (for the next delta). */
 void sk_hist_cp_track(struct sk_hist *r, struct sk_db *db);
 void sk_hist_cp_untrack(struct sk_hist *r);
+/* Counts rows written; past what a delta is worth, the recording stops (the next is full). */
+void sk_hist_cp_note(struct sk_hist *r, size_t rows);
 /* Removes the checkpoint base (.db, .txt, .delta). */
 void sk_hist_cp_discard(const char *base);
 /* Copies from to the new file to; SK_ECONFLICT when it exists. */

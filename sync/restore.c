@@ -36,6 +36,7 @@ static int apply_item(struct sk_hist *r, struct sk_db *db, struct sk_hist_branch
 	if ((rc = sk_changeset_decode(&cs, it->data, it->len, &lim)) < 0)
 		return sk_error(rc, "change-set %s (commit %s on %s): %s", it->blob, it->commit, b->ref, sk_error_last());
 	rc = sk_apply_tx(db, cs, it->blob, it->commit, it->len, &applied);
+	sk_hist_cp_note(r, sk_changeset_rows(cs));
 	sk_changeset_free(cs);
 	if (rc < 0)
 		return sk_error(rc, "cannot apply change-set %s #%llu (commit %s): %s", b->origin,
