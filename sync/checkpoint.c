@@ -88,6 +88,8 @@ void sk_hist_unlink_db(const char *path)
 #define CP_DELTAS_KEPT 240
 #define CP_CHAIN_MAX 64        /* deltas between a full checkpoint and one to use, at most */
 #define CP_DELTA_ROWS 50000    /* rows written since the base past which a full copy is made */
+#define CP_CHAIN_BYTES (8 << 20) /* deltas' bytes after a full checkpoint, at most: what a restore
+				    applies row by row */
 
 static int cp_is_rowid_table(sqlite3 *h, const char *schema, const char *t)
 {
@@ -275,6 +277,20 @@ static int cp_links(struct cp_list *l, struct cp_entry *e)
 
 static void cp_prune(struct sk_hist *r);
 
+/* The size of the deltas from the full checkpoint at the root of e's chain to e. */
+static uint64_t cp_chain_bytes(struct sk_hist *r, struct cp_list *l, struct cp_entry *e)
+{
+	uint64_t n = 0;
+	for (int k = 0; e && e->base[0] && k <= CP_CHAIN_MAX; e = cp_find(l, e->base), k++) {
+		char *f = sk_printf("%s/%s.delta", r->cpdir, e->name);
+		struct stat st;
+		if (stat(f, &st) == 0)
+			n += (uint64_t)st.st_size;
+		free(f);
+	}
+	return n;
+}
+
 /* ---- tracking the rows written since the base ---- */
 
 /* Starts recording the rows the database being built changes from now on: the state it is
@@ -455,6 +471,18 @@ static int cp_delta_write(struct sk_hist *r, struct sk_db *db, const char *base,
 	attached = 0;
 	if (!ok || cp_file_sha(tmp, sha) < 0)
 		goto done;
+	{
+		/* a chain heavier than a restore should apply row by row (a history of imports, each
+		 * delta as large as what it added): a full copy instead */
+		struct stat st;
+		uint64_t sum;
+		if (stat(tmp, &st) < 0)
+			goto done;
+		sum = r->cp_chain_bytes + (uint64_t)st.st_size;
+		if (sum > CP_CHAIN_BYTES)
+			goto done;
+		r->cp_chain_bytes = sum;
+	}
 	cp_text(r, &t, 1, digest);
 	sk_buf_printf(&t, "delta: %s\ndelta-sha256: %s\n", r->cp_base, sha);
 	if ((fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 || !(f = fdopen(fd, "w")))
@@ -651,6 +679,7 @@ int sk_hist_cp_use(struct sk_hist *r, const char *path)
 	snprintf(r->cp_used, sizeof(r->cp_used), "%s/%s", r->cpdir, best->name);
 	snprintf(r->cp_base, sizeof(r->cp_base), "%s", best->name);
 	r->cp_base_links = best_links;
+	r->cp_chain_bytes = cp_chain_bytes(r, &l, best);
 	for (struct cp_entry *x = best; x; x = x->base[0] ? cp_find(&l, x->base) : NULL)
 		snprintf(r->cp_root, sizeof(r->cp_root), "%s", x->name);
 	r->res->from_checkpoint = best->score;
@@ -743,7 +772,8 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db)
 		hex[20] = '\0';
 		cp_list_read(r, &l);
 		e = cp_find(&l, hex);
-		links = e ? cp_links(&l, e) : -1;
+		if ((links = e ? cp_links(&l, e) : -1) >= 0)
+			r->cp_chain_bytes = cp_chain_bytes(r, &l, e);
 		free(l.v);
 		if (links >= 0) {
 			snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
@@ -787,6 +817,7 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db)
 	r->res->checkpoints_written++;
 	snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
 	r->cp_base_links = 0;
+	r->cp_chain_bytes = 0;
 	sk_hist_cp_track(r, db);
 	cp_prune(r);
 	goto done;

@@ -64,6 +64,7 @@ struct sk_hist {
 	void *cp_session;        /* sqlite3_session: the rows written since cp_base */
 	int cp_schema;           /* schema_version when the session began */
 	size_t cp_rows;          /* rows written since then */
+	uint64_t cp_chain_bytes; /* the size of the deltas from a full checkpoint to cp_base */
 	int index_bad;           /* an index entry did not match the repository: plan again */
 };
 
