@@ -3,6 +3,8 @@
  * ones and deltas against a full one, so that a restore applies only what came after the
  * nearest; chosen, checked, written and pruned here.
  */
+#define SQLITE_ENABLE_SESSION 1 /* the session extension of the system's SQLite (Debian builds it) */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,16 +71,25 @@ void sk_hist_unlink_db(const char *path)
 }
 
 /* ---- delta checkpoints ----
- * Most checkpoints are small: the rows that differ from an earlier full checkpoint (the base),
- * found by SQL (each table's rows EXCEPT the base's), in a SQLite file NAME.delta whose .txt
- * says "delta: BASE" and the SHA-256 of the file.  A restore copies the base, deletes the
- * rows that changed or went and inserts their new versions (with the triggers off: this is
- * bookkeeping, not a clerk's write), then checks the digest as for any checkpoint; the
- * final checks of the restore catch anything else, and the restore then starts over. */
+ * Most checkpoints are small: the rows that changed since the checkpoint before them (their
+ * base, a full checkpoint or another delta), in a SQLite file NAME.delta whose .txt says
+ * "delta: BASE" and the SHA-256 of the file.  The rows are known without comparing tables:
+ * an SQLite session on the database being built records every row written since the base
+ * (by primary key), and the delta holds, per table, those keys ("g:T", the rows to take out)
+ * and the rows as they are now ("a:T", to put in; a rowid table's with their rowid).  A
+ * restore copies the full checkpoint at the root of the chain, applies each delta in turn
+ * (with the triggers off: this is bookkeeping, not a clerk's write), then checks the digest
+ * as for any checkpoint; the final checks of the restore catch anything else, and the
+ * restore then starts over.  Deltas of older versions (against a full checkpoint, "g:T" of a
+ * rowid table holding rowids) are chains of one. */
 
-#define CHECKPOINTS_KEPT 12    /* per kind (a district, the city) */
-#define CP_FULL_EVERY 5        /* one checkpoint in five is a full copy; the others deltas */
-#define CP_DELTAS_KEPT 60
+#define CHECKPOINTS_KEPT 12    /* full ones per kind (a district, the city) */
+#define CP_FULL_EVERY 20       /* one checkpoint in twenty is a full copy; the others deltas */
+#define CP_DELTAS_KEPT 240
+#define CP_CHAIN_MAX 64        /* deltas between a full checkpoint and one to use, at most */
+#define CP_DELTA_ROWS 50000    /* rows written since the base past which a full copy is made */
+#define CP_CHAIN_BYTES (8 << 20) /* deltas' bytes after a full checkpoint, at most: what a restore
+				    applies row by row */
 
 static int cp_is_rowid_table(sqlite3 *h, const char *schema, const char *t)
 {
@@ -110,6 +121,16 @@ static void cp_columns(sqlite3 *h, const char *schema, const char *t, int pk_onl
 static int cp_sql(sqlite3 *h, const char *q)
 {
 	return sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int cp_int(sqlite3 *h, const char *q)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 static int cp_file_sha(const char *path, char hex[2 * SK_HASH_SIZE + 1])
@@ -150,27 +171,53 @@ static void cp_txt_value(const char *base, const char *key, char *out, size_t n)
 	fclose(f);
 }
 
-/* The full checkpoint of this kind that the database being built descends from, with most
- * change-sets: its name (the 20 hex digits) in key, and how many change-sets it holds. */
-static size_t cp_delta_base(struct sk_hist *r, char key[21])
+/* ---- the checkpoints of this kind, read from their .txt files ---- */
+
+struct cp_entry {
+	char name[21], base[21]; /* base: a delta's, "" for a full one */
+	size_t score;            /* change-sets it holds */
+	size_t have[MAX_BRANCHES];
+	int fits;                /* every branch line a prefix of the targets */
+	int whole;               /* a full one: its .db is there; a delta: its .delta */
+	time_t mtime;
+};
+
+struct cp_list {
+	struct cp_entry *v;
+	size_t n;
+};
+
+static int cp_name_ok(const char *s)
+{
+	return strlen(s) == 20 && strspn(s, "0123456789abcdef") == 20;
+}
+
+static void cp_list_read(struct sk_hist *r, struct cp_list *l)
 {
 	DIR *d = opendir(r->cpdir);
 	struct dirent *de;
-	size_t best = 0;
-	key[0] = '\0';
+	size_t alloc = 0;
+	l->v = NULL;
+	l->n = 0;
 	if (!d)
-		return 0;
+		return;
 	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name), score = 0;
-		char file[4400], line[400], kind[80] = "", *dbf;
-		int ok = 1, delta = 0;
+		struct cp_entry e;
+		char file[4400], line[400], kind[80] = "";
+		struct stat st;
 		FILE *f;
-		if (len != 24 || strcmp(de->d_name + 20, ".txt"))
+		int ok = 1;
+		if (strlen(de->d_name) != 24 || strcmp(de->d_name + 20, ".txt"))
+			continue;
+		memset(&e, 0, sizeof(e));
+		snprintf(e.name, sizeof(e.name), "%.20s", de->d_name);
+		if (!cp_name_ok(e.name))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
 		if (!(f = fopen(file, "r")))
 			continue;
-		while (ok && fgets(line, sizeof(line), f)) {
+		e.fits = 1;
+		while (fgets(line, sizeof(line), f)) {
 			char origin[24], cm[41];
 			size_t k;
 			int bi;
@@ -178,45 +225,227 @@ static size_t cp_delta_base(struct sk_hist *r, char key[21])
 			if (!strncmp(line, "kind: ", 6))
 				snprintf(kind, sizeof(kind), "%.79s", line + 6);
 			else if (!strncmp(line, "delta: ", 7))
-				delta = 1;
-			else if (!strncmp(line, "branch ", 7)) {
+				snprintf(e.base, sizeof(e.base), "%.20s", line + 7);
+			else if (ok && !strncmp(line, "branch ", 7)) {
 				if (sscanf(line + 7, "%23s %zu %40s", origin, &k, cm) != 3 || (bi = sk_hist_find_origin(r, origin)) < 0 ||
-				    k == 0 || k > r->b[bi].have || strcmp(r->b[bi].v[k - 1].commit, cm))
-					ok = 0;
-				else
-					score += k;
+				    k == 0 || k > r->b[bi].n || strcmp(r->b[bi].v[k - 1].commit, cm)) {
+					ok = 0; /* another history's, or one this repository no longer holds */
+				} else {
+					if (k > r->b[bi].target)
+						e.fits = 0;
+					e.have[bi] = k;
+					e.score += k;
+				}
 			}
 		}
 		fclose(f);
-		if (!ok || delta || strcmp(kind, r->kind) || score <= best)
+		if (strcmp(kind, r->kind) || stat(file, &st) < 0)
 			continue;
-		dbf = sk_printf("%.*s.db", (int)(strlen(file) - 4), file);
-		if (access(dbf, R_OK) == 0) {
-			best = score;
-			snprintf(key, 21, "%.20s", de->d_name);
+		if (!ok)
+			e.fits = 0;
+		e.mtime = st.st_mtime;
+		snprintf(file, sizeof(file), "%s/%s.%s", r->cpdir, e.name, e.base[0] ? "delta" : "db");
+		e.whole = access(file, R_OK) == 0 && (!e.base[0] || cp_name_ok(e.base));
+		if (l->n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			l->v = sk_realloc(l->v, alloc * sizeof(*l->v));
 		}
-		free(dbf);
+		l->v[l->n++] = e;
 	}
 	closedir(d);
-	return best;
 }
 
-/* Writes base.delta and base.txt for the database being built when a full checkpoint it
- * descends from is near enough; 1 when written, 0 when a full checkpoint should be. */
+static struct cp_entry *cp_find(struct cp_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+/* How many deltas lie between e and the full checkpoint at the root of its chain; -1 when
+ * the chain is broken (a file gone, a loop, too long). */
+static int cp_links(struct cp_list *l, struct cp_entry *e)
+{
+	int n = 0;
+	while (e && e->whole && e->base[0] && n <= CP_CHAIN_MAX) {
+		e = cp_find(l, e->base);
+		n++;
+	}
+	return e && e->whole && !e->base[0] && n <= CP_CHAIN_MAX ? n : -1;
+}
+
+static void cp_prune(struct sk_hist *r);
+
+/* The size of the deltas from the full checkpoint at the root of e's chain to e. */
+static uint64_t cp_chain_bytes(struct sk_hist *r, struct cp_list *l, struct cp_entry *e)
+{
+	uint64_t n = 0;
+	for (int k = 0; e && e->base[0] && k <= CP_CHAIN_MAX; e = cp_find(l, e->base), k++) {
+		char *f = sk_printf("%s/%s.delta", r->cpdir, e->name);
+		struct stat st;
+		if (stat(f, &st) == 0)
+			n += (uint64_t)st.st_size;
+		free(f);
+	}
+	return n;
+}
+
+/* ---- tracking the rows written since the base ---- */
+
+/* Starts recording the rows the database being built changes from now on: the state it is
+ * in now is the checkpoint r->cp_base (or none). */
+void sk_hist_cp_track(struct sk_hist *r, struct sk_db *db)
+{
+	sqlite3_session *s = NULL;
+	if (r->cp_session) {
+		sqlite3session_delete(r->cp_session);
+		r->cp_session = NULL;
+	}
+	r->cp_rows = 0;
+	if (!r->checkpoints || !r->cp_base[0])
+		return; /* no checkpoint to make a delta against: the next one is full */
+	/* the session ignores a table without a primary key: then every checkpoint is full */
+	if (cp_int(db->h, "SELECT count(*) FROM main.sqlite_schema s WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+			  "ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM pragma_table_info(s.name, 'main') WHERE pk > 0)") != 0)
+		return;
+	if (sqlite3session_create(db->h, "main", &s) != SQLITE_OK || sqlite3session_attach(s, NULL) != SQLITE_OK) {
+		if (s)
+			sqlite3session_delete(s);
+		return;
+	}
+	r->cp_session = s;
+	r->cp_schema = cp_int(db->h, "PRAGMA main.schema_version");
+}
+
+void sk_hist_cp_note(struct sk_hist *r, size_t rows)
+{
+	r->cp_rows += rows;
+	if (r->cp_session && r->cp_rows > CP_DELTA_ROWS)
+		sk_hist_cp_untrack(r); /* the session holds every row it saw: its memory stays bounded */
+}
+
+void sk_hist_cp_untrack(struct sk_hist *r)
+{
+	if (r->cp_session)
+		sqlite3session_delete(r->cp_session);
+	r->cp_session = NULL;
+}
+
+/* The keys of the rows changed since the base, per table, into cpdelta."g:T", and those rows
+ * as they are now into cpdelta."a:T". */
+static int cp_delta_fill(sqlite3 *h, sqlite3_changeset_iter *it)
+{
+	sqlite3_stmt *put = NULL;
+	char table[256] = "";
+	int rc, ok = 1, npk = 0;
+	while (ok && (rc = sqlite3changeset_next(it)) == SQLITE_ROW) {
+		const char *tn;
+		int ncol, op, ind;
+		unsigned char *pk;
+		int nk = 0;
+		if (sqlite3changeset_op(it, &tn, &ncol, &op, &ind) != SQLITE_OK || sqlite3changeset_pk(it, &pk, &ncol) != SQLITE_OK) {
+			ok = 0;
+			break;
+		}
+		if (strcmp(tn, table)) {
+			struct sk_buf pkc = SK_BUF_INIT, marks = SK_BUF_INIT;
+			char *q;
+			sqlite3_finalize(put);
+			put = NULL;
+			snprintf(table, sizeof(table), "%s", tn);
+			if (strlen(tn) >= sizeof(table) - 1) {
+				ok = 0;
+				break;
+			}
+			cp_columns(h, "main", tn, 1, &pkc);
+			npk = 0;
+			for (int i = 0; i < ncol; i++)
+				if (pk[i])
+					sk_buf_printf(&marks, "%s?", npk++ ? ", " : "");
+			if (!pkc.len || !npk) {
+				ok = 0;
+			} else {
+				q = sqlite3_mprintf("CREATE TABLE cpdelta.\"g:%w\" AS SELECT %s FROM main.\"%w\" LIMIT 0", tn,
+						    (const char *)pkc.ptr, tn);
+				ok = cp_sql(h, q) == 0;
+				sqlite3_free(q);
+				q = sqlite3_mprintf("INSERT INTO cpdelta.\"g:%w\" VALUES (%s)", tn, (const char *)marks.ptr);
+				ok = ok && sqlite3_prepare_v2(h, q, -1, &put, NULL) == SQLITE_OK;
+				sqlite3_free(q);
+			}
+			sk_buf_release(&pkc);
+			sk_buf_release(&marks);
+			if (!ok)
+				break;
+		}
+		for (int i = 0; i < ncol; i++) {
+			sqlite3_value *v = NULL;
+			if (!pk[i])
+				continue;
+			if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, i, &v) : sqlite3changeset_old(it, i, &v)) != SQLITE_OK || !v) {
+				ok = 0;
+				break;
+			}
+			sqlite3_bind_value(put, ++nk, v);
+		}
+		if (ok && (nk != npk || sqlite3_step(put) != SQLITE_DONE))
+			ok = 0;
+		sqlite3_reset(put);
+	}
+	sqlite3_finalize(put);
+	if (ok && rc != SQLITE_DONE)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/* The rows as they are now of every table with a "g:T", into "a:T". */
+static int cp_delta_rows(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(h, "SELECT substr(name, 3) FROM cpdelta.sqlite_schema WHERE type = 'table' AND name LIKE 'g:%'",
+				    -1, &st, NULL) == SQLITE_OK;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 0);
+		struct sk_buf pk = SK_BUF_INIT;
+		char *q;
+		cp_columns(h, "main", tn, 1, &pk);
+		q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT %s* FROM main.\"%w\" WHERE (%s) IN (SELECT * FROM "
+				    "cpdelta.\"g:%w\")", tn, cp_is_rowid_table(h, "main", tn) ? "rowid AS _k, " : "", tn,
+				    pk.len ? (const char *)pk.ptr : "NULL", tn);
+		ok = pk.len && cp_sql(h, q) == 0;
+		sqlite3_free(q);
+		sk_buf_release(&pk);
+	}
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+/* Writes base.delta and base.txt for the database being built: the rows changed since the
+ * checkpoint it was last equal to; 1 when written, 0 when a full checkpoint should be. */
 static int cp_delta_write(struct sk_hist *r, struct sk_db *db, const char *base, const unsigned char *digest)
 {
-	char key[21], *basedb = NULL, *tmp = NULL, *dst = NULL, *txt = NULL, *ttmp = NULL, sha[2 * SK_HASH_SIZE + 1];
-	size_t have = 0, from;
-	sqlite3_stmt *st = NULL;
+	char *tmp = NULL, *dst = NULL, *txt = NULL, *ttmp = NULL, sha[2 * SK_HASH_SIZE + 1];
+	sqlite3_changeset_iter *it = NULL;
+	void *cs = NULL;
+	int ncs = 0;
 	struct sk_buf t = SK_BUF_INIT;
 	int fd, attached = 0, written = 0, ok = 1;
 	FILE *f;
 
-	for (int i = 0; i < r->nb; i++)
-		have += r->b[i].have;
-	if (!(from = cp_delta_base(r, key)) || have - from >= r->every * CP_FULL_EVERY)
+	if (!r->cp_session || !r->cp_base[0] || r->cp_base_links + 1 >= CP_FULL_EVERY ||
+	    cp_int(db->h, "PRAGMA main.schema_version") != r->cp_schema)
 		return 0;
-	basedb = sk_printf("%s/%s.db", r->cpdir, key);
+	{
+		/* the base must still be there, whole, for the delta to be of use */
+		char *b = sk_printf("%s/%s.%s", r->cpdir, r->cp_base, r->cp_base_links ? "delta" : "db");
+		ok = access(b, R_OK) == 0;
+		free(b);
+		if (!ok)
+			return 0;
+	}
+	if (sqlite3session_changeset(r->cp_session, &ncs, &cs) != SQLITE_OK)
+		return 0;
 	tmp = sk_printf("%s.delta.tmp%d", base, (int)getpid());
 	dst = sk_printf("%s.delta", base);
 	txt = sk_printf("%s.txt", base);
@@ -225,46 +454,37 @@ static int cp_delta_write(struct sk_hist *r, struct sk_db *db, const char *base,
 		goto done;
 	close(fd);
 	{
-		char *q = sqlite3_mprintf("ATTACH %Q AS cpbase; ATTACH %Q AS cpdelta; PRAGMA cpdelta.journal_mode = OFF", basedb, tmp);
+		char *q = sqlite3_mprintf("ATTACH %Q AS cpdelta; PRAGMA cpdelta.journal_mode = OFF; PRAGMA cpdelta.synchronous = OFF", tmp);
 		ok = cp_sql(db->h, q) == 0;
 		sqlite3_free(q);
 		if (!ok)
 			goto done;
 		attached = 1;
 	}
-	ok = cp_sql(db->h, "BEGIN") == 0 &&
-	     sqlite3_prepare_v2(db->h, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-				       "ESCAPE '\\'", -1, &st, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(st) == SQLITE_ROW) {
-		const char *tn = (const char *)sqlite3_column_text(st, 0);
-		struct sk_buf pk = SK_BUF_INIT;
-		char *q;
-		if (cp_is_rowid_table(db->h, "main", tn))
-			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT rowid AS _k, * FROM main.\"%w\" EXCEPT "
-					    "SELECT rowid, * FROM cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT _k FROM "
-					    "(SELECT rowid AS _k, * FROM cpbase.\"%w\" EXCEPT SELECT rowid, * FROM main.\"%w\")",
-					    tn, tn, tn, tn, tn, tn);
-		else {
-			cp_columns(db->h, "main", tn, 1, &pk);
-			q = sqlite3_mprintf("CREATE TABLE cpdelta.\"a:%w\" AS SELECT * FROM main.\"%w\" EXCEPT SELECT * FROM "
-					    "cpbase.\"%w\"; CREATE TABLE cpdelta.\"g:%w\" AS SELECT %s FROM (SELECT * FROM "
-					    "cpbase.\"%w\" EXCEPT SELECT * FROM main.\"%w\")",
-					    tn, tn, tn, tn, pk.len ? (const char *)pk.ptr : "NULL", tn, tn);
-		}
-		ok = pk.len || cp_is_rowid_table(db->h, "main", tn) ? cp_sql(db->h, q) == 0 : 0;
-		sqlite3_free(q);
-		sk_buf_release(&pk);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	ok = cp_sql(db->h, "BEGIN") == 0 && sqlite3changeset_start(&it, ncs, cs) == SQLITE_OK && cp_delta_fill(db->h, it) == 0;
+	if (it)
+		sqlite3changeset_finalize(it);
+	ok = ok && cp_delta_rows(db->h) == 0;
 	if (cp_sql(db->h, ok ? "COMMIT" : "ROLLBACK") < 0)
 		ok = 0;
-	cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+	cp_sql(db->h, "DETACH cpdelta");
 	attached = 0;
 	if (!ok || cp_file_sha(tmp, sha) < 0)
 		goto done;
+	{
+		/* a chain heavier than a restore should apply row by row (a history of imports, each
+		 * delta as large as what it added): a full copy instead */
+		struct stat st;
+		uint64_t sum;
+		if (stat(tmp, &st) < 0)
+			goto done;
+		sum = r->cp_chain_bytes + (uint64_t)st.st_size;
+		if (sum > CP_CHAIN_BYTES)
+			goto done;
+		r->cp_chain_bytes = sum;
+	}
 	cp_text(r, &t, 1, digest);
-	sk_buf_printf(&t, "delta: %s\ndelta-sha256: %s\n", key, sha);
+	sk_buf_printf(&t, "delta: %s\ndelta-sha256: %s\n", r->cp_base, sha);
 	if ((fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 || !(f = fdopen(fd, "w")))
 		goto done;
 	fwrite(t.ptr, 1, t.len, f);
@@ -274,14 +494,14 @@ static int cp_delta_write(struct sk_hist *r, struct sk_db *db, const char *base,
 done:
 	if (attached) {
 		cp_sql(db->h, "ROLLBACK");
-		cp_sql(db->h, "DETACH cpdelta; DETACH cpbase");
+		cp_sql(db->h, "DETACH cpdelta");
 	}
 	if (!written) {
 		unlink(tmp);
 		unlink(ttmp);
 	}
+	sqlite3_free(cs);
 	sk_buf_release(&t);
-	free(basedb);
 	free(tmp);
 	free(dst);
 	free(txt);
@@ -289,140 +509,181 @@ done:
 	return written;
 }
 
-/* The database of a delta checkpoint at path: its base copied there and the delta applied. */
-static int cp_delta_apply(struct sk_hist *r, const char *base, const char *path)
+/* Whether the delta file of checkpoint NAME is whole (its SHA-256 as its .txt says). */
+static int cp_delta_whole(struct sk_hist *r, const char *name)
 {
-	char key[80], want[80], sha[2 * SK_HASH_SIZE + 1];
-	char *delta = sk_printf("%s.delta", base), *basedb = NULL;
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	int ok = 0;
-
-	cp_txt_value(base, "delta", key, sizeof(key));
+	char want[400], sha[2 * SK_HASH_SIZE + 1];
+	char *base = sk_printf("%s/%s", r->cpdir, name), *delta = sk_printf("%s.delta", base);
+	int ok;
 	cp_txt_value(base, "delta-sha256", want, sizeof(want));
-	if (strlen(key) != 20 || strspn(key, "0123456789abcdef") != 20 || cp_file_sha(delta, sha) < 0 || strcmp(sha, want))
-		goto done;
-	basedb = sk_printf("%s/%s.db", r->cpdir, key);
-	if (sk_hist_copy_file(basedb, path) < 0) {
-		sk_error_clear();
-		goto done;
-	}
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) != SQLITE_OK)
-		goto done;
-	{
-		char *q = sqlite3_mprintf("ATTACH %Q AS cpdelta", delta);
-		ok = cp_sql(h, q) == 0 && cp_sql(h, "BEGIN") == 0;
-		sqlite3_free(q);
-	}
-	if (ok && sqlite3_prepare_v2(h, "SELECT substr(name, 3) FROM cpdelta.sqlite_schema WHERE type = 'table' AND name "
-				       "LIKE 'a:%'", -1, &st, NULL) != SQLITE_OK)
-		ok = 0;
+	ok = cp_file_sha(delta, sha) == 0 && !strcmp(sha, want);
+	free(base);
+	free(delta);
+	return ok;
+}
+
+/* Applies the delta attached to h as schema s: per table, the rows named in "g:T" go and
+ * those of "a:T" come in. */
+static int cp_delta_apply(sqlite3 *h, const char *s)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT substr(name, 3) FROM \"%w\".sqlite_schema WHERE type = 'table' AND name LIKE 'a:%%'", s);
+	int ok = sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK;
+	sqlite3_free(q);
 	while (ok && sqlite3_step(st) == SQLITE_ROW) {
 		const char *tn = (const char *)sqlite3_column_text(st, 0);
 		struct sk_buf cols = SK_BUF_INIT, pk = SK_BUF_INIT;
-		char *q;
+		char *gk;
 		cp_columns(h, "main", tn, 0, &cols);
-		if (!cols.len) {
+		cp_columns(h, "main", tn, 1, &pk);
+		/* a "g:T" of rowids (the older deltas' form for a rowid table) or of primary keys */
+		q = sqlite3_mprintf("SELECT count(*) FROM pragma_table_info('g:%q', %Q) WHERE name = '_k'", tn, s);
+		gk = cp_int(h, q) == 1 ? sqlite3_mprintf("rowid IN (SELECT _k FROM \"%w\".\"g:%w\")", s, tn)
+		     : pk.len ? sqlite3_mprintf("(%s) IN (SELECT * FROM \"%w\".\"g:%w\")", (const char *)pk.ptr, s, tn) : NULL;
+		sqlite3_free(q);
+		if (!cols.len || !gk) {
 			ok = 0;
-		} else if (cp_is_rowid_table(h, "main", tn)) {
-			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE rowid IN (SELECT _k FROM cpdelta.\"g:%w\"); INSERT INTO "
-					    "main.\"%w\"(rowid, %s) SELECT * FROM cpdelta.\"a:%w\"", tn, tn, tn, (const char *)cols.ptr, tn);
+		} else {
+			int rowid = cp_is_rowid_table(h, "main", tn);
+			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE %s; INSERT INTO main.\"%w\"(%s%s) SELECT * FROM \"%w\".\"a:%w\"",
+					    tn, gk, tn, rowid ? "rowid, " : "", (const char *)cols.ptr, s, tn);
 			ok = cp_sql(h, q) == 0;
 			sqlite3_free(q);
-		} else {
-			cp_columns(h, "main", tn, 1, &pk);
-			q = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN (SELECT * FROM cpdelta.\"g:%w\"); INSERT INTO "
-					    "main.\"%w\"(%s) SELECT * FROM cpdelta.\"a:%w\"", tn, pk.len ? (const char *)pk.ptr : "NULL",
-					    tn, tn, (const char *)cols.ptr, tn);
-			ok = pk.len && cp_sql(h, q) == 0;
-			sqlite3_free(q);
 		}
+		sqlite3_free(gk);
 		sk_buf_release(&cols);
 		sk_buf_release(&pk);
 	}
 	sqlite3_finalize(st);
-	if (cp_sql(h, ok ? "COMMIT" : "ROLLBACK") < 0)
-		ok = 0;
-done:
-	sqlite3_close(h);
+	return ok ? 0 : -1;
+}
+
+#define CP_ATTACH_BATCH 8      /* deltas applied in one transaction (SQLite attaches ten at most) */
+
+/* The database of checkpoint e at path: the full checkpoint at the root of its chain copied
+ * there and each delta applied in turn; on failure, bad names the part that failed. */
+static int cp_materialize(struct sk_hist *r, struct cp_list *l, struct cp_entry *e, const char *path, char bad[21])
+{
+	const char *chain[CP_CHAIN_MAX + 2];
+	int n = 0, ok = 1;
+	sqlite3 *h = NULL;
+	char *root;
+	for (struct cp_entry *x = e; x && n < CP_CHAIN_MAX + 2; x = x->base[0] ? cp_find(l, x->base) : NULL)
+		chain[n++] = x->name;
+	snprintf(bad, 21, "%s", chain[n - 1]);
+	root = sk_printf("%s/%s.db", r->cpdir, chain[n - 1]);
+	if (sk_hist_copy_file(root, path) < 0) {
+		sk_error_clear();
+		free(root);
+		return -1;
+	}
+	free(root);
+	if (n > 1) {
+		/* a scratch copy (removed on failure): no journal on disk, and room in memory for
+		 * the pages the deltas change, written once per batch */
+		ok = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+		     sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) == SQLITE_OK &&
+		     cp_sql(h, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072") == 0;
+		for (int i = n - 2; ok && i >= 0;) {
+			int k = 0;
+			for (; k < CP_ATTACH_BATCH && i - k >= 0; k++) {
+				char *q, *f;
+				if (!cp_delta_whole(r, chain[i - k])) {
+					snprintf(bad, 21, "%s", chain[i - k]);
+					ok = 0;
+					break;
+				}
+				f = sk_printf("%s/%s.delta", r->cpdir, chain[i - k]);
+				q = sqlite3_mprintf("ATTACH %Q AS cpd%d", f, k);
+				free(f);
+				if (cp_sql(h, q) < 0) {
+					snprintf(bad, 21, "%s", chain[i - k]);
+					ok = 0;
+				}
+				sqlite3_free(q);
+				if (!ok)
+					break;
+			}
+			if (ok && cp_sql(h, "BEGIN") < 0)
+				ok = 0;
+			for (int j = 0; ok && j < k; j++) {
+				char s[16];
+				snprintf(s, sizeof(s), "cpd%d", j);
+				if (cp_delta_apply(h, s) < 0) {
+					snprintf(bad, 21, "%s", chain[i - j]);
+					ok = 0;
+				}
+			}
+			if (cp_sql(h, ok ? "COMMIT" : "ROLLBACK") < 0)
+				ok = 0;
+			for (int j = 0; j < k; j++) {
+				char q[32];
+				snprintf(q, sizeof(q), "DETACH cpd%d", j);
+				cp_sql(h, q);
+			}
+			i -= k;
+		}
+		if (ok)
+			ok = cp_sql(h, "PRAGMA journal_mode = DELETE") == 0;
+		sqlite3_close(h);
+	}
 	if (!ok)
 		sk_hist_unlink_db(path);
-	free(delta);
-	free(basedb);
 	return ok ? 0 : -1;
 }
 
 /* The checkpoint that covers most of the targets, copied to path; 1 when one was used. */
 int sk_hist_cp_use(struct sk_hist *r, const char *path)
 {
-	DIR *d;
-	struct dirent *de;
-	char best[4400] = "";
-	size_t best_score = 0;
-	size_t best_have[MAX_BRANCHES];
+	struct cp_list l;
+	struct cp_entry *best = NULL;
+	int best_links = -1;
+	char bad[21];
 
-	if (!r->checkpoints || !(d = opendir(r->cpdir)))
+	if (!r->checkpoints)
 		return 0;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name), score = 0, have[MAX_BRANCHES];
-		char *p, file[4400], kind[80];
-		FILE *f;
-		int ok = 1;
-		if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
-		if (!(f = fopen(file, "r")))
-			continue;
-		memset(have, 0, sizeof(have));
-		kind[0] = '\0';
-		{
-			char line[400];
-			while (ok && fgets(line, sizeof(line), f)) {
-				char origin[24], cm[41];
-				size_t k;
-				int bi;
-				if ((p = strchr(line, '\n')))
-					*p = '\0';
-				if (!strncmp(line, "kind: ", 6)) {
-					snprintf(kind, sizeof(kind), "%.79s", line + 6);
-				} else if (!strncmp(line, "branch ", 7)) {
-					if (sscanf(line + 7, "%23s %zu %40s", origin, &k, cm) != 3 || (bi = sk_hist_find_origin(r, origin)) < 0 ||
-					    k == 0 || k > r->b[bi].target || strcmp(r->b[bi].v[k - 1].commit, cm)) {
-						ok = 0;
-						break;
-					}
-					have[bi] = k;
-					score += k;
-				}
-			}
+	cp_list_read(r, &l);
+	for (size_t i = 0; i < l.n; i++)
+		if (cp_links(&l, &l.v[i]) < 0) {
+			/* a part gone (a file removed by hand, a disk that filled up): what cannot be
+			 * used any more goes now, and a build passing there writes it again */
+			free(l.v);
+			cp_prune(r);
+			cp_list_read(r, &l);
+			break;
 		}
-		fclose(f);
-		if (!ok || strcmp(kind, r->kind) || score <= best_score)
+	for (size_t i = 0; i < l.n; i++) {
+		struct cp_entry *e = &l.v[i];
+		int links;
+		if (!e->fits || (best && e->score <= best->score) || (links = cp_links(&l, e)) < 0)
 			continue;
-		best_score = score;
-		memcpy(best_have, have, sizeof(have));
-		snprintf(best, sizeof(best), "%.*s", (int)(strlen(file) - 4), file);
+		best = e;
+		best_links = links;
 	}
-	closedir(d);
-	if (!best[0])
+	if (!best) {
+		free(l.v);
 		return 0;
-	{
-		char *dbf = sk_printf("%s.db", best);
-		int rc = access(dbf, F_OK) == 0 ? sk_hist_copy_file(dbf, path) : cp_delta_apply(r, best, path);
-		free(dbf);
-		if (rc < 0) {
-			/* a delta whose base went or that is damaged: thrown away, the next best tried */
-			sk_error_clear();
-			unlink(path);
-			sk_hist_cp_discard(best);
-			return sk_hist_cp_use(r, path);
-		}
+	}
+	if (cp_materialize(r, &l, best, path, bad) < 0) {
+		/* a delta whose chain is broken or damaged: the part that failed is thrown away with
+		 * what was built on it, and the next best tried */
+		char *b = sk_printf("%s/%s", r->cpdir, bad);
+		sk_hist_cp_discard(b);
+		free(b);
+		free(l.v);
+		cp_prune(r);
+		return sk_hist_cp_use(r, path);
 	}
 	for (int i = 0; i < r->nb; i++)
-		r->b[i].have = best_have[i];
-	snprintf(r->cp_used, sizeof(r->cp_used), "%s", best);
-	r->res->from_checkpoint = best_score;
+		r->b[i].have = best->have[i];
+	snprintf(r->cp_used, sizeof(r->cp_used), "%s/%s", r->cpdir, best->name);
+	snprintf(r->cp_base, sizeof(r->cp_base), "%s", best->name);
+	r->cp_base_links = best_links;
+	r->cp_chain_bytes = cp_chain_bytes(r, &l, best);
+	for (struct cp_entry *x = best; x; x = x->base[0] ? cp_find(&l, x->base) : NULL)
+		snprintf(r->cp_root, sizeof(r->cp_root), "%s", x->name);
+	r->res->from_checkpoint = best->score;
+	free(l.v);
 	return 1;
 }
 
@@ -438,57 +699,43 @@ void sk_hist_cp_discard(const char *base)
 }
 
 /* Keeps at most CHECKPOINTS_KEPT full checkpoints of this kind and CP_DELTAS_KEPT deltas: the
- * oldest go first, and a delta goes with its base. */
+ * oldest go first; one whose file is gone, or whose chain lost a part, goes too. */
 static void cp_prune(struct sk_hist *r)
 {
 	for (;;) {
-		DIR *d = opendir(r->cpdir);
-		struct dirent *de;
-		char oldest[2][4400] = {"", ""}, orphan[4400] = "";
-		time_t ot[2] = {0, 0};
-		int count[2] = {0, 0};
-		if (!d)
-			return;
-		while ((de = readdir(d))) {
-			size_t len = strlen(de->d_name);
-			char file[4400], line[200] = "", key[80];
-			struct stat st;
-			int delta;
-			FILE *f;
-			if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
-				continue;
-			snprintf(file, sizeof(file), "%s/%s", r->cpdir, de->d_name);
-			if (!(f = fopen(file, "r")))
-				continue;
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-			line[strcspn(line, "\n")] = '\0';
-			if (strncmp(line, "kind: ", 6) || strcmp(line + 6, r->kind) || stat(file, &st) < 0)
-				continue;
-			file[strlen(file) - 4] = '\0';
-			cp_txt_value(file, "delta", key, sizeof(key));
-			delta = key[0] != '\0';
-			if (delta) {
-				char *b = sk_printf("%s/%.20s.db", r->cpdir, key);
-				if (access(b, F_OK) < 0)
-					snprintf(orphan, sizeof(orphan), "%s", file);
+		struct cp_list l;
+		struct cp_entry *oldest[2] = {NULL, NULL};
+		size_t count[2] = {0, 0}, gone = 0;
+		cp_list_read(r, &l);
+		for (size_t i = 0; i < l.n; i++) {
+			struct cp_entry *e = &l.v[i];
+			int delta = e->base[0] != '\0';
+			if (cp_links(&l, e) < 0) {
+				char *b = sk_printf("%s/%s", r->cpdir, e->name);
+				sk_hist_cp_discard(b);
 				free(b);
+				gone++;
+				continue;
 			}
 			count[delta]++;
-			if (!oldest[delta][0] || st.st_mtime < ot[delta]) {
-				ot[delta] = st.st_mtime;
-				snprintf(oldest[delta], sizeof(oldest[delta]), "%s", file);
-			}
+			if (!oldest[delta] || e->mtime < oldest[delta]->mtime)
+				oldest[delta] = e;
 		}
-		closedir(d);
-		if (orphan[0])
-			sk_hist_cp_discard(orphan);
-		else if (count[0] > CHECKPOINTS_KEPT && oldest[0][0])
-			sk_hist_cp_discard(oldest[0]);
-		else if (count[1] > CP_DELTAS_KEPT && oldest[1][0])
-			sk_hist_cp_discard(oldest[1]);
+		if (!gone && count[0] > CHECKPOINTS_KEPT)
+			oldest[1] = NULL;
+		else if (!gone && count[1] > CP_DELTAS_KEPT)
+			oldest[0] = NULL;
 		else
+			oldest[0] = oldest[1] = NULL;
+		for (int k = 0; k < 2; k++)
+			if (oldest[k]) {
+				char *b = sk_printf("%s/%s", r->cpdir, oldest[k]->name);
+				sk_hist_cp_discard(b);
+				free(b);
+				gone++;
+			}
+		free(l.v);
+		if (!gone)
 			return;
 	}
 }
@@ -517,11 +764,31 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db)
 	txt = sk_printf("%s.txt", base);
 	tmp = sk_printf("%s.db.tmp%d", base, (int)getpid());
 	ttmp = sk_printf("%s.txt.tmp%d", base, (int)getpid());
-	if (access(txt, F_OK) == 0)
-		goto done;
+	if (access(txt, F_OK) == 0) {
+		/* this state is a checkpoint already: the next delta is made against it */
+		struct cp_list l;
+		struct cp_entry *e;
+		int links;
+		hex[20] = '\0';
+		cp_list_read(r, &l);
+		e = cp_find(&l, hex);
+		if ((links = e ? cp_links(&l, e) : -1) >= 0)
+			r->cp_chain_bytes = cp_chain_bytes(r, &l, e);
+		free(l.v);
+		if (links >= 0) {
+			snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
+			r->cp_base_links = links;
+			sk_hist_cp_track(r, db);
+			goto done;
+		}
+		sk_hist_cp_discard(base); /* not usable (a part of it gone): written anew */
+	}
 	sk_state_blob(db, "digest", digest, SK_HASH_SIZE);
 	if (cp_delta_write(r, db, base, digest) == 1) {
 		r->res->checkpoints_written++;
+		snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
+		r->cp_base_links++;
+		sk_hist_cp_track(r, db);
 		cp_prune(r);
 		goto done;
 	}
@@ -548,6 +815,10 @@ int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db)
 	if (rename(tmp, dbf) < 0 || rename(ttmp, txt) < 0)
 		goto fail;
 	r->res->checkpoints_written++;
+	snprintf(r->cp_base, sizeof(r->cp_base), "%.20s", hex);
+	r->cp_base_links = 0;
+	r->cp_chain_bytes = 0;
+	sk_hist_cp_track(r, db);
 	cp_prune(r);
 	goto done;
 fail:

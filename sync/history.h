@@ -58,6 +58,13 @@ struct sk_hist {
 	size_t since_checkpoint;
 	size_t every;            /* change-sets between checkpoints */
 	char cp_used[4400];
+	char cp_root[21];        /* the full checkpoint the one used was built from */
+	char cp_base[21];        /* the checkpoint the database being built is equal to, "" none */
+	int cp_base_links;       /* deltas between it and a full checkpoint */
+	void *cp_session;        /* sqlite3_session: the rows written since cp_base */
+	int cp_schema;           /* schema_version when the session began */
+	size_t cp_rows;          /* rows written since then */
+	uint64_t cp_chain_bytes; /* the size of the deltas from a full checkpoint to cp_base */
 	int index_bad;           /* an index entry did not match the repository: plan again */
 };
 
@@ -83,8 +90,14 @@ void sk_hist_describe_ms(char *out, size_t n, int64_t ms);
 /* ---- checkpoint.c ---- */
 /* The checkpoint that covers most of the targets, copied to path; 1 when one was used. */
 int sk_hist_cp_use(struct sk_hist *r, const char *path);
-/* Copies the database being built (its transaction committed) into the checkpoints. */
+/* Copies the database being built (its transaction committed) into the checkpoints: a delta
+ * against the checkpoint it last equalled (r->cp_base) when it can, else a full copy. */
 int sk_hist_cp_write(struct sk_hist *r, struct sk_db *db);
+/* Records, from now on, the rows the database being built writes (for the next delta). */
+void sk_hist_cp_track(struct sk_hist *r, struct sk_db *db);
+void sk_hist_cp_untrack(struct sk_hist *r);
+/* Counts rows written; past what a delta is worth, the recording stops (the next is full). */
+void sk_hist_cp_note(struct sk_hist *r, size_t rows);
 /* Removes the checkpoint base (.db, .txt, .delta). */
 void sk_hist_cp_discard(const char *base);
 /* Copies from to the new file to; SK_ECONFLICT when it exists. */

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@
 #include "owners.h"
 #include "row.h"
 
-#define CHECKPOINT_EVERY 200   /* change-sets applied between two checkpoints */
+#define CHECKPOINT_EVERY 200   /* change-sets applied between two checkpoints, at least */
+#define CHECKPOINTS_PER_HISTORY 200
 
 /* ---- building ---- */
 
@@ -34,6 +36,7 @@ static int apply_item(struct sk_hist *r, struct sk_db *db, struct sk_hist_branch
 	if ((rc = sk_changeset_decode(&cs, it->data, it->len, &lim)) < 0)
 		return sk_error(rc, "change-set %s (commit %s on %s): %s", it->blob, it->commit, b->ref, sk_error_last());
 	rc = sk_apply_tx(db, cs, it->blob, it->commit, it->len, &applied);
+	sk_hist_cp_note(r, sk_changeset_rows(cs));
 	sk_changeset_free(cs);
 	if (rc < 0)
 		return sk_error(rc, "cannot apply change-set %s #%llu (commit %s): %s", b->origin,
@@ -232,16 +235,45 @@ static int check_city(struct sk_hist *r, struct sk_db *db)
 	return 0;
 }
 
-static int integrity_ok(struct sk_db *db)
+/* PRAGMA integrity_check of the database at path, on a connection of its own, so that it can
+ * run beside the digest's recomputation (sk_verify) on another core. */
+struct integrity {
+	const char *path;
+	int ok;
+	pthread_t thread;
+	int started;
+};
+
+static void *integrity_run(void *payload)
 {
-	sqlite3_stmt *st;
-	int ok = 0;
-	if (sk_db_prepare(db, &st, "PRAGMA integrity_check") < 0)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+	struct integrity *c = payload;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	c->ok = 0;
+	if (sqlite3_open_v2(c->path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		c->ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
-	return ok;
+	sqlite3_close(h);
+	return NULL;
+}
+
+static void integrity_start(struct integrity *c, const char *path)
+{
+	c->path = path;
+	c->ok = 0;
+	c->started = sqlite3_threadsafe() && pthread_create(&c->thread, NULL, integrity_run, c) == 0;
+}
+
+/* 1 when the check said ok (run here if no thread was started) */
+static int integrity_result(struct integrity *c)
+{
+	if (c->started)
+		pthread_join(c->thread, NULL);
+	else
+		integrity_run(c);
+	c->started = 0;
+	return c->ok;
 }
 
 /* ---- the restore ---- */
@@ -316,11 +348,13 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 {
 	struct sk_db *db = NULL;
 	struct sk_verify_result vr;
+	struct integrity ic = {0};
 	int rc, used = 0;
 
 	*out = NULL;
 	for (int i = 0; i < r->nb; i++)
 		r->b[i].have = 0;
+	r->cp_base[0] = r->cp_root[0] = '\0';
 	if (r->checkpoints && (used = sk_hist_cp_use(r, tmp))) {
 		char *txt = sk_printf("%s.txt", r->cp_used), line[200];
 		unsigned char want[SK_HASH_SIZE];
@@ -341,7 +375,13 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 			db = NULL;
 			unlink(tmp);
 			sk_hist_cp_discard(r->cp_used);
-			r->cp_used[0] = '\0';
+			if (r->cp_root[0]) {
+				/* the full checkpoint its chain of deltas starts from may be what is damaged */
+				char *root = sk_printf("%s/%s", r->cpdir, r->cp_root);
+				sk_hist_cp_discard(root);
+				free(root);
+			}
+			r->cp_used[0] = r->cp_base[0] = r->cp_root[0] = '\0';
 			r->res->from_checkpoint = 0;
 			for (int i = 0; i < r->nb; i++)
 				r->b[i].have = 0;
@@ -351,6 +391,7 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	if (!used && (rc = sk_db_create(&db, tmp, r->build_code, r->build_city, NULL)) < 0)
 		return rc;
 	sqlite3_exec(db->h, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	sk_hist_cp_track(r, db); /* the rows written from here on make the next checkpoint a delta */
 	if ((rc = sk_db_begin(db)) < 0)
 		goto fail;
 	rc = r->mode == MODE_DISTRICT ? build_district(r, db) : build_city(r, db);
@@ -360,6 +401,7 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	}
 	if ((rc = sk_db_commit(db)) < 0)
 		goto fail;
+	integrity_start(&ic, tmp);
 	if ((rc = sk_verify(db, &vr)) == 0) {
 		snprintf(r->res->digest, sizeof(r->res->digest), "%s", vr.recomputed);
 		r->res->rows = vr.rows;
@@ -398,7 +440,7 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 		}
 		r->res->verified = r->res->checked > 0;
 	}
-	if (!integrity_ok(db)) {
+	if (!integrity_result(&ic)) {
 		rc = sk_error(SK_ECORRUPT, "the restored database fails PRAGMA integrity_check");
 		goto fail;
 	}
@@ -406,11 +448,13 @@ static int build(struct sk_hist *r, const char *tmp, struct sk_db **out)
 	 * spacing: a point between two checkpoints is already near one) */
 	if (r->since_checkpoint >= r->every)
 		sk_hist_cp_write(r, db);
+	sk_hist_cp_untrack(r);
 	*out = db;
 	return 0;
 fail:
-	if (used && r->cp_used[0] && rc == SK_ECORRUPT && !r->index_bad)
-		sk_hist_cp_discard(r->cp_used); /* it may be what went wrong: the next try starts clean */
+	if (ic.started)
+		integrity_result(&ic);
+	sk_hist_cp_untrack(r);
 	sk_db_free(db);
 	return rc;
 }
@@ -574,13 +618,13 @@ static int plan(struct sk_hist *r, const char *dbpath, const struct sk_restore_o
 	if ((rc = sk_hist_choose(r, o->at, o->district)) < 0)
 		return rc;
 	if (!getenv("SINKRON_CHECKPOINT_EVERY")) {
-		/* about fifty per full history (most of them small deltas), so that the kept ones
-		 * stay spread over all of it and none is far from any point */
+		/* about two hundred per full history (most of them small deltas, each of the rows
+		 * written since the one before), so that none is far from any point */
 		size_t total = 0;
 		for (int i = 0; i < r->nb; i++)
 			total += r->b[i].n;
-		if (total / 50 > r->every)
-			r->every = total / 50;
+		if (total / CHECKPOINTS_PER_HISTORY > r->every)
+			r->every = total / CHECKPOINTS_PER_HISTORY;
 	}
 	if (r->mode == MODE_DISTRICT) {
 		snprintf(r->build_code, sizeof(r->build_code), "%s", r->b[r->own].origin);
@@ -666,14 +710,26 @@ int sk_restore(const char *dbpath, const struct sk_restore_opts *o, struct sk_re
 	rc = build(&r, tmp, &db);
 	if (rc < 0 && r.index_bad)
 		rc = replan(&r, dbpath, o, res, tmp, &db);
-	if (rc == SK_ECORRUPT && r.cp_used[0]) {
-		/* once more from the beginning, without the checkpoint that was used */
+	if (rc < 0 && r.cp_used[0]) {
+		/* once more from the beginning, without the checkpoint that was used: a damaged one
+		 * can fail a check or make a change-set fail to apply.  When that comes out right,
+		 * the checkpoint was what went wrong, and it goes with the full one it was built on */
+		char used[4400], root[sizeof(r.cp_root)];
+		snprintf(used, sizeof(used), "%s", r.cp_used);
+		snprintf(root, sizeof(root), "%s", r.cp_root);
 		sk_hist_unlink_db(tmp);
 		res->applied = res->from_checkpoint = 0;
 		r.first_bad = 0;
 		r.cp_used[0] = '\0';
 		r.checkpoints = 0;
-		rc = build(&r, tmp, &db);
+		if ((rc = build(&r, tmp, &db)) == 0) {
+			sk_hist_cp_discard(used);
+			if (root[0]) {
+				char *b = sk_printf("%s/%s", r.cpdir, root);
+				sk_hist_cp_discard(b);
+				free(b);
+			}
+		}
 	}
 	fill_branches(&r);
 	if (rc < 0)
