@@ -50,6 +50,14 @@ check "a blob inserted where text belongs is refused, saying why" 'printf "%s\n"
 check "a fraction inserted into a number column is refused" '! q "INSERT INTO workers (id, owner, income) VALUES ('"'967101-x5'"', '"'96.71.01'"', 1.5)" 2>/dev/null'
 check "a number inserted into a text column is kept as text, and accepted" 'q "INSERT INTO workers (id, owner, name, income) VALUES ('"'967101-x6'"', '"'96.71.01'"', 42, '"'1500000'"')" &&
 	[ "$(q "SELECT typeof(name) || typeof(income) FROM workers WHERE id = '"'967101-x6'"'")" = textinteger ]'
+# a database whose guards an earlier version made as triggers of their own: the next open makes
+# the capture triggers again with the guards inside and drops the old ones, and all is in step
+q "CREATE TRIGGER sk_guard_workers_insert BEFORE INSERT ON workers BEGIN SELECT RAISE(ABORT, 'the earlier guard'); END;
+   UPDATE sk_state SET value = 1 WHERE key = 'guards'"
+check "a guard trigger of an earlier version is gone at the next open, and status is in step" '$SINKRON status >st.out 2>&1 &&
+	! grep -q "NOT IN STEP" st.out && [ "$(q "SELECT count(*) FROM sqlite_schema WHERE name GLOB '"'sk_guard_*'"'")" = 0 ]'
+check "... and the guards hold in the capture trigger" '! q "INSERT INTO workers (id, owner) VALUES ('"'967101-x7'"', '"'96.71.02'"')" 2>/dev/null &&
+	q "INSERT INTO workers (id, owner) VALUES ('"'967101-x7'"', '"'96.71.01'"')"'
 # sinkron's own apply (sk_ctx.applying) writes whatever a change-set carries, another office's
 # records and the city's columns included: the guards let it through, and capture records nothing
 check "while applying, the guards let any write through and nothing is captured" 'n0=$(q "SELECT count(*) FROM sk_outbox") &&
