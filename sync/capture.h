@@ -1,5 +1,5 @@
 /*
- * capture.h: the capture and guard triggers of the synced tables and the check that they are
+ * capture.h: the capture triggers of the synced tables, with their guards, and the check that they are
  * intact, inside sync/ (sync.h has the repair the agent calls).
  */
 #ifndef SK_CAPTURE_H
@@ -8,10 +8,11 @@
 #include "db.h"
 
 /* Makes again the capture triggers of t (its inserts, updates and deletes recorded in
- * sk_outbox); inside the caller's write transaction. */
+ * sk_outbox, with the guards once db's identity is known); inside the caller's write transaction. */
 int sk_capture_triggers(struct sk_db *db, const struct sk_table *t);
-/* Makes the guard triggers when a table has city columns and they are missing or were made by
- * another build, in a transaction of its own; needs db's identity (which side it is). */
+/* Makes every table's capture triggers again, with their guards, when they were made by another
+ * build or before the office's identity was known (the guards depend on which side this is), in
+ * a transaction of its own. */
 int sk_capture_guards_open(struct sk_db *db);
 /* At open: makes the capture triggers again when this build's differ, records the fingerprint
  * after sinkron changed the schema (db->migrated), and otherwise checks it. */
