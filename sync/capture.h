@@ -1,6 +1,6 @@
 /*
- * capture.h: the capture triggers of the synced tables, with their guards, and the check that they are
- * intact, inside sync/ (sync.h has the repair the agent calls).
+ * capture.h: the capture triggers of the synced tables, with their guards, and the check that
+ * they are intact, inside sync/ (sync.h has the repair the agent calls).
  */
 #ifndef SK_CAPTURE_H
 #define SK_CAPTURE_H
