@@ -9,8 +9,8 @@
  * change-set leaves nothing behind without a savepoint around it: a savepoint would make SQLite
  * journal again, for every row's statement (the capture triggers give each one a statement
  * journal), the pages earlier rows of the change-set touched, which cost more than the rows.
- * While it writes, the connection's triggers are off when they are only sinkron's capture and
- * guard triggers, which do nothing while applying (sk_ctx.applying): they would still cost a
+ * While it writes, the connection's triggers are off when they are only sinkron's (capture,
+ * with its guards), which do nothing while applying (sk_ctx.applying): they would still cost a
  * call and a statement journal per row.
  */
 #include <stdlib.h>

@@ -182,7 +182,7 @@ int sk_capture_guards_open(struct sk_db *db)
  * Capture is only as good as its triggers and the columns they were made from.  A trigger
  * dropped or altered with another SQLite tool loses writes silently; a column added by hand
  * travels to a city that does not know it.  So the synced tables' columns and the text of
- * every capture and guard trigger are recorded when sinkron makes them, and compared at
+ * every trigger are recorded when sinkron makes them, and compared at
  * every open (a few rows of sqlite_schema): a difference is reported by status and refused
  * by seal until it is undone or repaired (sk_db_repair_capture). */
 
