@@ -3,7 +3,8 @@
 # A central repository behind lighttpd + git http-backend with logins, and USB sticks (bare
 # repositories used with `consolidate --from`).  Hostile change-sets made with plain git plumbing:
 # garbage pushed with a district's own login, a truncated one on a USB stick; a change-set from a
-# clock 10 days ahead; a district inserting a record owned by another district with sqlite3.
+# clock 10 days ahead; a district inserting a record owned by another district with sqlite3, and
+# deleting one.
 # Each is quarantined with its reason, that district's later change-sets wait, the others go on;
 # `quarantine reject` and `release` let them through as consolidate.c's numbering rule allows.
 
@@ -241,5 +242,17 @@ check "once the copies agree again, the district is in step" 'sk --db d01.db sta
 # ---- 5. what was applied is whole ----------------------------------------------------------------------
 check_exit "sinkron verify at the city" 0 sk --db city.db verify
 check "quarantine --all keeps every decision, released ones too, on one line each" '[ "$(sk --db city.db quarantine --all | grep -c "\(rejected\|released\) .*(by test)$")" = 5 ]'
+
+# ---- 6. a district deleting a record another district owns ------------------------------------------
+# 96.71.01 holds a copy of a record of 96.71.03, the city's own row with its bookkeeping (written as
+# sinkron's apply writes), and deletes it with the sqlite3 shell: the delete is captured and sent,
+# and the city refuses it
+W3x=$(first d03.db 5)
+q d01.db "ATTACH 'city.db' AS c; UPDATE sk_ctx SET applying = 1; INSERT INTO workers SELECT * FROM c.workers WHERE id = '$W3x';
+	UPDATE sk_ctx SET applying = 0; DETACH c; DELETE FROM workers WHERE id = '$W3x'"
+sk --db d01.db sync >/dev/null 2>&1; sk --db city.db sync >/dev/null 2>&1
+sk --db city.db quarantine >del.out 2>&1
+check "a district's delete of another district's record is held at the city, naming the owner" 'grep "96.71.01" del.out | grep -q "$W3x.*belongs to 96.71.03"'
+check "... and the record stays at the city" '[ "$(q city.db "SELECT count(*) FROM workers WHERE id = '"'$W3x'"'")" = 1 ]'
 
 finish
