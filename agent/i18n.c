@@ -16,6 +16,8 @@ static _Thread_local const char *cur_lang;
 void i18n_set_lang(const char *lang)
 {
 	cur_lang = lang && !strncmp(lang, "id", 2) ? "id" : "en";
+	/* amounts as the reader writes them: Rp16.800 in Indonesian, Rp16,800 in English */
+	sk_money_grouping(cur_lang[0] == 'i' ? '.' : ',');
 }
 
 const char *i18n_lang(void)

@@ -83,20 +83,20 @@ check "help worker in English as always" '$EN $SINKRON help worker >en; grep -q 
 mkdir city && (cd city && $EN $SINKRON init --city 96.71 && $EN $SINKRON budget set 2026 2200000000) >/dev/null 2>&1
 (cd city && $EN $SINKRON report --year 2026 >../en 2>&1; $ID $SINKRON report --year 2026 >../id 2>&1)
 check "report's conclusion in English" 'grep -q "^  the APBD Kota budget for 2026: nothing billed, Rp2,200,000,000 left$" en && grep -q "^BUDGET 2026$" en'
-check "report's conclusion in Indonesian" 'grep -q "^  anggaran APBD Kota untuk 2026: belum ada tagihan, sisa Rp2,200,000,000$" id && grep -q "^ANGGARAN 2026$" id'
+check "report's conclusion in Indonesian" 'grep -q "^  anggaran APBD Kota untuk 2026: belum ada tagihan, sisa Rp2\.200\.000\.000$" id && grep -q "^ANGGARAN 2026$" id'
 # the report's tables: their headings and the months in the reader's language, laid out as in English
 (cd city && $EN $SINKRON report --month 2026-05 >../en 2>&1; $ID $SINKRON report --month 2026-05 >../id 2>&1)
 months_en="January February March April May June July August September October November December"
 months_id="Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 every() { local w; for w in $2; do grep -q "^  $w 2026 " "$1" || return 1; done; }
 check "report's tables in English" 'grep -q "in force in May 2026\.$" en && grep -q "^  code  *distrik  *workers  .*premium May 2026$" en && grep -q "^MONTHLY BILL 2026: APBD Kota (budget Rp2,200,000,000)$" en && grep -q "^  month  *people  .*total  *cumulative  *budget left$" en && every en "$months_en" && grep -q "^  year  " en'
-check "report's tables in Indonesian" 'grep -q "yang berlaku pada Mei 2026\.$" id && grep -q "^KEPESERTAAN PER DISTRIK$" id && grep -q "^  kode  *distrik  *pekerja  .*iuran Mei 2026$" id && grep -q "^TAGIHAN BULANAN 2026: APBD Kota (anggaran Rp2,200,000,000)$" id && grep -q "^  bulan  *orang  .*jumlah  *kumulatif  *sisa anggaran$" id && every id "$months_id" && grep -q "^  setahun  " id'
+check "report's tables in Indonesian" 'grep -q "yang berlaku pada Mei 2026\.$" id && grep -q "^KEPESERTAAN PER DISTRIK$" id && grep -q "^  kode  *distrik  *pekerja  .*iuran Mei 2026$" id && grep -q "^TAGIHAN BULANAN 2026: APBD Kota (anggaran Rp2\.200\.000\.000)$" id && grep -q "^  bulan  *orang  .*jumlah  *kumulatif  *sisa anggaran$" id && every id "$months_id" && grep -q "^  setahun  " id'
 check "... and no English month or heading left" '! grep -E "January|February|March|June|July|August|October|December|May|premium|workers|ENROLMENT|MONTHLY|cumulative" id'
-check "... the same figures in both" '[ "$(grep -o "Rp[0-9,]*" en)" = "$(grep -o "Rp[0-9,]*" id)" ]'
+check "... the same figures in both, grouped as each language writes them" '[ -n "$(grep -o "Rp[0-9,]*" en)" ] && [ "$(grep -Eo "Rp[0-9]+(,[0-9]{3})*" en | tr , .)" = "$(grep -Eo "Rp[0-9]+(\.[0-9]{3})*" id)" ] && ! grep -q "Rp[0-9]*,[0-9]" id'
 (cd city && $EN $SINKRON budget >../en; $ID $SINKRON budget >../id)
-check "budget list's heading in both" 'head -n 1 en | grep -q "^year   funder  *budget$" && head -n 1 id | grep -q "^tahun  pemberi dana  *anggaran$" && [ "$(sed 1d en)" = "$(sed 1d id)" ]'
+check "budget list's heading in both, its amounts grouped as each language writes them" 'head -n 1 en | grep -q "^year   funder  *budget$" && head -n 1 id | grep -q "^tahun  pemberi dana  *anggaran$" && [ "$(sed 1d en | tr , .)" = "$(sed 1d id)" ]'
 $EN $SINKRON funder list >en; $ID $SINKRON funder list >id
-check "funder list's rows in both" 'grep -q "^APBD Kota  *apbd   JKK+JKM      bracket Rp1,000,000      ages 18-65 (refuse)  back 0 month(s)  " en && grep -q "^APBD Kota  *apbd   JKK+JKM      dasar iuran Rp1,000,000  *usia 18-65 (di luar: ditolak)  boleh mundur 0 bulan  " id'
+check "funder list's rows in both" 'grep -q "^APBD Kota  *apbd   JKK+JKM      bracket Rp1,000,000      ages 18-65 (refuse)  back 0 month(s)  " en && grep -q "^APBD Kota  *apbd   JKK+JKM      dasar iuran Rp1\.000\.000  *usia 18-65 (di luar: ditolak)  boleh mundur 0 bulan  " id'
 
 # the bill's CSV is for programs: the same in both languages
 check "bill --csv is the same in both" '[ "$($EN $SINKRON bill --month 2026-01 --csv)" = "$($ID $SINKRON bill --month 2026-01 --csv)" ]'

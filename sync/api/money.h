@@ -65,8 +65,12 @@ int sk_counts(struct sk_db *db, struct sk_counts *out);
 /* Reads an amount of rupiah as people write it: 2200000000, Rp2.200.000.000, 2,200,000,000,
  * "2,2 miliar", "2.2 miliar", "750 juta".  SK_EINVALID unless a whole amount above zero. */
 int sk_rupiah_parse(int64_t *out, const char *text);
-/* Writes v as "Rp1,234,567" into out (n bytes; 32 are enough). */
+/* Writes v as "Rp1,234,567" into out (n bytes; 32 are enough), or "Rp1.234.567" once this
+ * thread's grouping is '.'. */
 void sk_rupiah_format(char *out, size_t n, int64_t v);
+/* The thousands' separator of the amounts and counts this thread writes: ',' (the default, as
+ * English writes them) or '.' (as Indonesian does); the program sets it with the reader's language. */
+void sk_money_grouping(char sep);
 
 /* Sets the budget of funder for year (amount > 0), or removes it (amount 0). */
 int sk_budget_set(struct sk_db *db, int year, const char *funder, int64_t amount);

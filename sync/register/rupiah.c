@@ -1,7 +1,7 @@
 /*
- * rupiah.c: amounts of money as people write them and read them: "Rp1,234,567" out, and in
- * whatever a clerk types ("Rp2.200.000.000", "2,2 miliar", "750 juta"); counts grouped by
- * thousands the same way.
+ * rupiah.c: amounts of money as people write them and read them: "Rp1,234,567" out (or
+ * "Rp1.234.567" for an Indonesian reader), and in whatever a clerk types ("Rp2.200.000.000",
+ * "2,2 miliar", "750 juta"); counts grouped by thousands the same way.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +12,15 @@
 #include "common.h"
 #include "report.h"
 
+/* the thousands' separator of this thread's amounts and counts: English writes Rp1,234,567,
+ * Indonesian Rp1.234.567 (set from the reader's language by the program) */
+static _Thread_local char group_sep = ',';
+
+void sk_money_grouping(char sep)
+{
+	group_sep = sep == '.' ? '.' : ',';
+}
+
 void sk_rupiah_format(char *out, size_t n, int64_t v)
 {
 	char digits[32], tmp[48];
@@ -20,7 +29,7 @@ void sk_rupiah_format(char *out, size_t n, int64_t v)
 	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)u);
 	for (int i = 0; i < len; i++) {
 		if (i && (len - i) % 3 == 0)
-			tmp[k++] = ',';
+			tmp[k++] = group_sep;
 		tmp[k++] = digits[i];
 	}
 	tmp[k] = '\0';
