@@ -69,11 +69,8 @@ void web_vput(struct web_req *r, const char *fmt, va_list ap)
 		case 'R': {
 			char m[40];
 			int64_t v = va_arg(ap, int64_t);
+			/* grouped as the request's language writes it (dispatch sets Indonesian: Rp16.800) */
 			sk_rupiah_format(m, sizeof(m), v);
-			/* Indonesian writes thousands with dots: Rp16.800 */
-			for (char *c = m; *c; c++)
-				if (*c == ',')
-					*c = '.';
 			put_html(&r->out, m, 0);
 			break;
 		}

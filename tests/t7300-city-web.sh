@@ -195,6 +195,8 @@ check "the live database was not changed by it" '[ "$(q city.db "SELECT phone FR
 web_get "$JAR2" "/kota/riwayat?distrik=96.71.02&a=%40$T0&b=%40$T1" >diff.html
 check "the differences between the two points name the worker and the field" 'grep -q "$W2p" diff.html && grep -A3 "$W2p" diff.html | grep -q "phone"'
 check "the bill as CSV: totals line" 'web_get "$JAR2" "/kota/tagihan.csv" | grep -q "^Jumlah,,"'
+check "the bill's page writes amounts as Indonesian does (Rp16.800), none with commas" 'web_get "$JAR2" /kota/tagihan >bill.html &&
+	grep -Eq "id=\"bill-total\">Rp[0-9]{1,3}(\.[0-9]{3})+<" bill.html && ! grep -Eq "Rp[0-9]+,[0-9]{3}" bill.html'
 # ---- lists longer than a page: every district shown, the rest of a long list counted and a page away ----
 q city.db "WITH RECURSIVE k(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM k WHERE i < 89)
 	INSERT INTO regions SELECT printf('96.71.%02d', i), printf('Distrik Uji %02d', i), 'district' FROM k;
