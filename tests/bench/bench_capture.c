@@ -6,9 +6,9 @@
  * next; prints each variant's median, its runs, the size of its insert program and its ratio
  * to the trigger-free table.  Usage: bench_capture [ROWS] [REPS] [DIR]; for the sqlite3 shell's
  * figure (scripts/bench), `bench_capture sql ROWS` prints the same rows as one SQL script and
- * `bench_capture make VARIANT PATH` makes one variant's database.
+ * `bench_capture make VARIANT PATH` makes one variant's database; `bench_capture one VARIANT ROWS
+ * DIR` runs one variant once, for a profiler.  $BENCH_ONLY picks variants, $BENCH_CPU=1 times CPU.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
